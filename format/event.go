@@ -1,0 +1,235 @@
+package format
+
+import (
+	"strconv"
+
+	"github.com/trecdev/trec/format/tracepb"
+)
+
+// Kind says what an Event records.
+type Kind uint8
+
+// Event kinds. The numbers are those of trace.proto's Kind.
+const (
+	// KindInvalid is the zero Kind; no valid event has it.
+	KindInvalid Kind = 0
+	// KindSyscallEnter: a thread entered a syscall (Nr, Args, Captures).
+	KindSyscallEnter Kind = Kind(tracepb.Kind_KIND_SYSCALL_ENTER)
+	// KindSyscallExit: a syscall returned (Nr, Ret, Captures).
+	KindSyscallExit Kind = Kind(tracepb.Kind_KIND_SYSCALL_EXIT)
+	// KindSignal: a signal was delivered to the thread (Signal).
+	KindSignal Kind = Kind(tracepb.Kind_KIND_SIGNAL)
+	// KindClone: the thread created a thread or process (Clone).
+	KindClone Kind = Kind(tracepb.Kind_KIND_CLONE)
+	// KindExec: the process replaced its program (Exec).
+	KindExec Kind = Kind(tracepb.Kind_KIND_EXEC)
+	// KindExit: the thread or process ended (Exit).
+	KindExit Kind = Kind(tracepb.Kind_KIND_EXIT)
+	// KindHook: a hook changed a syscall (Hook).
+	KindHook Kind = Kind(tracepb.Kind_KIND_HOOK)
+	// KindStop: the thread entered a group-stop; Signal.Signo stopped it.
+	KindStop Kind = Kind(tracepb.Kind_KIND_STOP)
+)
+
+var kindNames = [...]string{
+	KindInvalid:      "invalid",
+	KindSyscallEnter: "enter",
+	KindSyscallExit:  "exit",
+	KindSignal:       "signal",
+	KindClone:        "clone",
+	KindExec:         "exec",
+	KindExit:         "exit-process",
+	KindHook:         "hook",
+	KindStop:         "stop",
+}
+
+// String returns a short lowercase name of the kind.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Event is one thing that happened in a traced program. Kind says which of
+// the kind-specific fields are meaningful; the others are zero.
+//
+// An Event returned by Reader.Next is valid until the next call to Next: its
+// slices point into the reader's buffers. Use Copy to keep one.
+type Event struct {
+	Kind Kind
+	// Time is nanoseconds since the trace start (Header.StartUnixNano).
+	Time int64
+	// Tid is the thread the event happened on.
+	Tid int32
+	// Pid is the thread's process (thread-group id). Syscall events carry
+	// it; for the others it equals Tid unless the writer knew better.
+	Pid int32
+
+	// Nr is the syscall number (KindSyscallEnter, KindSyscallExit, KindHook).
+	Nr int32
+	// Args are the raw syscall arguments (KindSyscallEnter).
+	Args [6]uint64
+	// Ret is the raw return value, a negative errno on failure
+	// (KindSyscallExit).
+	Ret int64
+	// Captures is memory read at entry or written by the syscall at exit.
+	Captures []Capture
+
+	// Signal describes the signal (KindSignal, KindStop).
+	Signal Signal
+	// Clone describes the new thread or process (KindClone).
+	Clone Clone
+	// Exec describes the new program (KindExec).
+	Exec Exec
+	// Exit describes how the thread or process ended (KindExit).
+	Exit Exit
+	// Hook describes what a hook changed (KindHook).
+	Hook Hook
+}
+
+// Capture is tracee memory copied by the recorder.
+type Capture struct {
+	// Arg is the index of the syscall argument that pointed at the memory.
+	Arg uint8
+	// Kind says how to read Data.
+	Kind CaptureKind
+	// Index orders the elements of an iovec or string array.
+	Index uint32
+	// Data is the memory, cut at the recording's capture size.
+	Data []byte
+	// Size is the full length of the memory when Data was cut, else 0.
+	Size uint64
+}
+
+// Len returns the length of the memory that was captured, even when Data
+// holds only its start.
+func (c *Capture) Len() uint64 {
+	if c.Size > uint64(len(c.Data)) {
+		return c.Size
+	}
+	return uint64(len(c.Data))
+}
+
+// Truncated reports whether Data holds less than the whole memory.
+func (c *Capture) Truncated() bool { return c.Size > uint64(len(c.Data)) }
+
+// CaptureKind says how to read a Capture's data.
+type CaptureKind uint8
+
+// Capture kinds, numbered as trace.proto's CaptureKind.
+const (
+	CaptureUnknown     CaptureKind = 0
+	CaptureString      CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_STRING)
+	CaptureBuffer      CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_BUFFER)
+	CaptureIovec       CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_IOVEC)
+	CaptureSockaddr    CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_SOCKADDR)
+	CaptureStruct      CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_STRUCT)
+	CaptureStringArray CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_STRING_ARRAY)
+)
+
+// Signal is the part of a siginfo that a trace keeps.
+type Signal struct {
+	Signo     int32
+	Code      int32
+	Errno     int32
+	SenderPid int32
+	SenderUid uint32
+	// Addr is the faulting address for SIGSEGV, SIGBUS, SIGILL and SIGFPE.
+	Addr uint64
+	// Status is the child's status carried by SIGCHLD.
+	Status int32
+}
+
+// CloneKind tells fork, vfork, a process clone and a thread clone apart.
+type CloneKind uint8
+
+// Clone kinds, numbered as trace.proto's CloneKind.
+const (
+	CloneUnknown CloneKind = 0
+	CloneFork    CloneKind = CloneKind(tracepb.CloneKind_CLONE_FORK)
+	CloneVfork   CloneKind = CloneKind(tracepb.CloneKind_CLONE_VFORK)
+	CloneProcess CloneKind = CloneKind(tracepb.CloneKind_CLONE_PROCESS)
+	CloneThread  CloneKind = CloneKind(tracepb.CloneKind_CLONE_THREAD)
+)
+
+// Clone is a new thread or process; the event's Tid is its parent.
+type Clone struct {
+	Child int32
+	Kind  CloneKind
+	// Flags are the clone flags when known.
+	Flags uint64
+}
+
+// Exec is a successful execve or execveat; the event's Tid is the thread's
+// tid after the exec.
+type Exec struct {
+	Path string
+	Argv []string
+	// OldTid is the tid that called execve when it was not the leader.
+	OldTid int32
+}
+
+// Exit is the end of a thread or process.
+type Exit struct {
+	// Code is the exit code of a normal exit.
+	Code int32
+	// Signal killed the process when nonzero.
+	Signal int32
+	// CoreDumped is set when the killing signal dumped core.
+	CoreDumped bool
+	// Thread is set when only a thread ended and its process lives on.
+	Thread bool
+}
+
+// Status returns the exit status as a shell reports it: the code, or 128+N
+// when signal N killed the process.
+func (e Exit) Status() int {
+	if e.Signal != 0 {
+		return 128 + int(e.Signal)
+	}
+	return int(e.Code)
+}
+
+// HookOp is the change a hook made to a syscall.
+type HookOp uint8
+
+// Hook operations, numbered as trace.proto's HookOp.
+const (
+	HookNone   HookOp = 0
+	HookSkip   HookOp = HookOp(tracepb.HookOp_HOOK_OP_SKIP)
+	HookSetArg HookOp = HookOp(tracepb.HookOp_HOOK_OP_SET_ARG)
+	HookSetRet HookOp = HookOp(tracepb.HookOp_HOOK_OP_SET_RET)
+	HookSetMem HookOp = HookOp(tracepb.HookOp_HOOK_OP_SET_MEM)
+	HookSignal HookOp = HookOp(tracepb.HookOp_HOOK_OP_SIGNAL)
+	HookDelay  HookOp = HookOp(tracepb.HookOp_HOOK_OP_DELAY)
+)
+
+// Hook records one change a hook made, with the value before and after.
+type Hook struct {
+	Name     string
+	Op       HookOp
+	Arg      uint8
+	OldValue uint64
+	NewValue uint64
+	OldData  []byte
+	NewData  []byte
+}
+
+// Copy returns a deep copy of e that stays valid after the reader moves on.
+func (e *Event) Copy() Event {
+	c := *e
+	if e.Captures != nil {
+		c.Captures = make([]Capture, len(e.Captures))
+		for i, cp := range e.Captures {
+			cp.Data = append([]byte(nil), cp.Data...)
+			c.Captures[i] = cp
+		}
+	}
+	if e.Exec.Argv != nil {
+		c.Exec.Argv = append([]string(nil), e.Exec.Argv...)
+	}
+	c.Hook.OldData = append([]byte(nil), e.Hook.OldData...)
+	c.Hook.NewData = append([]byte(nil), e.Hook.NewData...)
+	return c
+}

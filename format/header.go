@@ -1,0 +1,19 @@
+package format
+
+import "github.com/trecdev/trec/format/tracepb"
+
+// Version is the format version this package writes and the newest it reads.
+const Version = 1
+
+// Magic is the four bytes that identify a trec trace inside its leading
+// zstd skippable frame.
+const Magic = "TREC"
+
+// Header describes a recording; it is the first record of every trace.
+type Header = tracepb.Header
+
+// Options are the recording options stored in a Header.
+type Options = tracepb.Options
+
+// Trailer closes a trace that ended cleanly.
+type Trailer = tracepb.Trailer
