@@ -1,0 +1,68 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+)
+
+// exitError carries an exit status out of a command without printing
+// anything more than the command already did.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// newApp builds the CLI. Every command writes only to the given streams, so
+// tests drive it through app.Run with buffers.
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:            "trec",
+		Usage:           "record, analyze and replay syscall traces",
+		HideHelpCommand: true,
+		Reader:          stdin,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		// Errors are printed once, by run, in one line.
+		ExitErrHandler: func(*cli.Context, error) {},
+		Commands: []*cli.Command{
+			recordCommand(),
+			statsCommand(),
+			dumpCommand(),
+			filterCommand(),
+			exportCommand(),
+		},
+	}
+}
+
+// run executes the CLI and returns the process exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := newApp(stdin, stdout, stderr)
+	err := app.Run(args)
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "trec: %v\n", err)
+	return 1
+}
+
+// stdinName is the file name that means standard input.
+const stdinName = "-"
+
+// openInput opens a trace file for reading, or standard input for "-".
+func openInput(c *cli.Context, name string) (io.ReadCloser, error) {
+	if name == stdinName {
+		return io.NopCloser(c.App.Reader), nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
