@@ -28,8 +28,6 @@ type frameReader struct {
 	off    int64 // compressed offset of the next frame
 	frame  []byte
 	out    []byte
-	pos    int
-	err    error
 	frames int
 }
 
@@ -40,32 +38,6 @@ func newFrameReader(r io.Reader) (*frameReader, error) {
 		return nil, err
 	}
 	return &frameReader{src: bufio.NewReaderSize(r, 256<<10), dec: dec}, nil
-}
-
-// Read implements io.Reader over the decompressed stream.
-func (f *frameReader) Read(p []byte) (int, error) {
-	for f.pos == len(f.out) {
-		if f.err != nil {
-			return 0, f.err
-		}
-		f.err = f.next()
-	}
-	n := copy(p, f.out[f.pos:])
-	f.pos += n
-	return n, nil
-}
-
-// ReadByte implements io.ByteReader.
-func (f *frameReader) ReadByte() (byte, error) {
-	for f.pos == len(f.out) {
-		if f.err != nil {
-			return 0, f.err
-		}
-		f.err = f.next()
-	}
-	b := f.out[f.pos]
-	f.pos++
-	return b, nil
 }
 
 // next reads and decompresses the next data frame, skipping skippable ones.
@@ -81,7 +53,6 @@ func (f *frameReader) next() error {
 			continue
 		}
 		f.out, err = f.dec.DecodeAll(f.frame[:n], f.out[:0])
-		f.pos = 0
 		f.frames++
 		if err != nil {
 			return &CorruptError{Offset: start, Err: fmt.Errorf("zstd frame: %w", err)}
@@ -101,7 +72,7 @@ func (f *frameReader) readFrame() (n int, skippable bool, err error) {
 		return 0, false, io.EOF
 	}
 	if err != nil {
-		return 0, false, err
+		return 0, false, f.cut(err)
 	}
 	magic := binary.LittleEndian.Uint32(hdr)
 	switch {

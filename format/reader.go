@@ -1,13 +1,12 @@
 package format
 
 import (
-	"bufio"
-	"encoding/binary"
+		"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 
-	"google.golang.org/protobuf/encoding/protodelim"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/trecdev/trec/format/tracepb"
@@ -52,21 +51,15 @@ func (e *CorruptError) Unwrap() error { return e.Err }
 // Reader reads a trace as a stream of events in constant memory.
 type Reader struct {
 	frames  *frameReader
-	recs    *bufio.Reader
+	pend    []byte // decompressed bytes not yet consumed
+	carry   []byte // holds a record that spans frames
 	header  *Header
 	trailer *Trailer
-	rec     tracepb.Record
-	args    []uint64
 	dec     decoder
 	ev      Event
 	records int64
 	events  uint64
 	err     error
-}
-
-var unmarshalOpts = protodelim.UnmarshalOptions{
-	UnmarshalOptions: proto.UnmarshalOptions{Merge: true},
-	MaxSize:          MaxRecordSize,
 }
 
 // NewReader checks the magic frame, reads the header and returns a Reader
@@ -80,7 +73,9 @@ func NewReader(r io.Reader) (*Reader, error) {
 	n, err := io.ReadFull(fr.src, lead[:])
 	fr.off += int64(n)
 	switch {
-	case n == 0 && err == io.EOF:
+	case err != nil && err != io.EOF && err != io.ErrUnexpectedEOF:
+		return nil, fmt.Errorf("read trace: %w", err)
+	case n == 0:
 		return nil, fmt.Errorf("%w: empty file", ErrNotTrace)
 	case err != nil && n < 8:
 		return nil, fmt.Errorf("%w: %d bytes", ErrNotTrace, n)
@@ -94,18 +89,22 @@ func NewReader(r io.Reader) (*Reader, error) {
 	if v := binary.LittleEndian.Uint32(lead[12:]); v > Version || v == 0 {
 		return nil, &VersionError{Version: v}
 	}
-	tr := &Reader{frames: fr, recs: bufio.NewReaderSize(fr, 1<<20)}
-	if err := tr.readRecord(); err != nil {
+	tr := &Reader{frames: fr}
+	body, err := tr.nextRecord()
+	if err != nil {
 		if err == io.EOF {
 			err = ErrTruncated
 		}
 		return nil, fmt.Errorf("read header: %w", err)
 	}
-	if tr.rec.Kind != tracepb.Kind_KIND_HEADER || tr.rec.Header == nil {
-		return nil, &CorruptError{Offset: 16, Err: fmt.Errorf("first record is %v, not a header", tr.rec.Kind)}
+	var rec tracepb.Record
+	if err := proto.Unmarshal(body, &rec); err != nil {
+		return nil, tr.corrupt(err)
 	}
-	tr.header = tr.rec.Header
-	tr.rec.Header = nil
+	if rec.Kind != tracepb.Kind_KIND_HEADER || rec.Header == nil {
+		return nil, tr.corrupt(fmt.Errorf("first record is %v, not a header", rec.Kind))
+	}
+	tr.header = rec.Header
 	if tr.header.FormatVersion > Version {
 		return nil, &VersionError{Version: tr.header.FormatVersion}
 	}
@@ -132,63 +131,84 @@ func (r *Reader) Next() (*Event, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	if err := r.readRecord(); err != nil {
+	body, err := r.nextRecord()
+	if err != nil {
 		if err == io.EOF {
 			err = ErrTruncated
 		}
 		r.err = err
 		return nil, err
 	}
-	switch r.rec.Kind {
-	case tracepb.Kind_KIND_TRAILER:
-		r.trailer = r.rec.Trailer
-		r.rec.Trailer = nil
+	kind, err := r.dec.decodeEvent(body, &r.ev)
+	switch {
+	case err != nil:
+		r.err = r.corrupt(err)
+		return nil, r.err
+	case kind == tracepb.Kind_KIND_TRAILER:
+		var rec tracepb.Record
+		if err := proto.Unmarshal(body, &rec); err != nil {
+			r.err = r.corrupt(err)
+			return nil, r.err
+		}
+		r.trailer = rec.Trailer
 		if r.trailer == nil {
 			r.trailer = &Trailer{}
 		}
 		r.err = io.EOF
 		return nil, io.EOF
-	case tracepb.Kind_KIND_HEADER:
+	case kind == tracepb.Kind_KIND_HEADER:
 		r.err = r.corrupt(errors.New("second header"))
-		return nil, r.err
-	}
-	if err := r.dec.event(&r.rec, &r.ev); err != nil {
-		r.err = r.corrupt(err)
 		return nil, r.err
 	}
 	r.events++
 	return &r.ev, nil
 }
 
-// readRecord decodes the next record into r.rec, reusing its storage.
-func (r *Reader) readRecord() error {
-	args := r.rec.Args[:0]
-	r.rec.Reset()
-	r.rec.Args = args
-	err := unmarshalOpts.UnmarshalFrom(r.recs, &r.rec)
-	if err == nil {
-		r.records++
-		return nil
-	}
-	var ce *CorruptError
-	var tooLarge *protodelim.SizeTooLargeError
-	switch {
-	case err == io.EOF:
-		return io.EOF
-	case err == io.ErrUnexpectedEOF, errors.Is(err, ErrTruncated):
-		return ErrTruncated
-	case errors.As(err, &ce):
-		if ce.Record == 0 {
-			ce.Record = r.records
+// nextRecord returns the body of the next length-delimited record (the
+// encoding/protodelim framing). It returns io.EOF at a clean end of the
+// stream, ErrTruncated when the stream ends inside a record.
+func (r *Reader) nextRecord() ([]byte, error) {
+	for {
+		if len(r.pend) > 0 {
+			size, n := protowire.ConsumeVarint(r.pend)
+			switch {
+			case n > 0 && size > MaxRecordSize:
+				return nil, r.corrupt(fmt.Errorf("record of %d bytes is over the %d byte limit", size, MaxRecordSize))
+			case n > 0 && uint64(len(r.pend)-n) >= size:
+				body := r.pend[n : n+int(size)]
+				r.pend = r.pend[n+int(size):]
+				r.records++
+				return body, nil
+			case n < 0 && len(r.pend) >= binary.MaxVarintLen64:
+				return nil, r.corrupt(protowire.ParseError(n))
+			}
 		}
-		return ce
-	case errors.As(err, &tooLarge):
-		return r.corrupt(fmt.Errorf("record of %d bytes is over the %d byte limit", tooLarge.Size, MaxRecordSize))
+		if len(r.pend) > 0 {
+			// The next frame reuses the buffer the partial record sits in.
+			r.carry = append(r.carry[:0], r.pend...)
+			r.pend = r.carry
+		}
+		err := r.frames.next()
+		if err == io.EOF {
+			if len(r.pend) > 0 {
+				return nil, ErrTruncated
+			}
+			return nil, io.EOF
+		}
+		if err != nil {
+			var ce *CorruptError
+			if errors.As(err, &ce) && ce.Record == 0 {
+				ce.Record = r.records + 1
+			}
+			return nil, err
+		}
+		if len(r.pend) == 0 {
+			r.pend = r.frames.out
+			continue
+		}
+		r.carry = append(r.pend, r.frames.out...)
+		r.pend = r.carry
 	}
-	if errors.Is(err, proto.Error) {
-		return r.corrupt(err)
-	}
-	return err
 }
 
 func (r *Reader) corrupt(err error) error {
