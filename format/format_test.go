@@ -26,7 +26,7 @@ var update = flag.Bool("update", false, "rewrite the golden trace under testdata
 func sampleEvents() []Event {
 	return []Event{
 		{Kind: KindSyscallEnter, Time: 1000, Tid: 100, Pid: 100, Nr: 257,
-			Args: [6]uint64{0xffffff9c, 0x7ffd1234abcd, 0x80000, 0, 1<<64 - 1, 7},
+			Args:     [6]uint64{0xffffff9c, 0x7ffd1234abcd, 0x80000, 0, 1<<64 - 1, 7},
 			Captures: []Capture{{Arg: 1, Kind: CaptureString, Data: []byte("/etc/passwd")}}},
 		{Kind: KindSyscallExit, Time: 1500, Tid: 100, Pid: 100, Nr: 257, Ret: 3},
 		{Kind: KindSyscallEnter, Time: 1600, Tid: 101, Pid: 100, Nr: 0, Args: [6]uint64{3, 0x5000, 4096}},

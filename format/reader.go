@@ -1,7 +1,7 @@
 package format
 
 import (
-		"encoding/binary"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
