@@ -1,0 +1,58 @@
+package seccomp
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Install sets no_new_privs and loads prog as a seccomp filter
+// (seccomp(SECCOMP_SET_MODE_FILTER) with SECCOMP_FILTER_FLAG_TSYNC, or
+// prctl(PR_SET_SECCOMP) on a kernel without the seccomp syscall). The filter
+// stays for the life of the process and is inherited across fork and execve.
+//
+// A filter applies per thread. TSYNC puts it on every thread of the process,
+// so the Go runtime's threads carry it too and it does not matter which of
+// them later calls execve; the prctl fallback reaches only the calling
+// thread, and Install locks its goroutine to that thread for the duration of
+// the call only, so a caller on an old kernel must keep its goroutine locked
+// (runtime.LockOSThread) from before Install until its execve.
+//
+// Call it last before execve: from here on, any selected syscall the caller
+// itself makes stops at its tracer (or fails with ENOSYS when it has none).
+// no_new_privs means that set-user-ID and file-capability programs run
+// without their privileges, as under strace --seccomp-bpf.
+func Install(prog []unix.SockFilter) error {
+	if len(prog) == 0 || len(prog) > unix.BPF_MAXINSNS {
+		return fmt.Errorf("seccomp: install: program of %d instructions, want 1..%d", len(prog), unix.BPF_MAXINSNS)
+	}
+	// no_new_privs is per thread until TSYNC spreads it: set it and install
+	// the filter on one thread.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return fmt.Errorf("seccomp: set no_new_privs: %w", err)
+	}
+	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
+	r, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, unix.SECCOMP_FILTER_FLAG_TSYNC, uintptr(unsafe.Pointer(&fprog)))
+	switch {
+	case errno == unix.ENOSYS:
+		_, _, errno = unix.Syscall(unix.SYS_PRCTL, unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(&fprog)))
+		if errno != 0 {
+			return fmt.Errorf("seccomp: install filter with prctl: %w", errno)
+		}
+	case errno != 0:
+		return fmt.Errorf("seccomp: install filter: %w", errno)
+	case r != 0:
+		// With TSYNC, a positive result is a thread that could not take
+		// the filter (it already has one that is not an ancestor of it).
+		return fmt.Errorf("seccomp: install filter: thread %d cannot be synchronized: %w", r, errTSync)
+	}
+	runtime.KeepAlive(prog)
+	return nil
+}
+
+var errTSync = errors.New("thread has an incompatible filter")
