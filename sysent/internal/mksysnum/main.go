@@ -8,7 +8,7 @@
 //
 // Usage (see gen.go in package sysent):
 //
-//	go run ./internal/mksysnum [-header FILE] [-xsys DIR]
+//	go run ./internal/mksysnum [-header FILE] [-xsys DIR] [-o DIR]
 package main
 
 import (
@@ -35,6 +35,7 @@ func main() {
 	log.SetPrefix("mksysnum: ")
 	header := flag.String("header", "/usr/include/x86_64-linux-gnu/asm/unistd_64.h", "kernel UAPI unistd_64.h")
 	xsys := flag.String("xsys", "", "golang.org/x/sys/unix directory (default: module cache, "+xsysVersion+")")
+	outDir := flag.String("o", ".", "output directory")
 	flag.Parse()
 
 	dir := *xsys
@@ -66,7 +67,7 @@ func main() {
 		log.Fatalf("x86_64: %v", err)
 	}
 	src := fmt.Sprintf("asm/unistd_64.h and golang.org/x/sys@%s/unix/zsysnum_linux_amd64.go", xsysVersion)
-	if err := write("zsysnum_x86_64.go", "x86_64Names", "x86_64", src, x86); err != nil {
+	if err := write(filepath.Join(*outDir, "zsysnum_x86_64.go"), "x86_64Names", "x86_64", src, x86); err != nil {
 		log.Fatal(err)
 	}
 	arm, err := merge(arm64, nil)
@@ -74,7 +75,7 @@ func main() {
 		log.Fatalf("aarch64: %v", err)
 	}
 	src = fmt.Sprintf("golang.org/x/sys@%s/unix/zsysnum_linux_arm64.go", xsysVersion)
-	if err := write("zsysnum_aarch64.go", "aarch64Names", "aarch64", src, arm); err != nil {
+	if err := write(filepath.Join(*outDir, "zsysnum_aarch64.go"), "aarch64Names", "aarch64", src, arm); err != nil {
 		log.Fatal(err)
 	}
 }
