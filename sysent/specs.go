@@ -389,6 +389,9 @@ func specs(a *archSizes) []spec {
 		sc("capset", RetInt, in("header", szCapHeader, "cap_user_header_t"), in("data", szCapData, "cap_user_data_t")),
 
 		// Time.
+		// rmtp is written when the sleep is interrupted (EINTR), not on
+		// success: a recorder that captures outputs of successful calls
+		// only will miss it, which costs nothing but the remaining time.
 		sc("nanosleep", RetInt, in("rqtp", szTimespec, "timespec"), out("rmtp", szTimespec, "timespec")),
 		sc("clock_nanosleep", RetInt, enum("which_clock", FlagsClockID), flg("flags", FlagsTimerAbs), in("rqtp", szTimespec, "timespec"), out("rmtp", szTimespec, "timespec")),
 		sc("clock_gettime", RetInt, enum("which_clock", FlagsClockID), out("tp", szTimespec, "timespec")),
