@@ -1,0 +1,147 @@
+//go:build linux
+
+package record
+
+import (
+	"bytes"
+	"errors"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// maxGather caps the ranges read by one process_vm_readv call (IOV_MAX).
+const maxGather = 1024
+
+// memReader copies tracee memory. It reuses its iovec arrays, so reading
+// allocates nothing once they have grown.
+type memReader struct {
+	pageSize uint64
+	local    []unix.Iovec
+	remote   []unix.RemoteIovec
+	// word is scratch for one word of PTRACE_PEEKDATA.
+	word [8]byte
+}
+
+func newMemReader(pageSize int) *memReader {
+	return &memReader{
+		pageSize: uint64(pageSize),
+		local:    make([]unix.Iovec, 0, 16),
+		remote:   make([]unix.RemoteIovec, 0, 16),
+	}
+}
+
+// read copies memory at addr into dst and returns how many bytes it could
+// read: fewer than len(dst) when the range runs into memory that cannot be
+// read.
+func (m *memReader) read(pid int, dst []byte, addr uint64) int {
+	if len(dst) == 0 {
+		return 0
+	}
+	m.local = append(m.local[:0], unix.Iovec{Base: &dst[0]})
+	m.local[0].SetLen(len(dst))
+	m.remote = append(m.remote[:0], unix.RemoteIovec{Base: uintptr(addr), Len: len(dst)})
+	n, err := unix.ProcessVMReadv(pid, m.local, m.remote, 0)
+	if err != nil {
+		n = 0
+		if !fallbackErr(err) {
+			return 0
+		}
+	}
+	if n < len(dst) {
+		n += m.peek(pid, dst[n:], addr+uint64(n))
+	}
+	return n
+}
+
+// fallbackErr reports whether PTRACE_PEEKDATA may succeed where
+// process_vm_readv failed: it reads pages process_vm_readv cannot (a
+// mapping without read permission), and works without the syscall.
+func fallbackErr(err error) bool {
+	return errors.Is(err, unix.EFAULT) || errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EPERM)
+}
+
+// peek reads dst word by word with PTRACE_PEEKDATA and stops at the first
+// word it cannot read.
+func (m *memReader) peek(pid int, dst []byte, addr uint64) int {
+	got := 0
+	for got < len(dst) {
+		a := addr + uint64(got)
+		aligned := a &^ 7
+		_, _, e := unix.RawSyscall6(unix.SYS_PTRACE, unix.PTRACE_PEEKDATA, uintptr(pid),
+			uintptr(aligned), uintptr(unsafe.Pointer(&m.word[0])), 0, 0)
+		if e != 0 {
+			break
+		}
+		got += copy(dst[got:], m.word[a-aligned:])
+	}
+	return got
+}
+
+// gather reads several ranges in one process_vm_readv call, falling back
+// to one read per range when the call comes up short. It returns the bytes
+// read into each destination in ns.
+func (m *memReader) gather(pid int, dsts [][]byte, addrs []uint64, ns []int) {
+	m.local, m.remote = m.local[:0], m.remote[:0]
+	total := 0
+	for i, d := range dsts {
+		ns[i] = 0
+		if len(d) == 0 {
+			continue
+		}
+		iov := unix.Iovec{Base: &d[0]}
+		iov.SetLen(len(d))
+		m.local = append(m.local, iov)
+		m.remote = append(m.remote, unix.RemoteIovec{Base: uintptr(addrs[i]), Len: len(d)})
+		total += len(d)
+	}
+	if total == 0 {
+		return
+	}
+	n, err := unix.ProcessVMReadv(pid, m.local, m.remote, 0)
+	if err == nil && n == total {
+		for i, d := range dsts {
+			ns[i] = len(d)
+		}
+		return
+	}
+	for i, d := range dsts {
+		ns[i] = m.read(pid, d, addrs[i])
+	}
+}
+
+// readString appends the NUL-terminated string at addr to buf, reading a
+// page at a time and never past the page that holds the NUL. It reads at
+// most max bytes and reports whether it found the NUL.
+func (m *memReader) readString(pid int, buf []byte, addr uint64, max int) ([]byte, bool) {
+	got := 0
+	for got < max {
+		a := addr + uint64(got)
+		chunk := int(m.pageSize - a%m.pageSize)
+		if chunk > max-got {
+			chunk = max - got
+		}
+		off := len(buf)
+		buf = grow(buf, chunk)
+		n := m.read(pid, buf[off:off+chunk], a)
+		if i := bytes.IndexByte(buf[off:off+n], 0); i >= 0 {
+			return buf[:off+i], true
+		}
+		buf = buf[:off+n]
+		got += n
+		if n < chunk {
+			return buf, false
+		}
+	}
+	return buf, false
+}
+
+// grow extends b by n bytes, reallocating only when its capacity is short.
+func grow(b []byte, n int) []byte {
+	if cap(b)-len(b) < n {
+		nb := make([]byte, len(b), 2*cap(b)+n)
+		copy(nb, b)
+		b = nb
+	}
+	return b[:len(b)+n]
+}

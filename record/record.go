@@ -1,0 +1,228 @@
+//go:build linux
+
+package record
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Options configure a recording. Zero values are documented defaults.
+type Options struct {
+	// Argv is the program and its arguments. Argv[0] is looked up in the
+	// PATH of Env when it holds no slash, as a shell does.
+	Argv []string
+	// Env is the program's environment; nil means os.Environ().
+	Env []string
+	// Dir is the program's working directory; "" means the current one.
+	Dir string
+	// Stdin, Stdout and Stderr are the program's standard files; nil means
+	// os.Stdin, os.Stdout and os.Stderr.
+	Stdin  *os.File
+	Stdout *os.File
+	Stderr *os.File
+	// CaptureSize caps the bytes captured per buffer; 0 captures no
+	// buffers. Paths and argv strings are captured whole (up to
+	// PATH_MAX), sockaddrs and fixed-size structs always.
+	CaptureSize int
+	// Filter is a -e trace= expression; "" records every syscall. Process
+	// lifecycle events (clone, exec, exit, signals, stops) are recorded
+	// whatever it says.
+	Filter string
+	// Version is the trec version written into the trace header.
+	Version string
+}
+
+// Result says how the recording ended.
+type Result struct {
+	// ExitStatus is the first process's status as a shell reports it: its
+	// exit code, or 128+N when signal N killed it.
+	ExitStatus int
+	// Events is the number of events written.
+	Events uint64
+	// Processes and Threads count the thread groups and threads seen.
+	Processes int
+	Threads   int
+	// Duration is the time from the start of the program to the end of
+	// the last traced process.
+	Duration time.Duration
+}
+
+// StartError reports a program that could not be started.
+type StartError struct {
+	// Path is the program as the caller named it (Argv[0]).
+	Path string
+	// Err is the reason, usually a syscall.Errno (ENOENT, EACCES, ENOEXEC)
+	// or exec.ErrNotFound.
+	Err error
+}
+
+// Error returns "PROG: reason".
+func (e *StartError) Error() string { return e.Path + ": " + e.Err.Error() }
+
+// Unwrap returns the reason.
+func (e *StartError) Unwrap() error { return e.Err }
+
+// ExitCode returns the status a shell gives the same failure: 127 when the
+// program was not found, 126 when it was found but could not be executed.
+func (e *StartError) ExitCode() int {
+	if errors.Is(e.Err, ErrNotFound) || errors.Is(e.Err, fs.ErrNotExist) {
+		return 127
+	}
+	return 126
+}
+
+// ErrNotFound is a StartError's reason when Argv[0] was not found in PATH.
+var ErrNotFound = errors.New("command not found")
+
+// Run starts opts.Argv under ptrace, records everything it and its
+// descendants do into a trace written to out, waits for every traced
+// process, orphans included, and returns how it ended.
+//
+// The trace header is written once the program's execve succeeded; a
+// program that cannot be started returns a *StartError and writes nothing
+// to out. When ctx is cancelled every traced process is killed, the trace
+// is closed and ctx's error is returned with the Result.
+//
+// While it runs, Run ignores SIGCHLD in this process (the tracer then
+// receives no signal per ptrace stop) and resets it to Go's default when it
+// returns; so do not wait for other child processes of this process during a
+// recording (exec.Cmd.Wait would fail). It also makes the process a child
+// subreaper (PR_SET_CHILD_SUBREAPER), and leaves it one, so that orphans of
+// the program are reaped here.
+func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
+	if len(opts.Argv) == 0 || opts.Argv[0] == "" {
+		return Result{}, errors.New("record: no program to run")
+	}
+	if opts.Env == nil {
+		opts.Env = os.Environ()
+	}
+	if opts.Stdin == nil {
+		opts.Stdin = os.Stdin
+	}
+	if opts.Stdout == nil {
+		opts.Stdout = os.Stdout
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = os.Stderr
+	}
+	if opts.CaptureSize < 0 {
+		opts.CaptureSize = 0
+	}
+	path, err := lookPath(opts.Argv[0], opts.Dir, opts.Env)
+	if err != nil {
+		return Result{}, &StartError{Path: opts.Argv[0], Err: err}
+	}
+	t, err := newTracer(opts, path, out)
+	if err != nil {
+		return Result{}, err
+	}
+
+	type outcome struct {
+		res Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		// Every ptrace request must come from the thread that seized the
+		// tracees. The thread is never unlocked: when this goroutine
+		// returns it dies, and PTRACE_O_EXITKILL kills any tracee left.
+		runtime.LockOSThread()
+		res, err := t.run()
+		done <- outcome{res, err}
+	}()
+	defer signal.Reset(syscall.SIGCHLD)
+
+	var o outcome
+	select {
+	case o = <-done:
+	case <-ctx.Done():
+		t.cancel()
+		o = <-done
+		if o.err == nil {
+			o.err = ctx.Err()
+		}
+	}
+	return o.res, o.err
+}
+
+// lookPath finds the program the way a shell does: a name with a slash is
+// taken relative to dir, one without is searched in env's PATH.
+func lookPath(name, dir string, env []string) (string, error) {
+	if strings.Contains(name, "/") {
+		p := name
+		if !filepath.IsAbs(p) && dir != "" {
+			p = filepath.Join(dir, p)
+		}
+		if err := checkExecutable(p); err != nil {
+			return "", err
+		}
+		return name, nil
+	}
+	pathEnv := "/usr/local/bin:/usr/bin:/bin"
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			pathEnv = v
+		}
+	}
+	var denied error
+	for _, d := range filepath.SplitList(pathEnv) {
+		if d == "" {
+			d = "."
+		}
+		p := filepath.Join(d, name)
+		abs := p
+		if !filepath.IsAbs(abs) && dir != "" {
+			abs = filepath.Join(dir, abs)
+		}
+		err := checkExecutable(abs)
+		if err == nil {
+			if !filepath.IsAbs(p) && !strings.HasPrefix(p, ".") {
+				p = "./" + p
+			}
+			return p, nil
+		}
+		if denied == nil && errors.Is(err, unix.EACCES) {
+			denied = err
+		}
+	}
+	if denied != nil {
+		return "", denied
+	}
+	return "", ErrNotFound
+}
+
+// checkExecutable returns nil for a regular file this process may execute,
+// ENOENT for a missing one and EACCES otherwise.
+func checkExecutable(p string) error {
+	var st unix.Stat_t
+	if err := unix.Stat(p, &st); err != nil {
+		if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENOTDIR) {
+			return unix.ENOENT
+		}
+		return err
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return unix.EACCES
+	}
+	if err := unix.Access(p, unix.X_OK); err != nil {
+		return unix.EACCES
+	}
+	return nil
+}
+
+// startErrorFor converts the errno of the target's failed execve.
+func startErrorFor(name string, errno syscall.Errno) *StartError {
+	return &StartError{Path: name, Err: errno}
+}

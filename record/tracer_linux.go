@@ -1,0 +1,810 @@
+//go:build linux
+
+package record
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/sysent"
+)
+
+// resumeMode is how a tracee is resumed after a stop.
+type resumeMode uint8
+
+const (
+	// resumeSyscall stops the tracee at every syscall entry and exit
+	// (PTRACE_SYSCALL).
+	resumeSyscall resumeMode = iota
+	// resumeCont runs the tracee to its next event or seccomp stop
+	// (PTRACE_CONT); issue 5's seccomp-selected tracing uses it.
+	resumeCont
+)
+
+// thread is the tracer's state of one tracee thread. It does not assume
+// that every syscall entry was seen: an exit without an entry is dropped,
+// an entry without an exit is overwritten by the next one.
+type thread struct {
+	tid, pid int
+	// shim is set while the thread is the shim, before the target's exec:
+	// nothing it does is recorded.
+	shim bool
+	mode resumeMode
+
+	inSyscall bool
+	nr        int
+	args      [6]uint64
+	// sc describes nr, or is nil (unknown syscall or foreign ABI).
+	sc *sysent.Syscall
+
+	// execPath and execArgv are captured at an execve entry for the exec
+	// event; execErr is the errno of a failed execve.
+	execPath string
+	execArgv []string
+	execErr  syscall.Errno
+}
+
+// action is what a stop handler decided: how the tracee resumes.
+type action uint8
+
+const (
+	actResume action = iota // resume in the thread's mode, injecting sig
+	actListen               // group-stop: PTRACE_LISTEN
+	actNone                 // the thread is gone: nothing to resume
+)
+
+// knownNrs are the syscall numbers the tracer itself needs to recognize.
+type knownNrs struct {
+	execve, execveat, clone, clone3, fork, vfork int
+}
+
+// tracer owns one recording. Its methods, but cancel, run on the locked
+// OS thread.
+type tracer struct {
+	opts  Options
+	path  string
+	out   io.Writer
+	w     *format.Writer
+	start time.Time
+	cwd   string
+
+	table  *sysent.Table
+	filter sysent.Set
+	all    bool
+	nrs    knownNrs
+	audit  uint32
+
+	threads map[int]*thread
+	mem     *memReader
+	cap     *capturer
+	ev      format.Event
+	si      syscallInfo
+	sig     siginfo
+	// pending holds the events of the shim phase (the target's execve
+	// entry) until the trace header can be written.
+	pending []format.Event
+
+	initial     int
+	shimPhase   bool
+	status      int
+	statusKnown bool
+	startErr    error
+	processes   int
+	nthreads    int
+	killing     bool
+	err         error
+
+	cancelled atomic.Bool
+	mu        sync.Mutex
+	procs     map[int]struct{} // live thread groups, for cancel
+}
+
+func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
+	table := sysent.ForArch(nativeArch)
+	if table == nil {
+		return nil, fmt.Errorf("record: no syscall table for %v", nativeArch)
+	}
+	t := &tracer{
+		opts:    opts,
+		path:    path,
+		out:     out,
+		table:   table,
+		all:     true,
+		audit:   nativeArch.Audit(),
+		threads: make(map[int]*thread),
+		procs:   make(map[int]struct{}),
+		nrs:     knownNrs{-1, -1, -1, -1, -1, -1},
+	}
+	if opts.Filter != "" {
+		set, err := sysent.ParseSet(table, opts.Filter)
+		if err != nil {
+			return nil, fmt.Errorf("record: filter %q: %w", opts.Filter, err)
+		}
+		t.filter, t.all = set, set.All()
+	}
+	for name, nr := range map[string]*int{
+		"execve": &t.nrs.execve, "execveat": &t.nrs.execveat, "clone": &t.nrs.clone,
+		"clone3": &t.nrs.clone3, "fork": &t.nrs.fork, "vfork": &t.nrs.vfork,
+	} {
+		if sc, ok := table.ByName(name); ok {
+			*nr = sc.Nr
+		}
+	}
+	t.cwd = opts.Dir
+	if t.cwd == "" {
+		t.cwd, _ = os.Getwd()
+	} else if abs, err := absDir(t.cwd); err == nil {
+		t.cwd = abs
+	}
+	pageSize := os.Getpagesize()
+	t.mem = newMemReader(pageSize)
+	t.cap = newCapturer(t.mem, opts.CaptureSize)
+	return t, nil
+}
+
+func absDir(d string) (string, error) {
+	if len(d) > 0 && d[0] == '/' {
+		return d, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	return wd + "/" + d, nil
+}
+
+// run starts the program and traces it to the end. It runs on the locked
+// OS thread.
+func (t *tracer) run() (Result, error) {
+	// Orphans of the program are reparented here rather than to init.
+	unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+	if err := t.startShim(); err != nil {
+		return Result{}, err
+	}
+	t.loop()
+	end := time.Since(t.start)
+	if t.startErr != nil {
+		return Result{}, t.startErr
+	}
+	res := Result{
+		ExitStatus: t.status,
+		Processes:  t.processes,
+		Threads:    t.nthreads,
+		Duration:   end,
+	}
+	if t.w == nil {
+		if t.err == nil {
+			t.err = errors.New("record: the program ended before its exec")
+		}
+		return res, t.err
+	}
+	res.Events = t.w.Events()
+	cerr := t.w.Close(&format.Trailer{
+		EndTime:    int64(end),
+		ExitStatus: int32(t.status),
+		Processes:  uint32(t.processes),
+		Threads:    uint32(t.nthreads),
+	})
+	if t.err == nil && cerr != nil {
+		t.err = fmt.Errorf("record: close trace: %w", cerr)
+	}
+	return res, t.err
+}
+
+// startShim starts the shim, waits for it to stop itself, seizes it and
+// lets it run on to the target's execve.
+func (t *tracer) startShim() error {
+	argv := make([]string, 0, len(t.opts.Argv)+2)
+	argv = append(argv, shimArg0, t.path)
+	argv = append(argv, t.opts.Argv...)
+	env := append(slices.Clip(t.opts.Env), shimMarker)
+	attr := &syscall.ProcAttr{
+		Dir:   t.opts.Dir,
+		Env:   env,
+		Files: []uintptr{t.opts.Stdin.Fd(), t.opts.Stdout.Fd(), t.opts.Stderr.Fd()},
+	}
+	t.start = time.Now()
+	pid, err := syscall.ForkExec("/proc/self/exe", argv, attr)
+	if err != nil {
+		return &StartError{Path: t.opts.Argv[0], Err: err}
+	}
+	var ws unix.WaitStatus
+	for {
+		_, err := wait4(pid, &ws, unix.WUNTRACED)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			unix.Kill(pid, unix.SIGKILL)
+			return fmt.Errorf("record: wait for shim %d: %w", pid, err)
+		}
+		if ws.Stopped() {
+			break
+		}
+		if ws.Exited() || ws.Signaled() {
+			return fmt.Errorf("record: shim %d ended before it could be traced (status %#x)", pid, uint32(ws))
+		}
+	}
+	if err := seize(pid, shimOptions); err != nil {
+		unix.Kill(pid, unix.SIGKILL)
+		wait4(pid, &ws, 0)
+		return fmt.Errorf("record: seize %d: %w", pid, err)
+	}
+	// Every ptrace stop would send this process a SIGCHLD that Go's
+	// runtime handles at a cost; ignored, the kernel drops it. Run resets
+	// it when the recording ends; the shim resets it for the target.
+	signal.Ignore(syscall.SIGCHLD)
+	t.initial = pid
+	t.shimPhase = true
+	th := t.newThread(pid, pid)
+	th.shim = true
+	t.addProc(pid)
+	if err := unix.Kill(pid, unix.SIGCONT); err != nil {
+		return fmt.Errorf("record: continue shim %d: %w", pid, err)
+	}
+	return nil
+}
+
+// loop reaps stops until no tracee is left.
+func (t *tracer) loop() {
+	var ws unix.WaitStatus
+	for {
+		tid, err := wait4(-1, &ws, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err == unix.ECHILD {
+			return
+		}
+		if err != nil {
+			t.fail(fmt.Errorf("record: wait: %w", err))
+			return
+		}
+		if !t.killing && (t.err != nil || t.cancelled.Load()) {
+			t.killAll()
+		}
+		t.stop(tid, ws)
+	}
+}
+
+// stop is the one place where a stop is decided and the tracee resumed.
+func (t *tracer) stop(tid int, ws unix.WaitStatus) {
+	if ws.Exited() || ws.Signaled() {
+		t.exited(tid, ws)
+		return
+	}
+	if !ws.Stopped() {
+		return
+	}
+	th := t.threads[tid]
+	if th == nil {
+		// A new tracee's first stop can come before its parent's clone
+		// event.
+		th = t.newThread(tid, tgidOf(tid))
+		th.shim = t.shimPhase && th.pid == t.initial
+	}
+	if t.killing {
+		unix.Tgkill(th.pid, tid, unix.SIGKILL)
+		ptrace(unix.PTRACE_CONT, tid, 0, 0)
+		return
+	}
+	sig := int(ws.StopSignal())
+	event := int(ws) >> 16
+	act, inject := actResume, 0
+	switch {
+	case sig == syscallStopSig:
+		act = t.syscallStop(th)
+	case event == ptraceEventStop:
+		if isStopSignal(sig) {
+			act = t.groupStop(th, sig)
+		}
+		// Otherwise the initial stop of a new tracee, or a stop that a
+		// SIGCONT ended: resume.
+	case event != 0:
+		act = t.ptraceEvent(th, event)
+	default:
+		act, inject = t.signalStop(th, sig)
+	}
+	t.resume(th, act, inject)
+}
+
+// resume carries out a stop's action. ESRCH means the thread is gone; its
+// exit status is still to come.
+func (t *tracer) resume(th *thread, act action, sig int) {
+	var err error
+	switch act {
+	case actNone:
+		return
+	case actListen:
+		err = ptrace(unix.PTRACE_LISTEN, th.tid, 0, 0)
+	case actResume:
+		req := unix.PTRACE_SYSCALL
+		if th.mode == resumeCont {
+			req = unix.PTRACE_CONT
+		}
+		err = ptrace(req, th.tid, 0, uintptr(sig))
+	}
+	if err != nil && err != unix.ESRCH {
+		t.fail(fmt.Errorf("record: resume %d: %w", th.tid, err))
+	}
+}
+
+func isStopSignal(sig int) bool {
+	switch syscall.Signal(sig) {
+	case unix.SIGSTOP, unix.SIGTSTP, unix.SIGTTIN, unix.SIGTTOU:
+		return true
+	}
+	return false
+}
+
+func (t *tracer) syscallStop(th *thread) action {
+	if err := getSyscallInfo(th.tid, &t.si); err != nil {
+		if err == unix.ESRCH {
+			return actNone
+		}
+		t.fail(fmt.Errorf("record: syscall info of %d: %w", th.tid, err))
+		return actResume
+	}
+	switch t.si.Op {
+	case syscallInfoEntry, syscallInfoSeccomp:
+		t.enter(th)
+	case syscallInfoExit:
+		t.exit(th)
+	}
+	return actResume
+}
+
+// enter handles a syscall-entry stop. Hooks that rewrite arguments slot in
+// here.
+func (t *tracer) enter(th *thread) {
+	th.inSyscall = true
+	th.nr = int(t.si.Nr)
+	th.args = t.si.Args
+	th.sc = nil
+	if t.si.Arch == t.audit {
+		th.sc = t.table.Lookup(th.nr)
+	}
+	isExec := th.sc != nil && (th.nr == t.nrs.execve || th.nr == t.nrs.execveat)
+	if th.shim && !isExec {
+		return
+	}
+	record := t.traced(th.nr)
+	if !record && !isExec {
+		return
+	}
+	t.begin(format.KindSyscallEnter, th)
+	t.ev.Nr = int32(th.nr)
+	t.ev.Args = th.args
+	if th.sc != nil {
+		t.cap.enter(th.pid, th.sc, &th.args)
+	}
+	if isExec {
+		t.execInfo(th)
+	}
+	if record {
+		t.emit()
+	}
+}
+
+// execInfo keeps the path and argv of an execve for its exec event.
+func (t *tracer) execInfo(th *thread) {
+	th.execPath, th.execArgv = "", th.execArgv[:0]
+	pathArg, argvArg := -1, -1
+	for i, a := range th.sc.Args {
+		if a.Kind == sysent.ArgPath && pathArg < 0 {
+			pathArg = i
+		}
+		if a.Kind == sysent.ArgStringArray && argvArg < 0 {
+			argvArg = i
+		}
+	}
+	caps := t.cap.finish()
+	for _, c := range caps {
+		switch {
+		case int(c.Arg) == pathArg && c.Kind == format.CaptureString:
+			th.execPath = string(c.Data)
+		case int(c.Arg) == argvArg && c.Kind == format.CaptureStringArray:
+			th.execArgv = append(th.execArgv, string(c.Data))
+		}
+	}
+}
+
+// exit handles a syscall-exit stop. Hooks that rewrite return values slot
+// in here.
+func (t *tracer) exit(th *thread) {
+	if !th.inSyscall {
+		return
+	}
+	th.inSyscall = false
+	failed := t.si.Args[0]&0xff != 0
+	ret := t.si.rval()
+	if th.shim {
+		if failed && (th.nr == t.nrs.execve || th.nr == t.nrs.execveat) {
+			th.execErr = syscall.Errno(-ret)
+		}
+		return
+	}
+	if !t.traced(th.nr) {
+		return
+	}
+	t.begin(format.KindSyscallExit, th)
+	t.ev.Nr = int32(th.nr)
+	t.ev.Ret = ret
+	if !failed && th.sc != nil {
+		t.cap.exit(th.pid, th.sc, &th.args, ret)
+	}
+	t.emit()
+}
+
+func (t *tracer) traced(nr int) bool { return t.all || t.filter.Has(nr) }
+
+// ptraceEvent handles PTRACE_EVENT_* stops.
+func (t *tracer) ptraceEvent(th *thread, event int) action {
+	switch event {
+	case ptraceEventFork, ptraceEventVfork, ptraceEventClone:
+		msg, err := eventMsg(th.tid)
+		if err != nil {
+			if err == unix.ESRCH {
+				return actNone
+			}
+			t.fail(fmt.Errorf("record: clone event of %d: %w", th.tid, err))
+			return actResume
+		}
+		t.cloned(th, event, int(msg))
+	case ptraceEventExec:
+		msg, err := eventMsg(th.tid)
+		if err != nil {
+			if err == unix.ESRCH {
+				return actNone
+			}
+			t.fail(fmt.Errorf("record: exec event of %d: %w", th.tid, err))
+			return actResume
+		}
+		t.execed(th, int(msg))
+	}
+	return actResume
+}
+
+// cloned records a new thread or process.
+func (t *tracer) cloned(parent *thread, event, child int) {
+	var kind format.CloneKind
+	switch event {
+	case ptraceEventFork:
+		kind = format.CloneFork
+	case ptraceEventVfork:
+		kind = format.CloneVfork
+	default:
+		kind = format.CloneProcess
+	}
+	flags, known := t.cloneFlags(parent)
+	c := t.threads[child]
+	if event == ptraceEventClone {
+		thread := flags&unix.CLONE_THREAD != 0
+		if !known {
+			if c != nil {
+				thread = c.pid != child
+			} else {
+				thread = tgidOf(child) != child
+			}
+		}
+		if thread {
+			kind = format.CloneThread
+		}
+	}
+	pid := child
+	if kind == format.CloneThread {
+		pid = parent.pid
+	}
+	if c == nil {
+		c = t.newThread(child, pid)
+	} else if c.pid != pid {
+		c.pid = pid
+	}
+	c.shim = parent.shim
+	if parent.shim {
+		return
+	}
+	t.begin(format.KindClone, parent)
+	t.ev.Clone = format.Clone{Child: int32(child), Kind: kind, Flags: flags}
+	t.emit()
+}
+
+// cloneFlags returns the flags of the clone the thread is in, from the
+// arguments saved at its entry.
+func (t *tracer) cloneFlags(th *thread) (uint64, bool) {
+	if !th.inSyscall {
+		return 0, false
+	}
+	switch th.nr {
+	case t.nrs.clone:
+		return th.args[0], true
+	case t.nrs.clone3:
+		flags, ok := t.cap.u64At(th.pid, th.args[0])
+		if !ok {
+			return 0, false
+		}
+		sig, _ := t.cap.u64At(th.pid, th.args[0]+32)
+		return flags | sig&0xff, true
+	case t.nrs.fork:
+		return uint64(unix.SIGCHLD), true
+	case t.nrs.vfork:
+		return unix.CLONE_VM | unix.CLONE_VFORK | uint64(unix.SIGCHLD), true
+	}
+	return 0, false
+}
+
+// execed records a successful exec. th is the thread group leader; when a
+// non-leader thread called execve, oldTid is its former tid and the leader
+// has vanished without an exit status.
+func (t *tracer) execed(th *thread, oldTid int) {
+	if oldTid != th.tid {
+		if old := t.threads[oldTid]; old != nil {
+			delete(t.threads, oldTid)
+			old.tid, old.pid = th.tid, th.pid
+			t.threads[th.tid] = old
+			th = old
+		}
+	}
+	if !th.inSyscall {
+		th.inSyscall, th.nr = true, t.nrs.execve
+	}
+	th.sc = nil // the exit has nothing to capture
+	if th.shim {
+		th.shim = false
+		t.shimPhase = false
+		t.processes++
+		t.nthreads++
+		if err := ptrace(unix.PTRACE_SETOPTIONS, th.tid, 0, traceOptions); err != nil && err != unix.ESRCH {
+			t.fail(fmt.Errorf("record: set options of %d: %w", th.tid, err))
+		}
+		if err := t.openWriter(); err != nil {
+			t.fail(err)
+			return
+		}
+	}
+	t.begin(format.KindExec, th)
+	t.ev.Exec = format.Exec{Path: th.execPath, Argv: th.execArgv}
+	if oldTid != th.tid {
+		t.ev.Exec.OldTid = int32(oldTid)
+	}
+	t.emit()
+	th.execPath, th.execArgv = "", th.execArgv[:0]
+}
+
+// groupStop records a group-stop; the tracee is resumed with PTRACE_LISTEN
+// so that it stays stopped until SIGCONT, as it would untraced.
+func (t *tracer) groupStop(th *thread, sig int) action {
+	if !th.shim {
+		t.begin(format.KindStop, th)
+		t.ev.Signal.Signo = int32(sig)
+		t.emit()
+	}
+	return actListen
+}
+
+// signalStop handles a signal-delivery-stop: the signal is recorded and
+// injected on the resume.
+func (t *tracer) signalStop(th *thread, sig int) (action, int) {
+	if err := getSiginfo(th.tid, &t.sig); err != nil {
+		if err == unix.ESRCH {
+			return actNone, 0
+		}
+		return actResume, sig
+	}
+	if th.shim {
+		return actResume, sig
+	}
+	t.begin(format.KindSignal, th)
+	s := &t.ev.Signal
+	s.Signo, s.Errno, s.Code = t.sig.signo(), t.sig.errno(), t.sig.code()
+	switch {
+	case syscall.Signal(sig) == unix.SIGCHLD:
+		s.SenderPid, s.SenderUid, s.Status = t.sig.pid(), t.sig.uid(), t.sig.status()
+	case s.Code > 0 && faultSignal(sig):
+		s.Addr = t.sig.addr()
+	case s.Code <= 0:
+		// SI_USER, SI_QUEUE, SI_TKILL, ...: sent by a process.
+		s.SenderPid, s.SenderUid = t.sig.pid(), t.sig.uid()
+	}
+	t.emit()
+	return actResume, sig
+}
+
+func faultSignal(sig int) bool {
+	switch syscall.Signal(sig) {
+	case unix.SIGSEGV, unix.SIGBUS, unix.SIGILL, unix.SIGFPE, unix.SIGTRAP:
+		return true
+	}
+	return false
+}
+
+// exited handles the wait status of a thread that ended.
+func (t *tracer) exited(tid int, ws unix.WaitStatus) {
+	th := t.threads[tid]
+	delete(t.threads, tid)
+	pid := tid
+	if th != nil {
+		pid = th.pid
+	}
+	leader := tid == pid
+	if leader {
+		t.removeProc(pid)
+		// A reparented orphan is also a child of this process: reap that
+		// side too (no-op when SIGCHLD is ignored or it was ours).
+		var ws2 unix.WaitStatus
+		unix.Wait4(pid, &ws2, unix.WNOHANG|unix.WALL, nil)
+	}
+	status := 0
+	if ws.Exited() {
+		status = ws.ExitStatus()
+	} else {
+		status = 128 + int(ws.Signal())
+	}
+	if th != nil && th.shim {
+		if tid == t.initial && t.shimPhase {
+			t.status, t.statusKnown = status, true
+			if th.execErr != 0 {
+				t.startErr = startErrorFor(t.opts.Argv[0], th.execErr)
+			} else if !t.cancelled.Load() && t.err == nil {
+				t.startErr = &StartError{Path: t.opts.Argv[0], Err: fmt.Errorf("ended before exec with status %d", status)}
+			}
+		}
+		return
+	}
+	if tid == t.initial {
+		t.status, t.statusKnown = status, true
+	}
+	t.ev = format.Event{Kind: format.KindExit, Time: t.now(), Tid: int32(tid), Pid: int32(pid)}
+	if ws.Exited() {
+		t.ev.Exit.Code = int32(ws.ExitStatus())
+	} else {
+		t.ev.Exit.Signal = int32(ws.Signal())
+		t.ev.Exit.CoreDumped = ws.CoreDump()
+	}
+	t.ev.Exit.Thread = !leader
+	t.cap.reset()
+	t.emit()
+}
+
+func (t *tracer) newThread(tid, pid int) *thread {
+	th := &thread{tid: tid, pid: pid, nr: -1}
+	t.threads[tid] = th
+	if !t.shimPhase || pid != t.initial {
+		t.nthreads++
+		if tid == pid {
+			t.processes++
+			t.addProc(pid)
+		}
+	}
+	return th
+}
+
+func (t *tracer) now() int64 { return int64(time.Since(t.start)) }
+
+// begin starts a new event on th, with no captures.
+func (t *tracer) begin(kind format.Kind, th *thread) {
+	t.ev = format.Event{Kind: kind, Time: t.now(), Tid: int32(th.tid), Pid: int32(th.pid)}
+	t.cap.reset()
+}
+
+// emit writes the current event; before the trace is open it is kept.
+func (t *tracer) emit() {
+	t.ev.Captures = t.cap.finish()
+	if len(t.ev.Captures) == 0 {
+		t.ev.Captures = nil
+	}
+	if t.w == nil {
+		t.pending = append(t.pending, t.ev.Copy())
+		return
+	}
+	if err := t.w.Write(&t.ev); err != nil {
+		t.fail(fmt.Errorf("record: write trace: %w", err))
+	}
+}
+
+func (t *tracer) openWriter() error {
+	var uts unix.Utsname
+	unix.Uname(&uts)
+	h := &format.Header{
+		TrecVersion:   t.opts.Version,
+		Argv:          t.opts.Argv,
+		Cwd:           t.cwd,
+		StartUnixNano: t.start.UnixNano(),
+		Clock:         "CLOCK_MONOTONIC",
+		Arch:          nativeArch.String(),
+		KernelRelease: unix.ByteSliceToString(uts.Release[:]),
+		Hostname:      unix.ByteSliceToString(uts.Nodename[:]),
+		PageSize:      uint32(os.Getpagesize()),
+		Options: &format.Options{
+			Filter:      t.opts.Filter,
+			CaptureSize: uint32(t.opts.CaptureSize),
+			Cpu:         -1,
+		},
+	}
+	w, err := format.NewWriter(t.out, h, format.WriterOptions{})
+	if err != nil {
+		return fmt.Errorf("record: open trace: %w", err)
+	}
+	t.w = w
+	for i := range t.pending {
+		if err := w.Write(&t.pending[i]); err != nil {
+			return fmt.Errorf("record: write trace: %w", err)
+		}
+	}
+	t.pending = nil
+	return nil
+}
+
+// fail keeps the first fatal error; the loop then kills every tracee and
+// drains their exits.
+func (t *tracer) fail(err error) {
+	if t.err == nil {
+		t.err = err
+	}
+}
+
+// killAll kills every traced process and switches the loop to killing
+// whatever stops next.
+func (t *tracer) killAll() {
+	t.killing = true
+	t.killProcs()
+}
+
+// cancel is called from another goroutine when Run's context is done.
+func (t *tracer) cancel() {
+	t.cancelled.Store(true)
+	t.killProcs()
+}
+
+func (t *tracer) killProcs() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for pid := range t.procs {
+		unix.Kill(pid, unix.SIGKILL)
+	}
+}
+
+func (t *tracer) addProc(pid int) {
+	t.mu.Lock()
+	t.procs[pid] = struct{}{}
+	t.mu.Unlock()
+}
+
+func (t *tracer) removeProc(pid int) {
+	t.mu.Lock()
+	delete(t.procs, pid)
+	t.mu.Unlock()
+}
+
+// tgidOf reads a thread's thread group id from /proc; tid itself when the
+// thread is gone.
+func tgidOf(tid int) int {
+	f, err := os.Open("/proc/" + strconv.Itoa(tid) + "/status")
+	if err != nil {
+		return tid
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := bytes.CutPrefix(sc.Bytes(), []byte("Tgid:")); ok {
+			if n, err := strconv.Atoi(string(bytes.TrimSpace(v))); err == nil {
+				return n
+			}
+		}
+	}
+	return tid
+}
