@@ -437,7 +437,7 @@ func cpuModel() string {
 var ratioTo = []string{"bare", "floor-pin", "strace", "strace-pin"}
 
 func printTable(w io.Writer, t *tools, wl workload, m *measurements) {
-	fmt.Fprintf(w, "\n## %s: %s", wl.name, strings.Join(wl.argv(t), " "))
+	fmt.Fprintf(w, "\n## %s: %s", wl.name, shellQuote(t, wl.argv(t)))
 	if n := m.stops[wl.name]; n > 0 {
 		fmt.Fprintf(w, " (%d syscall stops)", n)
 	}
@@ -466,7 +466,7 @@ func printTable(w io.Writer, t *tools, wl workload, m *measurements) {
 		fmt.Fprintf(w, " %9.3f", d.Seconds())
 		for _, r := range cols {
 			if base := m.median(key{wl.name, r}); base > 0 {
-				fmt.Fprintf(w, " %11.2f", d.Seconds()/base.Seconds())
+				fmt.Fprintf(w, " %11s", ratio(d.Seconds()/base.Seconds()))
 			} else {
 				fmt.Fprintf(w, " %11s", "n/a")
 			}
@@ -485,6 +485,29 @@ func printTable(w io.Writer, t *tools, wl workload, m *measurements) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// shellQuote prints argv as a shell would take it, with paths in the
+// scratch directory shortened to their names.
+func shellQuote(t *tools, argv []string) string {
+	q := make([]string, len(argv))
+	for i, a := range argv {
+		a = strings.TrimPrefix(a, t.dir+"/")
+		if strings.ContainsAny(a, " $;'\"") {
+			a = "'" + a + "'"
+		}
+		q[i] = a
+	}
+	return strings.Join(q, " ")
+}
+
+// ratio formats r with two decimals, or three significant digits when
+// it is small.
+func ratio(r float64) string {
+	if r < 0.1 {
+		return strconv.FormatFloat(r, 'g', 3, 64)
+	}
+	return strconv.FormatFloat(r, 'f', 2, 64)
 }
 
 func medianSize(s []int64) int64 {
