@@ -123,6 +123,9 @@ func record(t *testing.T, opts Options) *recording {
 	r := &recording{table: sysent.ForArch(nativeArch)}
 	r.res, r.err = Run(context.Background(), opts, &trace)
 	checkNothingLeft(t)
+	if sigchldIgnored() {
+		t.Errorf("SIGCHLD still ignored after Run")
+	}
 	b, _ := os.ReadFile(out.Name())
 	r.stdout = string(b)
 	if r.err != nil || trace.Len() == 0 {

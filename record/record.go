@@ -97,7 +97,7 @@ var ErrNotFound = errors.New("command not found")
 //
 // While it runs, Run ignores SIGCHLD in this process (the tracer then
 // receives no signal per ptrace stop) and resets it to Go's default when it
-// returns; so do not wait for other child processes of this process during a
+// returns (to Go's handler); so do not wait for other child processes of this process during a
 // recording (exec.Cmd.Wait would fail). It also makes the process a child
 // subreaper (PR_SET_CHILD_SUBREAPER), and leaves it one, so that orphans of
 // the program are reaped here.
@@ -142,7 +142,7 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 		res, err := t.run()
 		done <- outcome{res, err}
 	}()
-	defer signal.Reset(syscall.SIGCHLD)
+	defer restoreSIGCHLD()
 
 	var o outcome
 	select {
@@ -155,6 +155,16 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 		}
 	}
 	return o.res, o.err
+}
+
+// restoreSIGCHLD undoes the tracer's signal.Ignore(SIGCHLD).
+// signal.Reset would not: for SIGCHLD it leaves the kernel disposition at
+// SIG_IGN, and this process could no longer wait for its children.
+// Notify installs Go's handler again and Stop leaves it in place.
+func restoreSIGCHLD() {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGCHLD)
+	signal.Stop(c)
 }
 
 // lookPath finds the program the way a shell does: a name with a slash is
