@@ -2,16 +2,253 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/trecdev/trec/analyze"
+	"github.com/trecdev/trec/format"
 )
+
+// multiString is a repeatable string flag whose values are never split at
+// commas: "-e trace=open,close" is one value.
+type multiString struct{ vals []string }
+
+func (m *multiString) Set(v string) error { m.vals = append(m.vals, v); return nil }
+func (m *multiString) String() string     { return strings.Join(m.vals, " ") }
+
+// filterFlags are the flags every trace-reading command takes.
+func filterFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "qualifier: trace=SET (names, %classes, !negation) or status=successful,failed,unfinished,unavailable,detached; repeatable"},
+		&cli.IntSliceFlag{Name: "pid", Aliases: []string{"p"}, Usage: "keep process or thread `PID` (repeatable)"},
+		&cli.IntSliceFlag{Name: "pid-tree", Usage: "keep process `PID` and its descendants (repeatable)"},
+		&cli.GenericFlag{Name: "path", Aliases: []string{"P"}, Value: &multiString{}, Usage: "keep calls naming `PATH` directly or through an fd; glob patterns allowed (repeatable)"},
+		&cli.StringFlag{Name: "since", Usage: "keep what happened from `OFFSET` after the trace start (1.5s, 200ms)"},
+		&cli.StringFlag{Name: "until", Usage: "keep what happened up to `OFFSET` after the trace start"},
+	}
+}
+
+// withFilterFlags appends the filter flags to a command's own.
+func withFilterFlags(own ...cli.Flag) []cli.Flag { return append(own, filterFlags()...) }
+
+// filterOptions reads the filter flags.
+func filterOptions(c *cli.Context) analyze.FilterOptions {
+	strs := func(name string) []string {
+		if m, ok := c.Generic(name).(*multiString); ok {
+			return m.vals
+		}
+		return nil
+	}
+	return analyze.FilterOptions{
+		Exprs:    strs("e"),
+		Pids:     c.IntSlice("pid"),
+		PidTrees: c.IntSlice("pid-tree"),
+		Paths:    strs("path"),
+		Since:    c.String("since"),
+		Until:    c.String("until"),
+	}
+}
+
+// session is an open trace with its filter and walker.
+type session struct {
+	in     *traceInput
+	filter *analyze.Filter
+	walker *analyze.Walker
+}
+
+// openSession opens the trace named on the command line, parses the filter
+// flags against its architecture and builds a walker.
+func openSession(c *cli.Context, trackFDs bool) (*session, error) {
+	in, err := openTrace(c)
+	if err != nil {
+		return nil, err
+	}
+	h := in.Reader.Header()
+	tab, err := analyze.TableFor(h)
+	if err != nil {
+		in.file.Close()
+		return nil, fmt.Errorf("%s: %w", in.name, err)
+	}
+	f, err := analyze.ParseFilter(tab, filterOptions(c))
+	if err != nil {
+		in.file.Close()
+		return nil, err
+	}
+	w, err := analyze.NewWalker(h, f, analyze.WalkerOptions{TrackFDs: trackFDs})
+	if err != nil {
+		in.file.Close()
+		return nil, fmt.Errorf("%s: %w", in.name, err)
+	}
+	return &session{in: in, filter: f, walker: w}, nil
+}
+
+// walk reads the whole trace into v, showing progress on a terminal, and
+// returns the reader's final error for in.finish.
+func (s *session) walk(c *cli.Context, v analyze.Visitor) error {
+	src := analyze.EventSource(s.in.Reader)
+	if p := newProgress(c.App.ErrWriter, s.in); p != nil {
+		defer p.done()
+		src = p
+	}
+	return s.walker.Walk(src, v)
+}
+
+// progress shows how much of a trace has been read, on a terminal only.
+type progress struct {
+	r     *format.Reader
+	w     io.Writer
+	name  string
+	size  int64
+	n     int
+	last  time.Time
+	shown bool
+}
+
+// newProgress returns a progress wrapper of in's reader when stderr is a
+// terminal and the input's size is known, else nil.
+func newProgress(stderr io.Writer, in *traceInput) *progress {
+	f, ok := stderr.(*os.File)
+	if !ok || in.size <= 0 {
+		return nil
+	}
+	if _, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS); err != nil {
+		return nil
+	}
+	return &progress{r: in.Reader, w: stderr, name: in.name, size: in.size, last: time.Now()}
+}
+
+// Next implements analyze.EventSource.
+func (p *progress) Next() (*format.Event, error) {
+	p.n++
+	if p.n&0xffff == 0 {
+		if now := time.Now(); now.Sub(p.last) >= 200*time.Millisecond {
+			p.last = now
+			off := p.r.Offset()
+			fmt.Fprintf(p.w, "\rtrec: reading %s: %3d%% (%s of %s)\x1b[K", p.name,
+				off*100/p.size, mib(off), mib(p.size))
+			p.shown = true
+		}
+	}
+	return p.r.Next()
+}
+
+func (p *progress) done() {
+	if p.shown {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 func filterCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "filter",
-		Usage: "not built yet",
-		Action: func(*cli.Context) error {
-			return errors.New("filter: not built yet")
-		},
+		Name:      "filter",
+		Usage:     "write the calls and events a filter keeps to a smaller, valid trace",
+		ArgsUsage: "FILE",
+		Args:      true,
+		Flags: withFilterFlags(
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "write the trace to `OUT` (- for stdout)"},
+		),
+		Action: runFilter,
 	}
+}
+
+// traceCopier is a Visitor that writes what it is given to a trace: the
+// enter and exit of each kept call, and each kept event, whole.
+type traceCopier struct {
+	w   *format.Writer
+	err error
+}
+
+func (t *traceCopier) write(e *format.Event) {
+	if t.err == nil {
+		t.err = t.w.Write(e)
+	}
+}
+
+func (t *traceCopier) SyscallEnter(c *analyze.Call) { t.write(c.Enter) }
+
+func (t *traceCopier) SyscallExit(c *analyze.Call) {
+	if !c.Announced && c.Enter != nil {
+		// A -e status= filter decided at the exit: the enter goes just
+		// before it.
+		t.write(c.Enter)
+	}
+	if c.Exit != nil {
+		t.write(c.Exit)
+	}
+}
+
+func (t *traceCopier) Event(e *format.Event) { t.write(e) }
+
+func runFilter(c *cli.Context) error {
+	s, err := openSession(c, false)
+	if err != nil {
+		return err
+	}
+	outName := c.String("output")
+	var out io.Writer
+	var file *os.File
+	if outName == "-" {
+		out = c.App.Writer
+	} else {
+		if file, err = os.Create(outName); err != nil {
+			s.in.file.Close()
+			return err
+		}
+		out = file
+	}
+	fail := func(err error) error {
+		s.in.file.Close()
+		if file != nil {
+			file.Close()
+			os.Remove(outName)
+		}
+		return err
+	}
+	h := proto.Clone(s.in.Reader.Header()).(*format.Header)
+	if h.Options == nil {
+		h.Options = &format.Options{}
+	}
+	expr := s.filter.String()
+	if expr == "" {
+		expr = "all"
+	}
+	h.Options.DerivedFilters = append(h.Options.DerivedFilters, expr)
+	tw, err := format.NewWriter(out, h, format.WriterOptions{})
+	if err != nil {
+		return fail(fmt.Errorf("%s: %w", outName, err))
+	}
+	cp := &traceCopier{w: tw}
+	rerr := s.walk(c, cp)
+	if cp.err != nil {
+		tw.Close(nil)
+		return fail(fmt.Errorf("%s: %w", outName, cp.err))
+	}
+	var tr *format.Trailer
+	if t := s.in.Reader.Trailer(); t != nil {
+		tr = proto.Clone(t).(*format.Trailer)
+	}
+	if err := tw.Close(tr); err != nil {
+		return fail(fmt.Errorf("%s: %w", outName, err))
+	}
+	if file != nil {
+		if err := file.Close(); err != nil {
+			return fail(fmt.Errorf("%s: %w", outName, err))
+		}
+	}
+	if err := s.in.finish(c, rerr); err != nil {
+		if file != nil && !errors.Is(err, format.ErrTruncated) {
+			os.Remove(outName)
+		}
+		return err
+	}
+	return nil
 }

@@ -1,0 +1,79 @@
+package analyze
+
+import (
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// kernelErrnos are the errno values the kernel uses internally and that a
+// tracer sees at syscall exit, with strace's names and messages.
+var kernelErrnos = [...]struct{ name, msg string }{
+	512 - 512: {"ERESTARTSYS", "To be restarted if SA_RESTART is set"},
+	513 - 512: {"ERESTARTNOINTR", "To be restarted"},
+	514 - 512: {"ERESTARTNOHAND", "To be restarted if no handler"},
+	515 - 512: {"ENOIOCTLCMD", "No ioctl command"},
+	516 - 512: {"ERESTART_RESTARTBLOCK", "Interrupted by signal"},
+	517 - 512: {"EPROBE_DEFER", "Driver requests probe retry"},
+	518 - 512: {"EOPENSTALE", "Open found a stale dentry"},
+	519 - 512: {"ENOPARAM", "Parameter not supported"},
+	521 - 512: {"EBADHANDLE", "Illegal NFS file handle"},
+	522 - 512: {"ENOTSYNC", "Update synchronization mismatch"},
+	523 - 512: {"EBADCOOKIE", "Cookie is stale"},
+	524 - 512: {"ENOTSUPP", "Operation is not supported"},
+	525 - 512: {"ETOOSMALL", "Buffer or request is too small"},
+	526 - 512: {"ESERVERFAULT", "An untranslatable error occurred"},
+	527 - 512: {"EBADTYPE", "Type not supported by server"},
+	528 - 512: {"EJUKEBOX", "Request initiated, but will not complete before timeout"},
+	529 - 512: {"EIOCBQUEUED", "iocb queued, will get completion event"},
+	530 - 512: {"ERECALLCONFLICT", "Conflict with recalled state"},
+	531 - 512: {"ENOGRACE", "NFS file lock reclaim refused"},
+}
+
+// ErrnoName returns the symbolic name of errno e, such as "ENOENT", or ""
+// when it has none.
+func ErrnoName(e int) string {
+	if e >= 512 && e-512 < len(kernelErrnos) {
+		return kernelErrnos[e-512].name
+	}
+	if e <= 0 || e > 4095 {
+		return ""
+	}
+	return unix.ErrnoName(unix.Errno(e))
+}
+
+// ErrnoMessage returns the C library's message for errno e, such as "No
+// such file or directory".
+func ErrnoMessage(e int) string {
+	if e >= 512 && e-512 < len(kernelErrnos) {
+		return kernelErrnos[e-512].msg
+	}
+	msg := unix.Errno(e).Error()
+	if len(msg) > 0 && msg[0] >= 'a' && msg[0] <= 'z' {
+		msg = string(msg[0]-'a'+'A') + msg[1:]
+	}
+	return msg
+}
+
+// IsError reports whether a raw syscall return value is a negated errno,
+// the range [-4095, -1] the kernel reserves for errors.
+func IsError(ret int64) bool { return ret < 0 && ret >= -4095 }
+
+// isRestart reports whether errno e is one of the kernel's restart codes,
+// after which strace prints "= ?" rather than "-1".
+func isRestart(e int) bool { return e >= 512 && e <= 516 }
+
+// appendErrno appends " ENOENT (No such file or directory)" style text,
+// with the leading "-1" or "?" chosen by the caller.
+func appendErrno(b []byte, e int) []byte {
+	name := ErrnoName(e)
+	if name == "" {
+		b = append(b, "errno "...)
+		b = strconv.AppendInt(b, int64(e), 10)
+	} else {
+		b = append(b, name...)
+	}
+	b = append(b, " ("...)
+	b = append(b, ErrnoMessage(e)...)
+	return append(b, ')')
+}

@@ -1,0 +1,392 @@
+package analyze
+
+import (
+	"encoding/binary"
+	"path"
+
+	"github.com/trecdev/trec/format"
+)
+
+// fdKind says what an fd refers to.
+type fdKind uint8
+
+const (
+	fdUnknown fdKind = iota
+	fdFile
+	fdPipeEnd
+	fdSock
+	fdAnonInode
+)
+
+// fdEntry is what the trace tells of one open fd.
+type fdEntry struct {
+	open    bool
+	kind    fdKind
+	cloexec bool
+	// path is the file's path, or "pipe", "socket", "anon_inode:[...]".
+	path string
+	// peer is the decoded address a socket is connected to.
+	peer string
+}
+
+// smallFDs is how many fds a table keeps in a slice; higher ones go in a map.
+const smallFDs = 256
+
+// fdTable is the fd table of one process (shared by processes created with
+// CLONE_FILES), with its working directory.
+type fdTable struct {
+	small [smallFDs]fdEntry
+	big   map[int64]fdEntry
+	cwd   string
+}
+
+func (t *fdTable) get(fd int64) *fdEntry {
+	if fd >= 0 && fd < smallFDs {
+		if e := &t.small[fd]; e.open {
+			return e
+		}
+		return nil
+	}
+	if e, ok := t.big[fd]; ok {
+		return &e
+	}
+	return nil
+}
+
+func (t *fdTable) set(fd int64, e fdEntry) {
+	e.open = true
+	if fd >= 0 && fd < smallFDs {
+		t.small[fd] = e
+		return
+	}
+	if fd < 0 {
+		return
+	}
+	if t.big == nil {
+		t.big = map[int64]fdEntry{}
+	}
+	t.big[fd] = e
+}
+
+func (t *fdTable) del(fd int64) {
+	if fd >= 0 && fd < smallFDs {
+		t.small[fd] = fdEntry{}
+		return
+	}
+	delete(t.big, fd)
+}
+
+func (t *fdTable) copy() *fdTable {
+	c := &fdTable{small: t.small, cwd: t.cwd}
+	if len(t.big) > 0 {
+		c.big = make(map[int64]fdEntry, len(t.big))
+		for k, v := range t.big {
+			c.big[k] = v
+		}
+	}
+	return c
+}
+
+// dropCloexec closes the close-on-exec fds, as a successful execve does.
+func (t *fdTable) dropCloexec() {
+	for i := range t.small {
+		if t.small[i].cloexec {
+			t.small[i] = fdEntry{}
+		}
+	}
+	for k, v := range t.big {
+		if v.cloexec {
+			delete(t.big, k)
+		}
+	}
+}
+
+// fdTracker follows the fd tables of every process of a trace from the
+// recorded opens, dups, closes, pipes, sockets, execs and forks.
+type fdTracker struct {
+	initCwd string
+	procs   map[int32]*fdTable
+	intern  map[string]string
+	lastPid int32
+	last    *fdTable
+}
+
+func newFDTracker(cwd string) *fdTracker {
+	return &fdTracker{procs: map[int32]*fdTable{}, intern: map[string]string{}, lastPid: -1, initCwd: cwd}
+}
+
+// table returns the fd table of process pid, creating it.
+func (t *fdTracker) table(pid int32) *fdTable {
+	if pid == t.lastPid {
+		return t.last
+	}
+	ft := t.procs[pid]
+	if ft == nil {
+		ft = &fdTable{cwd: t.initCwd}
+		t.procs[pid] = ft
+	}
+	t.lastPid, t.last = pid, ft
+	return ft
+}
+
+// lookup returns the entry of fd in process pid, or nil.
+func (t *fdTracker) lookup(pid int32, fd int64) *fdEntry {
+	return t.table(pid).get(fd)
+}
+
+// str interns b.
+func (t *fdTracker) str(b []byte) string {
+	if s, ok := t.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	t.intern[s] = s
+	return s
+}
+
+// resolve returns p made absolute against dirfd (or the cwd), interned.
+func (t *fdTracker) resolve(ft *fdTable, dirfd int64, hasDirfd bool, p []byte) string {
+	if len(p) > 0 && p[0] == '/' {
+		return t.str(p)
+	}
+	base := ft.cwd
+	if hasDirfd && int32(dirfd) != atFDCWD {
+		base = ""
+		if e := ft.get(dirfd); e != nil && e.kind == fdFile {
+			base = e.path
+		}
+	}
+	if base == "" {
+		return t.str(p)
+	}
+	return t.str([]byte(path.Join(base, string(p))))
+}
+
+// clone records a new thread or process: it shares its parent's table
+// when created with CLONE_FILES, else gets a copy.
+func (t *fdTracker) clone(parentPid, childPid int32, c *format.Clone) {
+	if parentPid == childPid {
+		return
+	}
+	pt := t.table(parentPid)
+	share := c.Kind == format.CloneThread || (c.Flags&cloneFile != 0 && c.Kind != format.CloneFork && c.Kind != format.CloneVfork)
+	if share {
+		t.procs[childPid] = pt
+	} else {
+		t.procs[childPid] = pt.copy()
+	}
+	t.lastPid = -1
+}
+
+// exec applies a successful execve to process pid.
+func (t *fdTracker) exec(pid int32) { t.table(pid).dropCloexec() }
+
+// exit forgets a process that ended.
+func (t *fdTracker) exit(pid int32) {
+	delete(t.procs, pid)
+	t.lastPid = -1
+}
+
+// update applies a completed call to its process's fd table.
+func (t *fdTracker) update(c *Call) {
+	ci := c.info
+	if ci.op == fdNone || c.Exit == nil || c.Enter == nil {
+		return
+	}
+	ret := c.Exit.Ret
+	args := &c.Enter.Args
+	ft := t.table(c.Pid)
+	if fd, e, ok := t.produced(c, ft); ok {
+		ft.set(fd, e)
+		return
+	}
+	switch ci.op {
+	case fdClose:
+		ft.del(int64(int32(args[0])))
+	case fdCloseRange:
+		if ret != 0 {
+			return
+		}
+		lo, hi := args[0], args[1]
+		if hi-lo > 1<<16 {
+			hi = lo + 1<<16
+		}
+		for fd := lo; fd <= hi && fd < 1<<31; fd++ {
+			e := ft.get(int64(fd))
+			switch {
+			case e == nil:
+			case args[2]&4 != 0:
+				e2 := *e
+				e2.cloexec = true
+				ft.set(int64(fd), e2)
+			default:
+				ft.del(int64(fd))
+			}
+		}
+	}
+	if IsError(ret) {
+		return
+	}
+	switch ci.op {
+	case fdDup:
+		// dup2 onto an unknown fd: the new fd is unknown too.
+		ft.del(ret)
+	case fdFcntl:
+		if args[1] == 2 { // F_SETFD
+			if old := ft.get(int64(int32(args[0]))); old != nil {
+				e := *old
+				e.cloexec = args[2]&1 != 0
+				ft.set(int64(int32(args[0])), e)
+			}
+		}
+	case fdPipe, fdSocketpair:
+		arg, kind, name := 0, fdPipeEnd, "pipe"
+		flags := args[1]
+		if ci.op == fdSocketpair {
+			arg, kind, name, flags = 3, fdSock, "socket", args[1]
+		}
+		if ci.name == "pipe" {
+			flags = 0
+		}
+		fds := captureData(c.Exit, arg, format.CaptureStruct)
+		if len(fds) >= 8 {
+			for i := 0; i < 2; i++ {
+				fd := int64(int32(binary.LittleEndian.Uint32(fds[4*i:])))
+				ft.set(fd, fdEntry{kind: kind, path: name, cloexec: flags&oCloexec != 0})
+			}
+		}
+	case fdConnect:
+		fd := int64(int32(args[0]))
+		if old := ft.get(fd); old != nil {
+			if sa := captureData(c.Enter, 1, format.CaptureSockaddr); len(sa) > 0 {
+				e := *old
+				e.peer = t.str(appendSockaddr(nil, sa))
+				ft.set(fd, e)
+			}
+		}
+	case fdChdir:
+		if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); p != nil {
+			ft.cwd = t.resolve(ft, 0, false, p)
+		}
+	case fdFchdir:
+		if e := ft.get(int64(int32(args[0]))); e != nil && e.kind == fdFile {
+			ft.cwd = e.path
+		}
+	}
+}
+
+// produced returns the fd a successful call c creates as its return value
+// and what it refers to; ok is false for calls that create none.
+func (t *fdTracker) produced(c *Call, ft *fdTable) (fd int64, e fdEntry, ok bool) {
+	ci := c.info
+	if c.Exit == nil || c.Enter == nil || IsError(c.Exit.Ret) {
+		return 0, e, false
+	}
+	ret := c.Exit.Ret
+	args := &c.Enter.Args
+	switch ci.op {
+	case fdOpen:
+		e = fdEntry{kind: fdFile}
+		if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); p != nil {
+			e.path = t.resolve(ft, int64(int32(args[0])), ci.dirfdArg >= 0, p)
+		}
+		var flags uint64
+		switch {
+		case ci.name == "openat2":
+			// struct open_how starts with the u64 flags.
+			if how := captureData(c.Enter, 2, format.CaptureStruct); len(how) >= 8 {
+				flags = binary.LittleEndian.Uint64(how)
+			}
+		case ci.name != "creat" && ci.pathArg >= 0 && ci.pathArg < 5:
+			flags = args[ci.pathArg+1]
+		}
+		e.cloexec = flags&oCloexec != 0
+		return ret, e, true
+	case fdDup:
+		old := ft.get(int64(int32(args[0])))
+		if old == nil {
+			return 0, e, false
+		}
+		e = *old
+		e.cloexec = ci.name == "dup3" && args[2]&oCloexec != 0
+		return ret, e, true
+	case fdFcntl:
+		if args[1] != 0 && args[1] != 1030 { // F_DUPFD, F_DUPFD_CLOEXEC
+			return 0, e, false
+		}
+		old := ft.get(int64(int32(args[0])))
+		if old == nil {
+			return 0, e, false
+		}
+		e = *old
+		e.cloexec = args[1] == 1030
+		return ret, e, true
+	case fdSocket:
+		return ret, fdEntry{kind: fdSock, path: "socket", cloexec: args[1]&oCloexec != 0}, true
+	case fdAccept:
+		e = fdEntry{kind: fdSock, path: "socket"}
+		if ci.name == "accept4" {
+			e.cloexec = args[3]&oCloexec != 0
+		}
+		if sa := captureData(c.Exit, 1, format.CaptureSockaddr); len(sa) > 0 {
+			e.peer = t.str(appendSockaddr(nil, sa))
+		}
+		return ret, e, true
+	case fdAnon:
+		return ret, fdEntry{kind: fdAnonInode, path: ci.anon, cloexec: anonCloexec(ci.name, args)}, true
+	case fdMemfd:
+		name := captureData(c.Enter, 0, format.CaptureString)
+		b := append([]byte("/memfd:"), name...)
+		b = append(b, " (deleted)"...)
+		return ret, fdEntry{kind: fdFile, path: t.str(b), cloexec: args[1]&1 != 0}, true
+	}
+	return 0, e, false
+}
+
+// anonCloexec reports whether an anonymous-inode fd was created with its
+// close-on-exec flag.
+func anonCloexec(name string, args *[6]uint64) bool {
+	switch name {
+	case "eventfd2", "timerfd_create", "inotify_init1", "epoll_create1":
+		if name == "epoll_create1" || name == "inotify_init1" {
+			return args[0]&oCloexec != 0
+		}
+		return args[1]&oCloexec != 0
+	case "signalfd4":
+		return args[3]&oCloexec != 0
+	}
+	return false
+}
+
+// captureData returns the data of the first capture of e for argument arg
+// of the given kind, or nil.
+func captureData(e *format.Event, arg int, kind format.CaptureKind) []byte {
+	if e == nil || arg < 0 {
+		return nil
+	}
+	for i := range e.Captures {
+		c := &e.Captures[i]
+		if int(c.Arg) == arg && c.Kind == kind {
+			if c.Data == nil {
+				return []byte{}
+			}
+			return c.Data
+		}
+	}
+	return nil
+}
+
+// findCapture returns the first capture of e for argument arg of the given
+// kind, or nil.
+func findCapture(e *format.Event, arg int, kind format.CaptureKind) *format.Capture {
+	if e == nil {
+		return nil
+	}
+	for i := range e.Captures {
+		c := &e.Captures[i]
+		if int(c.Arg) == arg && c.Kind == kind {
+			return c
+		}
+	}
+	return nil
+}

@@ -1,0 +1,336 @@
+package analyze
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/sysent"
+)
+
+// FilterOptions is a filter as the user wrote it on the command line. The
+// zero value keeps everything.
+type FilterOptions struct {
+	// Exprs are -e qualifiers: "trace=SET", "status=LIST", or a bare SET
+	// (strace's shorthand for trace=SET).
+	Exprs []string
+	// Pids keep the threads and processes with these ids.
+	Pids []int
+	// PidTrees keep these processes and their descendants.
+	PidTrees []int
+	// Paths keep calls that name a matching path, directly or through an
+	// fd; each is a path.Match pattern.
+	Paths []string
+	// Since and Until keep what happened in a window of time from the
+	// trace start: "1.5s", "200ms", or plain seconds ("2.5").
+	Since, Until string
+}
+
+// Filter selects calls and events of a trace. It is one type for every
+// reading command; it also follows the process tree as a trace is read, so
+// use a Filter for one walk only (Clone returns a fresh one).
+type Filter struct {
+	tab      *sysent.Table
+	opts     FilterOptions
+	set      sysent.Set
+	hasSet   bool
+	status   Status
+	pids     map[int32]bool
+	tree     map[int32]bool
+	paths    []string
+	since    int64
+	until    int64
+	hasUntil bool
+}
+
+// ParseFilter checks opts against syscall table tab and returns the
+// filter. Errors are one line and name the flag at fault.
+func ParseFilter(tab *sysent.Table, opts FilterOptions) (*Filter, error) {
+	f := &Filter{tab: tab, opts: opts, status: statusAll}
+	for _, e := range opts.Exprs {
+		key, val, ok := strings.Cut(e, "=")
+		if !ok {
+			key, val = "trace", e
+		}
+		switch key {
+		case "trace", "t":
+			s, err := sysent.ParseSet(tab, val)
+			if err != nil {
+				return nil, fmt.Errorf("-e %s: %w", e, err)
+			}
+			if f.hasSet && !strings.HasPrefix(val, "!") && !strings.HasPrefix(f.set.String(), "!") {
+				// Later lists add to earlier ones, as in strace; a
+				// negated list replaces what came before.
+				if merged, err := sysent.ParseSet(tab, f.set.String()+","+val); err == nil {
+					s = merged
+				}
+			}
+			f.set, f.hasSet = s, true
+		case "status":
+			st, err := parseStatus(val)
+			if err != nil {
+				return nil, fmt.Errorf("-e %s: %w", e, err)
+			}
+			f.status = st
+		default:
+			return nil, fmt.Errorf("-e %s: unknown qualifier %q (want trace= or status=)", e, key)
+		}
+	}
+	if len(opts.Pids) > 0 {
+		f.pids = map[int32]bool{}
+		for _, p := range opts.Pids {
+			if p <= 0 {
+				return nil, fmt.Errorf("--pid %d: not a process id", p)
+			}
+			f.pids[int32(p)] = true
+		}
+	}
+	if len(opts.PidTrees) > 0 {
+		f.tree = map[int32]bool{}
+		for _, p := range opts.PidTrees {
+			if p <= 0 {
+				return nil, fmt.Errorf("--pid-tree %d: not a process id", p)
+			}
+			f.tree[int32(p)] = true
+		}
+	}
+	for _, p := range opts.Paths {
+		if _, err := path.Match(p, ""); err != nil {
+			return nil, fmt.Errorf("--path %q: %w", p, err)
+		}
+		f.paths = append(f.paths, p)
+	}
+	var err error
+	if opts.Since != "" {
+		if f.since, err = parseOffset(opts.Since); err != nil {
+			return nil, fmt.Errorf("--since %q: %w", opts.Since, err)
+		}
+	}
+	if opts.Until != "" {
+		if f.until, err = parseOffset(opts.Until); err != nil {
+			return nil, fmt.Errorf("--until %q: %w", opts.Until, err)
+		}
+		f.hasUntil = true
+		if f.until < f.since {
+			return nil, fmt.Errorf("--until %s is before --since %s", opts.Until, opts.Since)
+		}
+	}
+	return f, nil
+}
+
+// Clone returns a filter with the same options and a fresh process tree.
+func (f *Filter) Clone() *Filter {
+	g, _ := ParseFilter(f.tab, f.opts)
+	return g
+}
+
+// IsZero reports whether the filter keeps everything.
+func (f *Filter) IsZero() bool {
+	return f == nil || (!f.hasSet && f.status == statusAll && f.pids == nil && f.tree == nil &&
+		len(f.paths) == 0 && f.since == 0 && !f.hasUntil)
+}
+
+// NeedsResult reports whether the filter decides on a call only at its
+// exit (-e status=).
+func (f *Filter) NeedsResult() bool { return f != nil && f.status != statusAll }
+
+// String returns the filter as command-line flags, for the record of a
+// derived trace: "-e trace=%file -p 42 --since 1.5s".
+func (f *Filter) String() string {
+	if f == nil {
+		return ""
+	}
+	var parts []string
+	for _, e := range f.opts.Exprs {
+		if !strings.Contains(e, "=") {
+			e = "trace=" + e
+		}
+		parts = append(parts, "-e "+e)
+	}
+	for _, p := range f.opts.Pids {
+		parts = append(parts, "-p "+strconv.Itoa(p))
+	}
+	for _, p := range f.opts.PidTrees {
+		parts = append(parts, "--pid-tree "+strconv.Itoa(p))
+	}
+	for _, p := range f.opts.Paths {
+		parts = append(parts, "-P "+p)
+	}
+	if f.opts.Since != "" {
+		parts = append(parts, "--since "+f.opts.Since)
+	}
+	if f.opts.Until != "" {
+		parts = append(parts, "--until "+f.opts.Until)
+	}
+	return strings.Join(parts, " ")
+}
+
+var statusNames = []struct {
+	name string
+	st   Status
+}{
+	{"successful", StatusSuccessful}, {"failed", StatusFailed}, {"unfinished", StatusUnfinished},
+	{"unavailable", StatusUnavailable}, {"detached", StatusDetached},
+}
+
+// parseStatus parses strace's -e status= list, with "!" negation, "all"
+// and "none".
+func parseStatus(s string) (Status, error) {
+	body, neg := strings.CutPrefix(s, "!")
+	var st Status
+	for _, tok := range strings.Split(body, ",") {
+		switch tok {
+		case "":
+			continue
+		case "all":
+			st = statusAll
+			continue
+		case "none":
+			continue
+		}
+		found := false
+		for _, n := range statusNames {
+			if n.name == tok {
+				st |= n.st
+				found = true
+			}
+		}
+		if !found {
+			return 0, fmt.Errorf("unknown status %q (want successful, failed, unfinished, unavailable or detached)", tok)
+		}
+	}
+	if neg {
+		st = statusAll &^ st
+	}
+	return st, nil
+}
+
+// parseOffset parses a time offset: a Go duration ("1.5s", "200ms") or
+// plain seconds ("2", "0.25").
+func parseOffset(s string) (int64, error) {
+	if d, err := time.ParseDuration(s); err == nil {
+		if d < 0 {
+			return 0, fmt.Errorf("negative offset")
+		}
+		return int64(d), nil
+	}
+	sec, err := strconv.ParseFloat(s, 64)
+	if err != nil || sec < 0 {
+		return 0, fmt.Errorf("not a time offset (want e.g. 1.5s, 200ms or 2.5)")
+	}
+	return int64(sec * 1e9), nil
+}
+
+// pidOK reports whether the filter keeps thread tid of process pid.
+func (f *Filter) pidOK(tid, pid int32) bool {
+	if f.pids == nil && f.tree == nil {
+		return true
+	}
+	return f.pids[tid] || f.pids[pid] || f.tree[tid] || f.tree[pid]
+}
+
+// timeOK reports whether t is inside the time window.
+func (f *Filter) timeOK(t int64) bool {
+	return t >= f.since && (!f.hasUntil || t <= f.until)
+}
+
+// statusOK reports whether a call that ended with st is kept.
+func (f *Filter) statusOK(st Status) bool { return f.status&st != 0 }
+
+// clone follows the process tree: a child of a kept process is kept.
+func (f *Filter) clone(e *format.Event) {
+	if f.tree == nil {
+		return
+	}
+	if f.tree[e.Tid] || f.tree[e.Pid] {
+		f.tree[e.Clone.Child] = true
+	}
+}
+
+// keepEvent decides on an event that is not a syscall.
+func (f *Filter) keepEvent(e *format.Event) bool {
+	pid := e.Pid
+	if pid == 0 {
+		pid = e.Tid
+	}
+	return f.pidOK(e.Tid, pid) && f.timeOK(e.Time)
+}
+
+// keepEnter decides on a call at its entry: keep says whether it may be
+// kept, deferred that the decision waits for its result.
+func (f *Filter) keepEnter(c *Call, fds *fdTracker) (keep, deferred bool) {
+	e := c.Enter
+	if !f.pidOK(c.Tid, c.Pid) || !f.timeOK(e.Time) {
+		return false, false
+	}
+	if f.hasSet && !f.set.Has(int(c.Nr)) {
+		return false, false
+	}
+	if len(f.paths) > 0 && !f.pathOK(c, fds) {
+		return false, false
+	}
+	return true, f.status != statusAll
+}
+
+// keepOrphanExit decides on an exit whose enter is not in the trace.
+func (f *Filter) keepOrphanExit(c *Call) bool {
+	if !f.pidOK(c.Tid, c.Pid) || !f.timeOK(c.EndTime) || !f.statusOK(c.Status) {
+		return false
+	}
+	if f.hasSet && !f.set.Has(int(c.Nr)) {
+		return false
+	}
+	return len(f.paths) == 0
+}
+
+// pathOK reports whether call c names a path matching the filter, as a
+// path argument or through an fd argument.
+func (f *Filter) pathOK(c *Call, fds *fdTracker) bool {
+	ci := c.info
+	for _, a := range [2]int8{ci.pathArg, ci.pathArg2} {
+		if a < 0 {
+			continue
+		}
+		p := captureData(c.Enter, int(a), format.CaptureString)
+		if p == nil {
+			continue
+		}
+		if f.matchPath(string(p)) {
+			return true
+		}
+		if fds != nil && (len(p) == 0 || p[0] != '/') {
+			ft := fds.table(c.Pid)
+			abs := fds.resolve(ft, int64(int32(c.Enter.Args[0])), ci.dirfdArg >= 0, p)
+			if f.matchPath(abs) {
+				return true
+			}
+		}
+	}
+	if fds == nil || c.info.sys == nil {
+		return false
+	}
+	for i, a := range c.info.sys.Args {
+		if i >= 6 || (a.Kind != sysent.ArgFD && a.Kind != sysent.ArgDirFD) {
+			continue
+		}
+		if e := fds.lookup(c.Pid, int64(int32(c.Enter.Args[i]))); e != nil && e.path != "" && f.matchPath(e.path) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *Filter) matchPath(p string) bool {
+	for _, pat := range f.paths {
+		if pat == p {
+			return true
+		}
+		if ok, _ := path.Match(pat, p); ok {
+			return true
+		}
+	}
+	return false
+}

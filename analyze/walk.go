@@ -1,0 +1,429 @@
+package analyze
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/sysent"
+)
+
+// Status says how a syscall ended, in the terms of strace's -e status=.
+type Status uint8
+
+// The statuses. A call has exactly one; a Filter holds a set of them.
+const (
+	// StatusSuccessful: the call returned a value that is not an error.
+	StatusSuccessful Status = 1 << iota
+	// StatusFailed: the call returned -errno.
+	StatusFailed
+	// StatusUnfinished: the call never returned because its thread ended
+	// or was replaced by an execve (exit_group always ends so).
+	StatusUnfinished
+	// StatusUnavailable: the call returned but its result is unknown.
+	// Traces always hold the result, so no call has this status.
+	StatusUnavailable
+	// StatusDetached: the trace ended while the call was in progress.
+	StatusDetached
+
+	statusAll = StatusSuccessful | StatusFailed | StatusUnfinished | StatusUnavailable | StatusDetached
+)
+
+// statusOf returns the status of a call that returned ret.
+func statusOf(ret int64) Status {
+	if IsError(ret) {
+		return StatusFailed
+	}
+	return StatusSuccessful
+}
+
+// Call is one syscall: its enter event and, once it returned, its exit.
+type Call struct {
+	// Tid and Pid are the calling thread and its process.
+	Tid, Pid int32
+	// Nr is the syscall number; Name its name ("syscall_0x1c3" when
+	// unknown); Sys its description, nil when unknown.
+	Nr   int32
+	Name string
+	Sys  *sysent.Syscall
+	// Enter is the enter event, nil when the trace holds only the exit (a
+	// call already in progress when recording began).
+	Enter *format.Event
+	// Exit is the exit event, nil for a call that never returned.
+	Exit *format.Event
+	// Status says how the call ended; it is set when the call is passed
+	// to Visitor.SyscallExit.
+	Status Status
+	// EndTime is when the call ended: the exit's time, or for a call that
+	// never returned the time of its thread's end or the trace's last event.
+	EndTime int64
+	// Announced is set when Visitor.SyscallEnter saw the call: a filter
+	// that needs the result (-e status=) delays the whole call to its exit.
+	Announced bool
+
+	info *callInfo
+}
+
+// Start returns the time the call was entered.
+func (c *Call) Start() int64 {
+	if c.Enter != nil {
+		return c.Enter.Time
+	}
+	return c.EndTime
+}
+
+// Duration returns the time from entry to exit in nanoseconds, 0 when
+// either is missing.
+func (c *Call) Duration() int64 {
+	if c.Enter == nil || c.Exit == nil {
+		return 0
+	}
+	if d := c.Exit.Time - c.Enter.Time; d > 0 {
+		return d
+	}
+	return 0
+}
+
+// Ret returns the raw return value, 0 when the call never returned.
+func (c *Call) Ret() int64 {
+	if c.Exit == nil {
+		return 0
+	}
+	return c.Exit.Ret
+}
+
+// Args returns the raw arguments, zero when the enter is missing.
+func (c *Call) Args() [6]uint64 {
+	if c.Enter == nil {
+		return [6]uint64{}
+	}
+	return c.Enter.Args
+}
+
+// Visitor receives what a Walker finds, in trace order.
+type Visitor interface {
+	// SyscallEnter is called when a kept call is entered, unless the
+	// filter can only decide at its exit.
+	SyscallEnter(c *Call)
+	// SyscallExit is called when a kept call returned or is known never
+	// to return. c and its events are valid only during the call.
+	SyscallExit(c *Call)
+	// Event is called for each kept event that is not a syscall: signals,
+	// clones, execs, exits, stops and hook records.
+	Event(e *format.Event)
+}
+
+// EventSource is what a Walker reads: a *format.Reader, or a wrapper of one.
+type EventSource interface {
+	Next() (*format.Event, error)
+}
+
+// thread is the walker's state for one tid.
+type thread struct {
+	pid      int32
+	pending  bool
+	keep     bool
+	deferred bool
+	enter    format.Event
+	caps     []format.Capture
+	data     []byte
+	call     Call
+}
+
+// Walker pairs syscall enters and exits by thread, applies a Filter, follows
+// fd tables, and hands the result to a Visitor. It holds per-thread and
+// per-process state only: memory does not grow with the trace's length.
+type Walker struct {
+	ct      *callTable
+	filter  *Filter
+	fds     *fdTracker
+	threads map[int32]*thread
+	lastTid int32
+	last    *thread
+	kept    uint64
+	read    uint64
+	endTime int64
+}
+
+// WalkerOptions configure a Walker.
+type WalkerOptions struct {
+	// TrackFDs follows each process's fd table (needed for fd paths, the
+	// files and network sections, and -P). A filter with paths turns it
+	// on.
+	TrackFDs bool
+}
+
+// TableFor returns the syscall table for a trace header's architecture;
+// an empty arch means x86_64, the first recorder's.
+func TableFor(h *format.Header) (*sysent.Table, error) {
+	name := h.GetArch()
+	if name == "" {
+		name = "x86_64"
+	}
+	a, err := sysent.ParseArch(name)
+	if err != nil {
+		return nil, fmt.Errorf("trace arch: %w", err)
+	}
+	t := sysent.ForArch(a)
+	if t == nil {
+		return nil, fmt.Errorf("trace arch %s: no syscall table", name)
+	}
+	return t, nil
+}
+
+// NewWalker returns a Walker for a trace with header h. f may be nil to
+// keep everything.
+func NewWalker(h *format.Header, f *Filter, opts WalkerOptions) (*Walker, error) {
+	tab, err := TableFor(h)
+	if err != nil {
+		return nil, err
+	}
+	if f != nil && f.tab != nil && f.tab != tab {
+		return nil, errors.New("filter was parsed for another architecture")
+	}
+	w := &Walker{ct: newCallTable(tab), filter: f, threads: map[int32]*thread{}, lastTid: -1}
+	if opts.TrackFDs || (f != nil && len(f.paths) > 0) {
+		w.fds = newFDTracker(h.GetCwd())
+	}
+	return w, nil
+}
+
+// Table returns the syscall table the walker decodes with.
+func (w *Walker) Table() *sysent.Table { return w.ct.tab }
+
+// Kept returns how many events the filter kept so far.
+func (w *Walker) Kept() uint64 { return w.kept }
+
+// Read returns how many events the walker read so far.
+func (w *Walker) Read() uint64 { return w.read }
+
+// EndTime returns the time of the last event read.
+func (w *Walker) EndTime() int64 { return w.endTime }
+
+// Walk reads src to its end and returns the error that ended it: io.EOF
+// for a cleanly closed trace, format.ErrTruncated, or a read error. Calls
+// still in progress at the end are passed to v as StatusDetached first.
+func (w *Walker) Walk(src EventSource, v Visitor) error {
+	for {
+		e, err := src.Next()
+		if err != nil {
+			w.finishAll(v)
+			return err
+		}
+		w.Step(e, v)
+	}
+}
+
+// Step processes one event. Walk calls it for each event; callers that
+// read events themselves call Step and, at the end, Finish.
+func (w *Walker) Step(e *format.Event, v Visitor) {
+	w.read++
+	if e.Time > w.endTime {
+		w.endTime = e.Time
+	}
+	switch e.Kind {
+	case format.KindSyscallEnter:
+		w.enter(e, v)
+	case format.KindSyscallExit:
+		w.exit(e, v)
+	case format.KindClone:
+		if w.filter != nil {
+			w.filter.clone(e)
+		}
+		if w.fds != nil {
+			parentPid := e.Pid
+			if parentPid == 0 {
+				parentPid = e.Tid
+			}
+			child := e.Clone.Child
+			if e.Clone.Kind == format.CloneThread {
+				if th := w.thread(child, parentPid); th != nil {
+					th.pid = parentPid
+				}
+			} else {
+				w.fds.clone(parentPid, child, &e.Clone)
+			}
+		}
+		w.event(e, v)
+	case format.KindExec:
+		if old := e.Exec.OldTid; old != 0 && old != e.Tid {
+			// The leader's pending call (if any) never returns; the
+			// exec'ing thread's execve returns on the leader's tid.
+			if th := w.threads[e.Tid]; th != nil && th.pending {
+				w.unfinish(th, v, e.Time, StatusUnfinished)
+			}
+			if oth := w.threads[old]; oth != nil {
+				w.threads[e.Tid] = oth
+				delete(w.threads, old)
+				oth.call.Tid = e.Tid
+				w.lastTid = -1
+			}
+		}
+		if w.fds != nil {
+			w.fds.exec(e.Pid)
+		}
+		w.event(e, v)
+	case format.KindExit:
+		if th := w.threads[e.Tid]; th != nil {
+			if th.pending {
+				w.unfinish(th, v, e.Time, StatusUnfinished)
+			}
+		}
+		w.event(e, v)
+		delete(w.threads, e.Tid)
+		w.lastTid = -1
+		if !e.Exit.Thread && w.fds != nil {
+			w.fds.exit(e.Pid)
+		}
+	default:
+		w.event(e, v)
+	}
+}
+
+// Finish passes the calls still in progress to v as StatusDetached.
+func (w *Walker) Finish(v Visitor) { w.finishAll(v) }
+
+func (w *Walker) event(e *format.Event, v Visitor) {
+	if w.filter == nil || w.filter.keepEvent(e) {
+		w.kept++
+		v.Event(e)
+	}
+}
+
+// thread returns the state of tid, creating it.
+func (w *Walker) thread(tid, pid int32) *thread {
+	if tid == w.lastTid {
+		return w.last
+	}
+	th := w.threads[tid]
+	if th == nil {
+		th = &thread{pid: pid}
+		w.threads[tid] = th
+	}
+	w.lastTid, w.last = tid, th
+	return th
+}
+
+func (w *Walker) enter(e *format.Event, v Visitor) {
+	th := w.thread(e.Tid, e.Pid)
+	if th.pending {
+		w.unfinish(th, v, e.Time, StatusUnfinished)
+	}
+	if e.Pid != 0 {
+		th.pid = e.Pid
+	}
+	th.copyEnter(e)
+	ci := w.ct.get(e.Nr)
+	th.call = Call{Tid: e.Tid, Pid: th.pid, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Enter: &th.enter, info: ci}
+	th.pending = true
+	th.keep, th.deferred = true, false
+	if w.filter != nil {
+		th.keep, th.deferred = w.filter.keepEnter(&th.call, w.fds)
+	}
+	if th.keep {
+		// The enter counts as kept now; a deferred call whose status
+		// does not match is taken back at its exit.
+		w.kept++
+		if !th.deferred {
+			th.call.Announced = true
+			v.SyscallEnter(&th.call)
+		}
+	}
+}
+
+func (w *Walker) exit(e *format.Event, v Visitor) {
+	th := w.thread(e.Tid, e.Pid)
+	if !th.pending {
+		// An exit without its enter: the call began before the trace.
+		ci := w.ct.get(e.Nr)
+		c := Call{Tid: e.Tid, Pid: e.Pid, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Exit: e, EndTime: e.Time, Status: statusOf(e.Ret), info: ci}
+		if c.Pid == 0 {
+			c.Pid = th.pid
+		}
+		if w.filter == nil || w.filter.keepOrphanExit(&c) {
+			w.kept++
+			v.SyscallExit(&c)
+		}
+		return
+	}
+	c := &th.call
+	c.Exit, c.EndTime, c.Status = e, e.Time, statusOf(e.Ret)
+	if th.keep {
+		if th.deferred && !w.filter.statusOK(c.Status) {
+			w.kept--
+		} else {
+			w.kept++
+			v.SyscallExit(c)
+		}
+	}
+	if w.fds != nil {
+		w.fds.update(c)
+	}
+	th.pending = false
+	c.Exit = nil
+}
+
+// unfinish ends th's pending call without an exit.
+func (w *Walker) unfinish(th *thread, v Visitor, at int64, st Status) {
+	c := &th.call
+	c.Exit, c.EndTime, c.Status = nil, at, st
+	th.pending = false
+	if !th.keep {
+		return
+	}
+	if th.deferred && !w.filter.statusOK(st) {
+		w.kept--
+		return
+	}
+	v.SyscallExit(c)
+}
+
+func (w *Walker) finishAll(v Visitor) {
+	// Deterministic order: by enter time, then tid.
+	var pend []*thread
+	for _, th := range w.threads {
+		if th.pending {
+			pend = append(pend, th)
+		}
+	}
+	sortThreads(pend)
+	for _, th := range pend {
+		w.unfinish(th, v, w.endTime, StatusDetached)
+	}
+}
+
+// copyEnter copies e into th's reusable buffers.
+func (th *thread) copyEnter(e *format.Event) {
+	caps := th.caps[:0]
+	data := th.data[:0]
+	for _, c := range e.Captures {
+		data = append(data, c.Data...)
+	}
+	off := 0
+	for _, c := range e.Captures {
+		n := len(c.Data)
+		c.Data = data[off : off+n : off+n]
+		off += n
+		caps = append(caps, c)
+	}
+	th.caps, th.data = caps, data
+	th.enter = *e
+	th.enter.Captures = caps
+}
+
+// FDPath returns the path of fd in process pid as far as the trace tells,
+// and whether it is known. It needs WalkerOptions.TrackFDs.
+func (w *Walker) FDPath(pid int32, fd int64) (string, bool) {
+	if w.fds == nil {
+		return "", false
+	}
+	if e := w.fds.lookup(pid, fd); e != nil && e.path != "" {
+		return e.path, true
+	}
+	return "", false
+}
+
+// errStop is returned by nothing; it documents that Walk only ends at the
+// source's end.
+var _ = io.EOF
