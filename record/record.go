@@ -5,6 +5,7 @@ package record
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -119,6 +120,14 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 	}
 	if opts.CaptureSize < 0 {
 		opts.CaptureSize = 0
+	}
+	if opts.Dir != "" {
+		if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {
+			if err == nil {
+				err = unix.ENOTDIR
+			}
+			return Result{}, fmt.Errorf("record: working directory: %w", err)
+		}
 	}
 	path, err := lookPath(opts.Argv[0], opts.Dir, opts.Env)
 	if err != nil {

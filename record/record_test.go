@@ -582,3 +582,38 @@ func sigchldIgnored() bool {
 	}
 	return false
 }
+
+// failingWriter accepts n bytes, then fails.
+type failingWriter struct{ n int }
+
+var errDiskFull = errors.New("disk full")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		return 0, errDiskFull
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// When the trace cannot be written the program is killed, Run returns the
+// write error, and nothing is left behind.
+func TestWriteErrorKillsProgram(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	defer devnull.Close()
+	_, err := Run(ctx, Options{Argv: []string{"sh", "-c", "while :; do echo x; done"}, Stdout: devnull, CaptureSize: 4096}, &failingWriter{n: 1 << 16})
+	checkNothingLeft(t)
+	if !errors.Is(err, errDiskFull) {
+		t.Errorf("Run returned %v, want the write error", err)
+	}
+}
+
+func TestMissingWorkingDirectory(t *testing.T) {
+	_, err := Run(context.Background(), Options{Argv: []string{"true"}, Dir: "/no/such/dir"}, &bytes.Buffer{})
+	var se *StartError
+	if err == nil || errors.As(err, &se) || !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Run returned %v, want a working directory error", err)
+	}
+}
