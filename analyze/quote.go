@@ -45,3 +45,22 @@ func appendQuoted(b []byte, data []byte, limit int, more bool) []byte {
 	}
 	return b
 }
+
+// appendHexQuoted appends data as a quoted string of \x escapes, as strace
+// prints binary data such as getrandom's.
+func appendHexQuoted(b []byte, data []byte, limit int, more bool) []byte {
+	const hex = "0123456789abcdef"
+	if limit >= 0 && len(data) > limit {
+		data = data[:limit]
+		more = true
+	}
+	b = append(b, '"')
+	for _, c := range data {
+		b = append(b, '\\', 'x', hex[c>>4], hex[c&0xf])
+	}
+	b = append(b, '"')
+	if more {
+		b = append(b, "..."...)
+	}
+	return b
+}

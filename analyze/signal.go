@@ -3,6 +3,8 @@ package analyze
 import (
 	"strconv"
 
+	"github.com/trecdev/trec/format"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -113,7 +115,7 @@ func isFault(sig int32) bool {
 
 // appendSiginfo appends a siginfo as strace prints it between "---":
 // {si_signo=SIGUSR1, si_code=SI_USER, si_pid=42, si_uid=0}.
-func appendSiginfo(b []byte, s *signalInfo) []byte {
+func appendSiginfo(b []byte, s *format.Signal) []byte {
 	b = append(b, "{si_signo="...)
 	b = appendSignal(b, s.Signo)
 	b = append(b, ", si_code="...)
@@ -179,15 +181,6 @@ func appendErrnoName(b []byte, e int) []byte {
 		return append(b, n...)
 	}
 	return strconv.AppendInt(b, int64(e), 10)
-}
-
-// signalInfo is the part of a siginfo that the printer needs; it mirrors
-// format.Signal.
-type signalInfo struct {
-	Signo, Code, Errno, SenderPid int32
-	SenderUid                     uint32
-	Addr                          uint64
-	Status                        int32
 }
 
 // appendPtr appends a pointer: NULL or 0x7ffd1234.

@@ -2,16 +2,79 @@ package main
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/trecdev/trec/analyze"
 )
 
 func dumpCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "dump",
-		Usage: "not built yet",
-		Action: func(*cli.Context) error {
-			return errors.New("dump: not built yet")
-		},
+		Name:      "dump",
+		Usage:     "print a trace as strace -f does, or as JSON Lines",
+		ArgsUsage: "FILE",
+		Args:      true,
+		Flags: withFilterFlags(
+			&cli.BoolFlag{Name: "t", Usage: "prefix each line with the time of day"},
+			&cli.BoolFlag{Name: "tt", Usage: "prefix each line with the time of day and microseconds"},
+			&cli.BoolFlag{Name: "ttt", Usage: "prefix each line with seconds since the epoch and microseconds"},
+			&cli.BoolFlag{Name: "r", Usage: "prefix each line with the time since the previous line"},
+			&cli.BoolFlag{Name: "T", Usage: "append each call's duration: <0.000012>"},
+			&cli.BoolFlag{Name: "y", Usage: "print the paths of fds: 3</etc/passwd>"},
+			&cli.IntFlag{Name: "s", Value: analyze.DefaultStrLen, Usage: "print at most `N` bytes of each string"},
+			&cli.BoolFlag{Name: "json", Usage: "print JSON Lines: one object per call or event"},
+		),
+		Action: runDump,
 	}
+}
+
+// dumpOptions reads dump's output flags.
+func dumpOptions(c *cli.Context) (analyze.DumpOptions, error) {
+	o := analyze.DumpOptions{
+		Durations: c.Bool("T"),
+		FDPaths:   c.Bool("y"),
+		StrLen:    c.Int("s"),
+		JSON:      c.Bool("json"),
+	}
+	if o.StrLen < 0 {
+		return o, errors.New("-s: must not be negative")
+	}
+	if o.StrLen == 0 {
+		// strace -s 0 prints empty strings with "..."; keep at least one
+		// byte so that the output stays readable.
+		o.StrLen = 1
+	}
+	set := 0
+	for _, f := range []struct {
+		name string
+		tf   analyze.TimeFormat
+	}{{"t", analyze.TimeClock}, {"tt", analyze.TimeClockUs}, {"ttt", analyze.TimeEpoch}, {"r", analyze.TimeRelative}} {
+		if c.Bool(f.name) {
+			o.Time = f.tf
+			set++
+		}
+	}
+	if set > 1 {
+		return o, fmt.Errorf("-t, -tt, -ttt and -r: use one")
+	}
+	return o, nil
+}
+
+func runDump(c *cli.Context) error {
+	opts, err := dumpOptions(c)
+	if err != nil {
+		return err
+	}
+	s, err := openSession(c, opts.FDPaths)
+	if err != nil {
+		return err
+	}
+	p := analyze.NewPrinter(c.App.Writer, s.walker, s.in.Reader.Header(), opts)
+	rerr := s.walk(c, p)
+	if err := p.Flush(); err != nil {
+		s.in.file.Close()
+		return fmt.Errorf("write: %w", err)
+	}
+	return s.in.finish(c, rerr)
 }

@@ -1,0 +1,350 @@
+package analyze
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/sysent"
+)
+
+// TimeFormat selects the timestamp printed before each line.
+type TimeFormat uint8
+
+// Timestamp formats, as strace's -t, -tt, -ttt and -r.
+const (
+	TimeNone     TimeFormat = iota
+	TimeClock               // -t: 15:04:05
+	TimeClockUs             // -tt: 15:04:05.123456
+	TimeEpoch               // -ttt: 1700000000.123456
+	TimeRelative            // -r: seconds since the previous line
+)
+
+// DumpOptions shape trec dump's output.
+type DumpOptions struct {
+	// Time is the timestamp format.
+	Time TimeFormat
+	// Durations appends each call's duration: <0.000012> (-T).
+	Durations bool
+	// FDPaths prints fds with their paths: 3</etc/passwd> (-y). The
+	// walker must track fds.
+	FDPaths bool
+	// StrLen is strace's -s: bytes of a string printed before "...";
+	// 0 means DefaultStrLen.
+	StrLen int
+	// Location is the time zone of -t and -tt; nil means time.Local.
+	Location *time.Location
+	// JSON prints JSON Lines instead of strace's notation.
+	JSON bool
+}
+
+// column is where strace aligns " = result".
+const column = 40
+
+// Printer is a Visitor that prints calls and events as strace -f does, or
+// as JSON Lines. It writes through a buffer: call Flush at the end.
+type Printer struct {
+	out   *bufio.Writer
+	dec   decoder
+	opts  DumpOptions
+	start int64 // Header.StartUnixNano
+	line  []byte
+	// open is the call whose line strace would have left open: entered,
+	// not yet printed.
+	open    *Call
+	lastT   int64
+	hasLast bool
+	lines   uint64
+	err     error
+}
+
+// NewPrinter returns a Printer writing to out the calls w walks in a trace
+// with header h.
+func NewPrinter(out io.Writer, w *Walker, h *format.Header, opts DumpOptions) *Printer {
+	if opts.StrLen <= 0 {
+		opts.StrLen = DefaultStrLen
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	return &Printer{
+		out:   bufio.NewWriterSize(out, 64<<10),
+		dec:   decoder{arch: w.ct.arch, strLen: opts.StrLen, fdPaths: opts.FDPaths, w: w},
+		opts:  opts,
+		start: h.GetStartUnixNano(),
+		line:  make([]byte, 0, 512),
+	}
+}
+
+// Lines returns the number of lines printed so far.
+func (p *Printer) Lines() uint64 { return p.lines }
+
+// Flush writes what is buffered and returns the first write error.
+func (p *Printer) Flush() error {
+	p.interrupt()
+	if err := p.out.Flush(); err != nil && p.err == nil {
+		p.err = err
+	}
+	return p.err
+}
+
+func (p *Printer) emit() {
+	p.lines++
+	if _, err := p.out.Write(p.line); err != nil && p.err == nil {
+		p.err = err
+	}
+}
+
+// SyscallEnter implements Visitor.
+func (p *Printer) SyscallEnter(c *Call) {
+	p.interrupt()
+	p.open = c
+}
+
+// SyscallExit implements Visitor.
+func (p *Printer) SyscallExit(c *Call) {
+	if p.opts.JSON {
+		p.open = nil
+		p.line = p.appendCallJSON(p.line[:0], c)
+		p.emit()
+		return
+	}
+	if p.open == c {
+		p.open = nil
+		p.line = p.appendWhole(p.line[:0], c)
+		p.emit()
+		return
+	}
+	p.interrupt()
+	if c.Announced || c.Enter == nil {
+		p.line = p.appendResumed(p.line[:0], c)
+	} else {
+		p.line = p.appendWhole(p.line[:0], c)
+	}
+	p.emit()
+}
+
+// interrupt ends the open line as strace does when another thread's output
+// comes first: "read(3,  <unfinished ...>".
+func (p *Printer) interrupt() {
+	c := p.open
+	if c == nil {
+		return
+	}
+	p.open = nil
+	if p.opts.JSON {
+		return
+	}
+	b := p.appendPrefix(p.line[:0], c.Tid, c.Start())
+	n, split := p.dec.layout(c)
+	b = p.appendEnterPart(b, c, n, split)
+	b = append(b, " <unfinished ...>\n"...)
+	p.line = b
+	p.emit()
+}
+
+// appendPrefix appends "[pid  N] " and the timestamp.
+func (p *Printer) appendPrefix(b []byte, tid int32, t int64) []byte {
+	b = append(b, "[pid "...)
+	// strace's "%5u".
+	for x := int64(10000); x > 1 && int64(tid) < x; x /= 10 {
+		b = append(b, ' ')
+	}
+	b = strconv.AppendInt(b, int64(tid), 10)
+	b = append(b, "] "...)
+	return p.appendTime(b, t)
+}
+
+// appendTime appends the timestamp of event time t and a space.
+func (p *Printer) appendTime(b []byte, t int64) []byte {
+	switch p.opts.Time {
+	case TimeNone:
+		return b
+	case TimeRelative:
+		d := int64(0)
+		if p.hasLast {
+			d = t - p.lastT
+		}
+		p.lastT, p.hasLast = t, true
+		sec := strconv.AppendInt(nil, d/1e9, 10)
+		for i := len(sec); i < 6; i++ {
+			b = append(b, ' ')
+		}
+		b = append(b, sec...)
+		b = append(b, '.')
+		b = appendFrac(b, (d%1e9)/1e3)
+		return append(b, ' ')
+	}
+	abs := p.start + t
+	if p.opts.Time == TimeEpoch {
+		b = strconv.AppendInt(b, abs/1e9, 10)
+		b = append(b, '.')
+		b = appendFrac(b, (abs%1e9)/1e3)
+		return append(b, ' ')
+	}
+	tm := time.Unix(0, abs).In(p.opts.Location)
+	b = tm.AppendFormat(b, "15:04:05")
+	if p.opts.Time == TimeClockUs {
+		b = append(b, '.')
+		b = appendFrac(b, (abs%1e9)/1e3)
+	}
+	return append(b, ' ')
+}
+
+// appendFrac appends a microsecond count as six digits.
+func appendFrac(b []byte, us int64) []byte {
+	var d [6]byte
+	for i := 5; i >= 0; i-- {
+		d[i] = byte('0' + us%10)
+		us /= 10
+	}
+	return append(b, d[:]...)
+}
+
+// appendEnterPart appends "name(" and the arguments printed at entry:
+// "read(3, ", "openat(AT_FDCWD, \"/x\", O_RDONLY".
+func (p *Printer) appendEnterPart(b []byte, c *Call, n, split int) []byte {
+	b = append(b, c.Name...)
+	b = append(b, '(')
+	b = p.dec.appendArgs(b, c, 0, split)
+	if split < n && split > 0 && c.Name != "clone3" {
+		b = append(b, ", "...)
+	}
+	return b
+}
+
+// appendExitPart appends the arguments printed at exit, ")" and the
+// result: "\"data\", 832) = 832 <0.000012>".
+func (p *Printer) appendExitPart(b []byte, lineStart int, c *Call, n, split int) []byte {
+	if c.Exit == nil {
+		if c.Sys != nil && c.Sys.Ret == sysent.RetNone {
+			b = p.dec.appendArgs(b, c, split, n)
+			b = append(b, ") "...)
+		} else {
+			b = append(b, " <unfinished ...>) "...)
+		}
+	} else {
+		b = p.dec.appendExitPrefix(b, c)
+		if split < n {
+			if c.Name == "clone3" && split > 0 {
+				b = append(b, ", "...)
+			}
+			b = p.dec.appendArgs(b, c, split, n)
+		}
+		b = append(b, ") "...)
+	}
+	for col := len(b) - lineStart; col < column; col++ {
+		b = append(b, ' ')
+	}
+	b = append(b, "= "...)
+	b = p.dec.appendRet(b, c)
+	if p.opts.Durations && c.Exit != nil && c.Enter != nil {
+		b = append(b, " <"...)
+		d := c.Duration()
+		b = strconv.AppendInt(b, d/1e9, 10)
+		b = append(b, '.')
+		b = appendFrac(b, (d%1e9)/1e3)
+		b = append(b, '>')
+	}
+	return append(b, '\n')
+}
+
+// appendWhole appends a call's complete line.
+func (p *Printer) appendWhole(b []byte, c *Call) []byte {
+	start := len(b)
+	b = p.appendPrefix(b, c.Tid, c.Start())
+	n, split := p.dec.layout(c)
+	b = p.appendEnterPart(b, c, n, split)
+	return p.appendExitPart(b, start, c, n, split)
+}
+
+// appendResumed appends "<... read resumed>" and the exit part.
+func (p *Printer) appendResumed(b []byte, c *Call) []byte {
+	start := len(b)
+	b = p.appendPrefix(b, c.Tid, c.EndTime)
+	b = append(b, "<... "...)
+	b = append(b, c.Name...)
+	b = append(b, " resumed>"...)
+	n, split := p.dec.layout(c)
+	if c.Enter == nil {
+		// Only the exit is in the trace: its arguments are unknown.
+		split = n
+	}
+	return p.appendExitPart(b, start, c, n, split)
+}
+
+// Event implements Visitor.
+func (p *Printer) Event(e *format.Event) {
+	if p.opts.JSON {
+		if b, ok := p.appendEventJSON(p.line[:0], e); ok {
+			p.line = b
+			p.emit()
+		}
+		return
+	}
+	if !printsLine(e) {
+		return
+	}
+	p.interrupt()
+	b := p.line[:0]
+	switch e.Kind {
+	case format.KindSignal:
+		b = p.appendPrefix(b, e.Tid, e.Time)
+		b = append(b, "--- "...)
+		b = appendSignal(b, e.Signal.Signo)
+		b = append(b, ' ')
+		b = appendSiginfo(b, &e.Signal)
+		b = append(b, " ---\n"...)
+	case format.KindStop:
+		b = p.appendPrefix(b, e.Tid, e.Time)
+		b = append(b, "--- stopped by "...)
+		b = appendSignal(b, e.Signal.Signo)
+		b = append(b, " ---\n"...)
+	case format.KindExit:
+		b = p.appendPrefix(b, e.Tid, e.Time)
+		b = append(b, "+++ "...)
+		b = appendExitText(b, &e.Exit)
+		b = append(b, " +++\n"...)
+	case format.KindExec:
+		if e.Exec.OldTid == 0 || e.Exec.OldTid == e.Tid {
+			return
+		}
+		b = p.appendPrefix(b, e.Exec.OldTid, e.Time)
+		b = append(b, "+++ superseded by execve in pid "...)
+		b = strconv.AppendInt(b, int64(e.Tid), 10)
+		b = append(b, " +++\n"...)
+	default:
+		return
+	}
+	p.line = b
+	p.emit()
+}
+
+// printsLine reports whether strace prints a line for e: clones and execs
+// show as their syscalls, except an exec that replaced another thread.
+func printsLine(e *format.Event) bool {
+	switch e.Kind {
+	case format.KindSignal, format.KindStop, format.KindExit:
+		return true
+	case format.KindExec:
+		return e.Exec.OldTid != 0 && e.Exec.OldTid != e.Tid
+	}
+	return false
+}
+
+// appendExitText appends "exited with 0" or "killed by SIGSEGV (core
+// dumped)".
+func appendExitText(b []byte, x *format.Exit) []byte {
+	if x.Signal != 0 {
+		b = append(b, "killed by "...)
+		b = appendSignal(b, x.Signal)
+		if x.CoreDumped {
+			b = append(b, " (core dumped)"...)
+		}
+		return b
+	}
+	b = append(b, "exited with "...)
+	return strconv.AppendInt(b, int64(x.Code), 10)
+}

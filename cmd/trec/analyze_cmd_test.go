@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trecdev/trec/format"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/traces/golden")
+
+const tracesDir = "../../testdata/traces"
+
+// trec runs the CLI with args after "trec" and returns its output.
+func trec(t *testing.T, stdin []byte, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(append([]string{"trec"}, args...), bytes.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+// checkGolden compares got with the golden file name, or rewrites it with
+// -update. A mismatch is reported as a unified diff.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join(tracesDir, "golden", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if bytes.Equal(want, got) {
+		return
+	}
+	gotPath := filepath.Join(t.TempDir(), name)
+	os.WriteFile(gotPath, got, 0o644)
+	diff, _ := exec.Command("diff", "-u", path, gotPath).CombinedOutput()
+	if len(diff) == 0 {
+		diff = []byte("(diff unavailable)\n--- want\n" + string(want) + "\n--- got\n" + string(got))
+	}
+	t.Errorf("%s differs from the golden file (go test -update rewrites it):\n%s", name, diff)
+}
+
+// goldenCases are the commands whose output is kept under
+// testdata/traces/golden, named after the trace and the flags.
+var goldenCases = []struct {
+	golden string
+	args   []string
+}{
+	{"stats-fileio.txt", []string{"stats", "fileio.trc"}},
+	{"stats-fileio.json", []string{"stats", "--json", "fileio.trc"}},
+	{"stats-pipeline.txt", []string{"stats", "pipeline.trc"}},
+	{"stats-pipeline-S-calls-top-5.txt", []string{"stats", "-S", "calls", "--top", "5", "pipeline.trc"}},
+	{"stats-pipeline-c.txt", []string{"stats", "-c", "pipeline.trc"}},
+	{"dump-fileio.txt", []string{"dump", "fileio.trc"}},
+	{"dump-fileio-y-T-ttt-s-8.txt", []string{"dump", "-y", "-T", "-ttt", "-s", "8", "fileio.trc"}},
+	{"dump-fileio-r-e-status-failed.txt", []string{"dump", "-r", "-e", "status=failed", "fileio.trc"}},
+	{"dump-fileio-json.jsonl", []string{"dump", "--json", "fileio.trc"}},
+	{"dump-pipeline-y.txt", []string{"dump", "-y", "pipeline.trc"}},
+	{"dump-pipeline-e-trace-file-P.txt", []string{"dump", "-e", "trace=%file", "-P", "/usr/bin/*", "-P", "/etc/*", "pipeline.trc"}},
+}
+
+func TestGolden(t *testing.T) {
+	for _, tc := range goldenCases {
+		t.Run(tc.golden, func(t *testing.T) {
+			args := append([]string(nil), tc.args...)
+			args[len(args)-1] = filepath.Join(tracesDir, args[len(args)-1])
+			out, errs, code := trec(t, nil, args...)
+			if code != 0 || errs != "" {
+				t.Fatalf("trec %s: exit %d, stderr %q", strings.Join(tc.args, " "), code, errs)
+			}
+			checkGolden(t, tc.golden, []byte(out))
+		})
+	}
+}
+
+// TestDumpJSONRoundTrip checks that every line of dump --json is a JSON
+// object that encoding/json reads back to the same value.
+func TestDumpJSONRoundTrip(t *testing.T) {
+	for _, name := range []string{"fileio.trc", "pipeline.trc"} {
+		out, errs, code := trec(t, nil, "dump", "--json", "-y", filepath.Join(tracesDir, name))
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) < 50 {
+			t.Fatalf("%s: %d lines", name, len(lines))
+		}
+		kinds := map[string]int{}
+		for i, l := range lines {
+			var v map[string]any
+			if err := json.Unmarshal([]byte(l), &v); err != nil {
+				t.Fatalf("%s line %d: %v\n%s", name, i+1, err, l)
+			}
+			kinds[v["type"].(string)]++
+			again, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var w map[string]any
+			if err := json.Unmarshal(again, &w); err != nil {
+				t.Fatal(err)
+			}
+			if !jsonEqual(v, w) {
+				t.Fatalf("line %d does not round-trip:\n%s\n%s", i+1, l, again)
+			}
+		}
+		if kinds["syscall"] == 0 || kinds["exit-process"] == 0 {
+			t.Errorf("%s: kinds %v", name, kinds)
+		}
+	}
+}
+
+func jsonEqual(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
+
+func TestStatsStdin(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(tracesDir, "fileio.trc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromStdin, _, code := trec(t, data, "stats", "-c", "-")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	fromFile, _, _ := trec(t, nil, "stats", "-c", filepath.Join(tracesDir, "fileio.trc"))
+	if fromStdin != fromFile {
+		t.Errorf("stdin and file differ:\n%s\n%s", fromStdin, fromFile)
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	dir := t.TempDir()
+	notTrace := filepath.Join(dir, "x.trc")
+	os.WriteFile(notTrace, []byte("hello, this is not a trace\n"), 0o644)
+	data, _ := os.ReadFile(filepath.Join(tracesDir, "fileio.trc"))
+	cut := filepath.Join(dir, "cut.trc")
+	os.WriteFile(cut, data[:len(data)*2/3], 0o644)
+	trc := filepath.Join(tracesDir, "fileio.trc")
+	for _, tc := range []struct {
+		args    []string
+		code    int
+		wantErr string
+	}{
+		{[]string{"stats", filepath.Join(dir, "missing.trc")}, 1, "no such file"},
+		{[]string{"dump", notTrace}, 1, "not a trec trace"},
+		{[]string{"dump", dir}, 1, "is a directory"},
+		{[]string{"dump"}, 1, "missing trace file"},
+		{[]string{"dump", "-e", "trace=nosuchcall", trc}, 1, "nosuchcall"},
+		{[]string{"dump", "-e", "status=bogus", trc}, 1, "status"},
+		{[]string{"stats", "-S", "bogus", trc}, 1, "sort"},
+		{[]string{"dump", "--since", "soon", trc}, 1, "--since"},
+		{[]string{"dump", "-P", "[", trc}, 1, "--path"},
+		{[]string{"stats", cut}, 0, "trace truncated after"},
+		{[]string{"dump", "-y", cut}, 0, "trace truncated after"},
+	} {
+		_, errs, code := trec(t, nil, tc.args...)
+		if code != tc.code || !strings.Contains(errs, tc.wantErr) {
+			t.Errorf("trec %v: exit %d, stderr %q; want exit %d and %q", tc.args, code, errs, tc.code, tc.wantErr)
+		}
+		if strings.Count(errs, "\n") > 1 {
+			t.Errorf("trec %v: more than one line on stderr: %q", tc.args, errs)
+		}
+	}
+}
+
+// statsJSON runs trec stats --json and decodes the syscall table.
+func statsJSON(t *testing.T, args ...string) map[string][2]uint64 {
+	t.Helper()
+	out, errs, code := trec(t, nil, append([]string{"stats", "--json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("stats %v: exit %d: %s", args, code, errs)
+	}
+	var rep struct {
+		Syscalls []struct {
+			Name          string
+			Calls, Errors uint64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	m := map[string][2]uint64{}
+	for _, s := range rep.Syscalls {
+		m[s.Name] = [2]uint64{s.Calls, s.Errors}
+	}
+	return m
+}
+
+// TestFilterKeepsFileCalls checks that trec filter -e trace=%file writes a
+// trace whose stats list exactly the file syscalls of the original, with
+// the same counts.
+func TestFilterKeepsFileCalls(t *testing.T) {
+	fileCalls := map[string]bool{
+		"open": true, "openat": true, "stat": true, "lstat": true, "newfstatat": true, "access": true,
+		"faccessat2": true, "execve": true, "readlink": true, "statfs": true, "getcwd": true,
+		"chdir": true, "unlink": true, "mkdir": true, "rename": true, "statx": true,
+	}
+	for _, name := range []string{"fileio.trc", "pipeline.trc"} {
+		in := filepath.Join(tracesDir, name)
+		out := filepath.Join(t.TempDir(), "file.trc")
+		if _, errs, code := trec(t, nil, "filter", "-o", out, "-e", "trace=%file", in); code != 0 {
+			t.Fatalf("filter: exit %d: %s", code, errs)
+		}
+		all := statsJSON(t, in)
+		want := statsJSON(t, "-e", "trace=%file", in)
+		got := statsJSON(t, out)
+		if len(want) == 0 {
+			t.Fatalf("%s: no file syscalls", name)
+		}
+		for n := range want {
+			if !fileCalls[n] {
+				t.Errorf("%s: %s is not a %%file syscall", name, n)
+			}
+			if want[n] != all[n] {
+				t.Errorf("%s: %s: filtered stats %v, original %v", name, n, want[n], all[n])
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: filtered trace has %v, want %v", name, got, want)
+		}
+		for n, c := range want {
+			if got[n] != c {
+				t.Errorf("%s: %s: filtered trace %v, original %v", name, n, got[n], c)
+			}
+		}
+		// The header records the filter.
+		f, err := os.Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := format.NewReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if df := r.Header().GetOptions().GetDerivedFilters(); len(df) != 1 || df[0] != "-e trace=%file" {
+			t.Errorf("derived filters %q", df)
+		}
+		f.Close()
+		dump, _, _ := trec(t, nil, "dump", out)
+		if strings.Contains(dump, "mmap(") {
+			t.Errorf("%s: filtered trace still has mmap calls", name)
+		}
+	}
+}
