@@ -24,7 +24,7 @@ func appendJSONString[T string | []byte](b []byte, s T) []byte {
 				b = append(b, '\\', 't')
 			case c == '\r':
 				b = append(b, '\\', 'r')
-			case c < 0x20 || c == '<' || c == '>' || c == '&':
+			case c < 0x20:
 				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 			default:
 				b = append(b, c)

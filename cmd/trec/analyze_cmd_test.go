@@ -68,6 +68,8 @@ var goldenCases = []struct {
 	{"dump-fileio-r-e-status-failed.txt", []string{"dump", "-r", "-e", "status=failed", "fileio.trc"}},
 	{"dump-fileio-json.jsonl", []string{"dump", "--json", "fileio.trc"}},
 	{"dump-pipeline-y.txt", []string{"dump", "-y", "pipeline.trc"}},
+	{"export-fileio.json", []string{"export", "--format", "chrome-json", "fileio.trc"}},
+	{"export-pipeline-jsonl-e-trace-process.jsonl", []string{"export", "--format", "jsonl", "-e", "trace=%process", "pipeline.trc"}},
 	{"dump-pipeline-e-trace-file-P.txt", []string{"dump", "-e", "trace=%file", "-P", "/usr/bin/*", "-P", "/etc/*", "pipeline.trc"}},
 }
 
@@ -255,5 +257,54 @@ func TestFilterKeepsFileCalls(t *testing.T) {
 		if strings.Contains(dump, "mmap(") {
 			t.Errorf("%s: filtered trace still has mmap calls", name)
 		}
+	}
+}
+
+// TestExportChrome checks that chrome-json output is one JSON document of
+// trace events with the fields Perfetto needs.
+func TestExportChrome(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "trace.json")
+	if _, errs, code := trec(t, nil, "export", "--format", "chrome-json", "-o", out, filepath.Join(tracesDir, "pipeline.trc")); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		TraceEvents []struct {
+			Name, Ph string
+			Ts       *float64
+			Dur      float64
+			Pid, Tid int
+			Args     map[string]any
+		}
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	phases := map[string]int{}
+	procNames := map[int]string{}
+	for _, e := range doc.TraceEvents {
+		phases[e.Ph]++
+		if e.Ts == nil || e.Pid == 0 || e.Tid == 0 || e.Name == "" {
+			t.Fatalf("incomplete event %+v", e)
+		}
+		if e.Ph == "X" && (e.Dur < 0 || e.Args["result"] == nil) {
+			t.Fatalf("bad slice %+v", e)
+		}
+		if e.Name == "process_name" {
+			procNames[e.Pid] = e.Args["name"].(string)
+		}
+	}
+	if phases["X"] < 100 || phases["i"] == 0 || phases["M"] == 0 {
+		t.Errorf("phases %v", phases)
+	}
+	found := false
+	for _, n := range procNames {
+		found = found || n == "tr a-z A-Z"
+	}
+	if !found {
+		t.Errorf("no process named after its argv: %v", procNames)
 	}
 }

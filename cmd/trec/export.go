@@ -1,17 +1,82 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"io"
+	"os"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/trecdev/trec/analyze"
 )
 
 func exportCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "export",
-		Usage: "not built yet",
-		Action: func(*cli.Context) error {
-			return errors.New("export: not built yet")
-		},
+		Name:      "export",
+		Usage:     "convert a trace for other tools: chrome-json (Perfetto, chrome://tracing) or jsonl",
+		ArgsUsage: "FILE",
+		Args:      true,
+		Flags: withFilterFlags(
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "chrome-json", Usage: "output `FORMAT`: chrome-json or jsonl"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "write to `OUT` (- for stdout)"},
+		),
+		Action: runExport,
 	}
+}
+
+// exportSink is what an export format needs from a visitor beyond Visitor.
+type exportSink interface {
+	analyze.Visitor
+	finish() error
+}
+
+type chromeSink struct{ *analyze.ChromeExporter }
+
+func (s chromeSink) finish() error { return s.Close() }
+
+type jsonlSink struct{ *analyze.Printer }
+
+func (s jsonlSink) finish() error { return s.Flush() }
+
+func runExport(c *cli.Context) error {
+	fmtName := c.String("format")
+	if fmtName != "chrome-json" && fmtName != "jsonl" {
+		return fmt.Errorf("--format %q: want chrome-json or jsonl", fmtName)
+	}
+	s, err := openSession(c, true)
+	if err != nil {
+		return err
+	}
+	outName := c.String("output")
+	var out io.Writer = c.App.Writer
+	var file *os.File
+	if outName != "-" {
+		if file, err = os.Create(outName); err != nil {
+			s.in.file.Close()
+			return err
+		}
+		out = file
+	}
+	h := s.in.Reader.Header()
+	var sink exportSink
+	if fmtName == "jsonl" {
+		sink = jsonlSink{analyze.NewPrinter(out, s.walker, h, analyze.DumpOptions{JSON: true, FDPaths: true})}
+	} else {
+		sink = chromeSink{analyze.NewChromeExporter(out, s.walker, h)}
+	}
+	rerr := s.walk(c, sink)
+	werr := sink.finish()
+	if file != nil {
+		if err := file.Close(); werr == nil {
+			werr = err
+		}
+	}
+	if werr != nil {
+		s.in.file.Close()
+		if file != nil {
+			os.Remove(outName)
+		}
+		return fmt.Errorf("%s: %w", outName, werr)
+	}
+	return s.in.finish(c, rerr)
 }
