@@ -74,6 +74,16 @@ func appendErrno(b []byte, e int) []byte {
 		b = append(b, name...)
 	}
 	b = append(b, " ("...)
-	b = append(b, ErrnoMessage(e)...)
+	if e >= 512 && e-512 < len(kernelErrnos) {
+		b = append(b, kernelErrnos[e-512].msg...)
+	} else if msg := unix.Errno(e).Error(); msg != "" {
+		// Go's messages are glibc's with a lowercase first letter.
+		c := msg[0]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b = append(b, c)
+		b = append(b, msg[1:]...)
+	}
 	return append(b, ')')
 }

@@ -36,7 +36,7 @@ const smallFDs = 256
 // CLONE_FILES), with its working directory.
 type fdTable struct {
 	small [smallFDs]fdEntry
-	big   map[int64]fdEntry
+	big   map[int64]*fdEntry
 	cwd   string
 }
 
@@ -47,10 +47,7 @@ func (t *fdTable) get(fd int64) *fdEntry {
 		}
 		return nil
 	}
-	if e, ok := t.big[fd]; ok {
-		return &e
-	}
-	return nil
+	return t.big[fd]
 }
 
 func (t *fdTable) set(fd int64, e fdEntry) {
@@ -63,9 +60,11 @@ func (t *fdTable) set(fd int64, e fdEntry) {
 		return
 	}
 	if t.big == nil {
-		t.big = map[int64]fdEntry{}
+		t.big = map[int64]*fdEntry{}
 	}
-	t.big[fd] = e
+	ep := new(fdEntry)
+	*ep = e
+	t.big[fd] = ep
 }
 
 func (t *fdTable) del(fd int64) {
@@ -79,9 +78,10 @@ func (t *fdTable) del(fd int64) {
 func (t *fdTable) copy() *fdTable {
 	c := &fdTable{small: t.small, cwd: t.cwd}
 	if len(t.big) > 0 {
-		c.big = make(map[int64]fdEntry, len(t.big))
+		c.big = make(map[int64]*fdEntry, len(t.big))
 		for k, v := range t.big {
-			c.big[k] = v
+			e := *v
+			c.big[k] = &e
 		}
 	}
 	return c
@@ -105,6 +105,7 @@ func (t *fdTable) dropCloexec() {
 // recorded opens, dups, closes, pipes, sockets, execs and forks.
 type fdTracker struct {
 	initCwd string
+	scratch []byte
 	procs   map[int32]*fdTable
 	intern  map[string]string
 	lastPid int32
@@ -159,7 +160,33 @@ func (t *fdTracker) resolve(ft *fdTable, dirfd int64, hasDirfd bool, p []byte) s
 	if base == "" {
 		return t.str(p)
 	}
-	return t.str([]byte(path.Join(base, string(p))))
+	b := append(t.scratch[:0], base...)
+	if b[len(b)-1] != '/' {
+		b = append(b, '/')
+	}
+	b = append(b, p...)
+	t.scratch = b
+	if !isClean(p) {
+		return t.str([]byte(path.Clean(string(b))))
+	}
+	return t.str(b)
+}
+
+// isClean reports whether relative path p has no empty, "." or ".."
+// element and no trailing slash, so that joining it needs no cleaning.
+func isClean(p []byte) bool {
+	start := 0
+	for i := 0; i <= len(p); i++ {
+		if i < len(p) && p[i] != '/' {
+			continue
+		}
+		switch string(p[start:i]) {
+		case "", ".", "..":
+			return false
+		}
+		start = i + 1
+	}
+	return true
 }
 
 // clone records a new thread or process: it shares its parent's table
