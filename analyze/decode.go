@@ -184,12 +184,20 @@ func (d *decoder) appendKind(b []byte, c *Call, i int, a sysent.Arg) []byte {
 	case sysent.ArgStringArray:
 		return d.appendStrings(b, c, i)
 	case sysent.ArgInBuf:
-		return d.appendBuf(b, findCapture(c.Enter, i, format.CaptureBuffer), v)
+		cp := findCapture(c.Enter, i, format.CaptureBuffer)
+		if cp == nil && a.Len >= 0 && args[a.Len] == 0 {
+			return append(b, `""`...)
+		}
+		return d.appendBuf(b, cp, v)
 	case sysent.ArgOutBuf, sysent.ArgOutBufLenPtr:
 		if c.Exit == nil || IsError(c.Exit.Ret) {
 			return appendPtr(b, v)
 		}
-		return d.appendBuf(b, findCapture(c.Exit, i, format.CaptureBuffer), v)
+		cp := findCapture(c.Exit, i, format.CaptureBuffer)
+		if cp == nil && a.Kind == sysent.ArgOutBuf && c.Exit.Ret == 0 {
+			return append(b, `""`...)
+		}
+		return d.appendBuf(b, cp, v)
 	case sysent.ArgInIovec:
 		return d.appendIovec(b, c.Enter, i, v, args[a.Len])
 	case sysent.ArgOutIovec:

@@ -1,0 +1,36 @@
+// Package analyze reads trec traces the way people read strace output: it
+// filters calls, pairs syscall entries with their exits, follows every
+// process's fd table, and renders the result as strace -f lines (Printer),
+// strace -c's table and more (Stats), JSON Lines, or the Chrome Trace Event
+// Format (ChromeExporter).
+//
+// The pieces form one pipeline:
+//
+//	format.Reader -> Walker (pairing, Filter, fd tables) -> Visitor
+//
+// A Walker reads events in trace order and calls its Visitor with whole
+// calls (Call: enter and exit) and with the other events (signals, clones,
+// execs, exits). A call that another thread's events interrupt is
+// announced at its entry (SyscallEnter) and completed at its exit
+// (SyscallExit), which is how Printer reproduces strace's "<unfinished
+// ...>" and "<... read resumed>" lines. A Filter built by ParseFilter from
+// the command-line options (-e trace=, -e status=, -p, --pid-tree, -P,
+// --since, --until) decides what reaches the Visitor; with -e status= a
+// call is delayed to its exit, as strace does.
+//
+// Everything streams: the walker keeps state per live thread and process,
+// Stats per distinct syscall, process, path and peer, so memory does not
+// grow with the length of a trace. The per-event paths of Walker, Stats and
+// Printer allocate nothing in the steady state (see bench_test.go).
+//
+// Decoding is table-driven: argument kinds come from package sysent; the
+// symbolic constants (O_*, PROT_*, MAP_*, CLONE_*, AT_*, signal and errno
+// names) are tables in this package, keyed by sysent.FlagSet, with values
+// from the Linux UAPI headers. Syscalls without an argument description
+// print six hexadecimal arguments, as strace's fallback does.
+//
+// Errors: ParseFilter and ParseSortBy return one-line errors naming the
+// option at fault. Walk returns the error that ended the event stream:
+// io.EOF for a cleanly closed trace, format.ErrTruncated for a cut one
+// (every complete event was delivered first), or the reader's error.
+package analyze
