@@ -126,6 +126,10 @@ func (d *decoder) appendArg(b []byte, c *Call, i int) []byte {
 				return appendHexQuoted(b, cp.Data, d.strLen, cp.Truncated())
 			}
 		}
+	case "rseq":
+		if i == 1 {
+			return appendHex(b, v)
+		}
 	case "mmap":
 		if i == 5 {
 			return appendHex(b, v)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -306,5 +307,111 @@ func TestExportChrome(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no process named after its argv: %v", procNames)
+	}
+}
+
+// straceLine matches one line of strace -f -o (PID, two spaces) or of trec
+// dump ([pid N]) and captures the pid and the rest.
+var straceLine = regexp.MustCompile(`^(?:\[pid +(\d+)\]|(\d+)) +(.*)$`)
+
+// wholeCalls joins "<unfinished ...>" lines with their "<... resumed>"
+// continuations, so that interleaving (which differs from run to run) does
+// not matter, and returns the syscall lines with pids and addresses
+// normalized.
+func wholeCalls(text string) []string {
+	pending := map[string]string{}
+	var calls []string
+	resumed := regexp.MustCompile(`^<\.\.\. [a-z0-9_]+ resumed>`)
+	for _, l := range strings.Split(text, "\n") {
+		m := straceLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		pid, rest := m[1]+m[2], m[3]
+		switch {
+		case strings.HasPrefix(rest, "+++") || strings.HasPrefix(rest, "---"):
+			continue
+		case strings.HasSuffix(rest, " <unfinished ...>"):
+			pending[pid] = strings.TrimSuffix(rest, " <unfinished ...>")
+			continue
+		case resumed.MatchString(rest):
+			rest = pending[pid] + resumed.ReplaceAllString(rest, "")
+			delete(pending, pid)
+		}
+		calls = append(calls, normalizeCall(rest))
+	}
+	return calls
+}
+
+var (
+	hexNum  = regexp.MustCompile(`0x[0-9a-f]+`)
+	spaceEq = regexp.MustCompile(`\) +=`)
+	pidLike = regexp.MustCompile(`^(clone3?|wait4|getpid|getppid|set_tid_address|vfork|fork)\((.*)\) = \d+$`)
+	pidArg  = regexp.MustCompile(`^(wait4|kill)\(\d+`)
+	// futex waits on a thread id: FUTEX_WAIT_BITSET, 6546.
+	futexTid = regexp.MustCompile(`^(futex\(0x\?, FUTEX_WAIT[A-Z_|]*, )\d+`)
+	parentID = regexp.MustCompile(`parent_tid=\[\d+\]`)
+)
+
+func normalizeCall(s string) string {
+	s = hexNum.ReplaceAllString(s, "0x?")
+	s = spaceEq.ReplaceAllString(s, ") =")
+	s = pidLike.ReplaceAllString(s, "$1($2) = PID")
+	s = pidArg.ReplaceAllString(s, "$1(PID")
+	s = futexTid.ReplaceAllString(s, "${1}TID")
+	return parentID.ReplaceAllString(s, "parent_tid=[PID]")
+}
+
+// TestDumpMatchesStrace compares trec dump with strace -f on the same
+// program, recorded side by side by testdata/traces/gen: every call of the
+// syscalls trec decodes fully must print as strace printed it, up to pids,
+// addresses and the data each run read.
+func TestDumpMatchesStrace(t *testing.T) {
+	full := map[string]bool{
+		"openat": true, "open": true, "read": true, "write": true, "close": true, "mmap": true,
+		"mprotect": true, "munmap": true, "brk": true, "execve": true, "clone": true, "clone3": true,
+		"newfstatat": true, "fstat": true, "access": true, "lseek": true, "pread64": true,
+		"pipe2": true, "dup2": true, "exit_group": true, "wait4": true, "kill": true,
+		"rt_sigaction": true, "rt_sigprocmask": true, "socket": true, "connect": true, "sendto": true,
+		"set_robust_list": true, "rseq": true, "prlimit64": true, "arch_prctl": true, "futex": true,
+		"clock_nanosleep": true, "ioctl": true, "madvise": true, "exit": true, "vfork": true,
+		"fcntl": true, "dup": true, "pipe": true, "getpid": true, "getppid": true, "uname": true,
+	}
+	// Calls whose data differs between two runs of the same program.
+	variable := regexp.MustCompile(`^(getrandom|getdents64)\(|(^|[^a-z_])(st_size|tv_nsec)=`)
+	for _, name := range []string{"fileio", "pipeline"} {
+		want, err := os.ReadFile(filepath.Join(tracesDir, name+".strace"))
+		if err != nil {
+			t.Skipf("no strace output recorded: %v", err)
+		}
+		got, errs, code := trec(t, nil, "dump", filepath.Join(tracesDir, name+".trc"))
+		if code != 0 {
+			t.Fatalf("dump: exit %d: %s", code, errs)
+		}
+		count := func(calls []string) map[string]int {
+			m := map[string]int{}
+			for _, c := range calls {
+				sys, _, _ := strings.Cut(c, "(")
+				if full[sys] && !variable.MatchString(c) {
+					m[c]++
+				}
+			}
+			return m
+		}
+		ws, gs := count(wholeCalls(string(want))), count(wholeCalls(got))
+		matched, total := 0, 0
+		for c, n := range ws {
+			total += n
+			matched += min(n, gs[c])
+			if gs[c] < n {
+				t.Errorf("%s: strace printed %d× but trec %d×:\n  %s", name, n, gs[c], c)
+			}
+		}
+		for c, n := range gs {
+			if ws[c] < n {
+				t.Errorf("%s: trec printed %d× but strace %d×:\n  %s", name, n, ws[c], c)
+			}
+		}
+		t.Logf("%s: %d of %d strace lines identical", name, matched, total)
 	}
 }

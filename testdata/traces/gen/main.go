@@ -82,5 +82,20 @@ func run() error {
 		fi, _ := os.Stat(path)
 		fmt.Printf("%s: %d events, exit %d, %d bytes\n", path, res.Events, res.ExitStatus, fi.Size())
 	}
+	// The same programs under strace, for the side-by-side test. This
+	// runs after every recording: record.Run is done with SIGCHLD.
+	if _, err := exec.LookPath("strace"); err != nil {
+		fmt.Println("strace not installed: no .strace files")
+		return nil
+	}
+	for _, t := range traces {
+		out, err := filepath.Abs(filepath.Join(dir, t.name+".strace"))
+		if err != nil {
+			return err
+		}
+		cmd := exec.Command("strace", append([]string{"-f", "-o", out}, t.argv...)...)
+		cmd.Dir = tmp
+		cmd.Run() // the exit status is the program's
+	}
 	return nil
 }
