@@ -46,11 +46,12 @@ const column = 40
 // Printer is a Visitor that prints calls and events as strace -f does, or
 // as JSON Lines. It writes through a buffer: call Flush at the end.
 type Printer struct {
-	out   *bufio.Writer
-	dec   decoder
-	opts  DumpOptions
-	start int64 // Header.StartUnixNano
-	line  []byte
+	out     *bufio.Writer
+	dec     decoder
+	opts    DumpOptions
+	start   int64 // Header.StartUnixNano
+	line    []byte
+	scratch []byte
 	// open is the call whose line strace would have left open: entered,
 	// not yet printed.
 	open    *Call

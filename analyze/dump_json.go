@@ -71,7 +71,6 @@ func (p *Printer) appendCallJSON(b []byte, c *Call) []byte {
 	b = append(b, `,"args":[`...)
 	if c.Enter != nil {
 		n, _ := p.dec.layout(c)
-		var text []byte
 		for i := 0; i < n; i++ {
 			if i > 0 {
 				b = append(b, ',')
@@ -87,8 +86,8 @@ func (p *Printer) appendCallJSON(b []byte, c *Call) []byte {
 			b = append(b, `,"raw":`...)
 			b = strconv.AppendUint(b, c.Enter.Args[i], 10)
 			b = append(b, `,"value":`...)
-			text = p.dec.appendArg(text[:0], c, i)
-			b = appendJSONString(b, text)
+			p.scratch = p.dec.appendArg(p.scratch[:0], c, i)
+			b = appendJSONString(b, p.scratch)
 			b = append(b, '}')
 		}
 		if c.Name == "clone" || c.Name == "clone3" {
@@ -114,10 +113,8 @@ func (p *Printer) appendCallJSON(b []byte, c *Call) []byte {
 		b = strconv.AppendInt(b, c.Duration(), 10)
 	}
 	b = append(b, `,"result":`...)
-	mark := len(b)
-	b = p.dec.appendRet(b, c)
-	res := string(b[mark:])
-	b = appendJSONString(b[:mark], res)
+	p.scratch = p.dec.appendRet(p.scratch[:0], c)
+	b = appendJSONString(b, p.scratch)
 	b = append(b, `,"status":"`...)
 	b = append(b, statusName(c.Status)...)
 	return append(b, "\"}\n"...)

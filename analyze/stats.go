@@ -176,7 +176,9 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 	fds := s.w.fds
 	var fs *fileStat
 	if ci.pathArg >= 0 {
-		if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); p != nil {
+		if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); len(p) > 0 {
+			// An empty path (AT_EMPTY_PATH) names the dirfd's file: the
+			// fd lookup below finds it.
 			ft := fds.table(c.Pid)
 			var name string
 			if len(p) > 0 && p[0] == '/' {
@@ -191,8 +193,12 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 		}
 	}
 	var e *fdEntry
-	if fs == nil && ci.fdArg >= 0 {
-		e = fds.lookup(c.Pid, int64(int32(c.Enter.Args[ci.fdArg])))
+	fdArg := ci.fdArg
+	if fdArg < 0 && fs == nil && ci.dirfdArg >= 0 {
+		fdArg = ci.dirfdArg
+	}
+	if fs == nil && fdArg >= 0 {
+		e = fds.lookup(c.Pid, int64(int32(c.Enter.Args[fdArg])))
 		if e != nil && e.kind == fdFile && e.path != "" {
 			fs = s.file(e.path)
 		}
