@@ -168,6 +168,7 @@ func TestReadErrors(t *testing.T) {
 		{[]string{"stats", "-S", "bogus", trc}, 1, "sort"},
 		{[]string{"dump", "--since", "soon", trc}, 1, "--since"},
 		{[]string{"dump", "-P", "[", trc}, 1, "--path"},
+		{[]string{"dump", trc, "-y"}, 1, "put flags before FILE"},
 		{[]string{"stats", cut}, 0, "trace truncated after"},
 		{[]string{"dump", "-y", cut}, 0, "trace truncated after"},
 	} {

@@ -66,6 +66,10 @@ type session struct {
 // openSession opens the trace named on the command line, parses the filter
 // flags against its architecture and builds a walker.
 func openSession(c *cli.Context, trackFDs bool) (*session, error) {
+	if c.NArg() > 1 && strings.HasPrefix(c.Args().Get(1), "-") && c.Args().Get(1) != stdinName {
+		// urfave/cli stops parsing flags at the first argument.
+		return nil, fmt.Errorf("flag %s after the trace file: put flags before FILE", c.Args().Get(1))
+	}
 	in, err := openTrace(c)
 	if err != nil {
 		return nil, err
@@ -151,6 +155,10 @@ func filterCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "filter",
 		Usage:     "write the calls and events a filter keeps to a smaller, valid trace",
+		Description: "Kept calls are written whole (enter and exit), with the clone, exec, exit and signal\n" +
+			"events of the kept processes; the header is copied and the filter appended to its\n" +
+			"derived filters. With -e status= a call is decided at its exit, so its enter is\n" +
+			"written just before its exit rather than at its own time.",
 		ArgsUsage: "FILE",
 		Args:      true,
 		Flags: withFilterFlags(
