@@ -153,8 +153,8 @@ func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 func filterCommand() *cli.Command {
 	return &cli.Command{
-		Name:      "filter",
-		Usage:     "write the calls and events a filter keeps to a smaller, valid trace",
+		Name:  "filter",
+		Usage: "write the calls and events a filter keeps to a smaller, valid trace",
 		Description: "Kept calls are written whole (enter and exit), with the clone, exec, exit and signal\n" +
 			"events of the kept processes; the header is copied and the filter appended to its\n" +
 			"derived filters. With -e status= a call is decided at its exit, so its enter is\n" +
