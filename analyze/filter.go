@@ -133,6 +133,11 @@ func (f *Filter) IsZero() bool {
 		len(f.paths) == 0 && f.since == 0 && !f.hasUntil)
 }
 
+// TraceSet returns the -e trace= set and whether one was given. Repeated
+// qualifiers are already merged, so a recorder that applies the filter live
+// takes this one set.
+func (f *Filter) TraceSet() (sysent.Set, bool) { return f.set, f.hasSet }
+
 // NeedsResult reports whether the filter decides on a call only at its
 // exit (-e status=).
 func (f *Filter) NeedsResult() bool { return f != nil && f.status != statusAll }

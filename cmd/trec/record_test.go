@@ -1,0 +1,149 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// calls runs trec stats --json on a trace and returns the calls per syscall.
+func calls(t *testing.T, trace string) map[string]uint64 {
+	t.Helper()
+	m := map[string]uint64{}
+	for name, ce := range statsJSON(t, trace) {
+		m[name] = ce[0]
+	}
+	return m
+}
+
+var summaryLine = regexp.MustCompile(`(?m)^trec: \d+ events, \d+ process(es)?, \d+\.\d{3}s, .+ \(\d+(\.\d)? [KMG]?i?B\)$`)
+
+func TestRecordProgramSeesItsOwnStdio(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "run.trc")
+	script := `read line; echo "out:$line"; echo "err:$line" >&2; exit 3`
+	stdout, stderr, code := trec(t, []byte("hello\n"), "record", "-o", trace, "--", "sh", "-c", script)
+	if code != 3 {
+		t.Errorf("exit status %d, want the program's 3", code)
+	}
+	if stdout != "out:hello\n" {
+		t.Errorf("stdout %q, want the program's output alone", stdout)
+	}
+	if !strings.HasPrefix(stderr, "err:hello\n") || !summaryLine.MatchString(stderr) {
+		t.Errorf("stderr %q: want the program's line, then the summary", stderr)
+	}
+	got := calls(t, trace)
+	if got["read"] == 0 || got["write"] < 2 || got["execve"] != 1 || got["exit_group"] != 1 {
+		t.Errorf("trace misses the script's calls: %v", got)
+	}
+	dump, _, _ := trec(t, nil, "dump", trace)
+	for _, want := range []string{`write\(1, "out:hello\\n", 10\) += 10`, `write\([12], "err:hello\\n", 10\) += 10`, `\+\+\+ exited with 3 \+\+\+`} {
+		if !regexp.MustCompile(want).MatchString(dump) {
+			t.Errorf("trec dump lacks %s:\n%s", want, dump)
+		}
+	}
+}
+
+func TestRecordExitStatus(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		script string
+		want   int
+	}{
+		{"exit 0", 0},
+		{"exit 42", 42},
+		{"kill -SEGV $$", 128 + 11},
+		{"kill -TERM $$", 128 + 15},
+	} {
+		_, stderr, code := trec(t, nil, "record", "-q", "-o", filepath.Join(dir, "x.trc"), "--", "sh", "-c", tc.script)
+		if code != tc.want {
+			t.Errorf("sh -c %q: exit %d, want %d (stderr %q)", tc.script, code, tc.want, stderr)
+		}
+		if stderr != "" {
+			t.Errorf("sh -c %q with -q: stderr %q, want nothing", tc.script, stderr)
+		}
+	}
+}
+
+func TestRecordStartErrors(t *testing.T) {
+	dir := t.TempDir()
+	notExec := filepath.Join(dir, "data")
+	if err := os.WriteFile(notExec, []byte("data"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		prog string
+		code int
+		msg  string
+	}{
+		{"trec-no-such-program", 127, "trec: trec-no-such-program: command not found\n"},
+		{filepath.Join(dir, "missing"), 127, "trec: " + filepath.Join(dir, "missing") + ": no such file or directory\n"},
+		{notExec, 126, "trec: " + notExec + ": permission denied\n"},
+		{dir, 126, "trec: " + dir + ": permission denied\n"},
+	} {
+		trace := filepath.Join(dir, "start.trc")
+		stdout, stderr, code := trec(t, nil, "record", "-o", trace, "--", tc.prog)
+		if code != tc.code || stderr != tc.msg || stdout != "" {
+			t.Errorf("record %s: exit %d, stderr %q; want %d, %q", tc.prog, code, stderr, tc.code, tc.msg)
+		}
+		if _, err := os.Stat(trace); !os.IsNotExist(err) {
+			t.Errorf("record %s left a trace file behind (%v)", tc.prog, err)
+		}
+	}
+}
+
+func TestRecordBadArguments(t *testing.T) {
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "x.trc")
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"record", "-o", trace}, "no program given"},
+		{[]string{"record", "-o", trace, "-s", "-1", "--", "true"}, "-s -1"},
+		{[]string{"record", "-o", trace, "-e", "trace=nosuchcall", "--", "true"}, "nosuchcall"},
+		{[]string{"record", "-o", trace, "-e", "trace=%nosuchclass", "--", "true"}, "%nosuchclass"},
+		{[]string{"record", "-o", trace, "-e", "status=failed", "--", "true"}, "status="},
+		{[]string{"record", "-o", "-", "--", "true"}, "-o -"},
+		{[]string{"record", "-o", filepath.Join(dir, "no", "such", "dir.trc"), "--", "true"}, "-o: "},
+	} {
+		_, stderr, code := trec(t, nil, tc.args...)
+		if code != 1 || !strings.HasPrefix(stderr, "trec: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%q: exit %d, stderr %q; want 1 and one line naming %q", tc.args, code, stderr, tc.msg)
+		}
+	}
+}
+
+func TestRecordFilterAndCaptureSize(t *testing.T) {
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full.trc")
+	file := filepath.Join(dir, "file.trc")
+	script := `cat /etc/hostname /etc/passwd >/dev/null; echo done`
+	if _, stderr, code := trec(t, nil, "record", "-q", "-o", full, "--", "sh", "-c", script); code != 0 {
+		t.Fatalf("full record: exit %d: %s", code, stderr)
+	}
+	stdout, stderr, code := trec(t, nil, "record", "-q", "-e", "trace=%file", "-o", file, "--", "sh", "-c", script)
+	if code != 0 || stdout != "done\n" {
+		t.Fatalf("filtered record: exit %d, stdout %q: %s", code, stdout, stderr)
+	}
+	fullCalls, fileCalls := calls(t, full), calls(t, file)
+	if fileCalls["openat"] == 0 || fileCalls["openat"] != fullCalls["openat"] || fileCalls["execve"] != fullCalls["execve"] {
+		t.Errorf("-e trace=%%file: openat %d execve %d, full trace has %d and %d",
+			fileCalls["openat"], fileCalls["execve"], fullCalls["openat"], fullCalls["execve"])
+	}
+	for _, name := range []string{"read", "write", "mmap", "close"} {
+		if fileCalls[name] != 0 {
+			t.Errorf("-e trace=%%file recorded %d %s calls", fileCalls[name], name)
+		}
+	}
+
+	small := filepath.Join(dir, "small.trc")
+	if _, stderr, code := trec(t, nil, "record", "-q", "-s", "4", "-o", small, "--", "sh", "-c", "echo abcdefgh"); code != 0 {
+		t.Fatalf("-s 4: exit %d: %s", code, stderr)
+	}
+	dump, _, _ := trec(t, nil, "dump", "-e", "trace=write", "-s", "100", small)
+	if !regexp.MustCompile(`write\(1, "abcd"\.\.\., 9\) += 9`).MatchString(dump) {
+		t.Errorf("-s 4: the write's capture is not cut at 4 bytes:\n%s", dump)
+	}
+}
