@@ -26,7 +26,7 @@ func (m *multiString) String() string     { return strings.Join(m.vals, " ") }
 // filterFlags are the flags every trace-reading command takes.
 func filterFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "qualifier: trace=SET (names, %classes, !negation) or status=successful,failed,unfinished,unavailable,detached; repeatable"},
+		&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "qualifier `EXPR`: trace=SET (names, %classes, !negation) or status=successful,failed,unfinished,unavailable,detached; repeatable"},
 		&cli.IntSliceFlag{Name: "pid", Aliases: []string{"p"}, Usage: "keep process or thread `PID` (repeatable)"},
 		&cli.IntSliceFlag{Name: "pid-tree", Usage: "keep process `PID` and its descendants (repeatable)"},
 		&cli.GenericFlag{Name: "path", Aliases: []string{"P"}, Value: &multiString{}, Usage: "keep calls naming `PATH` directly or through an fd; glob patterns allowed (repeatable)"},

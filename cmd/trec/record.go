@@ -29,7 +29,7 @@ func recordCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "trec.trc", Usage: "write the trace to `FILE`"},
 			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none); paths are captured whole"},
-			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "trace=SET: record only these syscalls (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
+			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "`trace=SET`: record only these syscalls (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the summary line"},
 		},
 		Action: runRecord,
