@@ -20,13 +20,19 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
 		Name:            "trec",
-		Usage:           "record, analyze and replay syscall traces",
+		Usage:           "record and analyze syscall traces",
 		HideHelpCommand: true,
 		Reader:          stdin,
 		Writer:          stdout,
 		ErrWriter:       stderr,
 		// Errors are printed once, by run, in one line.
 		ExitErrHandler: func(*cli.Context, error) {},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return fmt.Errorf("unknown command %q (trec --help lists the commands)", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
 		Commands: []*cli.Command{
 			recordCommand(),
 			statsCommand(),

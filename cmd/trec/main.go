@@ -1,4 +1,4 @@
-// Command trec records, analyzes, replays and diffs syscall traces.
+// Command trec records the syscalls of a program and analyzes the traces.
 package main
 
 import (

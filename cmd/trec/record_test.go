@@ -100,6 +100,7 @@ func TestRecordBadArguments(t *testing.T) {
 		args []string
 		msg  string
 	}{
+		{[]string{"recrod", "-o", trace, "--", "true"}, `unknown command "recrod"`},
 		{[]string{"record", "-o", trace}, "no program given"},
 		{[]string{"record", "-o", trace, "-s", "-1", "--", "true"}, "-s -1"},
 		{[]string{"record", "-o", trace, "-e", "trace=nosuchcall", "--", "true"}, "nosuchcall"},
