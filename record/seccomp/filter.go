@@ -53,9 +53,23 @@ const (
 // instructions, and any subset of a syscall table (up to 1024 numbers) fits
 // well within the kernel's limit. Numbers must be in 0..0x3fffffff.
 func Filter(audit uint32, nrs []int) ([]unix.SockFilter, error) {
+	return FilterFrom(audit, nrs, -1)
+}
+
+// FilterFrom is [Filter] that also traces every number from from on (up to
+// the x32 bit): the numbers above a syscall table's end, which a set such
+// as strace's "!open" selects without naming them. A negative from adds
+// nothing.
+func FilterFrom(audit uint32, nrs []int, from int) ([]unix.SockFilter, error) {
 	rs, err := spans(nrs)
 	if err != nil {
 		return nil, err
+	}
+	if from >= x32Bit {
+		return nil, fmt.Errorf("seccomp: syscall number %d out of range", from)
+	}
+	if from >= 0 {
+		rs = addRest(rs, uint32(from))
 	}
 	var b builder
 	allow, trace, foreign := b.label(), b.label(), b.label()
@@ -106,6 +120,16 @@ func spans(nrs []int) ([]span, error) {
 		rs = append(rs, span{n, n})
 	}
 	return rs, nil
+}
+
+// addRest adds the range from..x32Bit-1 to the sorted ranges rs.
+func addRest(rs []span, from uint32) []span {
+	for i, r := range rs {
+		if r.hi+1 >= from {
+			return append(rs[:i], span{min(r.lo, from), x32Bit - 1})
+		}
+	}
+	return append(rs, span{from, x32Bit - 1})
 }
 
 // tree emits a binary search over the sorted, disjoint ranges rs, with the

@@ -276,3 +276,41 @@ func TestAssembleLongJumps(t *testing.T) {
 		}
 	}
 }
+
+// TestFilterFrom checks the numbers above a table's end: traced from from
+// on, up to the x32 bit, whatever nrs holds around them.
+func TestFilterFrom(t *testing.T) {
+	const from = 470
+	for name, nrs := range map[string][]int{
+		"below":    {1, 2, 3, 100},
+		"adjacent": {1, 468, 469},
+		"overlap":  {1, 469, 470, 471, 600},
+		"above":    {1, 500, 501},
+		"none":     nil,
+	} {
+		prog, err := FilterFrom(unix.AUDIT_ARCH_X86_64, nrs, from)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		member := map[uint32]bool{}
+		for _, nr := range nrs {
+			member[uint32(nr)] = true
+		}
+		for _, nr := range []uint32{0, 1, 2, 100, 467, 468, 469, 470, 471, 500, 600, 1 << 20, x32Bit - 1, x32Bit, x32Bit | 1, 0xffffffff} {
+			want := retAllow
+			switch {
+			case nr >= x32Bit:
+				want = retForeign
+			case nr >= from || member[nr]:
+				want = retTrace
+			}
+			got, _, err := bpfRun(prog, nr, unix.AUDIT_ARCH_X86_64)
+			if err != nil || got != want {
+				t.Errorf("%s: nr %d: got %#x, %v; want %#x", name, nr, got, err, want)
+			}
+		}
+	}
+	if _, err := FilterFrom(unix.AUDIT_ARCH_X86_64, nil, x32Bit); err == nil {
+		t.Errorf("from the x32 bit: no error")
+	}
+}

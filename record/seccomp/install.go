@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -53,6 +54,60 @@ func Install(prog []unix.SockFilter) error {
 	}
 	runtime.KeepAlive(prog)
 	return nil
+}
+
+// InstallThread loads prog as a seccomp filter on the calling thread only,
+// without SECCOMP_FILTER_FLAG_TSYNC: the process's other threads are left
+// as they are. The caller must have locked its goroutine to its thread
+// (runtime.LockOSThread) and should execve from that thread next, which
+// gives the new program the filter and ends the other threads. This is what
+// trec's shim does: the Go runtime's other threads of the shim are not
+// traced, and with the filter a selected syscall of theirs would fail with
+// ENOSYS.
+//
+// It sets no_new_privs only when the kernel refuses the filter without it
+// (EACCES: the caller lacks CAP_SYS_ADMIN), so that a privileged caller's
+// program keeps set-user-ID and file capabilities working as they would
+// without a filter.
+func InstallThread(prog []unix.SockFilter) error {
+	if len(prog) == 0 || len(prog) > unix.BPF_MAXINSNS {
+		return fmt.Errorf("seccomp: install: program of %d instructions, want 1..%d", len(prog), unix.BPF_MAXINSNS)
+	}
+	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
+	load := func() syscall.Errno {
+		_, _, errno := unix.RawSyscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, 0, uintptr(unsafe.Pointer(&fprog)))
+		if errno == unix.ENOSYS {
+			_, _, errno = unix.RawSyscall(unix.SYS_PRCTL, unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(&fprog)))
+		}
+		return errno
+	}
+	errno := load()
+	if errno == unix.EACCES {
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			return fmt.Errorf("seccomp: set no_new_privs: %w", err)
+		}
+		errno = load()
+	}
+	runtime.KeepAlive(prog)
+	if errno != 0 {
+		return fmt.Errorf("seccomp: install filter on thread: %w", errno)
+	}
+	return nil
+}
+
+// TraceAvailable returns nil when the kernel can run a filter that
+// returns SECCOMP_RET_TRACE, and otherwise why not: the kernel has no
+// seccomp(2) (ENOSYS) or does not know the action (EOPNOTSUPP). A kernel
+// older than Linux 4.14 cannot answer the question; TraceAvailable then
+// returns nil and only installing a filter tells.
+func TraceAvailable() error {
+	action := uint32(unix.SECCOMP_RET_TRACE)
+	_, _, errno := unix.RawSyscall(unix.SYS_SECCOMP, unix.SECCOMP_GET_ACTION_AVAIL, 0, uintptr(unsafe.Pointer(&action)))
+	switch errno {
+	case 0, unix.EINVAL:
+		return nil
+	}
+	return fmt.Errorf("seccomp: SECCOMP_RET_TRACE: %w", errno)
 }
 
 var errTSync = errors.New("thread has an incompatible filter")

@@ -56,6 +56,8 @@ func rawErrno(nr uintptr) syscall.Errno {
 //
 //	tsync: install from the main thread and report, from it and from
 //	       another thread, the errno of getppid (selected) and getuid (not).
+//	thread: install on the main thread only (InstallThread) and report the
+//	       same from it and from another thread.
 //	exec:  install, then execve the program in $TREC_SECCOMP_TEST_EXEC.
 func child(mode string) error {
 	prog, err := Filter(audit(), []int{unix.SYS_GETPPID})
@@ -82,6 +84,28 @@ func child(mode string) error {
 		close(start)
 		r := <-done
 		fmt.Printf("other tid=%d %s\n", r.tid, r.errs)
+		return nil
+	case "thread":
+		// main is locked to the main thread (init): install there only.
+		res := make(chan string)
+		go func() {
+			runtime.LockOSThread() // another thread than main's
+			res <- fmt.Sprintf("getppid=%d", rawErrno(unix.SYS_GETPPID))
+		}()
+		other := <-res
+		if err := InstallThread(prog); err != nil {
+			return err
+		}
+		nnp, err := unix.PrctlRetInt(unix.PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0)
+		if err != nil {
+			return err
+		}
+		go func() {
+			runtime.LockOSThread()
+			res <- fmt.Sprintf("getppid=%d", rawErrno(unix.SYS_GETPPID))
+		}()
+		fmt.Printf("main getppid=%d getuid=%d nnp=%d\nother before %s after %s\n",
+			rawErrno(unix.SYS_GETPPID), rawErrno(unix.SYS_GETUID), nnp, other, <-res)
 		return nil
 	case "exec":
 		path := os.Getenv("TREC_SECCOMP_TEST_EXEC")
@@ -131,5 +155,42 @@ func TestInstallTSync(t *testing.T) {
 func TestInstallRejects(t *testing.T) {
 	if err := Install(nil); err == nil || !strings.Contains(err.Error(), "0 instructions") {
 		t.Errorf("empty program: got %v", err)
+	}
+}
+
+// TestInstallThread installs the filter on the main thread only: getppid
+// fails there with ENOSYS (no tracer) and works on another thread, which
+// the Go runtime may have started before or after the filter. As root
+// (CAP_SYS_ADMIN) no_new_privs stays unset.
+func TestInstallThread(t *testing.T) {
+	out, err := childCmd("thread").Output()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	var ppid, uid, nnp, before, after int
+	_, err = fmt.Sscanf(string(out), "main getppid=%d getuid=%d nnp=%d\nother before getppid=%d after getppid=%d\n", &ppid, &uid, &nnp, &before, &after)
+	if err != nil {
+		t.Fatalf("parse %q: %v", out, err)
+	}
+	if ppid != int(unix.ENOSYS) || uid != 0 {
+		t.Errorf("main thread: getppid errno %d, getuid errno %d; want ENOSYS (%d) and 0", ppid, uid, unix.ENOSYS)
+	}
+	if before != 0 || after != 0 {
+		t.Errorf("other threads: getppid errno %d and %d, want 0: the filter reached them", before, after)
+	}
+	if os.Geteuid() == 0 && nnp != 0 {
+		t.Errorf("no_new_privs set for root")
+	}
+}
+
+func TestInstallThreadRejects(t *testing.T) {
+	if err := InstallThread(nil); err == nil || !strings.Contains(err.Error(), "0 instructions") {
+		t.Errorf("empty program: got %v", err)
+	}
+}
+
+func TestTraceAvailable(t *testing.T) {
+	if err := TraceAvailable(); err != nil {
+		t.Fatalf("this kernel runs the filter (TestInstallTSync), but: %v", err)
 	}
 }
