@@ -11,9 +11,9 @@
 // Go cannot run code between fork and exec, so Run re-executes its own
 // binary (/proc/self/exe) as a shim: the shim stops itself with SIGSTOP,
 // the tracer seizes it (PTRACE_SEIZE) and continues it, and the shim execs
-// the program. The shim is the one place for setup before the exec (a
-// seccomp filter, later). Package initialization detects the shim, on the
-// main thread where it must run; MaybeRunShim makes that explicit for a
+// the program. The shim is the one place for setup before the exec (the
+// seccomp filter). Package initialization detects the shim, on the main
+// thread where it must run; MaybeRunShim makes that explicit for a
 // main or TestMain. Nothing the shim does is recorded: the trace starts at
 // the program's execve. A program that cannot be started returns a
 // *StartError and writes no trace at all.
@@ -29,6 +29,71 @@
 // stop signal) are recorded and resumed with PTRACE_LISTEN; signals are
 // recorded and injected only at signal-delivery-stops. A thread that
 // vanishes (ESRCH) is forgotten; its exit status still arrives.
+//
+// # Selective tracing with seccomp
+//
+// When Options.Filter selects a subset, the program stops only where it
+// must. The tracer builds a seccomp filter (package record/seccomp) that
+// returns SECCOMP_RET_TRACE for the selected syscalls and for those the
+// tracer itself needs (execve and execveat, whose path and argv make the
+// exec event; the clone family, whose flags make the clone event; and,
+// when pinned, sched_getaffinity and sched_setaffinity, see Placement),
+// and SECCOMP_RET_ALLOW for the rest. It passes the filter to the shim on
+// its command line; the shim installs it on its own thread as its last step
+// and execs the program, which inherits it, as do its children. The
+// tracer seizes with PTRACE_O_TRACESECCOMP and resumes the program with
+// PTRACE_CONT; at a seccomp stop it records the entry and resumes with
+// PTRACE_SYSCALL to see the exit, then with PTRACE_CONT again. Forks,
+// clones, execs, exits, signals and group-stops are ptrace events and stops
+// whatever the filter says, and are recorded as without it. The syscalls
+// the tracer needs but the user did not select are not written. The
+// filtered trace is the full trace filtered.
+//
+// The shim runs with PTRACE_SYSCALL, so its execve makes both a
+// syscall-entry stop and a seccomp stop. Their order depends on the kernel
+// (entry first since Linux 4.8, seccomp first before): the tracer learns
+// it from that first pair and counts the second stop of a pair as the same
+// syscall. Nothing the shim does is recorded.
+//
+// Without seccomp (seccomp.TraceAvailable fails, or the shim could not
+// install the filter, which the tracer sees as a shim execve without a
+// seccomp stop) every syscall stops and the filter applies in the
+// recorder; Options.Log says so once. The header's Options.Seccomp says
+// which of the two a trace had.
+//
+// # Placement
+//
+// A ptrace stop costs several times more when the tracer and the tracee
+// run on different CPUs (the tracer's wakeup crosses CPUs twice per stop).
+// So, as rr does, Run pins the tracer's thread to one CPU before it starts
+// the shim, which inherits the mask and passes it to the program and its
+// descendants: by default the CPU the tracer runs on then (one the
+// scheduler found free), Options.CPU with Options.UseCPU; Options.NoPin
+// leaves placement to the kernel. The header's Options.Cpu names the CPU,
+// -1 for none. The trace writer's goroutine is not pinned: it encodes and
+// compresses on another CPU.
+//
+// The program must not see the pinning. At the exit of a successful
+// sched_getaffinity of a thread trec pinned, the tracer writes the mask the
+// program would have had (the tracer's mask before pinning) over the pinned
+// one in the program's memory, so nproc, glibc's and Go's CPU counts and
+// GOMAXPROCS are what they are without trec; the trace records the mask the
+// program saw. A sched_setaffinity is honoured: the thread it names runs
+// where it asked from then on, off the tracer's CPU if so (its stops then
+// cost the cross-CPU price), it and the threads it creates report their
+// real masks, and nothing is rewritten for them. A mask changed from
+// outside (taskset -p) is reported as it is.
+//
+// Accepted leaks, not rewritten: /proc/self/status (Cpus_allowed,
+// Cpus_allowed_list) and /proc/self/stat show the pinned CPU, and getcpu,
+// sched_getcpu and rseq's cpu_id always return it. Programs size thread
+// pools from sched_getaffinity or sysconf, not from these; rr has the same
+// leaks.
+//
+// Pinning serializes the program: a multi-threaded program that keeps
+// several CPUs busy between few syscalls runs slower pinned than its stops
+// save. NoPin is the better choice for such a program (see
+// PERFORMANCE.md for the measurement).
 //
 // # Captures
 //

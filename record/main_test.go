@@ -43,12 +43,16 @@ func runTests(m *testing.M) int {
 	return m.Run()
 }
 
-// buildProgs compiles testdata/progs/*.c with gcc and the Go programs in
-// testdata/progs/*/ with go build (cached by Go's build cache).
+// buildProgs compiles the C programs in the repository's testdata/progs
+// and in this package's testdata/progs with gcc, and the Go programs in
+// their subdirectories with go build (cached by Go's build cache).
 func buildProgs(dir string) error {
-	src := filepath.Join("..", "testdata", "progs")
-	cs, _ := filepath.Glob(filepath.Join(src, "*.c"))
-	gos, _ := filepath.Glob(filepath.Join(src, "*", "main.go"))
+	var cs, gos []string
+	for _, src := range []string{filepath.Join("..", "testdata", "progs"), filepath.Join("testdata", "progs")} {
+		c, _ := filepath.Glob(filepath.Join(src, "*.c"))
+		g, _ := filepath.Glob(filepath.Join(src, "*", "main.go"))
+		cs, gos = append(cs, c...), append(gos, g...)
+	}
 	var wg sync.WaitGroup
 	errs := make(chan error, len(cs)+len(gos))
 	sem := make(chan struct{}, 2)
@@ -86,11 +90,12 @@ func prog(name string) string { return filepath.Join(progDir, name) }
 
 // recording is what one recorded run left behind.
 type recording struct {
-	res    Result
-	err    error
-	stdout string
-	header *format.Header
-	events []format.Event
+	res     Result
+	err     error
+	stdout  string
+	header  *format.Header
+	trailer *format.Trailer
+	events  []format.Event
 	// names of syscalls, by number
 	table *sysent.Table
 }
@@ -131,11 +136,25 @@ func record(t *testing.T, opts Options) *recording {
 	if r.err != nil || trace.Len() == 0 {
 		return r
 	}
-	rd, err := format.NewReader(&trace)
+	rt := readTrace(t, &trace)
+	r.header, r.events = rt.header, rt.events
+	if got := rt.trailer.ExitStatus; int(got) != r.res.ExitStatus {
+		t.Errorf("trailer exit status %d, Run said %d", got, r.res.ExitStatus)
+	}
+	if uint64(len(r.events)) != r.res.Events {
+		t.Errorf("read %d events, Run said %d", len(r.events), r.res.Events)
+	}
+	return r
+}
+
+// readTrace reads a whole trace, which must have a trailer.
+func readTrace(t *testing.T, trace io.Reader) *recording {
+	t.Helper()
+	rd, err := format.NewReader(trace)
 	if err != nil {
 		t.Fatalf("read trace: %v", err)
 	}
-	r.header = rd.Header()
+	r := &recording{table: sysent.ForArch(nativeArch), header: rd.Header()}
 	for {
 		ev, err := rd.Next()
 		if err == io.EOF {
@@ -146,14 +165,8 @@ func record(t *testing.T, opts Options) *recording {
 		}
 		r.events = append(r.events, ev.Copy())
 	}
-	if rd.Trailer() == nil {
+	if r.trailer = rd.Trailer(); r.trailer == nil {
 		t.Fatal("trace has no trailer")
-	}
-	if got := rd.Trailer().ExitStatus; int(got) != r.res.ExitStatus {
-		t.Errorf("trailer exit status %d, Run said %d", got, r.res.ExitStatus)
-	}
-	if uint64(len(r.events)) != r.res.Events {
-		t.Errorf("read %d events, Run said %d", len(r.events), r.res.Events)
 	}
 	return r
 }

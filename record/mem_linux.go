@@ -4,6 +4,7 @@ package record
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"unsafe"
 
@@ -13,14 +14,16 @@ import (
 // maxGather caps the ranges read by one process_vm_readv call (IOV_MAX).
 const maxGather = 1024
 
-// memReader copies tracee memory. It reuses its iovec arrays, so reading
-// allocates nothing once they have grown.
+// memReader copies tracee memory, and writes it where the recorder rewrites
+// a syscall's result. It reuses its iovec arrays, so reading allocates
+// nothing once they have grown.
 type memReader struct {
 	pageSize uint64
 	local    []unix.Iovec
 	remote   []unix.RemoteIovec
-	// word is scratch for one word of PTRACE_PEEKDATA.
-	word [8]byte
+	// word is scratch for one word of PTRACE_PEEKDATA, poke for one of
+	// PTRACE_POKEDATA.
+	word, poke [8]byte
 }
 
 func newMemReader(pageSize int) *memReader {
@@ -52,6 +55,34 @@ func (m *memReader) read(pid int, dst []byte, addr uint64) int {
 		n += m.peek(pid, dst[n:], addr+uint64(n))
 	}
 	return n
+}
+
+// write copies src to addr in the tracee's memory and reports whether all
+// of it was written. Word-wise PTRACE_POKEDATA is the fallback; a tail
+// shorter than a word is merged with the memory it covers.
+func (m *memReader) write(pid int, src []byte, addr uint64) bool {
+	if len(src) == 0 {
+		return true
+	}
+	m.local = append(m.local[:0], unix.Iovec{Base: &src[0]})
+	m.local[0].SetLen(len(src))
+	m.remote = append(m.remote[:0], unix.RemoteIovec{Base: uintptr(addr), Len: len(src)})
+	if n, err := unix.ProcessVMWritev(pid, m.local, m.remote, 0); err == nil && n == len(src) {
+		return true
+	}
+	for off := 0; off < len(src); off += 8 {
+		w := m.poke[:]
+		if len(src)-off < 8 && m.read(pid, w, addr+uint64(off)) < 8 {
+			return false
+		}
+		copy(w, src[off:])
+		v := binary.NativeEndian.Uint64(w)
+		_, _, e := unix.RawSyscall6(unix.SYS_PTRACE, unix.PTRACE_POKEDATA, uintptr(pid), uintptr(addr+uint64(off)), uintptr(v), 0, 0)
+		if e != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // fallbackErr reports whether PTRACE_PEEKDATA may succeed where

@@ -39,8 +39,28 @@ type Options struct {
 	CaptureSize int
 	// Filter is a -e trace= expression; "" records every syscall. Process
 	// lifecycle events (clone, exec, exit, signals, stops) are recorded
-	// whatever it says.
+	// whatever it says. When it selects a subset, a seccomp filter makes
+	// only the selected syscalls (and the few the recorder needs) stop the
+	// program; the others run at native speed. Without seccomp every
+	// syscall stops, and Log says so.
 	Filter string
+	// NoPin leaves the placement of the recorder and the program to the
+	// kernel (trec record --no-pin). By default the recorder's tracing
+	// thread and the program run pinned to one CPU, where a ptrace stop
+	// costs about a fifth of what it costs across CPUs; the program still
+	// sees its original CPU mask (see the package documentation). NoPin
+	// is the better choice for a program that keeps several CPUs busy
+	// with few syscalls.
+	NoPin bool
+	// UseCPU pins to CPU rather than to a CPU Run chooses (trec record
+	// --cpu N). CPU must be in the recorder's allowed CPU mask. UseCPU
+	// and NoPin exclude each other.
+	UseCPU bool
+	// CPU is the CPU to pin to when UseCPU is set.
+	CPU int
+	// Log receives the recorder's own notices, a line each (such as "no
+	// seccomp, every syscall stops"); nil discards them.
+	Log io.Writer
 	// Version is the trec version written into the trace header.
 	Version string
 }
@@ -137,7 +157,12 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	return t.record(ctx)
+}
 
+// record runs the tracer on a goroutine locked to its thread until the
+// recording ends or ctx is done.
+func (t *tracer) record(ctx context.Context) (Result, error) {
 	type outcome struct {
 		res Result
 		err error

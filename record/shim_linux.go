@@ -3,11 +3,16 @@
 package record
 
 import (
+	"encoding/binary"
+	"encoding/hex"
 	"os"
+	"runtime"
 	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/trecdev/trec/record/seccomp"
 )
 
 // shimMarker is appended to the environment of the shim, as its last entry,
@@ -15,8 +20,9 @@ import (
 // target, so the target's environment is the one the caller asked for.
 const shimMarker = "TREC_SHIM=1"
 
-// shimArg0 is the shim's argv[0]; argv[1] is the resolved path of the
-// target and argv[2:] its argv.
+// shimArg0 is the shim's argv[0]; argv[1] is the seccomp filter to
+// install, hex-encoded ("" for none), argv[2] the resolved path of the
+// target and argv[3:] its argv.
 const shimArg0 = "trec-shim"
 
 func init() {
@@ -39,16 +45,26 @@ func MaybeRunShim() {
 	if len(env) == 0 || env[len(env)-1] != shimMarker {
 		return
 	}
-	if len(os.Args) < 3 || os.Args[0] != shimArg0 {
+	if len(os.Args) < 4 || os.Args[0] != shimArg0 {
 		os.Exit(127)
 	}
-	runShim(os.Args[1], os.Args[2:], env[:len(env)-1])
+	runShim(os.Args[1], os.Args[2], os.Args[3:], env[:len(env)-1])
 }
 
 // runShim is the one place where setup between fork and the target's exec
-// happens (issue 5 installs the seccomp filter here). None of its syscalls
-// reach the trace: the tracer records from the target's execve on.
-func runShim(path string, argv, env []string) {
+// happens. None of its syscalls reach the trace: the tracer records from
+// the target's execve on.
+//
+// Its last step before the exec installs the seccomp filter, on this
+// thread only (the runtime's other threads are not traced, and a selected
+// syscall of theirs would fail). When that fails the program runs without
+// it; the tracer notices, as the shim's execve then makes no seccomp stop,
+// and stops at every syscall instead.
+func runShim(filter, path string, argv, env []string) {
+	// The exec and the filter must come from the thread the tracer
+	// seized: the main thread, which package initialization runs on.
+	runtime.LockOSThread()
+
 	// A disposition of SIG_IGN survives execve: the target must start
 	// with SIGCHLD at its default even if the tracer ignored it.
 	var dfl [4]uint64 // struct sigaction {handler, flags, restorer, mask}: SIG_DFL
@@ -57,6 +73,9 @@ func runShim(path string, argv, env []string) {
 	// Wait, stopped, until the tracer has seized this thread.
 	unix.Kill(unix.Getpid(), unix.SIGSTOP)
 
+	if prog, ok := decodeFilter(filter); ok && len(prog) > 0 {
+		seccomp.InstallThread(prog)
+	}
 	err := syscall.Exec(path, argv, env)
 	// The tracer saw the failed execve and reports it; the status is a
 	// shell's for the same failure.
@@ -64,4 +83,30 @@ func runShim(path string, argv, env []string) {
 		os.Exit(127)
 	}
 	os.Exit(126)
+}
+
+// encodeFilter writes a BPF program as hex for the shim's argv, each
+// instruction as code, jt, jf and k in little-endian order.
+func encodeFilter(prog []unix.SockFilter) string {
+	b := make([]byte, 0, 8*len(prog))
+	for _, in := range prog {
+		b = binary.LittleEndian.AppendUint16(b, in.Code)
+		b = append(b, in.Jt, in.Jf)
+		b = binary.LittleEndian.AppendUint32(b, in.K)
+	}
+	return hex.EncodeToString(b)
+}
+
+// decodeFilter reads what encodeFilter wrote.
+func decodeFilter(s string) ([]unix.SockFilter, bool) {
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b)%8 != 0 {
+		return nil, false
+	}
+	prog := make([]unix.SockFilter, len(b)/8)
+	for i := range prog {
+		in := b[8*i:]
+		prog[i] = unix.SockFilter{Code: binary.LittleEndian.Uint16(in), Jt: in[2], Jf: in[3], K: binary.LittleEndian.Uint32(in[4:])}
+	}
+	return prog, true
 }

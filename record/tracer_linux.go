@@ -20,19 +20,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/record/seccomp"
 	"github.com/trecdev/trec/sysent"
-)
-
-// resumeMode is how a tracee is resumed after a stop.
-type resumeMode uint8
-
-const (
-	// resumeSyscall stops the tracee at every syscall entry and exit
-	// (PTRACE_SYSCALL).
-	resumeSyscall resumeMode = iota
-	// resumeCont runs the tracee to its next event or seccomp stop
-	// (PTRACE_CONT); issue 5's seccomp-selected tracing uses it.
-	resumeCont
 )
 
 // thread is the tracer's state of one tracee thread. It does not assume
@@ -43,11 +32,17 @@ type thread struct {
 	// shim is set while the thread is the shim, before the target's exec:
 	// nothing it does is recorded.
 	shim bool
-	mode resumeMode
+	// pinned is set while the thread runs on the recording's CPU because
+	// trec put it there: it has not set its own CPU mask.
+	pinned bool
 
 	inSyscall bool
-	nr        int
-	args      [6]uint64
+	// entryOp is the kind of stop that began the current syscall
+	// (syscallInfoEntry or syscallInfoSeccomp), 0 once its other stop was
+	// seen too: see tracer.secondStop.
+	entryOp uint8
+	nr      int
+	args    [6]uint64
 	// sc describes nr, or is nil (unknown syscall or foreign ABI).
 	sc *sysent.Syscall
 
@@ -70,7 +65,21 @@ const (
 // knownNrs are the syscall numbers the tracer itself needs to recognize.
 type knownNrs struct {
 	execve, execveat, clone, clone3, fork, vfork int
+	getaffinity, setaffinity, seccomp            int
 }
+
+// stopOrder is the order in which a syscall that is both traced with
+// PTRACE_SYSCALL and selected by the seccomp filter makes its entry stop
+// and its seccomp stop. The kernel decides it (entry first since Linux
+// 4.8); the tracer learns it from the first such syscall, the shim's
+// execve of the program.
+type stopOrder uint8
+
+const (
+	orderUnknown stopOrder = iota
+	orderEntryFirst
+	orderSeccompFirst
+)
 
 // tracer owns one recording. Its methods, but cancel, run on the locked
 // OS thread.
@@ -87,8 +96,20 @@ type tracer struct {
 	all    bool
 	nrs    knownNrs
 	audit  uint32
+	place  placement
 
-	threads map[int]*thread
+	// prog is the seccomp filter the shim installs, nil for none. seccomp
+	// is set while the filter decides where the program stops: its threads
+	// then resume with PTRACE_CONT outside the syscalls it selects.
+	prog    []unix.SockFilter
+	seccomp bool
+	// seccompSeen is set at the first seccomp stop; seccompErr is the
+	// errno of the shim's failed seccomp(2), if it failed.
+	seccompSeen bool
+	seccompErr  syscall.Errno
+	order       stopOrder
+
+	threads threadTable
 	mem     *memReader
 	cap     *capturer
 	ev      format.Event
@@ -119,15 +140,14 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 		return nil, fmt.Errorf("record: no syscall table for %v", nativeArch)
 	}
 	t := &tracer{
-		opts:    opts,
-		path:    path,
-		out:     out,
-		table:   table,
-		all:     true,
-		audit:   nativeArch.Audit(),
-		threads: make(map[int]*thread),
-		procs:   make(map[int]struct{}),
-		nrs:     knownNrs{-1, -1, -1, -1, -1, -1},
+		opts:  opts,
+		path:  path,
+		out:   out,
+		table: table,
+		all:   true,
+		audit: nativeArch.Audit(),
+		procs: make(map[int]struct{}),
+		nrs:   knownNrs{-1, -1, -1, -1, -1, -1, -1, -1, -1},
 	}
 	if opts.Filter != "" {
 		set, err := sysent.ParseSet(table, opts.Filter)
@@ -139,6 +159,8 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 	for name, nr := range map[string]*int{
 		"execve": &t.nrs.execve, "execveat": &t.nrs.execveat, "clone": &t.nrs.clone,
 		"clone3": &t.nrs.clone3, "fork": &t.nrs.fork, "vfork": &t.nrs.vfork,
+		"sched_getaffinity": &t.nrs.getaffinity, "sched_setaffinity": &t.nrs.setaffinity,
+		"seccomp": &t.nrs.seccomp,
 	} {
 		if sc, ok := table.ByName(name); ok {
 			*nr = sc.Nr
@@ -153,7 +175,52 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 	pageSize := os.Getpagesize()
 	t.mem = newMemReader(pageSize)
 	t.cap = newCapturer(t.mem, opts.CaptureSize)
+	if !t.all {
+		if err := t.buildFilter(); err != nil {
+			return nil, err
+		}
+	}
 	return t, nil
+}
+
+// buildFilter makes the seccomp filter for a filtered recording: it
+// selects the syscalls the user asked for and those the tracer needs to
+// see (execve for the exec event's path and argv, the clone family for
+// the clone flags, and, when pinned, the affinity calls it rewrites or
+// follows), which are not recorded unless asked for. Without seccomp it
+// says so on Log and leaves every syscall to stop.
+func (t *tracer) buildFilter() error {
+	if err := seccomp.TraceAvailable(); err != nil {
+		t.noSeccomp(err.Error())
+		return nil
+	}
+	nrs := t.filter.Nrs()
+	for _, nr := range []int{t.nrs.execve, t.nrs.execveat, t.nrs.clone, t.nrs.clone3, t.nrs.fork, t.nrs.vfork} {
+		if nr >= 0 {
+			nrs = append(nrs, nr)
+		}
+	}
+	if !t.opts.NoPin {
+		nrs = append(nrs, t.nrs.getaffinity, t.nrs.setaffinity)
+	}
+	from := -1
+	if t.filter.Rest() {
+		from = t.table.Max()
+	}
+	prog, err := seccomp.FilterFrom(t.audit, nrs, from)
+	if err != nil {
+		return fmt.Errorf("record: seccomp filter for %q: %w", t.opts.Filter, err)
+	}
+	t.prog, t.seccomp = prog, true
+	return nil
+}
+
+// noSeccomp gives up the seccomp filter and says why on Options.Log.
+func (t *tracer) noSeccomp(reason string) {
+	t.seccomp = false
+	if t.opts.Log != nil {
+		fmt.Fprintf(t.opts.Log, "trec: no seccomp filter (%s): every syscall stops, the filter applies in the recorder\n", reason)
+	}
 }
 
 func absDir(d string) (string, error) {
@@ -172,6 +239,9 @@ func absDir(d string) (string, error) {
 func (t *tracer) run() (Result, error) {
 	// Orphans of the program are reparented here rather than to init.
 	unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+	if err := t.place.pin(t.opts); err != nil {
+		return Result{}, err
+	}
 	if err := t.startShim(); err != nil {
 		return Result{}, err
 	}
@@ -208,8 +278,8 @@ func (t *tracer) run() (Result, error) {
 // startShim starts the shim, waits for it to stop itself, seizes it and
 // lets it run on to the target's execve.
 func (t *tracer) startShim() error {
-	argv := make([]string, 0, len(t.opts.Argv)+2)
-	argv = append(argv, shimArg0, t.path)
+	argv := make([]string, 0, len(t.opts.Argv)+3)
+	argv = append(argv, shimArg0, encodeFilter(t.prog), t.path)
 	argv = append(argv, t.opts.Argv...)
 	env := append(slices.Clip(t.opts.Env), shimMarker)
 	attr := &syscall.ProcAttr{
@@ -239,7 +309,13 @@ func (t *tracer) startShim() error {
 			return fmt.Errorf("record: shim %d ended before it could be traced (status %#x)", pid, uint32(ws))
 		}
 	}
-	if err := seize(pid, shimOptions); err != nil {
+	opts := shimOptions
+	if t.prog != nil {
+		// Before the shim installs the filter: a SECCOMP_RET_TRACE
+		// without it would fail the syscall with ENOSYS.
+		opts |= unix.PTRACE_O_TRACESECCOMP
+	}
+	if err := seize(pid, opts); err != nil {
 		unix.Kill(pid, unix.SIGKILL)
 		wait4(pid, &ws, 0)
 		return fmt.Errorf("record: seize %d: %w", pid, err)
@@ -290,7 +366,7 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 	if !ws.Stopped() {
 		return
 	}
-	th := t.threads[tid]
+	th := t.threads.get(tid)
 	if th == nil {
 		// A new tracee's first stop can come before its parent's clone
 		// event.
@@ -306,7 +382,7 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 	event := int(ws) >> 16
 	act, inject := actResume, 0
 	switch {
-	case sig == syscallStopSig:
+	case sig == syscallStopSig, event == ptraceEventSeccomp:
 		act = t.syscallStop(th)
 	case event == ptraceEventStop:
 		if isStopSignal(sig) {
@@ -332,8 +408,11 @@ func (t *tracer) resume(th *thread, act action, sig int) {
 	case actListen:
 		err = ptrace(unix.PTRACE_LISTEN, th.tid, 0, 0)
 	case actResume:
+		// With a seccomp filter, the program runs to its next selected
+		// syscall or event; in a syscall, and without a filter, to the
+		// next syscall stop.
 		req := unix.PTRACE_SYSCALL
-		if th.mode == resumeCont {
+		if t.seccomp && !th.inSyscall && !th.shim {
 			req = unix.PTRACE_CONT
 		}
 		err = ptrace(req, th.tid, 0, uintptr(sig))
@@ -360,12 +439,41 @@ func (t *tracer) syscallStop(th *thread) action {
 		return actResume
 	}
 	switch t.si.Op {
-	case syscallInfoEntry, syscallInfoSeccomp:
-		t.enter(th)
+	case syscallInfoSeccomp:
+		t.seccompSeen = true
+		fallthrough
+	case syscallInfoEntry:
+		if !t.secondStop(th) {
+			t.enter(th)
+			th.entryOp = t.si.Op
+		}
 	case syscallInfoExit:
 		t.exit(th)
 	}
 	return actResume
+}
+
+// secondStop reports whether the current stop, an entry or a seccomp stop,
+// is the second stop of the syscall th is in: one that PTRACE_SYSCALL
+// traces and the seccomp filter selects stops twice, at entry and at the
+// filter, in the order the kernel has (learnt from the first such pair).
+// Only the first stop records the entry.
+func (t *tracer) secondStop(th *thread) bool {
+	op := t.si.Op
+	if !th.inSyscall || th.entryOp == 0 || th.entryOp == op || uint64(th.nr) != t.si.Nr || th.args != t.si.Args {
+		return false
+	}
+	order := orderEntryFirst
+	if th.entryOp == syscallInfoSeccomp {
+		order = orderSeccompFirst
+	}
+	if t.order == orderUnknown {
+		t.order = order
+	} else if t.order != order {
+		return false
+	}
+	th.entryOp = 0
+	return true
 }
 
 // enter handles a syscall-entry stop. Hooks that rewrite arguments slot in
@@ -429,14 +537,21 @@ func (t *tracer) exit(th *thread) {
 	if !th.inSyscall {
 		return
 	}
-	th.inSyscall = false
+	th.inSyscall, th.entryOp = false, 0
 	failed := t.si.Args[0]&0xff != 0
 	ret := t.si.rval()
 	if th.shim {
-		if failed && (th.nr == t.nrs.execve || th.nr == t.nrs.execveat) {
+		switch {
+		case !failed:
+		case th.nr == t.nrs.execve || th.nr == t.nrs.execveat:
 			th.execErr = syscall.Errno(-ret)
+		case th.nr == t.nrs.seccomp:
+			t.seccompErr = syscall.Errno(-ret)
 		}
 		return
+	}
+	if !failed && th.sc != nil && t.place.cpu >= 0 && (th.nr == t.nrs.getaffinity || th.nr == t.nrs.setaffinity) {
+		t.affinityExit(th, ret)
 	}
 	if !t.traced(th.nr) {
 		return
@@ -491,7 +606,7 @@ func (t *tracer) cloned(parent *thread, event, child int) {
 		kind = format.CloneProcess
 	}
 	flags, known := t.cloneFlags(parent)
-	c := t.threads[child]
+	c := t.threads.get(child)
 	if event == ptraceEventClone {
 		thread := flags&unix.CLONE_THREAD != 0
 		if !known {
@@ -515,6 +630,8 @@ func (t *tracer) cloned(parent *thread, event, child int) {
 		c.pid = pid
 	}
 	c.shim = parent.shim
+	// CPU masks are inherited: a thread that set its own passes it on.
+	c.pinned = parent.pinned
 	if parent.shim {
 		return
 	}
@@ -552,10 +669,10 @@ func (t *tracer) cloneFlags(th *thread) (uint64, bool) {
 // has vanished without an exit status.
 func (t *tracer) execed(th *thread, oldTid int) {
 	if oldTid != th.tid {
-		if old := t.threads[oldTid]; old != nil {
-			delete(t.threads, oldTid)
+		if old := t.threads.get(oldTid); old != nil {
+			t.threads.remove(oldTid)
 			old.tid, old.pid = th.tid, th.pid
-			t.threads[th.tid] = old
+			t.threads.put(old)
 			th = old
 		}
 	}
@@ -568,7 +685,20 @@ func (t *tracer) execed(th *thread, oldTid int) {
 		t.shimPhase = false
 		t.processes++
 		t.nthreads++
-		if err := ptrace(unix.PTRACE_SETOPTIONS, th.tid, 0, traceOptions); err != nil && err != unix.ESRCH {
+		opts := traceOptions
+		if t.prog != nil {
+			opts |= unix.PTRACE_O_TRACESECCOMP
+		}
+		if t.seccomp && !t.seccompSeen {
+			// The shim's execve is always selected: the filter is not
+			// there.
+			reason := "the shim could not install it"
+			if t.seccompErr != 0 {
+				reason = t.seccompErr.Error()
+			}
+			t.noSeccomp(reason)
+		}
+		if err := ptrace(unix.PTRACE_SETOPTIONS, th.tid, 0, uintptr(opts)); err != nil && err != unix.ESRCH {
 			t.fail(fmt.Errorf("record: set options of %d: %w", th.tid, err))
 		}
 		if err := t.openWriter(); err != nil {
@@ -634,8 +764,8 @@ func faultSignal(sig int) bool {
 
 // exited handles the wait status of a thread that ended.
 func (t *tracer) exited(tid int, ws unix.WaitStatus) {
-	th := t.threads[tid]
-	delete(t.threads, tid)
+	th := t.threads.get(tid)
+	t.threads.remove(tid)
 	pid := tid
 	if th != nil {
 		pid = th.pid
@@ -681,8 +811,8 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 }
 
 func (t *tracer) newThread(tid, pid int) *thread {
-	th := &thread{tid: tid, pid: pid, nr: -1}
-	t.threads[tid] = th
+	th := &thread{tid: tid, pid: pid, nr: -1, pinned: t.place.cpu >= 0}
+	t.threads.put(th)
 	if !t.shimPhase || pid != t.initial {
 		t.nthreads++
 		if tid == pid {
@@ -732,7 +862,8 @@ func (t *tracer) openWriter() error {
 		Options: &format.Options{
 			Filter:      t.opts.Filter,
 			CaptureSize: uint32(t.opts.CaptureSize),
-			Cpu:         -1,
+			Seccomp:     t.seccomp,
+			Cpu:         int32(t.place.cpu),
 		},
 	}
 	w, err := format.NewWriter(t.out, h, format.WriterOptions{})

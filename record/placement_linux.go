@@ -1,0 +1,130 @@
+//go:build linux
+
+package record
+
+import (
+	"errors"
+	"fmt"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// maskMax is the largest CPU mask the recorder reads: 8192 CPUs, the most
+// any architecture's kernel configuration allows.
+const maskMax = 8192 / 8
+
+// placement is where a recording runs: the CPU the tracer's thread and the
+// program are pinned to, and the CPU mask the program would have had
+// without trec.
+type placement struct {
+	// cpu is the CPU pinned to, or -1.
+	cpu int
+	// orig is the tracer thread's CPU mask before pinning, as
+	// sched_getaffinity returns it: the mask the program inherits without
+	// trec.
+	orig []byte
+	// buf is scratch for reading a tracee's mask.
+	buf [maskMax]byte
+}
+
+// errBadCPU is wrapped by the error for a CPU that cannot be pinned to.
+var errBadCPU = errors.New("not in the allowed CPU mask")
+
+// pin pins the calling thread, the tracer's locked thread, to one CPU:
+// opts.CPU with opts.UseCPU, else the CPU the thread runs on now (one the
+// scheduler found free). The shim, forked from this thread, inherits the
+// pinning and passes it to the program and its descendants. With
+// opts.NoPin it does nothing.
+func (p *placement) pin(opts Options) error {
+	p.cpu = -1
+	if opts.NoPin {
+		if opts.UseCPU {
+			return errors.New("record: a CPU to pin to and no pinning: choose one")
+		}
+		return nil
+	}
+	n, err := getaffinity(0, p.buf[:])
+	if err != nil {
+		return fmt.Errorf("record: read the CPU mask: %w", err)
+	}
+	p.orig = append([]byte(nil), p.buf[:n]...)
+	cpu := opts.CPU
+	if !opts.UseCPU {
+		var c uint32
+		if _, _, e := unix.RawSyscall(unix.SYS_GETCPU, uintptr(unsafe.Pointer(&c)), 0, 0); e != 0 {
+			return fmt.Errorf("record: getcpu: %w", e)
+		}
+		cpu = int(c)
+	}
+	if cpu < 0 || cpu/8 >= len(p.orig) || p.orig[cpu/8]&(1<<(cpu%8)) == 0 {
+		return fmt.Errorf("record: CPU %d: %w", cpu, errBadCPU)
+	}
+	one := make([]byte, len(p.orig))
+	one[cpu/8] = 1 << (cpu % 8)
+	if _, _, e := unix.RawSyscall(unix.SYS_SCHED_SETAFFINITY, 0, uintptr(len(one)), uintptr(unsafe.Pointer(&one[0]))); e != 0 {
+		return fmt.Errorf("record: pin to CPU %d: %w", cpu, e)
+	}
+	p.cpu = cpu
+	return nil
+}
+
+// isPinnedMask reports whether mask, as sched_getaffinity returned it,
+// holds the pinned CPU and no other.
+func (p *placement) isPinnedMask(mask []byte) bool {
+	for i, b := range mask {
+		want := byte(0)
+		if i == p.cpu/8 {
+			want = 1 << (p.cpu % 8)
+		}
+		if b != want {
+			return false
+		}
+	}
+	return p.cpu/8 < len(mask)
+}
+
+// getaffinity returns the CPU mask of thread tid (0: the calling thread)
+// in buf and its length in bytes.
+func getaffinity(tid int, buf []byte) (int, error) {
+	n, _, e := unix.RawSyscall(unix.SYS_SCHED_GETAFFINITY, uintptr(tid), uintptr(len(buf)), uintptr(unsafe.Pointer(&buf[0])))
+	if e != 0 {
+		return 0, e
+	}
+	return int(n), nil
+}
+
+// affinityExit keeps the pinning out of the program's sight at the exit of
+// a successful sched_getaffinity or sched_setaffinity made by th; ret is
+// the return value.
+//
+// A sched_getaffinity of a thread that trec pinned, and that has not set
+// its own mask since, returns the pinned mask: it is rewritten in the
+// program's memory to the mask the program would have had without trec.
+// A sched_setaffinity is honoured: the thread it names runs where it asked
+// from then on, off the tracer's CPU if so, and its mask is reported as
+// the kernel has it.
+func (t *tracer) affinityExit(th *thread, ret int64) {
+	target := th
+	if tid := int(int32(th.args[0])); tid != 0 {
+		target = t.threads.get(tid)
+	}
+	if target == nil || !target.pinned {
+		return
+	}
+	if th.nr == t.nrs.setaffinity {
+		target.pinned = false
+		return
+	}
+	n := int(ret)
+	if n <= 0 || n > len(t.place.buf) {
+		return
+	}
+	mask := t.place.buf[:n]
+	if t.mem.read(th.pid, mask, th.args[2]) < n || !t.place.isPinnedMask(mask) {
+		// Moved by someone else (taskset -p): the truth is told.
+		return
+	}
+	clear(mask[copy(mask, t.place.orig):])
+	t.mem.write(th.pid, mask, th.args[2])
+}
