@@ -31,6 +31,8 @@ func recordCommand() *cli.Command {
 			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none); paths are captured whole"},
 			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "`trace=SET`: record only these syscalls (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the summary line"},
+			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N` (default: one trec picks)"},
+			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: faster for programs that keep several CPUs busy with few syscalls"},
 		},
 		Action: runRecord,
 	}
@@ -47,6 +49,12 @@ func runRecord(c *cli.Context) error {
 	filter, err := recordFilter(c)
 	if err != nil {
 		return err
+	}
+	if c.IsSet("cpu") && c.Bool("no-pin") {
+		return errors.New("--cpu and --no-pin exclude each other")
+	}
+	if c.IsSet("cpu") && c.Int("cpu") < 0 {
+		return fmt.Errorf("--cpu %d: not a CPU number", c.Int("cpu"))
 	}
 	name := c.String("output")
 	if name == stdinName {
@@ -70,6 +78,10 @@ func runRecord(c *cli.Context) error {
 		Stderr:      stdio.files[2],
 		CaptureSize: c.Int("string-limit"),
 		Filter:      filter,
+		NoPin:       c.Bool("no-pin"),
+		UseCPU:      c.IsSet("cpu"),
+		CPU:         c.Int("cpu"),
+		Log:         c.App.ErrWriter,
 		Version:     version,
 	}, out)
 	sig := stopped()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -107,6 +108,9 @@ func TestRecordBadArguments(t *testing.T) {
 		{[]string{"record", "-o", trace, "-e", "trace=%nosuchclass", "--", "true"}, "%nosuchclass"},
 		{[]string{"record", "-o", trace, "-e", "status=failed", "--", "true"}, "status="},
 		{[]string{"record", "-o", "-", "--", "true"}, "-o -"},
+		{[]string{"record", "-o", trace, "--cpu", "-1", "--", "true"}, "--cpu -1"},
+		{[]string{"record", "-o", trace, "--cpu", "4096", "--", "true"}, "CPU 4096"},
+		{[]string{"record", "-o", trace, "--cpu", "0", "--no-pin", "--", "true"}, "exclude each other"},
 		{[]string{"record", "-o", filepath.Join(dir, "no", "such", "dir.trc"), "--", "true"}, "-o: "},
 	} {
 		_, stderr, code := trec(t, nil, tc.args...)
@@ -146,5 +150,20 @@ func TestRecordFilterAndCaptureSize(t *testing.T) {
 	dump, _, _ := trec(t, nil, "dump", "-e", "trace=write", "-s", "100", small)
 	if !regexp.MustCompile(`write\(1, "abcd"\.\.\., 9\) += 9`).MatchString(dump) {
 		t.Errorf("-s 4: the write's capture is not cut at 4 bytes:\n%s", dump)
+	}
+}
+
+func TestRecordPlacementIsInvisible(t *testing.T) {
+	want, err := exec.Command("nproc").Output()
+	if err != nil {
+		t.Skipf("nproc: %v", err)
+	}
+	trace := filepath.Join(t.TempDir(), "x.trc")
+	for _, flags := range [][]string{nil, {"--cpu", "0"}, {"--no-pin"}} {
+		args := append(append([]string{"record", "-q", "-o", trace}, flags...), "--", "nproc")
+		stdout, stderr, code := trec(t, nil, args...)
+		if code != 0 || stdout != string(want) {
+			t.Errorf("trec %q: exit %d, stdout %q, stderr %q; nproc alone prints %q", args, code, stdout, stderr, want)
+		}
 	}
 }
