@@ -44,7 +44,7 @@ func (m *memReader) read(pid int, dst []byte, addr uint64) int {
 	m.local = append(m.local[:0], unix.Iovec{Base: &dst[0]})
 	m.local[0].SetLen(len(dst))
 	m.remote = append(m.remote[:0], unix.RemoteIovec{Base: uintptr(addr), Len: len(dst)})
-	n, err := unix.ProcessVMReadv(pid, m.local, m.remote, 0)
+	n, err := m.vm(unix.SYS_PROCESS_VM_READV, pid)
 	if err != nil {
 		n = 0
 		if !fallbackErr(err) {
@@ -67,7 +67,7 @@ func (m *memReader) write(pid int, src []byte, addr uint64) bool {
 	m.local = append(m.local[:0], unix.Iovec{Base: &src[0]})
 	m.local[0].SetLen(len(src))
 	m.remote = append(m.remote[:0], unix.RemoteIovec{Base: uintptr(addr), Len: len(src)})
-	if n, err := unix.ProcessVMWritev(pid, m.local, m.remote, 0); err == nil && n == len(src) {
+	if n, err := m.vm(unix.SYS_PROCESS_VM_WRITEV, pid); err == nil && n == len(src) {
 		return true
 	}
 	for off := 0; off < len(src); off += 8 {
@@ -83,6 +83,21 @@ func (m *memReader) write(pid int, src []byte, addr uint64) bool {
 		}
 	}
 	return true
+}
+
+// vm makes process_vm_readv or process_vm_writev (nr) with the iovecs in
+// m.local and m.remote, which must not be empty. It is a raw syscall,
+// which saves the Go scheduler's bookkeeping at every capture: it blocks
+// only to fault in a page of the tracee, and the tracer's locked thread has
+// nothing else to run meanwhile.
+func (m *memReader) vm(nr uintptr, pid int) (int, error) {
+	n, _, e := unix.RawSyscall6(nr, uintptr(pid),
+		uintptr(unsafe.Pointer(&m.local[0])), uintptr(len(m.local)),
+		uintptr(unsafe.Pointer(&m.remote[0])), uintptr(len(m.remote)), 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(n), nil
 }
 
 // fallbackErr reports whether PTRACE_PEEKDATA may succeed where
@@ -129,7 +144,7 @@ func (m *memReader) gather(pid int, dsts [][]byte, addrs []uint64, ns []int) {
 	if total == 0 {
 		return
 	}
-	n, err := unix.ProcessVMReadv(pid, m.local, m.remote, 0)
+	n, err := m.vm(unix.SYS_PROCESS_VM_READV, pid)
 	if err == nil && n == total {
 		for i, d := range dsts {
 			ns[i] = len(d)
