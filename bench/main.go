@@ -37,6 +37,8 @@ type tools struct {
 	trec   string // "" when trec record cannot run
 	floor  string
 	strace string // "" when strace is not installed
+	// noPin is set when trec record has --no-pin.
+	noPin bool
 }
 
 // config is one way of running a workload.
@@ -44,7 +46,8 @@ type config struct {
 	name string
 	// argv returns the command line that runs cmd, writing any trace to out.
 	argv func(t *tools, out string, cmd []string) []string
-	// needs says which tool the config needs: "trec", "strace" or "".
+	// needs says which tool the config needs: "trec", "trec-nopin",
+	// "strace" or "".
 	needs string
 }
 
@@ -74,6 +77,11 @@ var configs = []config{
 	{name: "trec-file", needs: "trec", argv: func(t *tools, out string, cmd []string) []string {
 		return cat([]string{t.trec, "record", "-q", "-e", "trace=%file", "-o", out, "--"}, cmd)
 	}},
+	// trec pins itself and the program to one CPU by default; this is the
+	// same recording with placement left to the kernel.
+	{name: "trec-nopin", needs: "trec-nopin", argv: func(t *tools, out string, cmd []string) []string {
+		return cat([]string{t.trec, "record", "-q", "--no-pin", "-o", out, "--"}, cmd)
+	}},
 	{name: "strace-seccomp-file", needs: "strace", argv: func(t *tools, out string, cmd []string) []string {
 		return cat([]string{t.strace, "-f", "--seccomp-bpf", "-e", "trace=%file", "-o", out}, cmd)
 	}},
@@ -99,7 +107,9 @@ var workloads = []workload{
 	{name: "spawn", configs: traced, argv: func(*tools) []string {
 		return []string{"sh", "-c", "for i in $(seq 200); do /bin/true; done"}
 	}},
-	{name: "threads", configs: traced, argv: func(t *tools) []string {
+	// CPU-bound with several threads: where pinning can cost more than
+	// it saves.
+	{name: "threads", configs: slices.Concat(traced, []string{"trec-nopin"}), argv: func(t *tools) []string {
 		return []string{filepath.Join(t.dir, "threads")}
 	}},
 	{name: "build", configs: traced, argv: func(t *tools) []string {
@@ -209,6 +219,7 @@ func run(runs int, only, trecPath string, keep, verbose bool) error {
 	for _, w := range ws {
 		printTable(os.Stdout, t, w, m)
 	}
+	printTargets(os.Stdout, ws, m)
 	return nil
 }
 
@@ -250,6 +261,7 @@ func setup(dir, trecPath string) (*tools, error) {
 		fmt.Fprintf(os.Stderr, "bench: %s record wrote no trace: its rows print n/a\n", trecPath)
 	} else {
 		t.trec = trecPath
+		t.noPin = exec.Command(trecPath, "record", "-q", "--no-pin", "-o", probe, "--", "true").Run() == nil
 	}
 	return t, nil
 }
@@ -257,8 +269,10 @@ func setup(dir, trecPath string) (*tools, error) {
 // missing says why t cannot run c, or "" when it can.
 func (t *tools) missing(c config) string {
 	switch {
-	case c.needs == "trec" && t.trec == "":
+	case (c.needs == "trec" || c.needs == "trec-nopin") && t.trec == "":
 		return "trec record does not work"
+	case c.needs == "trec-nopin" && !t.noPin:
+		return "trec record has no --no-pin"
 	case c.needs == "strace" && t.strace == "":
 		return "strace not installed"
 	}
@@ -524,4 +538,55 @@ func bytesOrNA(n int64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// target is one of issue 5's goals: the median (or trace size) of config
+// of workload divided by that of base at most max.
+type target struct {
+	workload, config, base string
+	max                    float64
+	size                   bool
+}
+
+var targets = []target{
+	{workload: "dd", config: "trec", base: "floor-pin", max: 1.3},
+	{workload: "dd", config: "trec", base: "strace-pin", max: 0.8},
+	{workload: "dd", config: "trec", base: "strace", max: 0.25},
+	{workload: "dd", config: "trec", base: "strace", max: 1.0 / 8, size: true},
+	{workload: "tar", config: "trec", base: "floor-pin", max: 1.3},
+	{workload: "tar", config: "trec", base: "strace-pin", max: 0.8},
+	{workload: "tar", config: "trec", base: "strace", max: 0.25},
+	{workload: "tar", config: "trec", base: "strace", max: 1.0 / 8, size: true},
+	{workload: "dd-file", config: "trec-file", base: "bare", max: 1.1},
+}
+
+// printTargets says which targets the measured workloads meet.
+func printTargets(w io.Writer, ws []workload, m *measurements) {
+	fmt.Fprintf(w, "\n## targets\n")
+	for _, tg := range targets {
+		if !slices.ContainsFunc(ws, func(wl workload) bool { return wl.name == tg.workload }) {
+			continue
+		}
+		what := "time"
+		var num, den float64
+		if tg.size {
+			what = "trace size"
+			num = float64(medianSize(m.sizes[key{tg.workload, tg.config}]))
+			den = float64(medianSize(m.sizes[key{tg.workload, tg.base}]))
+		} else {
+			num = m.median(key{tg.workload, tg.config}).Seconds()
+			den = m.median(key{tg.workload, tg.base}).Seconds()
+		}
+		fmt.Fprintf(w, "%-8s %-10s %s / %s <= %.3f: ", tg.workload, what, tg.config, tg.base, tg.max)
+		if num == 0 || den == 0 {
+			fmt.Fprintln(w, "n/a")
+			continue
+		}
+		r := num / den
+		verdict := "met"
+		if r > tg.max {
+			verdict = fmt.Sprintf("MISSED by %.0f%%", (r/tg.max-1)*100)
+		}
+		fmt.Fprintf(w, "%.3f %s\n", r, verdict)
+	}
 }
