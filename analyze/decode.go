@@ -336,9 +336,13 @@ func (d *decoder) appendFlagArg(b []byte, name string, a sysent.Arg, v uint64) [
 		return appendFutexOp(b, v)
 	case sysent.FlagsIoctlReq:
 		return appendEnumHex(b, ioctlReqs, v)
-	case sysent.FlagsStatxMask:
-		if n, ok := statxMaskAll.lookup(v); ok {
-			return append(b, n...)
+	case sysent.FlagsAt:
+		if name == "statx" && v&atStatxSyncType == 0 {
+			b = append(b, "AT_STATX_SYNC_AS_STAT"...)
+			if v == 0 {
+				return b
+			}
+			return appendFlags(append(b, '|'), atFlags, v)
 		}
 	}
 	x, enum := flagTable(d.arch, a.Flags)

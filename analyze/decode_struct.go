@@ -236,11 +236,7 @@ func appendStatx(b []byte, data []byte, ptr uint64) []byte {
 	}
 	b = append(b, "{stx_mask="...)
 	mask := uint64(le.Uint32(data))
-	if n, ok := statxMaskAll.lookup(mask); ok {
-		b = append(b, n...)
-	} else {
-		b = appendFlags(b, statxMask, mask)
-	}
+	b = appendFlags(b, statxMask, mask)
 	b = append(b, ", stx_attributes="...)
 	b = appendHex(b, le.Uint64(data[8:]))
 	b = append(b, ", stx_mode="...)

@@ -312,9 +312,11 @@ func (p *Printer) Event(e *format.Event) {
 		if e.Exec.OldTid == 0 || e.Exec.OldTid == e.Tid {
 			return
 		}
-		b = p.appendPrefix(b, e.Exec.OldTid, e.Time)
+		// As strace: the leader's line names the thread whose execve
+		// took its place.
+		b = p.appendPrefix(b, e.Tid, e.Time)
 		b = append(b, "+++ superseded by execve in pid "...)
-		b = strconv.AppendInt(b, int64(e.Tid), 10)
+		b = strconv.AppendInt(b, int64(e.Exec.OldTid), 10)
 		b = append(b, " +++\n"...)
 	default:
 		return

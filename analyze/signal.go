@@ -41,17 +41,6 @@ func appendSignal(b []byte, sig int32) []byte {
 	return strconv.AppendInt(b, int64(sig), 10)
 }
 
-// signalByName returns the number of a signal named "SIGUSR1" or "USR1".
-func signalByName(name string) (int32, bool) {
-	if s := unix.SignalNum(name); s != 0 {
-		return int32(s), true
-	}
-	if s := unix.SignalNum("SIG" + name); s != 0 {
-		return int32(s), true
-	}
-	return 0, false
-}
-
 // appendSigset appends a signal mask as strace prints it: [USR1 CHLD], or
 // ~[...] listing the missing signals when more than half are set. data is
 // the kernel's sigset_t, little-endian words.

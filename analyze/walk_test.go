@@ -221,7 +221,7 @@ func TestExecFromThread(t *testing.T) {
 [pid    22] execve("/bin/ls", 0x2000, 0x3000 <unfinished ...>
 [pid    21] <... read resumed> <unfinished ...>) = ?
 [pid    21] +++ exited with 0 +++
-[pid    22] +++ superseded by execve in pid 20 +++
+[pid    20] +++ superseded by execve in pid 22 +++
 [pid    20] <... execve resumed>)       = 0
 `)
 }

@@ -305,15 +305,19 @@ var xattrFlags = xlat{{1, "XATTR_CREATE"}, {2, "XATTR_REPLACE"}}
 
 var spliceFlags = xlat{{1, "SPLICE_F_MOVE"}, {2, "SPLICE_F_NONBLOCK"}, {4, "SPLICE_F_MORE"}, {8, "SPLICE_F_GIFT"}}
 
+// statxMask names STATX_BASIC_STATS and STATX_ALL first, so that a mask
+// holding them prints as strace prints it: STATX_BASIC_STATS|STATX_MNT_ID.
 var statxMask = xlat{
+	{0xfff, "STATX_ALL"}, {0x7ff, "STATX_BASIC_STATS"},
 	{0x1, "STATX_TYPE"}, {0x2, "STATX_MODE"}, {0x4, "STATX_NLINK"}, {0x8, "STATX_UID"},
 	{0x10, "STATX_GID"}, {0x20, "STATX_ATIME"}, {0x40, "STATX_MTIME"}, {0x80, "STATX_CTIME"},
 	{0x100, "STATX_INO"}, {0x200, "STATX_SIZE"}, {0x400, "STATX_BLOCKS"}, {0x800, "STATX_BTIME"},
 	{0x1000, "STATX_MNT_ID"}, {0x2000, "STATX_DIOALIGN"}, {0x4000, "STATX_MNT_ID_UNIQUE"},
 }
 
-// statxMaskAll prints STATX_BASIC_STATS and STATX_ALL as strace does.
-var statxMaskAll = xlat{{0xfff, "STATX_ALL"}, {0x7ff, "STATX_BASIC_STATS"}}
+// atStatxSyncType are the bits of statx's flags that choose how to sync;
+// none set is AT_STATX_SYNC_AS_STAT, which strace always prints.
+const atStatxSyncType = 0x6000
 
 // flagTable returns how an argument of flag set f prints: its table, and
 // whether it is an enum (one value) rather than bit flags. A nil table

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 
 	"github.com/urfave/cli/v2"
 )
@@ -18,7 +19,7 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code
 // newApp builds the CLI. Every command writes only to the given streams, so
 // tests drive it through app.Run with buffers.
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:            "trec",
 		Usage:           "record and analyze syscall traces",
 		HideHelpCommand: true,
@@ -40,7 +41,26 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			filterCommand(),
 			exportCommand(),
 		},
+		OnUsageError: usageError,
 	}
+	for _, cmd := range app.Commands {
+		cmd.OnUsageError = usageError
+	}
+	return app
+}
+
+// parseNoise is what Go's number parsers add to a bad flag value.
+var parseNoise = regexp.MustCompile(`strconv\.Parse\w+: parsing "[^"]*": invalid syntax`)
+
+// usageError turns a flag parsing error into the one line run prints,
+// instead of urfave/cli's error followed by the whole help on stdout.
+func usageError(c *cli.Context, err error, _ bool) error {
+	msg := parseNoise.ReplaceAllString(err.Error(), "not a number")
+	name := "trec"
+	if c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
+		name += " " + c.Command.Name
+	}
+	return fmt.Errorf("%s (%s --help lists the flags)", msg, name)
 }
 
 // run executes the CLI and returns the process exit status.

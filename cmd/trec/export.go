@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -48,14 +46,9 @@ func runExport(c *cli.Context) error {
 		return err
 	}
 	outName := c.String("output")
-	var out io.Writer = c.App.Writer
-	var file *os.File
-	if outName != "-" {
-		if file, err = os.Create(outName); err != nil {
-			s.in.file.Close()
-			return err
-		}
-		out = file
+	file, out, err := s.createOutput(c, outName)
+	if err != nil {
+		return err
 	}
 	h := s.in.Reader.Header()
 	var sink exportSink
@@ -65,18 +58,10 @@ func runExport(c *cli.Context) error {
 		sink = chromeSink{analyze.NewChromeExporter(out, s.walker, h)}
 	}
 	rerr := s.walk(c, sink)
-	werr := sink.finish()
-	if file != nil {
-		if err := file.Close(); werr == nil {
-			werr = err
-		}
-	}
-	if werr != nil {
+	if werr := sink.finish(); werr != nil {
 		s.in.file.Close()
-		if file != nil {
-			os.Remove(outName)
-		}
+		file.discard()
 		return fmt.Errorf("%s: %w", outName, werr)
 	}
-	return s.in.finish(c, rerr)
+	return file.commit(c, s.in, rerr)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -202,23 +201,13 @@ func runFilter(c *cli.Context) error {
 		return err
 	}
 	outName := c.String("output")
-	var out io.Writer
-	var file *os.File
-	if outName == "-" {
-		out = c.App.Writer
-	} else {
-		if file, err = os.Create(outName); err != nil {
-			s.in.file.Close()
-			return err
-		}
-		out = file
+	file, out, err := s.createOutput(c, outName)
+	if err != nil {
+		return err
 	}
 	fail := func(err error) error {
 		s.in.file.Close()
-		if file != nil {
-			file.Close()
-			os.Remove(outName)
-		}
+		file.discard()
 		return err
 	}
 	h := proto.Clone(s.in.Reader.Header()).(*format.Header)
@@ -247,16 +236,5 @@ func runFilter(c *cli.Context) error {
 	if err := tw.Close(tr); err != nil {
 		return fail(fmt.Errorf("%s: %w", outName, err))
 	}
-	if file != nil {
-		if err := file.Close(); err != nil {
-			return fail(fmt.Errorf("%s: %w", outName, err))
-		}
-	}
-	if err := s.in.finish(c, rerr); err != nil {
-		if file != nil && !errors.Is(err, format.ErrTruncated) {
-			os.Remove(outName)
-		}
-		return err
-	}
-	return nil
+	return file.commit(c, s.in, rerr)
 }

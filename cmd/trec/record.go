@@ -1,14 +1,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime"
-	"sync"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -60,18 +58,18 @@ func runRecord(c *cli.Context) error {
 	if name == stdinName {
 		return errors.New("-o -: the trace cannot share standard output with the program")
 	}
-	out, created, err := createOutput(name)
+	file, out, err := createOutput(name, nil, replaceAtFirstWrite)
 	if err != nil {
 		return fmt.Errorf("-o: %w", err)
 	}
-	defer out.Close()
+	defer file.close()
 
 	stdio, err := programStdio(c)
 	if err != nil {
 		return err
 	}
-	ctx, stopped := stopOnSignals(c.Context)
-	res, err := record.Run(ctx, record.Options{
+	unshield := shieldSignals()
+	res, err := record.Run(c.Context, record.Options{
 		Argv:        argv,
 		Stdin:       stdio.files[0],
 		Stdout:      stdio.files[1],
@@ -84,20 +82,18 @@ func runRecord(c *cli.Context) error {
 		Log:         c.App.ErrWriter,
 		Version:     version,
 	}, out)
-	sig := stopped()
+	unshield()
 	stdio.close()
 
 	var se *record.StartError
 	if errors.As(err, &se) {
-		if created {
-			os.Remove(name)
-		}
+		file.discard()
 		return err
 	}
-	if err != nil && sig == 0 {
+	if err != nil {
 		return err
 	}
-	if err := out.Close(); err != nil {
+	if err := file.close(); err != nil {
 		return fmt.Errorf("-o: %w", err)
 	}
 	if !c.Bool("quiet") {
@@ -112,10 +108,7 @@ func runRecord(c *cli.Context) error {
 		fmt.Fprintf(c.App.ErrWriter, "trec: %d events, %d %s, %.3fs, %s (%s)\n",
 			res.Events, res.Processes, procs, res.Duration.Seconds(), name, byteSize(size))
 	}
-	switch {
-	case sig != 0:
-		return &exitError{code: 128 + int(sig)}
-	case res.ExitStatus != 0:
+	if res.ExitStatus != 0 {
 		return &exitError{code: res.ExitStatus}
 	}
 	return nil
@@ -143,59 +136,29 @@ func recordFilter(c *cli.Context) (string, error) {
 	return set.String(), nil
 }
 
-// createOutput opens the trace file for writing, truncated, and says
-// whether it did not exist before, so that a program that cannot be
-// started leaves nothing behind.
-func createOutput(name string) (*os.File, bool, error) {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err == nil {
-		return f, true, nil
-	}
-	if !errors.Is(err, os.ErrExist) {
-		return nil, false, err
-	}
-	f, err = os.OpenFile(name, os.O_WRONLY|os.O_TRUNC, 0o644)
-	return f, false, err
-}
-
-// stopOnSignals keeps trec alive through the terminal's SIGINT and SIGQUIT,
-// which reach the program too and end it as they would without trec, and
-// turns SIGTERM and SIGHUP sent to trec into a clean stop: the program is
-// killed and the trace closed. Signals are caught, not ignored, because an
-// ignored disposition would be inherited by the program. The returned
-// function stops listening and returns the signal that stopped the
-// recording, or 0.
-func stopOnSignals(parent context.Context) (context.Context, func() syscall.Signal) {
-	ctx, cancel := context.WithCancel(parent)
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGHUP)
-	done := make(chan struct{})
-	var got syscall.Signal
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			select {
-			case s := <-sigs:
-				if s == syscall.SIGTERM || s == syscall.SIGHUP {
-					if got == 0 {
-						got = s.(syscall.Signal)
-					}
-					cancel()
-				}
-			case <-done:
-				return
-			}
+// shieldSignals keeps trec recording through SIGHUP, SIGINT, SIGQUIT and
+// SIGTERM, as strace -o FILE PROG does: sent to the process group (Ctrl-C,
+// a hangup, timeout(1), the program's own kill(0, ...)) they reach the
+// program, which ends as it would without trec, and trec with it. The
+// signals are caught and dropped rather than ignored, because an ignored
+// disposition would be inherited by the program; one that was ignored
+// when trec started is left ignored, for the program to inherit (nohup).
+// The returned function restores the default handling.
+func shieldSignals() func() {
+	var sigs []os.Signal
+	for _, s := range []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM} {
+		if !signal.Ignored(s) {
+			sigs = append(sigs, s)
 		}
-	}()
-	return ctx, func() syscall.Signal {
-		signal.Stop(sigs)
-		close(done)
-		wg.Wait()
-		cancel()
-		return got
 	}
+	if len(sigs) == 0 {
+		// Notify with no signals would catch them all.
+		return func() {}
+	}
+	// Notify never blocks on a full channel: the signals are dropped.
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, sigs...)
+	return func() { signal.Stop(c) }
 }
 
 // stdio holds the program's standard files. When the CLI runs with

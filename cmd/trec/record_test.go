@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -103,6 +104,9 @@ func TestRecordBadArguments(t *testing.T) {
 	}{
 		{[]string{"recrod", "-o", trace, "--", "true"}, `unknown command "recrod"`},
 		{[]string{"record", "-o", trace}, "no program given"},
+		{[]string{"record", "-Z", "--", "true"}, "flag provided but not defined: -Z (trec record --help"},
+		{[]string{"record", "-s", "x", "--", "true"}, `invalid value "x" for flag -s`},
+		{[]string{"dump", "-p", "abc", trace}, `invalid value "abc" for flag -p: not a number`},
 		{[]string{"record", "-o", trace, "-s", "-1", "--", "true"}, "-s -1"},
 		{[]string{"record", "-o", trace, "-e", "trace=nosuchcall", "--", "true"}, "nosuchcall"},
 		{[]string{"record", "-o", trace, "-e", "trace=%nosuchclass", "--", "true"}, "%nosuchclass"},
@@ -165,5 +169,53 @@ func TestRecordPlacementIsInvisible(t *testing.T) {
 		if code != 0 || stdout != string(want) {
 			t.Errorf("trec %q: exit %d, stdout %q, stderr %q; nproc alone prints %q", args, code, stdout, stderr, want)
 		}
+	}
+}
+
+func TestOutputsSurviveFailures(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.trc")
+	if _, stderr, code := trec(t, nil, "record", "-q", "-o", old, "--", "true"); code != 0 {
+		t.Fatalf("record true: exit %d: %s", code, stderr)
+	}
+	want, err := os.ReadFile(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unchanged := func(what string) {
+		t.Helper()
+		if got, err := os.ReadFile(old); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s changed or removed the existing %s (%v)", what, old, err)
+		}
+	}
+
+	if _, _, code := trec(t, nil, "record", "-o", old, "--", "trec-no-such-program"); code != 127 {
+		t.Errorf("record of a missing program: exit %d, want 127", code)
+	}
+	unchanged("record of a missing program")
+
+	corrupt := filepath.Join(dir, "corrupt.trc")
+	bad := bytes.Clone(want)
+	for i := len(bad) / 2; i < len(bad); i++ {
+		bad[i] ^= 0x5a
+	}
+	if err := os.WriteFile(corrupt, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"filter", "export"} {
+		if _, stderr, code := trec(t, nil, cmd, "-o", old, corrupt); code != 1 {
+			t.Errorf("%s of a corrupt trace: exit %d, want 1 (%s)", cmd, code, stderr)
+		}
+		unchanged(cmd + " of a corrupt trace")
+		created := filepath.Join(dir, cmd+".out")
+		trec(t, nil, cmd, "-o", created, corrupt)
+		if _, err := os.Stat(created); !os.IsNotExist(err) {
+			t.Errorf("%s of a corrupt trace left %s behind", cmd, created)
+		}
+		_, stderr, code := trec(t, nil, cmd, "-o", old, old)
+		if code != 1 || !strings.Contains(stderr, "is the input trace") {
+			t.Errorf("%s -o INPUT INPUT: exit %d, stderr %q; want a refusal", cmd, code, stderr)
+		}
+		unchanged(cmd + " onto its input")
 	}
 }
