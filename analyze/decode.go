@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bytes"
 	"encoding/binary"
 	"strconv"
 
@@ -11,6 +12,10 @@ import (
 // DefaultStrLen is strace's default -s: the bytes of a string printed
 // before "...".
 const DefaultStrLen = 32
+
+// StrLenNone as DumpOptions.StrLen prints no byte of any string, as
+// strace -s 0 does: "" followed by "..." when the string was not empty.
+const StrLenNone = -1
 
 // decoder renders syscall arguments and results the way strace does.
 type decoder struct {
@@ -200,6 +205,11 @@ func (d *decoder) appendKind(b []byte, c *Call, i int, a sysent.Arg) []byte {
 		cp := findCapture(c.Exit, i, format.CaptureBuffer)
 		if cp == nil && a.Kind == sysent.ArgOutBuf && c.Exit.Ret == 0 {
 			return append(b, `""`...)
+		}
+		if cp != nil && c.Name == "getcwd" {
+			// A path, printed whole as strace does, without the NUL the
+			// returned length counts.
+			return appendQuoted(b, bytes.TrimSuffix(cp.Data, []byte{0}), -1, false)
 		}
 		return d.appendBuf(b, cp, v)
 	case sysent.ArgInIovec:

@@ -32,7 +32,7 @@ type DumpOptions struct {
 	// walker must track fds.
 	FDPaths bool
 	// StrLen is strace's -s: bytes of a string printed before "...";
-	// 0 means DefaultStrLen.
+	// 0 means DefaultStrLen, StrLenNone none at all (strace -s 0).
 	StrLen int
 	// Location is the time zone of -t and -tt; nil means time.Local.
 	Location *time.Location
@@ -64,7 +64,10 @@ type Printer struct {
 // NewPrinter returns a Printer writing to out the calls w walks in a trace
 // with header h.
 func NewPrinter(out io.Writer, w *Walker, h *format.Header, opts DumpOptions) *Printer {
-	if opts.StrLen <= 0 {
+	switch {
+	case opts.StrLen == StrLenNone:
+		opts.StrLen = 0
+	case opts.StrLen <= 0:
 		opts.StrLen = DefaultStrLen
 	}
 	if opts.Location == nil {

@@ -41,9 +41,7 @@ func dumpOptions(c *cli.Context) (analyze.DumpOptions, error) {
 		return o, errors.New("-s: must not be negative")
 	}
 	if o.StrLen == 0 {
-		// strace -s 0 prints empty strings with "..."; keep at least one
-		// byte so that the output stays readable.
-		o.StrLen = 1
+		o.StrLen = analyze.StrLenNone
 	}
 	set := 0
 	for _, f := range []struct {
