@@ -341,6 +341,10 @@ func (d *decoder) appendFlagArg(b []byte, name string, a sysent.Arg, v uint64) [
 	case sysent.FlagsClone:
 		return appendCloneFlags(b, v)
 	case sysent.FlagsSocketType:
+		if name == "accept4" {
+			// Only the flags: accept4 takes no socket type.
+			return appendFlags(b, socketTypeFlags, v)
+		}
 		return appendSocketType(b, v)
 	case sysent.FlagsFutexOp:
 		return appendFutexOp(b, v)

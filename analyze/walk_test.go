@@ -322,7 +322,7 @@ func TestStatsTable(t *testing.T) {
 }
 
 func TestDumpAsStrace(t *testing.T) {
-	const nrGetcwd, nrStatx = 79, 332
+	const nrGetcwd, nrStatx, nrAccept4 = 79, 332, 288
 	getcwd := withCap(exit(2, 10, 10, nrGetcwd, 5), 0, format.CaptureBuffer, "/tmp\x00")
 	evs := []ev{
 		enter(1, 10, 10, nrGetcwd, 0x1000, 4096),
@@ -331,13 +331,16 @@ func TestDumpAsStrace(t *testing.T) {
 		exit(4, 10, 10, nrStatx, -2),
 		withCap(enter(5, 10, 10, nrWrite, 1, 0x4000, 6), 1, format.CaptureBuffer, "hello\n"),
 		exit(6, 10, 10, nrWrite, 6),
+		enter(7, 10, 10, nrAccept4, 3, 0, 0, 0o2000000),
+		exit(8, 10, 10, nrAccept4, 4),
 	}
-	checkLines(t, "getcwd, statx, write", dump(t, evs, FilterOptions{}, DumpOptions{}), `
+	checkLines(t, "getcwd, statx, write, accept4", dump(t, evs, FilterOptions{}, DumpOptions{}), `
 [pid    10] getcwd("/tmp", 4096)        = 5
 [pid    10] statx(AT_FDCWD, "/x", AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, 0x3000) = -1 ENOENT (No such file or directory)
 [pid    10] write(1, "hello\n", 6)      = 6
+[pid    10] accept4(3, NULL, NULL, SOCK_CLOEXEC) = 4
 `)
-	checkLines(t, "-s 0", dump(t, evs[4:], FilterOptions{}, DumpOptions{StrLen: StrLenNone}), `
+	checkLines(t, "-s 0", dump(t, evs[4:6], FilterOptions{}, DumpOptions{StrLen: StrLenNone}), `
 [pid    10] write(1, ""..., 6)          = 6
 `)
 }
