@@ -22,7 +22,12 @@
 //
 // Stops are reaped with wait4(-1, __WALL|__WNOTHREAD), so that recordings
 // running on other threads of the same process are not disturbed, and each
-// stop is decided and resumed in one place (tracer.stop). Per thread the
+// stop is decided and resumed in one place (tracer.stop). Pinned, the
+// tracer first yields its CPU to the tracee it has just resumed and takes
+// the next stop with a non-blocking wait4, both raw syscalls; only when no
+// stop is there does it block in wait4. A new thread whose first stop
+// comes before its parent's clone event waits, stopped, for that event, so
+// that the trace has the clone before anything the thread does. Per thread the
 // tracer keeps whether it is in a syscall, the number and the arguments
 // saved at entry; it does not assume it saw every entry. Syscall stops are
 // read with PTRACE_GET_SYSCALL_INFO; group-stops (PTRACE_EVENT_STOP with a

@@ -174,12 +174,18 @@ func readTrace(t *testing.T, trace io.Reader) *recording {
 // mustRecord is record for a run that must succeed with status want.
 func mustRecord(t *testing.T, want int, argv ...string) *recording {
 	t.Helper()
-	r := record(t, Options{Argv: argv})
+	return mustRecordWith(t, want, Options{Argv: argv})
+}
+
+// mustRecordWith is mustRecord with options.
+func mustRecordWith(t *testing.T, want int, opts Options) *recording {
+	t.Helper()
+	r := record(t, opts)
 	if r.err != nil {
-		t.Fatalf("Run %q: %v", argv, r.err)
+		t.Fatalf("Run %q: %v", opts.Argv, r.err)
 	}
 	if r.res.ExitStatus != want {
-		t.Fatalf("Run %q: exit status %d, want %d; stdout:\n%s", argv, r.res.ExitStatus, want, r.stdout)
+		t.Fatalf("Run %q: exit status %d, want %d; stdout:\n%s", opts.Argv, r.res.ExitStatus, want, r.stdout)
 	}
 	return r
 }

@@ -55,8 +55,25 @@ func TestLsHeaderAndOpenat(t *testing.T) {
 	}
 }
 
+// inPlacements runs f pinned (the default) and with NoPin, where the
+// tracer waits for stops differently and they arrive in other orders.
+func inPlacements(t *testing.T, f func(t *testing.T, opts Options)) {
+	for _, nopin := range []bool{false, true} {
+		name := "pinned"
+		if nopin {
+			name = "nopin"
+		}
+		t.Run(name, func(t *testing.T) { f(t, Options{NoPin: nopin}) })
+	}
+}
+
 func TestThreadsWriteConcurrently(t *testing.T) {
-	r := mustRecord(t, 0, prog("threads"))
+	inPlacements(t, testThreadsWriteConcurrently)
+}
+
+func testThreadsWriteConcurrently(t *testing.T, opts Options) {
+	opts.Argv = []string{prog("threads")}
+	r := mustRecordWith(t, 0, opts)
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
 	if len(lines) != 8*50+1 || lines[len(lines)-1] != "done" {
 		t.Fatalf("stdout has %d lines:\n%s", len(lines), r.stdout)
@@ -107,7 +124,12 @@ func TestThreadsWriteConcurrently(t *testing.T) {
 }
 
 func TestForkTree(t *testing.T) {
-	r := mustRecord(t, 0, prog("forktree"))
+	inPlacements(t, testForkTree)
+}
+
+func testForkTree(t *testing.T, opts Options) {
+	opts.Argv = []string{prog("forktree")}
+	r := mustRecordWith(t, 0, opts)
 	depth := map[int32]int{}
 	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
 		var pid, d int

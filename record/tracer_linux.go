@@ -32,6 +32,11 @@ type thread struct {
 	// shim is set while the thread is the shim, before the target's exec:
 	// nothing it does is recorded.
 	shim bool
+	// held is set while a new thread, whose first stop came before its
+	// parent's clone event, waits in that stop for the event; heldBy is
+	// the process that created it.
+	held   bool
+	heldBy int
 	// pinned is set while the thread runs on the recording's CPU because
 	// trec put it there: it has not set its own CPU mask.
 	pinned bool
@@ -110,11 +115,13 @@ type tracer struct {
 	order       stopOrder
 
 	threads threadTable
-	mem     *memReader
-	cap     *capturer
-	ev      format.Event
-	si      syscallInfo
-	sig     siginfo
+	// held are the new threads waiting for their parent's clone event.
+	held []*thread
+	mem  *memReader
+	cap  *capturer
+	ev   format.Event
+	si   syscallInfo
+	sig  siginfo
 	// pending holds the events of the shim phase (the target's execve
 	// entry) until the trace header can be written.
 	pending []format.Event
@@ -339,7 +346,13 @@ func (t *tracer) startShim() error {
 func (t *tracer) loop() {
 	var ws unix.WaitStatus
 	for {
-		tid, err := wait4(-1, &ws, 0)
+		tid, err := 0, error(nil)
+		if t.place.cpu >= 0 {
+			tid = pollStop(&ws)
+		}
+		if tid == 0 {
+			tid, err = wait4(-1, &ws, 0)
+		}
 		if err == unix.EINTR {
 			continue
 		}
@@ -369,9 +382,20 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 	th := t.threads.get(tid)
 	if th == nil {
 		// A new tracee's first stop can come before its parent's clone
-		// event.
-		th = t.newThread(tid, tgidOf(tid))
+		// event (and, resumed, it could even exit before it). It waits
+		// in that stop for the event, so that the trace has the clone
+		// before anything the new thread does.
+		tgid, ppid := procIDs(tid)
+		th = t.newThread(tid, tgid)
 		th.shim = t.shimPhase && th.pid == t.initial
+		if !t.killing && !th.shim && int(ws)>>16 == ptraceEventStop {
+			th.held, th.heldBy = true, ppid
+			if tgid != tid {
+				th.heldBy = tgid
+			}
+			t.held = append(t.held, th)
+			return
+		}
 	}
 	if t.killing {
 		unix.Tgkill(th.pid, tid, unix.SIGKILL)
@@ -632,12 +656,25 @@ func (t *tracer) cloned(parent *thread, event, child int) {
 	c.shim = parent.shim
 	// CPU masks are inherited: a thread that set its own passes it on.
 	c.pinned = parent.pinned
-	if parent.shim {
-		return
+	if !parent.shim {
+		t.begin(format.KindClone, parent)
+		t.ev.Clone = format.Clone{Child: int32(child), Kind: kind, Flags: flags}
+		t.emit()
 	}
-	t.begin(format.KindClone, parent)
-	t.ev.Clone = format.Clone{Child: int32(child), Kind: kind, Flags: flags}
-	t.emit()
+	if c.held {
+		t.release(c)
+	}
+}
+
+// release resumes a held thread. When its parent's clone event does not
+// come (the parent was killed first), it is released when the parent's
+// process ends.
+func (t *tracer) release(th *thread) {
+	th.held = false
+	if i := slices.Index(t.held, th); i >= 0 {
+		t.held = slices.Delete(t.held, i, i+1)
+	}
+	t.resume(th, actResume, 0)
 }
 
 // cloneFlags returns the flags of the clone the thread is in, from the
@@ -766,12 +803,25 @@ func faultSignal(sig int) bool {
 func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	th := t.threads.get(tid)
 	t.threads.remove(tid)
+	if th != nil && th.held {
+		th.held = false
+		t.held = slices.DeleteFunc(t.held, func(h *thread) bool { return h == th })
+	}
 	pid := tid
 	if th != nil {
 		pid = th.pid
 	}
 	leader := tid == pid
 	if leader {
+		// A process that ended owes no more clone events: the threads
+		// it created run on.
+		for i := 0; i < len(t.held); {
+			if h := t.held[i]; h.heldBy == pid {
+				t.release(h)
+				continue
+			}
+			i++
+		}
 		t.removeProc(pid)
 		// A reparented orphan is also a child of this process: reap that
 		// side too (no-op when SIGCHLD is ignored or it was ours).
@@ -924,18 +974,32 @@ func (t *tracer) removeProc(pid int) {
 // tgidOf reads a thread's thread group id from /proc; tid itself when the
 // thread is gone.
 func tgidOf(tid int) int {
+	tgid, _ := procIDs(tid)
+	return tgid
+}
+
+// procIDs reads a thread's thread group id and its process's parent from
+// /proc; tid and 0 when the thread is gone.
+func procIDs(tid int) (tgid, ppid int) {
+	tgid = tid
 	f, err := os.Open("/proc/" + strconv.Itoa(tid) + "/status")
 	if err != nil {
-		return tid
+		return tgid, 0
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := bytes.CutPrefix(sc.Bytes(), []byte("Tgid:")); ok {
-			if n, err := strconv.Atoi(string(bytes.TrimSpace(v))); err == nil {
-				return n
+		line := sc.Bytes()
+		for _, field := range []struct {
+			name string
+			v    *int
+		}{{"Tgid:", &tgid}, {"PPid:", &ppid}} {
+			if v, ok := bytes.CutPrefix(line, []byte(field.name)); ok {
+				if n, err := strconv.Atoi(string(bytes.TrimSpace(v))); err == nil {
+					*field.v = n
+				}
 			}
 		}
 	}
-	return tid
+	return tgid, ppid
 }
