@@ -20,6 +20,10 @@ const maskMax = 8192 / 8
 type placement struct {
 	// cpu is the CPU pinned to, or -1.
 	cpu int
+	// shared is set while every tracee shares the tracer's CPU: pinned,
+	// and no thread has set its own mask. The tracer then yields to the
+	// tracee it resumed rather than block in wait4 (see pollStop).
+	shared bool
 	// orig is the tracer thread's CPU mask before pinning, as
 	// sched_getaffinity returns it: the mask the program inherits without
 	// trec.
@@ -65,7 +69,7 @@ func (p *placement) pin(opts Options) error {
 	if _, _, e := unix.RawSyscall(unix.SYS_SCHED_SETAFFINITY, 0, uintptr(len(one)), uintptr(unsafe.Pointer(&one[0]))); e != 0 {
 		return fmt.Errorf("record: pin to CPU %d: %w", cpu, e)
 	}
-	p.cpu = cpu
+	p.cpu, p.shared = cpu, true
 	return nil
 }
 
@@ -113,7 +117,7 @@ func (t *tracer) affinityExit(th *thread, ret int64) {
 		return
 	}
 	if th.nr == t.nrs.setaffinity {
-		target.pinned = false
+		target.pinned, t.place.shared = false, false
 		return
 	}
 	n := int(ret)

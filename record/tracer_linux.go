@@ -347,7 +347,7 @@ func (t *tracer) loop() {
 	var ws unix.WaitStatus
 	for {
 		tid, err := 0, error(nil)
-		if t.place.cpu >= 0 {
+		if t.place.shared {
 			tid = pollStop(&ws)
 		}
 		if tid == 0 {
