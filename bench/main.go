@@ -5,14 +5,20 @@
 //
 // Run it from the repository root:
 //
-//	go run ./bench [-runs N] [-only WORKLOAD] [-trec PATH] [-v]
+//	go run ./bench [-runs N] [-only WORKLOAD] [-trec PATH] [-cpu N] [-v]
 //
 // It builds trec (unless -trec names a binary), the floor and the workloads
 // into a temporary directory, then runs every configuration of every
 // workload round-robin, N rounds, and prints the median wall time of each
-// with its ratios to the bare command, the pinned floor and strace, and the
-// size of trec's trace against strace's text output. While `trec record`
-// does not work, trec's rows print "n/a".
+// with its ratios to the bare command, the pinned floor and strace, the
+// size of trec's trace against strace's text output, and which of issue
+// 5's targets the run met. While `trec record` does not work, trec's rows
+// print "n/a".
+//
+// Every pinned configuration runs on the same CPU (-cpu, 0 by default):
+// the floor and strace under taskset, trec with --cpu, which otherwise
+// picks a CPU itself. So they all meet the same other load on the
+// machine. trec-nopin is trec with --no-pin.
 package main
 
 import (
@@ -39,7 +45,12 @@ type tools struct {
 	strace string // "" when strace is not installed
 	// noPin is set when trec record has --no-pin.
 	noPin bool
+	// cpu is the CPU of every pinned configuration, trec's included.
+	cpu string
 }
+
+// pin returns the command prefix that runs a program on t.cpu.
+func (t *tools) pin() []string { return []string{"taskset", "-c", t.cpu} }
 
 // config is one way of running a workload.
 type config struct {
@@ -53,8 +64,6 @@ type config struct {
 
 func cat(parts ...[]string) []string { return slices.Concat(parts...) }
 
-var pin = []string{"taskset", "-c", "0"}
-
 // The configurations, in the order the table prints them. The ratio columns
 // refer to them by name.
 var configs = []config{
@@ -63,19 +72,19 @@ var configs = []config{
 		return cat([]string{t.floor, "--"}, cmd)
 	}},
 	{name: "floor-pin", argv: func(t *tools, _ string, cmd []string) []string {
-		return cat(pin, []string{t.floor, "--"}, cmd)
+		return cat(t.pin(), []string{t.floor, "--"}, cmd)
 	}},
 	{name: "strace", needs: "strace", argv: func(t *tools, out string, cmd []string) []string {
 		return cat([]string{t.strace, "-f", "-o", out}, cmd)
 	}},
 	{name: "strace-pin", needs: "strace", argv: func(t *tools, out string, cmd []string) []string {
-		return cat(pin, []string{t.strace, "-f", "-o", out}, cmd)
+		return cat(t.pin(), []string{t.strace, "-f", "-o", out}, cmd)
 	}},
 	{name: "trec", needs: "trec", argv: func(t *tools, out string, cmd []string) []string {
-		return cat([]string{t.trec, "record", "-q", "-o", out, "--"}, cmd)
+		return cat([]string{t.trec, "record", "-q", "--cpu", t.cpu, "-o", out, "--"}, cmd)
 	}},
 	{name: "trec-file", needs: "trec", argv: func(t *tools, out string, cmd []string) []string {
-		return cat([]string{t.trec, "record", "-q", "-e", "trace=%file", "-o", out, "--"}, cmd)
+		return cat([]string{t.trec, "record", "-q", "--cpu", t.cpu, "-e", "trace=%file", "-o", out, "--"}, cmd)
 	}},
 	// trec pins itself and the program to one CPU by default; this is the
 	// same recording with placement left to the kernel.
@@ -112,7 +121,7 @@ var workloads = []workload{
 	{name: "threads", configs: slices.Concat(traced, []string{"trec-nopin"}), argv: func(t *tools) []string {
 		return []string{filepath.Join(t.dir, "threads")}
 	}},
-	{name: "build", configs: traced, argv: func(t *tools) []string {
+	{name: "build", configs: slices.Concat(traced, []string{"trec-nopin"}), argv: func(t *tools) []string {
 		return []string{"make", "-B", "-s", "-j2", "-C", filepath.Join(t.dir, "build")}
 	}},
 	// No file syscalls in its loop: a seccomp-filtered trace should run at
@@ -122,14 +131,24 @@ var workloads = []workload{
 	}},
 }
 
+// settings are the command line's.
+type settings struct {
+	runs          int
+	only, trec    string
+	keep, verbose bool
+	cpu           int
+}
+
 func main() {
-	runs := flag.Int("runs", 3, "measured runs of each configuration (the median is reported)")
-	only := flag.String("only", "", "measure only this workload (one of "+workloadNames()+")")
-	trecPath := flag.String("trec", "", "use this trec binary instead of building ./cmd/trec")
-	keep := flag.Bool("keep", false, "keep the scratch directory (traces, build outputs)")
-	verbose := flag.Bool("v", false, "print every run")
+	var s settings
+	flag.IntVar(&s.runs, "runs", 3, "measured runs of each configuration (the median is reported)")
+	flag.StringVar(&s.only, "only", "", "measure only this workload (one of "+workloadNames()+")")
+	flag.StringVar(&s.trec, "trec", "", "use this trec binary instead of building ./cmd/trec")
+	flag.BoolVar(&s.keep, "keep", false, "keep the scratch directory (traces, build outputs)")
+	flag.BoolVar(&s.verbose, "v", false, "print every run")
+	flag.IntVar(&s.cpu, "cpu", 0, "the CPU of every pinned configuration (taskset -c N, trec record --cpu N)")
 	flag.Parse()
-	if err := run(*runs, *only, *trecPath, *keep, *verbose); err != nil {
+	if err := run(s); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -143,20 +162,21 @@ func workloadNames() string {
 	return strings.Join(names, ", ")
 }
 
-func run(runs int, only, trecPath string, keep, verbose bool) error {
+func run(s settings) error {
+	runs, keep, verbose := s.runs, s.keep, s.verbose
 	if runs < 1 {
 		return fmt.Errorf("-runs %d: want at least 1", runs)
 	}
 	ws := workloads
-	if only != "" {
+	if s.only != "" {
 		ws = nil
 		for _, w := range workloads {
-			if w.name == only {
+			if w.name == s.only {
 				ws = append(ws, w)
 			}
 		}
 		if ws == nil {
-			return fmt.Errorf("-only %q: no such workload (have %s)", only, workloadNames())
+			return fmt.Errorf("-only %q: no such workload (have %s)", s.only, workloadNames())
 		}
 	}
 	dir, err := os.MkdirTemp("", "trec-bench")
@@ -168,7 +188,7 @@ func run(runs int, only, trecPath string, keep, verbose bool) error {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	t, err := setup(dir, trecPath)
+	t, err := setup(dir, s.trec, s.cpu)
 	if err != nil {
 		return err
 	}
@@ -224,12 +244,12 @@ func run(runs int, only, trecPath string, keep, verbose bool) error {
 }
 
 // setup builds the tools and workloads into dir.
-func setup(dir, trecPath string) (*tools, error) {
+func setup(dir, trecPath string, cpu int) (*tools, error) {
 	root, err := repoRoot()
 	if err != nil {
 		return nil, err
 	}
-	t := &tools{dir: dir, floor: filepath.Join(dir, "floor")}
+	t := &tools{dir: dir, floor: filepath.Join(dir, "floor"), cpu: strconv.Itoa(cpu)}
 	steps := [][]string{
 		{"gcc", "-O2", "-o", t.floor, filepath.Join(root, "bench", "floor", "floor.c")},
 		{"go", "build", "-o", filepath.Join(dir, "threads"), "./bench/workloads/threads"},
@@ -427,6 +447,9 @@ func printHeader(w io.Writer, t *tools, runs int) {
 	fmt.Fprintf(w, "# trec benchmark: %s\n", time.Now().Format("2006-01-02 15:04"))
 	kernel, _ := os.ReadFile("/proc/sys/kernel/osrelease")
 	fmt.Fprintf(w, "# machine: Linux %s, %d CPUs, %s\n", strings.TrimSpace(string(kernel)), runtime.NumCPU(), cpuModel())
+	if rev, err := exec.Command("git", "describe", "--always", "--dirty").Output(); err == nil {
+		fmt.Fprintf(w, "# trec at commit %s\n", strings.TrimSpace(string(rev)))
+	}
 	if t.strace != "" {
 		v, _ := exec.Command(t.strace, "-V").Output()
 		fmt.Fprintf(w, "# %s\n", firstLine(v))
