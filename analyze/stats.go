@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/sysent"
 )
 
 // StatsOptions shape a stats report.
@@ -187,7 +188,7 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 				name = fds.resolve(ft, int64(int32(c.Enter.Args[0])), ci.dirfdArg >= 0, p)
 			}
 			fs = s.file(name)
-			if ci.op == fdOpen {
+			if ci.op == fdOpen && !failed {
 				fs.opens++
 			}
 		}
@@ -276,14 +277,16 @@ func (s *Stats) addSlow(c *Call, d int64) {
 		sc.Result = "?"
 	case IsError(c.Exit.Ret):
 		sc.Result = "-1 " + ErrnoName(int(-c.Exit.Ret))
+	case c.Sys != nil && c.Sys.Ret == sysent.RetHex:
+		sc.Result = fmt.Sprintf("%#x", uint64(c.Exit.Ret))
 	default:
 		sc.Result = fmt.Sprint(c.Exit.Ret)
 	}
 	ci := c.info
 	if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); ci.pathArg >= 0 && p != nil {
 		sc.Detail = string(p)
-	} else if ci.fdArg >= 0 {
-		fd := int64(int32(c.Enter.Args[ci.fdArg]))
+	} else if fd := int64(int32(c.Enter.Args[max(ci.fdArg, 0)])); ci.fdArg >= 0 && fd >= 0 {
+		// No fd, no detail: mmap's fd is -1 for an anonymous map.
 		sc.Detail = fmt.Sprintf("fd %d", fd)
 		if p, ok := s.w.FDPath(c.Pid, fd); ok {
 			sc.Detail += " " + p
@@ -411,7 +414,7 @@ type ProcessRow struct {
 // FileRow is one path and the calls that used it.
 type FileRow struct {
 	Path         string  `json:"path"`
-	Opens        uint64  `json:"opens"`
+	Opens        uint64  `json:"opens"` // successful opens
 	Calls        uint64  `json:"calls"`
 	Errors       uint64  `json:"errors"`
 	Seconds      float64 `json:"seconds"`
