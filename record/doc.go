@@ -23,12 +23,14 @@
 // Stops are reaped with wait4(-1, __WALL|__WNOTHREAD), so that recordings
 // running on other threads of the same process are not disturbed, and each
 // stop is decided and resumed in one place (tracer.stop). Pinned, the
-// tracer first yields its CPU to the tracee it has just resumed and takes
-// the next stop with a non-blocking wait4, both raw syscalls; only when no
-// stop is there does it block in wait4. A new thread whose first stop
-// comes before its parent's clone event waits, stopped, for that event, so
-// that the trace has the clone before anything the thread does. Per thread the
-// tracer keeps whether it is in a syscall, the number and the arguments
+// tracer polls rather than blocks (tracer.next): it takes a stop that is
+// already there, else yields its CPU to the tracee it has just resumed and
+// takes the stop that tracee makes, with raw syscalls; when the yield let
+// something else run for long (a CPU-bound thread, another process) it
+// blocks in wait4 for the next few thousand stops. A new thread whose
+// first stop comes before its parent's clone event waits, stopped, for
+// that event, so that the trace has the clone before anything the thread
+// does. Per thread the tracer keeps whether it is in a syscall, the number and the arguments
 // saved at entry; it does not assume it saw every entry. Syscall stops are
 // read with PTRACE_GET_SYSCALL_INFO; group-stops (PTRACE_EVENT_STOP with a
 // stop signal) are recorded and resumed with PTRACE_LISTEN; signals are

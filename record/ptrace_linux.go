@@ -123,15 +123,9 @@ func wait4(pid int, ws *unix.WaitStatus, options int) (int, error) {
 	return unix.Wait4(pid, ws, options|unix.WALL|unix.WNOTHREAD, nil)
 }
 
-// pollStop yields the CPU, then takes a stop that is already there. It is
-// the pinned tracer's fast path: the tracee it has just resumed waits on
-// the same CPU, runs while the tracer yields, makes its next stop and gives
-// the CPU back, and a non-blocking wait4 collects the stop. That saves the
-// blocking wait4's sleep and wakeup and the Go scheduler's bookkeeping of
-// a blocking syscall (both raw syscalls return at once). It returns 0 when
-// no stop is ready.
-func pollStop(ws *unix.WaitStatus) int {
-	unix.RawSyscall(unix.SYS_SCHED_YIELD, 0, 0, 0)
+// takeStop returns a stop that is already there, or 0 when there is none,
+// with a non-blocking wait4. It is a raw syscall: it returns at once.
+func takeStop(ws *unix.WaitStatus) int {
 	var status int32
 	tid, _, e := unix.RawSyscall6(unix.SYS_WAIT4, ^uintptr(0), uintptr(unsafe.Pointer(&status)),
 		unix.WNOHANG|unix.WALL|unix.WNOTHREAD, 0, 0, 0)
@@ -141,3 +135,6 @@ func pollStop(ws *unix.WaitStatus) int {
 	*ws = unix.WaitStatus(status)
 	return int(tid)
 }
+
+// yield gives the CPU to another runnable thread on it, if there is one.
+func yield() { unix.RawSyscall(unix.SYS_SCHED_YIELD, 0, 0, 0) }

@@ -17,6 +17,8 @@ type threadTable struct {
 	pages [][]*thread
 	// used counts the threads in each page.
 	used []int
+	// n is the number of threads in the table.
+	n int
 }
 
 // get returns the thread with tid, or nil.
@@ -41,6 +43,7 @@ func (tt *threadTable) put(th *thread) {
 	slot := &tt.pages[i][th.tid&(threadPage-1)]
 	if *slot == nil {
 		tt.used[i]++
+		tt.n++
 	}
 	*slot = th
 }
@@ -56,6 +59,7 @@ func (tt *threadTable) remove(tid int) {
 		return
 	}
 	*slot = nil
+	tt.n--
 	if tt.used[i]--; tt.used[i] == 0 {
 		tt.pages[i] = nil
 	}

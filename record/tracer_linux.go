@@ -115,6 +115,8 @@ type tracer struct {
 	order       stopOrder
 
 	threads threadTable
+	// pollOff counts the stops to wait for before polling again.
+	pollOff int
 	// held are the new threads waiting for their parent's clone event.
 	held []*thread
 	mem  *memReader
@@ -346,13 +348,7 @@ func (t *tracer) startShim() error {
 func (t *tracer) loop() {
 	var ws unix.WaitStatus
 	for {
-		tid, err := 0, error(nil)
-		if t.place.shared {
-			tid = pollStop(&ws)
-		}
-		if tid == 0 {
-			tid, err = wait4(-1, &ws, 0)
-		}
+		tid, err := t.next(&ws)
 		if err == unix.EINTR {
 			continue
 		}
@@ -368,6 +364,45 @@ func (t *tracer) loop() {
 		}
 		t.stop(tid, ws)
 	}
+}
+
+// Polling for stops (tracer.next): a yield that takes longer than
+// pollSlow gave the CPU to something else than the tracee, which then
+// waits for pollBackoff stops before the tracer polls again.
+const (
+	pollSlow    = 100 * time.Microsecond
+	pollBackoff = 4096
+)
+
+// next waits for the next stop. While every tracee shares the tracer's
+// CPU, the tracer polls: it takes a stop already there, else yields the
+// CPU to the tracee it has just resumed, which runs to its next stop and
+// gives the CPU back, and takes that stop, all with raw syscalls. That
+// saves the blocking wait4's sleep and wakeup and the Go scheduler's
+// bookkeeping of a blocking syscall. When the yield let something else run
+// for long (a CPU-bound thread of the program, another process), polling
+// would cost a time slice per stop: the tracer blocks in wait4 for a while
+// instead, as it does when nothing came.
+func (t *tracer) next(ws *unix.WaitStatus) (int, error) {
+	if t.place.shared && t.pollOff == 0 {
+		if t.threads.n > 1 {
+			if tid := takeStop(ws); tid > 0 {
+				return tid, nil
+			}
+		}
+		start := t.now()
+		yield()
+		tid := takeStop(ws)
+		if time.Duration(t.now()-start) > pollSlow {
+			t.pollOff = pollBackoff
+		}
+		if tid > 0 {
+			return tid, nil
+		}
+	} else if t.pollOff > 0 {
+		t.pollOff--
+	}
+	return wait4(-1, ws, 0)
 }
 
 // stop is the one place where a stop is decided and the tracee resumed.
