@@ -121,6 +121,11 @@ var workloads = []workload{
 	{name: "threads", configs: slices.Concat(traced, []string{"trec-nopin"}), argv: func(t *tools) []string {
 		return []string{filepath.Join(t.dir, "threads")}
 	}},
+	// Two threads of arithmetic and hardly a syscall: what pinning costs
+	// when there are no stops to make cheaper.
+	{name: "spin", configs: slices.Concat(traced, []string{"trec-nopin"}), argv: func(t *tools) []string {
+		return []string{filepath.Join(t.dir, "spin")}
+	}},
 	{name: "build", configs: slices.Concat(traced, []string{"trec-nopin"}), argv: func(t *tools) []string {
 		return []string{"make", "-B", "-s", "-j2", "-C", filepath.Join(t.dir, "build")}
 	}},
@@ -252,6 +257,7 @@ func setup(dir, trecPath string, cpu int) (*tools, error) {
 	t := &tools{dir: dir, floor: filepath.Join(dir, "floor"), cpu: strconv.Itoa(cpu)}
 	steps := [][]string{
 		{"gcc", "-O2", "-o", t.floor, filepath.Join(root, "bench", "floor", "floor.c")},
+		{"gcc", "-O2", "-pthread", "-o", filepath.Join(dir, "spin"), filepath.Join(root, "bench", "workloads", "spin", "spin.c")},
 		{"go", "build", "-o", filepath.Join(dir, "threads"), "./bench/workloads/threads"},
 	}
 	if trecPath == "" {
