@@ -1,0 +1,52 @@
+//go:build linux
+
+package startstate
+
+import (
+	"fmt"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// String encodes s for the environment of a process that applies it:
+// "ignored,blocked,closed" in hex.
+func (s State) String() string { return fmt.Sprintf("%x,%x,%x", s.Ignored, s.Blocked, s.Closed) }
+
+// Parse decodes what String encoded.
+func Parse(str string) (State, error) {
+	var s State
+	if _, err := fmt.Sscanf(str, "%x,%x,%x", &s.Ignored, &s.Blocked, &s.Closed); err != nil {
+		return State{}, fmt.Errorf("start state %q: %w", str, err)
+	}
+	return s, nil
+}
+
+// Apply gives the calling thread's process the state s, just before an
+// exec: it ignores the ignored signals, sets the thread's signal mask and
+// closes the closed standard fds. It uses raw syscalls, behind the Go
+// runtime's back, so nothing may run Go code that depends on signals
+// between Apply and the exec.
+func (s State) Apply() error {
+	// struct sigaction as the kernel takes it: handler, flags, restorer,
+	// mask.
+	ign := [4]uint64{1}
+	for sig := 1; sig <= 64; sig++ {
+		if s.Ignored&(1<<(sig-1)) == 0 || sig == int(unix.SIGKILL) || sig == int(unix.SIGSTOP) {
+			continue
+		}
+		if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&ign)), 0, 8, 0, 0); e != 0 {
+			return fmt.Errorf("ignore signal %d: %w", sig, e)
+		}
+	}
+	mask := s.Blocked
+	if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&mask)), 0, 8, 0, 0); e != 0 {
+		return fmt.Errorf("signal mask: %w", e)
+	}
+	for fd := 0; fd < 3; fd++ {
+		if s.Closed&(1<<fd) != 0 {
+			unix.Close(fd)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,21 @@
+// Package startstate reports what a process inherited when it started and
+// the Go runtime changes before any Go code runs: the signals its parent
+// ignored and blocked, and which of the standard fds 0, 1 and 2 were
+// closed. The runtime installs its own handlers (which an exec resets to
+// the default, where an inherited SIG_IGN would have survived), unblocks
+// the signals it needs, and opens /dev/null on closed standard fds. A
+// recorder hands the original state to the program it starts, so that the
+// program sees what it would see without the recorder.
+//
+// The state is read by a C constructor, which runs before the runtime, so
+// it is known only in binaries built with cgo; elsewhere At returns false.
+package startstate
+
+// State is a process's inherited state at its start.
+type State struct {
+	// Ignored and Blocked have bit N-1 set for signal N (1 to 64) whose
+	// disposition was SIG_IGN, or which was blocked.
+	Ignored, Blocked uint64
+	// Closed has bit N set when fd N (0, 1 or 2) was not open.
+	Closed uint8
+}
