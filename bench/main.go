@@ -74,6 +74,15 @@ var configs = []config{
 	{name: "floor-pin", argv: func(t *tools, _ string, cmd []string) []string {
 		return cat(t.pin(), []string{t.floor, "--"}, cmd)
 	}},
+	// The pinned floor plus, step by step, what a recorder must do at a
+	// stop: read the syscall (PTRACE_GET_SYSCALL_INFO), and read memory
+	// (process_vm_readv). They price trec's steps per stop.
+	{name: "floor-pin-info", argv: func(t *tools, _ string, cmd []string) []string {
+		return cat(t.pin(), []string{t.floor, "-info", "--"}, cmd)
+	}},
+	{name: "floor-pin-read", argv: func(t *tools, _ string, cmd []string) []string {
+		return cat(t.pin(), []string{t.floor, "-info", "-read", "--"}, cmd)
+	}},
 	{name: "strace", needs: "strace", argv: func(t *tools, out string, cmd []string) []string {
 		return cat([]string{t.strace, "-f", "-o", out}, cmd)
 	}},
@@ -107,7 +116,7 @@ type workload struct {
 var traced = []string{"bare", "floor", "floor-pin", "strace", "strace-pin", "trec", "trec-file"}
 
 var workloads = []workload{
-	{name: "dd", configs: traced, argv: func(*tools) []string {
+	{name: "dd", configs: slices.Concat(traced, []string{"floor-pin-info", "floor-pin-read"}), argv: func(*tools) []string {
 		return []string{"dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=20000"}
 	}},
 	{name: "tar", configs: traced, argv: func(*tools) []string {
