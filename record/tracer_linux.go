@@ -115,8 +115,12 @@ type tracer struct {
 	order       stopOrder
 
 	threads threadTable
-	// pollOff counts the stops to wait for before polling again.
+	// pollOff counts the stops to wait for before polling again; yielded
+	// is set when the tracer yielded to get the current stop.
 	pollOff int
+	yielded bool
+	// stopTime is when the current stop was taken, the time of its events.
+	stopTime int64
 	// held are the new threads waiting for their parent's clone event.
 	held []*thread
 	mem  *memReader
@@ -349,6 +353,13 @@ func (t *tracer) loop() {
 	var ws unix.WaitStatus
 	for {
 		tid, err := t.next(&ws)
+		// One clock read per stop: the time of its events, and of the
+		// cycle that a yield may have made slow.
+		prev := t.stopTime
+		t.stopTime = t.now()
+		if t.yielded && time.Duration(t.stopTime-prev) > pollSlow {
+			t.pollOff = pollBackoff
+		}
 		if err == unix.EINTR {
 			continue
 		}
@@ -366,9 +377,10 @@ func (t *tracer) loop() {
 	}
 }
 
-// Polling for stops (tracer.next): a yield that takes longer than
-// pollSlow gave the CPU to something else than the tracee, which then
-// waits for pollBackoff stops before the tracer polls again.
+// Polling for stops (tracer.next): a stop that took longer than pollSlow
+// to come after a yield means that the yield gave the CPU to something
+// else than the tracee; the tracer then waits for pollBackoff stops before
+// it polls again.
 const (
 	pollSlow    = 100 * time.Microsecond
 	pollBackoff = 4096
@@ -384,19 +396,16 @@ const (
 // would cost a time slice per stop: the tracer blocks in wait4 for a while
 // instead, as it does when nothing came.
 func (t *tracer) next(ws *unix.WaitStatus) (int, error) {
+	t.yielded = false
 	if t.place.shared && t.pollOff == 0 {
 		if t.threads.n > 1 {
 			if tid := takeStop(ws); tid > 0 {
 				return tid, nil
 			}
 		}
-		start := t.now()
 		yield()
-		tid := takeStop(ws)
-		if time.Duration(t.now()-start) > pollSlow {
-			t.pollOff = pollBackoff
-		}
-		if tid > 0 {
+		t.yielded = true
+		if tid := takeStop(ws); tid > 0 {
 			return tid, nil
 		}
 	} else if t.pollOff > 0 {
@@ -883,7 +892,7 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	if tid == t.initial {
 		t.status, t.statusKnown = status, true
 	}
-	t.ev = format.Event{Kind: format.KindExit, Time: t.now(), Tid: int32(tid), Pid: int32(pid)}
+	t.ev = format.Event{Kind: format.KindExit, Time: t.stopTime, Tid: int32(tid), Pid: int32(pid)}
 	if ws.Exited() {
 		t.ev.Exit.Code = int32(ws.ExitStatus())
 	} else {
@@ -912,7 +921,7 @@ func (t *tracer) now() int64 { return int64(time.Since(t.start)) }
 
 // begin starts a new event on th, with no captures.
 func (t *tracer) begin(kind format.Kind, th *thread) {
-	t.ev = format.Event{Kind: kind, Time: t.now(), Tid: int32(th.tid), Pid: int32(th.pid)}
+	t.ev = format.Event{Kind: kind, Time: t.stopTime, Tid: int32(th.tid), Pid: int32(th.pid)}
 	t.cap.reset()
 }
 
