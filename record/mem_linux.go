@@ -156,14 +156,22 @@ func (m *memReader) gather(pid int, dsts [][]byte, addrs []uint64, ns []int) {
 	}
 }
 
-// readString appends the NUL-terminated string at addr to buf, reading a
-// page at a time and never past the page that holds the NUL. It reads at
-// most max bytes and reports whether it found the NUL.
+// firstChunk is what readString reads first: most paths are shorter, and
+// a copy of the rest of the page would cost more than it saves.
+const firstChunk = 256
+
+// readString appends the NUL-terminated string at addr to buf, reading
+// firstChunk bytes first and then a page at a time, never past the page
+// that holds the NUL. It reads at most max bytes and reports whether it
+// found the NUL.
 func (m *memReader) readString(pid int, buf []byte, addr uint64, max int) ([]byte, bool) {
 	got := 0
 	for got < max {
 		a := addr + uint64(got)
 		chunk := int(m.pageSize - a%m.pageSize)
+		if got == 0 && chunk > firstChunk {
+			chunk = firstChunk
+		}
 		if chunk > max-got {
 			chunk = max - got
 		}

@@ -115,10 +115,12 @@ type tracer struct {
 	order       stopOrder
 
 	threads threadTable
-	// pollOff counts the stops to wait for before polling again; yielded
-	// is set when the tracer yielded to get the current stop.
-	pollOff int
-	yielded bool
+	// pollOff counts the stops to wait for before polling again, and
+	// pollBackoff is what it is set to after the next slow poll; yielded is
+	// set when the tracer yielded to get the current stop.
+	pollOff     int
+	pollBackoff int
+	yielded     bool
 	// stopTime is when the current stop was taken, the time of its events.
 	stopTime int64
 	// held are the new threads waiting for their parent's clone event.
@@ -153,14 +155,15 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 		return nil, fmt.Errorf("record: no syscall table for %v", nativeArch)
 	}
 	t := &tracer{
-		opts:  opts,
-		path:  path,
-		out:   out,
-		table: table,
-		all:   true,
-		audit: nativeArch.Audit(),
-		procs: make(map[int]struct{}),
-		nrs:   knownNrs{-1, -1, -1, -1, -1, -1, -1, -1, -1},
+		opts:        opts,
+		path:        path,
+		out:         out,
+		table:       table,
+		all:         true,
+		audit:       nativeArch.Audit(),
+		procs:       make(map[int]struct{}),
+		pollBackoff: pollBackoffMin,
+		nrs:         knownNrs{-1, -1, -1, -1, -1, -1, -1, -1, -1},
 	}
 	if opts.Filter != "" {
 		set, err := sysent.ParseSet(table, opts.Filter)
@@ -357,8 +360,8 @@ func (t *tracer) loop() {
 		// cycle that a yield may have made slow.
 		prev := t.stopTime
 		t.stopTime = t.now()
-		if t.yielded && time.Duration(t.stopTime-prev) > pollSlow {
-			t.pollOff = pollBackoff
+		if t.yielded {
+			t.pollCheck(time.Duration(t.stopTime - prev))
 		}
 		if err == unix.EINTR {
 			continue
@@ -378,13 +381,28 @@ func (t *tracer) loop() {
 }
 
 // Polling for stops (tracer.next): a stop that took longer than pollSlow
-// to come after a yield means that the yield gave the CPU to something
-// else than the tracee; the tracer then waits for pollBackoff stops before
-// it polls again.
+// to come after a yield may mean that the yield gave the CPU to something
+// else than the tracee (or that the tracee's syscall took that long). The
+// tracer then blocks in wait4 for a number of stops, from pollBackoffMin,
+// doubled at each slow poll in a row, up to pollBackoffMax: a CPU-bound
+// thread that takes a time slice at every yield is soon polled rarely, one
+// slow syscall costs little.
 const (
-	pollSlow    = 100 * time.Microsecond
-	pollBackoff = 4096
+	pollSlow       = 100 * time.Microsecond
+	pollBackoffMin = 64
+	pollBackoffMax = 4096
 )
+
+// pollCheck adjusts polling after a stop that came after a yield, d after
+// the previous stop.
+func (t *tracer) pollCheck(d time.Duration) {
+	if d <= pollSlow {
+		t.pollBackoff = pollBackoffMin
+		return
+	}
+	t.pollOff = t.pollBackoff
+	t.pollBackoff = min(2*t.pollBackoff, pollBackoffMax)
+}
 
 // next waits for the next stop. While every tracee shares the tracer's
 // CPU, the tracer polls: it takes a stop already there, else yields the
