@@ -138,3 +138,21 @@ func TestPlacementErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestPollBackoff: slow polls in a row double the stops waited in wait4,
+// up to the maximum; a fast poll resets the backoff.
+func TestPollBackoff(t *testing.T) {
+	tr := &tracer{pollBackoff: pollBackoffMin}
+	want := []int{64, 128, 256, 512, 1024, 2048, 4096, 4096}
+	for i, w := range want {
+		tr.pollCheck(2 * pollSlow)
+		if tr.pollOff != w {
+			t.Fatalf("slow poll %d: waits %d stops, want %d", i+1, tr.pollOff, w)
+		}
+	}
+	tr.pollOff = 0
+	tr.pollCheck(pollSlow / 2)
+	if tr.pollOff != 0 || tr.pollBackoff != pollBackoffMin {
+		t.Errorf("after a fast poll: waits %d, backoff %d", tr.pollOff, tr.pollBackoff)
+	}
+}
