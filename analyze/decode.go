@@ -64,6 +64,10 @@ func (d *decoder) layout(c *Call) (n, split int) {
 		case 10: // FUTEX_WAKE_BITSET
 			n = 4
 		}
+	case "fcntl":
+		if fcntlTakesNoArg(c.Args()[1]) {
+			n = 2
+		}
 	}
 	split = n
 	for i := 0; i < n && i < 6; i++ {
@@ -608,6 +612,29 @@ func (d *decoder) appendFcntlArg(b []byte, cmd, v uint64) []byte {
 	return appendInt(b, v)
 }
 
+// fcntlTakesNoArg reports whether fcntl command cmd has no third
+// argument: F_GETFD, F_GETFL, F_GETOWN, F_GETSIG, F_GETLEASE,
+// F_GETPIPE_SZ, F_GET_SEALS.
+func fcntlTakesNoArg(cmd uint64) bool {
+	switch cmd {
+	case 1, 3, 9, 11, 1025, 1032, 1034:
+		return true
+	}
+	return false
+}
+
+// appendFlagsResult appends a result made of flags as strace does:
+// "0x1 (flags FD_CLOEXEC)", or "0".
+func appendFlagsResult(b []byte, v uint64, x xlat) []byte {
+	b = appendHex(b, v)
+	if v == 0 {
+		return b
+	}
+	b = append(b, " (flags "...)
+	b = appendFlags(b, x, v)
+	return append(b, ')')
+}
+
 // appendFdSet appends an fd_set as strace does: [3 4].
 func (d *decoder) appendFdSet(b []byte, data []byte, ptr, nfds uint64) []byte {
 	if ptr == 0 {
@@ -650,6 +677,21 @@ func (d *decoder) appendRet(b []byte, c *Call) []byte {
 	kind := sysent.RetInt
 	if c.Sys != nil {
 		kind = c.Sys.Ret
+	}
+	if c.Name == "fcntl" {
+		switch c.Args()[1] {
+		case 1: // F_GETFD
+			return appendFlagsResult(b, uint64(ret), fdFlags)
+		case 3: // F_GETFL
+			if ret != 0 {
+				b = appendHex(b, uint64(ret))
+				b = append(b, " (flags "...)
+				b = appendOpenFlags(b, d.arch, uint64(ret))
+				return append(b, ')')
+			}
+		case 0, 1030: // F_DUPFD, F_DUPFD_CLOEXEC
+			kind = sysent.RetFD
+		}
 	}
 	switch kind {
 	case sysent.RetHex:

@@ -322,7 +322,7 @@ func TestStatsTable(t *testing.T) {
 }
 
 func TestDumpAsStrace(t *testing.T) {
-	const nrGetcwd, nrStatx, nrAccept4 = 79, 332, 288
+	const nrGetcwd, nrStatx, nrAccept4, nrFcntl = 79, 332, 288, 72
 	getcwd := withCap(exit(2, 10, 10, nrGetcwd, 5), 0, format.CaptureBuffer, "/tmp\x00")
 	evs := []ev{
 		enter(1, 10, 10, nrGetcwd, 0x1000, 4096),
@@ -333,12 +333,21 @@ func TestDumpAsStrace(t *testing.T) {
 		exit(6, 10, 10, nrWrite, 6),
 		enter(7, 10, 10, nrAccept4, 3, 0, 0, 0o2000000),
 		exit(8, 10, 10, nrAccept4, 4),
+		enter(9, 10, 10, nrFcntl, 4, 1, 0x7f00), // F_GETFD: no third argument
+		exit(10, 10, 10, nrFcntl, 1),
+		enter(11, 10, 10, nrFcntl, 4, 3, 0),
+		exit(12, 10, 10, nrFcntl, 0o4002),
+		enter(13, 10, 10, nrFcntl, 4, 2, 1),
+		exit(14, 10, 10, nrFcntl, 0),
 	}
 	checkLines(t, "getcwd, statx, write, accept4", dump(t, evs, FilterOptions{}, DumpOptions{}), `
 [pid    10] getcwd("/tmp", 4096)        = 5
 [pid    10] statx(AT_FDCWD, "/x", AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, 0x3000) = -1 ENOENT (No such file or directory)
 [pid    10] write(1, "hello\n", 6)      = 6
 [pid    10] accept4(3, NULL, NULL, SOCK_CLOEXEC) = 4
+[pid    10] fcntl(4, F_GETFD)           = 0x1 (flags FD_CLOEXEC)
+[pid    10] fcntl(4, F_GETFL)           = 0x802 (flags O_RDWR|O_NONBLOCK)
+[pid    10] fcntl(4, F_SETFD, FD_CLOEXEC) = 0
 `)
 	checkLines(t, "-s 0", dump(t, evs[4:6], FilterOptions{}, DumpOptions{StrLen: StrLenNone}), `
 [pid    10] write(1, ""..., 6)          = 6

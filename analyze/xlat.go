@@ -171,6 +171,8 @@ var socketTypes = xlat{
 	{5, "SOCK_SEQPACKET"}, {6, "SOCK_DCCP"}, {10, "SOCK_PACKET"},
 }
 
+var fdFlags = xlat{{1, "FD_CLOEXEC"}}
+
 var socketTypeFlags = xlat{{0o2000000, "SOCK_CLOEXEC"}, {0o4000, "SOCK_NONBLOCK"}}
 
 var msgFlags = xlat{
@@ -189,7 +191,7 @@ var waitOptions = xlat{
 
 // waitOptionsWait4 prints WUNTRACED as wait4 and waitpid callers write it.
 var waitOptionsWait4 = xlat{
-	{1, "WNOHANG"}, {2, "WUNTRACED"}, {4, "WEXITED"}, {8, "WCONTINUED"}, {0x1000000, "WNOWAIT"},
+	{1, "WNOHANG"}, {2, "WSTOPPED"}, {4, "WEXITED"}, {8, "WCONTINUED"}, {0x1000000, "WNOWAIT"},
 	{0x80000000, "__WCLONE"}, {0x40000000, "__WALL"}, {0x20000000, "__WNOTHREAD"},
 }
 
