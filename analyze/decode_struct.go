@@ -250,16 +250,27 @@ func appendStatx(b []byte, data []byte, ptr uint64) []byte {
 // child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD,
 // child_tidptr=0x7f3a1c2b1e3d.
 func (d *decoder) appendClone(b []byte, c *Call) []byte {
+	return d.appendCloneExit(d.appendCloneEnter(b, c), c)
+}
+
+// appendCloneEnter appends what strace prints of clone at its entry:
+// child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD.
+func (d *decoder) appendCloneEnter(b []byte, c *Call) []byte {
 	a := c.Args()
-	flags, stack, ptid := a[0], a[1], a[2]
-	ctid, tls := a[3], a[4]
+	b = append(b, "child_stack="...)
+	b = appendPtr(b, a[1])
+	b = append(b, ", flags="...)
+	return appendCloneFlags(b, a[0])
+}
+
+// appendCloneExit appends the pointers strace prints at clone's exit,
+// each after ", ": parent_tid, tls, child_tidptr, as the flags use them.
+func (d *decoder) appendCloneExit(b []byte, c *Call) []byte {
+	a := c.Args()
+	flags, ptid, ctid, tls := a[0], a[2], a[3], a[4]
 	if d.arch == sysent.ARM64 {
 		tls, ctid = a[3], a[4]
 	}
-	b = append(b, "child_stack="...)
-	b = appendPtr(b, stack)
-	b = append(b, ", flags="...)
-	b = appendCloneFlags(b, flags)
 	if flags&(0x100000|0x1000) != 0 { // CLONE_PARENT_SETTID, CLONE_PIDFD
 		b = append(b, ", parent_tid="...)
 		b = appendPtr(b, ptid)

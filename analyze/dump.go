@@ -212,6 +212,10 @@ func appendFrac(b []byte, us int64) []byte {
 func (p *Printer) appendEnterPart(b []byte, c *Call, n, split int) []byte {
 	b = append(b, c.Name...)
 	b = append(b, '(')
+	if c.Name == "clone" && c.Sys != nil {
+		// The pointers follow at the exit, as in strace.
+		return p.dec.appendCloneEnter(b, c)
+	}
 	b = p.dec.appendArgs(b, c, 0, split)
 	if split < n && split > 0 && c.Name != "clone3" {
 		b = append(b, ", "...)
@@ -231,6 +235,9 @@ func (p *Printer) appendExitPart(b []byte, lineStart int, c *Call, n, split int)
 		}
 	} else {
 		b = p.dec.appendExitPrefix(b, c)
+		if c.Name == "clone" && c.Sys != nil && c.Enter != nil {
+			b = p.dec.appendCloneExit(b, c)
+		}
 		if split < n {
 			if c.Name == "clone3" && split > 0 {
 				b = append(b, ", "...)
