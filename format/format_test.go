@@ -248,6 +248,7 @@ func TestBadInput(t *testing.T) {
 		{"zstd but not a trace", zstdNotTrace.EncodeAll([]byte("hello"), nil), ErrNotTrace},
 		{"future version", future, &VersionError{}},
 		{"corrupt frame", corrupt, &CorruptError{}},
+		{"two traces in one file", append(append([]byte(nil), good...), good...), &CorruptError{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := readAll(tc.data)

@@ -154,14 +154,31 @@ func (r *Reader) Next() (*Event, error) {
 		if r.trailer == nil {
 			r.trailer = &Trailer{}
 		}
-		r.err = io.EOF
-		return nil, io.EOF
+		r.err = r.checkEnd()
+		return nil, r.err
 	case kind == tracepb.Kind_KIND_HEADER:
 		r.err = r.corrupt(errors.New("second header"))
 		return nil, r.err
 	}
 	r.events++
 	return &r.ev, nil
+}
+
+// checkEnd returns io.EOF when nothing follows the trailer, and an error
+// naming what does: two traces concatenated into one file would otherwise
+// read as the first alone.
+func (r *Reader) checkEnd() error {
+	if len(r.pend) > 0 {
+		return r.corrupt(errors.New("records after the trailer"))
+	}
+	switch err := r.frames.next(); {
+	case err == io.EOF:
+		return io.EOF
+	case err == nil:
+		return r.corrupt(errors.New("data after the trailer (two traces in one file?)"))
+	default:
+		return err
+	}
 }
 
 // nextRecord returns the body of the next length-delimited record (the
