@@ -113,6 +113,11 @@
 // string without its NUL within PATH_MAX is kept cut, with Size one more
 // than its length.
 //
+// # Performance
+//
+// PERFORMANCE.md says where a recording's time goes per stop, what the
+// seccomp filter costs, and when pinning pays.
+//
 // # Process-wide side effects
 //
 // While a recording runs, SIGCHLD is ignored in the calling process (every
