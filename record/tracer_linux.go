@@ -446,11 +446,12 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 		// A new tracee's first stop can come before its parent's clone
 		// event (and, resumed, it could even exit before it). It waits
 		// in that stop for the event, so that the trace has the clone
-		// before anything the new thread does.
+		// before anything the new thread does. (A first stop that is a
+		// group-stop is not held: it is resumed with PTRACE_LISTEN.)
 		tgid, ppid := procIDs(tid)
 		th = t.newThread(tid, tgid)
 		th.shim = t.shimPhase && th.pid == t.initial
-		if !t.killing && !th.shim && int(ws)>>16 == ptraceEventStop {
+		if !t.killing && !th.shim && int(ws)>>16 == ptraceEventStop && ws.StopSignal() == unix.SIGTRAP {
 			th.held, th.heldBy = true, ppid
 			if tgid != tid {
 				th.heldBy = tgid
