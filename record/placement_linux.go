@@ -22,7 +22,7 @@ type placement struct {
 	cpu int
 	// shared is set while every tracee shares the tracer's CPU: pinned,
 	// and no thread has set its own mask. The tracer then yields to the
-	// tracee it resumed rather than block in wait4 (see pollStop).
+	// tracee it resumed rather than block in wait4 (see tracer.next).
 	shared bool
 	// orig is the tracer thread's CPU mask before pinning, as
 	// sched_getaffinity returns it: the mask the program inherits without
