@@ -18,6 +18,16 @@
 // the program's execve. A program that cannot be started returns a
 // *StartError and writes no trace at all.
 //
+// The program inherits what the process calling Run inherited, not what
+// the Go runtime made of it: the signals its parent ignored and blocked,
+// and, for the standard files Options leaves nil, the ones that were
+// closed. The runtime replaces ignored dispositions with its handlers,
+// unblocks the signals it needs and opens /dev/null on closed fds 0-2
+// before any Go code runs; a C constructor reads the original state first
+// (package record/internal/startstate), and the shim restores it just
+// before the exec. Built without cgo, only an ignored SIGHUP or SIGINT is
+// passed on.
+//
 // # The loop
 //
 // Stops are reaped with wait4(-1, __WALL|__WNOTHREAD), so that recordings

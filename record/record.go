@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/trecdev/trec/record/internal/startstate"
 )
 
 // Options configure a recording. Zero values are documented defaults.
@@ -129,14 +131,17 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 	if opts.Env == nil {
 		opts.Env = os.Environ()
 	}
-	if opts.Stdin == nil {
-		opts.Stdin = os.Stdin
-	}
-	if opts.Stdout == nil {
-		opts.Stdout = os.Stdout
-	}
-	if opts.Stderr == nil {
-		opts.Stderr = os.Stderr
+	// The program inherits what this process inherited, as far as it is
+	// known: ignored and blocked signals, and, where the caller left the
+	// standard files to this process's, the ones that were closed.
+	inherit, _ := startstate.At()
+	closed := inherit.Closed
+	inherit.Closed = 0
+	for i, f := range []**os.File{&opts.Stdin, &opts.Stdout, &opts.Stderr} {
+		if *f == nil {
+			*f = []*os.File{os.Stdin, os.Stdout, os.Stderr}[i]
+			inherit.Closed |= closed & (1 << i)
+		}
 	}
 	if opts.CaptureSize < 0 {
 		opts.CaptureSize = 0
@@ -157,6 +162,7 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	t.inherit = inherit
 	return t.record(ctx)
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/trecdev/trec/record/internal/startstate"
 	"github.com/trecdev/trec/record/seccomp"
 )
 
@@ -21,8 +22,9 @@ import (
 const shimMarker = "TREC_SHIM=1"
 
 // shimArg0 is the shim's argv[0]; argv[1] is the seccomp filter to
-// install, hex-encoded ("" for none), argv[2] the resolved path of the
-// target and argv[3:] its argv.
+// install, hex-encoded ("" for none), argv[2] the signals and standard fds
+// the target inherits (startstate.State), argv[3] the resolved path of the
+// target and argv[4:] its argv.
 const shimArg0 = "trec-shim"
 
 func init() {
@@ -45,10 +47,14 @@ func MaybeRunShim() {
 	if len(env) == 0 || env[len(env)-1] != shimMarker {
 		return
 	}
-	if len(os.Args) < 4 || os.Args[0] != shimArg0 {
+	if len(os.Args) < 5 || os.Args[0] != shimArg0 {
 		os.Exit(127)
 	}
-	runShim(os.Args[1], os.Args[2], os.Args[3:], env[:len(env)-1])
+	inherit, err := startstate.Parse(os.Args[2])
+	if err != nil {
+		os.Exit(127)
+	}
+	runShim(os.Args[1], inherit, os.Args[3], os.Args[4:], env[:len(env)-1])
 }
 
 // runShim is the one place where setup between fork and the target's exec
@@ -60,7 +66,7 @@ func MaybeRunShim() {
 // syscall of theirs would fail). When that fails the program runs without
 // it; the tracer notices, as the shim's execve then makes no seccomp stop,
 // and stops at every syscall instead.
-func runShim(filter, path string, argv, env []string) {
+func runShim(filter string, inherit startstate.State, path string, argv, env []string) {
 	// The exec and the filter must come from the thread the tracer
 	// seized: the main thread, which package initialization runs on.
 	runtime.LockOSThread()
@@ -76,6 +82,9 @@ func runShim(filter, path string, argv, env []string) {
 	if prog, ok := decodeFilter(filter); ok && len(prog) > 0 {
 		seccomp.InstallThread(prog)
 	}
+	// The dispositions, mask and closed fds trec itself started with;
+	// nothing that relies on Go's signal handling runs after this.
+	inherit.Apply()
 	err := syscall.Exec(path, argv, env)
 	// The tracer saw the failed execve and reports it; the status is a
 	// shell's for the same failure.

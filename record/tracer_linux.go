@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/record/internal/startstate"
 	"github.com/trecdev/trec/record/seccomp"
 	"github.com/trecdev/trec/sysent"
 )
@@ -89,12 +90,14 @@ const (
 // tracer owns one recording. Its methods, but cancel, run on the locked
 // OS thread.
 type tracer struct {
-	opts  Options
-	path  string
-	out   io.Writer
-	w     *format.Writer
-	start time.Time
-	cwd   string
+	opts Options
+	path string
+	out  io.Writer
+	// inherit is what the program inherits through the shim.
+	inherit startstate.State
+	w       *format.Writer
+	start   time.Time
+	cwd     string
 
 	table  *sysent.Table
 	filter sysent.Set
@@ -294,8 +297,8 @@ func (t *tracer) run() (Result, error) {
 // startShim starts the shim, waits for it to stop itself, seizes it and
 // lets it run on to the target's execve.
 func (t *tracer) startShim() error {
-	argv := make([]string, 0, len(t.opts.Argv)+3)
-	argv = append(argv, shimArg0, encodeFilter(t.prog), t.path)
+	argv := make([]string, 0, len(t.opts.Argv)+4)
+	argv = append(argv, shimArg0, encodeFilter(t.prog), t.inherit.String(), t.path)
 	argv = append(argv, t.opts.Argv...)
 	env := append(slices.Clip(t.opts.Env), shimMarker)
 	attr := &syscall.ProcAttr{

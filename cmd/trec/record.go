@@ -161,9 +161,9 @@ func shieldSignals() func() {
 	return func() { signal.Stop(c) }
 }
 
-// stdio holds the program's standard files. When the CLI runs with
-// buffers instead of files (tests), each buffer is connected through a
-// pipe.
+// stdio holds the program's standard files, nil for trec's own. When the
+// CLI runs with buffers instead of files (tests), each buffer is connected
+// through a pipe.
 type stdio struct {
 	files  [3]*os.File
 	closes []func()
@@ -171,8 +171,12 @@ type stdio struct {
 
 func programStdio(c *cli.Context) (*stdio, error) {
 	s := &stdio{}
+	// trec's own standard files are left nil: the recorder then gives the
+	// program those trec inherited, closed ones closed.
 	if f, ok := c.App.Reader.(*os.File); ok {
-		s.files[0] = f
+		if f != os.Stdin {
+			s.files[0] = f
+		}
 	} else {
 		r, w, err := os.Pipe()
 		if err != nil {
@@ -187,7 +191,9 @@ func programStdio(c *cli.Context) (*stdio, error) {
 	}
 	for i, dst := range []io.Writer{c.App.Writer, c.App.ErrWriter} {
 		if f, ok := dst.(*os.File); ok {
-			s.files[i+1] = f
+			if f != os.Stdout && f != os.Stderr {
+				s.files[i+1] = f
+			}
 			continue
 		}
 		r, w, err := os.Pipe()

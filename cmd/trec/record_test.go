@@ -219,3 +219,43 @@ func TestOutputsSurviveFailures(t *testing.T) {
 		unchanged(cmd + " onto its input")
 	}
 }
+
+// asCLI is set in the environment of this test binary when a test runs it
+// as the trec command itself, from a shell that prepared what it inherits.
+const asCLI = "TREC_TEST_AS_CLI"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asCLI) == "1" {
+		os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// TestRecordPassesOnWhatTrecInherited starts trec from shells that ignore
+// signals or close standard fds, and checks that the program sees the
+// same as it does started by the same shell without trec.
+func TestRecordPassesOnWhatTrecInherited(t *testing.T) {
+	if !haveCgo {
+		t.Skip("built without cgo, trec cannot know what it inherited")
+	}
+	trace := filepath.Join(t.TempDir(), "x.trc")
+	for _, tc := range []struct{ name, setup, prog string }{
+		{"ignored signals", `trap "" HUP QUIT TERM USR1 PIPE;`, `grep SigIgn /proc/self/status`},
+		{"closed stdout", `exec >&-;`, `ls /; echo "ls exit $?" >&2`},
+		{"closed stdin", `exec <&-;`, `cat; echo "cat exit $?" >&2`},
+	} {
+		shell := func(traced bool) string {
+			script := tc.setup + tc.prog
+			if traced {
+				script = tc.setup + `exec "$0" record -q -o "$1" -- sh -c '` + tc.prog + `'`
+			}
+			cmd := exec.Command("sh", "-c", script, os.Args[0], trace)
+			cmd.Env = append(os.Environ(), asCLI+"=1")
+			out, _ := cmd.CombinedOutput()
+			return string(out)
+		}
+		if native, traced := shell(false), shell(true); native != traced || native == "" {
+			t.Errorf("%s: the program printed %q under trec, %q without", tc.name, traced, native)
+		}
+	}
+}

@@ -9,14 +9,16 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// String encodes s for the environment of a process that applies it:
-// "ignored,blocked,closed" in hex.
-func (s State) String() string { return fmt.Sprintf("%x,%x,%x", s.Ignored, s.Blocked, s.Closed) }
+// String encodes s for the arguments of a process that applies it:
+// "ignored,blocked,closed,exact", the numbers in hex.
+func (s State) String() string {
+	return fmt.Sprintf("%x,%x,%x,%t", s.Ignored, s.Blocked, s.Closed, s.Exact)
+}
 
 // Parse decodes what String encoded.
 func Parse(str string) (State, error) {
 	var s State
-	if _, err := fmt.Sscanf(str, "%x,%x,%x", &s.Ignored, &s.Blocked, &s.Closed); err != nil {
+	if _, err := fmt.Sscanf(str, "%x,%x,%x,%t", &s.Ignored, &s.Blocked, &s.Closed, &s.Exact); err != nil {
 		return State{}, fmt.Errorf("start state %q: %w", str, err)
 	}
 	return s, nil
@@ -39,10 +41,17 @@ func (s State) Apply() error {
 			return fmt.Errorf("ignore signal %d: %w", sig, e)
 		}
 	}
+	if !s.Exact {
+		return s.closeFDs()
+	}
 	mask := s.Blocked
 	if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&mask)), 0, 8, 0, 0); e != 0 {
 		return fmt.Errorf("signal mask: %w", e)
 	}
+	return s.closeFDs()
+}
+
+func (s State) closeFDs() error {
 	for fd := 0; fd < 3; fd++ {
 		if s.Closed&(1<<fd) != 0 {
 			unix.Close(fd)

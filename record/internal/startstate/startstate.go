@@ -18,4 +18,9 @@ type State struct {
 	Ignored, Blocked uint64
 	// Closed has bit N set when fd N (0, 1 or 2) was not open.
 	Closed uint8
+	// Exact says the state was read before the runtime changed it. When
+	// it is false, Ignored holds only SIGHUP and SIGINT (which the runtime
+	// leaves ignored), Blocked and Closed are unknown, and Apply leaves the
+	// signal mask alone.
+	Exact bool
 }

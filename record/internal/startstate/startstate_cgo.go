@@ -38,5 +38,6 @@ func At() (State, bool) {
 		Ignored: uint64(C.trec_start_ignored()),
 		Blocked: uint64(C.trec_start_blocked()),
 		Closed:  uint8(C.trec_start_closed()),
+		Exact:   true,
 	}, true
 }
