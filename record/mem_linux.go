@@ -11,9 +11,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// maxGather caps the ranges read by one process_vm_readv call (IOV_MAX).
-const maxGather = 1024
-
 // memReader copies tracee memory, and writes it where the recorder rewrites
 // a syscall's result. It reuses its iovec arrays, so reading allocates
 // nothing once they have grown.
