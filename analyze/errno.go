@@ -6,35 +6,38 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// kernelErrnoBase is the first of the kernel's internal errno values.
+const kernelErrnoBase = 512
+
 // kernelErrnos are the errno values the kernel uses internally and that a
 // tracer sees at syscall exit, with strace's names and messages.
 var kernelErrnos = [...]struct{ name, msg string }{
-	512 - 512: {"ERESTARTSYS", "To be restarted if SA_RESTART is set"},
-	513 - 512: {"ERESTARTNOINTR", "To be restarted"},
-	514 - 512: {"ERESTARTNOHAND", "To be restarted if no handler"},
-	515 - 512: {"ENOIOCTLCMD", "No ioctl command"},
-	516 - 512: {"ERESTART_RESTARTBLOCK", "Interrupted by signal"},
-	517 - 512: {"EPROBE_DEFER", "Driver requests probe retry"},
-	518 - 512: {"EOPENSTALE", "Open found a stale dentry"},
-	519 - 512: {"ENOPARAM", "Parameter not supported"},
-	521 - 512: {"EBADHANDLE", "Illegal NFS file handle"},
-	522 - 512: {"ENOTSYNC", "Update synchronization mismatch"},
-	523 - 512: {"EBADCOOKIE", "Cookie is stale"},
-	524 - 512: {"ENOTSUPP", "Operation is not supported"},
-	525 - 512: {"ETOOSMALL", "Buffer or request is too small"},
-	526 - 512: {"ESERVERFAULT", "An untranslatable error occurred"},
-	527 - 512: {"EBADTYPE", "Type not supported by server"},
-	528 - 512: {"EJUKEBOX", "Request initiated, but will not complete before timeout"},
-	529 - 512: {"EIOCBQUEUED", "iocb queued, will get completion event"},
-	530 - 512: {"ERECALLCONFLICT", "Conflict with recalled state"},
-	531 - 512: {"ENOGRACE", "NFS file lock reclaim refused"},
+	512 - kernelErrnoBase: {"ERESTARTSYS", "To be restarted if SA_RESTART is set"},
+	513 - kernelErrnoBase: {"ERESTARTNOINTR", "To be restarted"},
+	514 - kernelErrnoBase: {"ERESTARTNOHAND", "To be restarted if no handler"},
+	515 - kernelErrnoBase: {"ENOIOCTLCMD", "No ioctl command"},
+	516 - kernelErrnoBase: {"ERESTART_RESTARTBLOCK", "Interrupted by signal"},
+	517 - kernelErrnoBase: {"EPROBE_DEFER", "Driver requests probe retry"},
+	518 - kernelErrnoBase: {"EOPENSTALE", "Open found a stale dentry"},
+	519 - kernelErrnoBase: {"ENOPARAM", "Parameter not supported"},
+	521 - kernelErrnoBase: {"EBADHANDLE", "Illegal NFS file handle"},
+	522 - kernelErrnoBase: {"ENOTSYNC", "Update synchronization mismatch"},
+	523 - kernelErrnoBase: {"EBADCOOKIE", "Cookie is stale"},
+	524 - kernelErrnoBase: {"ENOTSUPP", "Operation is not supported"},
+	525 - kernelErrnoBase: {"ETOOSMALL", "Buffer or request is too small"},
+	526 - kernelErrnoBase: {"ESERVERFAULT", "An untranslatable error occurred"},
+	527 - kernelErrnoBase: {"EBADTYPE", "Type not supported by server"},
+	528 - kernelErrnoBase: {"EJUKEBOX", "Request initiated, but will not complete before timeout"},
+	529 - kernelErrnoBase: {"EIOCBQUEUED", "iocb queued, will get completion event"},
+	530 - kernelErrnoBase: {"ERECALLCONFLICT", "Conflict with recalled state"},
+	531 - kernelErrnoBase: {"ENOGRACE", "NFS file lock reclaim refused"},
 }
 
 // ErrnoName returns the symbolic name of errno e, such as "ENOENT", or ""
 // when it has none.
 func ErrnoName(e int) string {
-	if e >= 512 && e-512 < len(kernelErrnos) {
-		return kernelErrnos[e-512].name
+	if e >= kernelErrnoBase && e-kernelErrnoBase < len(kernelErrnos) {
+		return kernelErrnos[e-kernelErrnoBase].name
 	}
 	if e <= 0 || e > 4095 {
 		return ""
@@ -45,8 +48,8 @@ func ErrnoName(e int) string {
 // ErrnoMessage returns the C library's message for errno e, such as "No
 // such file or directory".
 func ErrnoMessage(e int) string {
-	if e >= 512 && e-512 < len(kernelErrnos) {
-		return kernelErrnos[e-512].msg
+	if e >= kernelErrnoBase && e-kernelErrnoBase < len(kernelErrnos) {
+		return kernelErrnos[e-kernelErrnoBase].msg
 	}
 	msg := unix.Errno(e).Error()
 	if len(msg) > 0 && msg[0] >= 'a' && msg[0] <= 'z' {
@@ -74,8 +77,8 @@ func appendErrno(b []byte, e int) []byte {
 		b = append(b, name...)
 	}
 	b = append(b, " ("...)
-	if e >= 512 && e-512 < len(kernelErrnos) {
-		b = append(b, kernelErrnos[e-512].msg...)
+	if e >= kernelErrnoBase && e-kernelErrnoBase < len(kernelErrnos) {
+		b = append(b, kernelErrnos[e-kernelErrnoBase].msg...)
 	} else if msg := unix.Errno(e).Error(); msg != "" {
 		// Go's messages are glibc's with a lowercase first letter.
 		c := msg[0]
