@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -246,5 +247,54 @@ func TestSeccompFallback(t *testing.T) {
 	want, got := summarize(full, set), summarize(r, set)
 	if fmt.Sprint(got.calls, got.errs, got.execs) != fmt.Sprint(want.calls, want.errs, want.execs) {
 		t.Errorf("got %v %v %q\nwant %v %v %q", got.calls, got.errs, got.execs, want.calls, want.errs, want.execs)
+	}
+}
+
+// TestSeccompExecFromThread checks that the execve of a thread other than
+// the leader returns in the trace, with a seccomp filter as without one:
+// its state moves to the leader's tid at the exec event, and the leader's
+// tid must then be resumed into the syscall's exit.
+func TestSeccompExecFromThread(t *testing.T) {
+	for _, filter := range []string{"", "execve", "%process"} {
+		r := record(t, Options{Argv: []string{prog("threadexec")}, Filter: filter})
+		if r.err != nil || r.res.ExitStatus != 0 {
+			t.Fatalf("filter %q: %v, status %d", filter, r.err, r.res.ExitStatus)
+		}
+		if r.stdout != "exec from a thread\n" {
+			t.Errorf("filter %q: stdout %q", filter, r.stdout)
+		}
+		returned := 0
+		for _, e := range r.events {
+			if e.Kind == format.KindSyscallExit && e.Nr == r.nr("execve") && e.Ret == 0 {
+				returned++
+			}
+		}
+		if returned != 2 {
+			t.Errorf("filter %q: %d execve calls returned 0, want 2 (the program's and its thread's)", filter, returned)
+		}
+	}
+}
+
+// TestForeignABINotRecorded checks that i386 syscalls made with int 0x80
+// are left out of the trace, said once on Log, rather than recorded under
+// the native syscall with the same number (write would read as stat).
+func TestForeignABINotRecorded(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skip("int 0x80 is x86")
+	}
+	for _, filter := range []string{"", "stat,writev,write"} {
+		var log bytes.Buffer
+		r := record(t, Options{Argv: []string{prog("int80")}, Filter: filter, Log: &log})
+		if r.err != nil || r.res.ExitStatus != 0 || r.stdout != "hello from int 0x80\n" {
+			t.Fatalf("filter %q: %v, status %d, stdout %q", filter, r.err, r.res.ExitStatus, r.stdout)
+		}
+		for _, e := range r.events {
+			if (e.Kind == format.KindSyscallEnter || e.Kind == format.KindSyscallExit) && (e.Nr == r.nr("stat") || e.Nr == r.nr("writev")) {
+				t.Errorf("filter %q: an i386 call recorded as %s", filter, r.table.Name(int(e.Nr)))
+			}
+		}
+		if strings.Count(log.String(), "another ABI") != 1 {
+			t.Errorf("filter %q: log %q, want one notice of the other ABI", filter, log.String())
+		}
 	}
 }

@@ -51,6 +51,9 @@ type thread struct {
 	args    [6]uint64
 	// sc describes nr, or is nil (unknown syscall or foreign ABI).
 	sc *sysent.Syscall
+	// foreign is set for a syscall of another ABI (int 0x80 on x86_64):
+	// its number means another call, and it is not recorded.
+	foreign bool
 
 	// execPath and execArgv are captured at an execve entry for the exec
 	// event; execErr is the errno of a failed execve.
@@ -114,6 +117,8 @@ type tracer struct {
 	// seccompSeen is set at the first seccomp stop; seccompErr is the
 	// errno of the shim's failed seccomp(2), if it failed.
 	seccompSeen bool
+	// foreignSeen is set once a syscall of another ABI was reported.
+	foreignSeen bool
 	seccompErr  syscall.Errno
 	order       stopOrder
 
@@ -482,6 +487,14 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 		// SIGCONT ended: resume.
 	case event != 0:
 		act = t.ptraceEvent(th, event)
+		if event == ptraceEventExec {
+			// An execve from another thread moved that thread's state
+			// under this tid: resume it, in its syscall, not the
+			// leader's.
+			if cur := t.threads.get(tid); cur != nil {
+				th = cur
+			}
+		}
 	default:
 		act, inject = t.signalStop(th, sig)
 	}
@@ -573,9 +586,17 @@ func (t *tracer) enter(th *thread) {
 	th.nr = int(t.si.Nr)
 	th.args = t.si.Args
 	th.sc = nil
-	if t.si.Arch == t.audit {
-		th.sc = t.table.Lookup(th.nr)
+	th.foreign = t.si.Arch != t.audit
+	if th.foreign {
+		// The trace's numbers are the native ABI's: recorded as they
+		// are, i386's write (4) would read as stat.
+		if !t.foreignSeen && !th.shim && t.opts.Log != nil {
+			fmt.Fprintf(t.opts.Log, "trec: process %d makes syscalls of another ABI (arch %#x); they are not recorded\n", th.pid, t.si.Arch)
+		}
+		t.foreignSeen = t.foreignSeen || !th.shim
+		return
 	}
+	th.sc = t.table.Lookup(th.nr)
 	isExec := th.sc != nil && (th.nr == t.nrs.execve || th.nr == t.nrs.execveat)
 	if th.shim && !isExec {
 		return
@@ -643,7 +664,7 @@ func (t *tracer) exit(th *thread) {
 	if !failed && th.sc != nil && t.place.cpu >= 0 && (th.nr == t.nrs.getaffinity || th.nr == t.nrs.setaffinity) {
 		t.affinityExit(th, ret)
 	}
-	if !t.traced(th.nr) {
+	if th.foreign || !t.traced(th.nr) {
 		return
 	}
 	t.begin(format.KindSyscallExit, th)
@@ -958,7 +979,7 @@ func (t *tracer) emit() {
 		return
 	}
 	if err := t.w.Write(&t.ev); err != nil {
-		t.fail(fmt.Errorf("record: write trace: %w", err))
+		t.fail(fmt.Errorf("record: %w", err))
 	}
 }
 
@@ -989,7 +1010,7 @@ func (t *tracer) openWriter() error {
 	t.w = w
 	for i := range t.pending {
 		if err := w.Write(&t.pending[i]); err != nil {
-			return fmt.Errorf("record: write trace: %w", err)
+			return fmt.Errorf("record: %w", err)
 		}
 	}
 	t.pending = nil
