@@ -53,8 +53,9 @@ type Printer struct {
 	line    []byte
 	scratch []byte
 	// open is the call whose line strace would have left open: entered,
-	// not yet printed.
+	// not yet printed; openTid is the thread that entered it.
 	open    *Call
+	openTid int32
 	lastT   int64
 	hasLast bool
 	lines   uint64
@@ -104,7 +105,7 @@ func (p *Printer) emit() {
 // SyscallEnter implements Visitor.
 func (p *Printer) SyscallEnter(c *Call) {
 	p.interrupt()
-	p.open = c
+	p.open, p.openTid = c, c.Tid
 }
 
 // SyscallExit implements Visitor.
@@ -141,7 +142,9 @@ func (p *Printer) interrupt() {
 	if p.opts.JSON {
 		return
 	}
-	b := p.appendPrefix(p.line[:0], c.Tid, c.Start())
+	// The entry's own thread: an execve from a thread other than the
+	// leader has moved the call to the leader's tid by now.
+	b := p.appendPrefix(p.line[:0], p.openTid, c.Start())
 	n, split := p.dec.layout(c)
 	b = p.appendEnterPart(b, c, n, split)
 	b = append(b, " <unfinished ...>\n"...)
@@ -225,12 +228,17 @@ func (p *Printer) appendEnterPart(b []byte, c *Call, n, split int) []byte {
 
 // appendExitPart appends the arguments printed at exit, ")" and the
 // result: "\"data\", 832) = 832 <0.000012>".
-func (p *Printer) appendExitPart(b []byte, lineStart int, c *Call, n, split int) []byte {
+func (p *Printer) appendExitPart(b []byte, lineStart int, c *Call, n, split int, resumed bool) []byte {
 	if c.Exit == nil {
-		if c.Sys != nil && c.Sys.Ret == sysent.RetNone {
+		switch {
+		case c.Sys != nil && c.Sys.Ret == sysent.RetNone:
 			b = p.dec.appendArgs(b, c, split, n)
 			b = append(b, ") "...)
-		} else {
+		case resumed && c.Superseded:
+			// strace: "<... pause resumed>) = ?" for a call that
+			// another thread's execve ended.
+			b = append(b, ") "...)
+		default:
 			b = append(b, " <unfinished ...>) "...)
 		}
 	} else {
@@ -268,7 +276,7 @@ func (p *Printer) appendWhole(b []byte, c *Call) []byte {
 	b = p.appendPrefix(b, c.Tid, c.Start())
 	n, split := p.dec.layout(c)
 	b = p.appendEnterPart(b, c, n, split)
-	return p.appendExitPart(b, start, c, n, split)
+	return p.appendExitPart(b, start, c, n, split, false)
 }
 
 // appendResumed appends "<... read resumed>" and the exit part.
@@ -283,7 +291,7 @@ func (p *Printer) appendResumed(b []byte, c *Call) []byte {
 		// Only the exit is in the trace: its arguments are unknown.
 		split = n
 	}
-	return p.appendExitPart(b, start, c, n, split)
+	return p.appendExitPart(b, start, c, n, split, true)
 }
 
 // Event implements Visitor.

@@ -61,6 +61,9 @@ type Call struct {
 	// Announced is set when Visitor.SyscallEnter saw the call: a filter
 	// that needs the result (-e status=) delays the whole call to its exit.
 	Announced bool
+	// Superseded is set on an unfinished call that another thread's
+	// execve ended, replacing the process.
+	Superseded bool
 
 	info *callInfo
 }
@@ -251,6 +254,7 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 			// The leader's pending call (if any) never returns; the
 			// exec'ing thread's execve returns on the leader's tid.
 			if th := w.threads[e.Tid]; th != nil && th.pending {
+				th.call.Superseded = true
 				w.unfinish(th, v, e.Time, StatusUnfinished)
 			}
 			if oth := w.threads[old]; oth != nil {

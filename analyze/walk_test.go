@@ -353,3 +353,22 @@ func TestDumpAsStrace(t *testing.T) {
 [pid    10] write(1, ""..., 6)          = 6
 `)
 }
+
+func TestExecFromThreadWhileLeaderBlocks(t *testing.T) {
+	evs := []ev{
+		enter(1, 20, 20, nrRead, 0, 0x1000, 1), // the leader blocks
+		withCap(enter(2, 22, 20, nrExecve, 0x1000, 0x2000, 0x3000), 0, format.CaptureString, "/bin/ls"),
+		{Kind: format.KindExec, Time: 3000, Tid: 20, Pid: 20, Exec: format.Exec{Path: "/bin/ls", OldTid: 22}},
+		exit(4, 20, 20, nrExecve, 0),
+	}
+	// As strace -f prints it: the thread's own pid on its entry, the
+	// leader's afterwards, and the leader's call ended without
+	// "<unfinished ...>".
+	checkLines(t, "exec from a thread, leader blocked", dump(t, evs, FilterOptions{}, DumpOptions{}), `
+[pid    20] read(0,  <unfinished ...>
+[pid    22] execve("/bin/ls", 0x2000, 0x3000 <unfinished ...>
+[pid    20] <... read resumed>)         = ?
+[pid    20] +++ superseded by execve in pid 22 +++
+[pid    20] <... execve resumed>)       = 0
+`)
+}
