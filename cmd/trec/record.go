@@ -29,7 +29,7 @@ func recordCommand() *cli.Command {
 			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none); paths are captured whole"},
 			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "`trace=SET`: record only these syscalls (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the summary line"},
-			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N` (default: one trec picks)"},
+			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N`", DefaultText: "the CPU trec runs on"},
 			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: faster for programs that keep several CPUs busy with few syscalls"},
 		},
 		Action: runRecord,
