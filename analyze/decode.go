@@ -624,14 +624,14 @@ func fcntlTakesNoArg(cmd uint64) bool {
 }
 
 // appendFlagsResult appends a result made of flags as strace does:
-// "0x1 (flags FD_CLOEXEC)", or "0".
-func appendFlagsResult(b []byte, v uint64, x xlat) []byte {
+// "0x1 (flags FD_CLOEXEC)", or "0"; flags appends v's names.
+func appendFlagsResult(b []byte, v uint64, flags func([]byte, uint64) []byte) []byte {
 	b = appendHex(b, v)
 	if v == 0 {
 		return b
 	}
 	b = append(b, " (flags "...)
-	b = appendFlags(b, x, v)
+	b = flags(b, v)
 	return append(b, ')')
 }
 
@@ -681,14 +681,9 @@ func (d *decoder) appendRet(b []byte, c *Call) []byte {
 	if c.Name == "fcntl" {
 		switch c.Args()[1] {
 		case 1: // F_GETFD
-			return appendFlagsResult(b, uint64(ret), fdFlags)
+			return appendFlagsResult(b, uint64(ret), func(b []byte, v uint64) []byte { return appendFlags(b, fdFlags, v) })
 		case 3: // F_GETFL
-			if ret != 0 {
-				b = appendHex(b, uint64(ret))
-				b = append(b, " (flags "...)
-				b = appendOpenFlags(b, d.arch, uint64(ret))
-				return append(b, ')')
-			}
+			return appendFlagsResult(b, uint64(ret), func(b []byte, v uint64) []byte { return appendOpenFlags(b, d.arch, v) })
 		case 0, 1030: // F_DUPFD, F_DUPFD_CLOEXEC
 			kind = sysent.RetFD
 		}

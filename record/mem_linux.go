@@ -74,8 +74,7 @@ func (m *memReader) write(pid int, src []byte, addr uint64) bool {
 		}
 		copy(w, src[off:])
 		v := binary.NativeEndian.Uint64(w)
-		_, _, e := unix.RawSyscall6(unix.SYS_PTRACE, unix.PTRACE_POKEDATA, uintptr(pid), uintptr(addr+uint64(off)), uintptr(v), 0, 0)
-		if e != 0 {
+		if ptrace(unix.PTRACE_POKEDATA, pid, uintptr(addr+uint64(off)), uintptr(v)) != nil {
 			return false
 		}
 	}

@@ -486,15 +486,7 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 		// Otherwise the initial stop of a new tracee, or a stop that a
 		// SIGCONT ended: resume.
 	case event != 0:
-		act = t.ptraceEvent(th, event)
-		if event == ptraceEventExec {
-			// An execve from another thread moved that thread's state
-			// under this tid: resume it, in its syscall, not the
-			// leader's.
-			if cur := t.threads.get(tid); cur != nil {
-				th = cur
-			}
-		}
+		act, th = t.ptraceEvent(th, event)
 	default:
 		act, inject = t.signalStop(th, sig)
 	}
@@ -678,31 +670,33 @@ func (t *tracer) exit(th *thread) {
 
 func (t *tracer) traced(nr int) bool { return t.all || t.filter.Has(nr) }
 
-// ptraceEvent handles PTRACE_EVENT_* stops.
-func (t *tracer) ptraceEvent(th *thread, event int) action {
+// ptraceEvent handles PTRACE_EVENT_* stops. It returns the thread to
+// resume: after an execve from a thread other than the leader, the state
+// of that thread, now under the leader's tid, in its syscall.
+func (t *tracer) ptraceEvent(th *thread, event int) (action, *thread) {
 	switch event {
 	case ptraceEventFork, ptraceEventVfork, ptraceEventClone:
 		msg, err := eventMsg(th.tid)
 		if err != nil {
 			if err == unix.ESRCH {
-				return actNone
+				return actNone, th
 			}
 			t.fail(fmt.Errorf("record: clone event of %d: %w", th.tid, err))
-			return actResume
+			return actResume, th
 		}
 		t.cloned(th, event, int(msg))
 	case ptraceEventExec:
 		msg, err := eventMsg(th.tid)
 		if err != nil {
 			if err == unix.ESRCH {
-				return actNone
+				return actNone, th
 			}
 			t.fail(fmt.Errorf("record: exec event of %d: %w", th.tid, err))
-			return actResume
+			return actResume, th
 		}
-		t.execed(th, int(msg))
+		th = t.execed(th, int(msg))
 	}
-	return actResume
+	return actResume, th
 }
 
 // cloned records a new thread or process.
@@ -724,7 +718,8 @@ func (t *tracer) cloned(parent *thread, event, child int) {
 			if c != nil {
 				thread = c.pid != child
 			} else {
-				thread = tgidOf(child) != child
+				tgid, _ := procIDs(child)
+				thread = tgid != child
 			}
 		}
 		if thread {
@@ -757,11 +752,14 @@ func (t *tracer) cloned(parent *thread, event, child int) {
 // come (the parent was killed first), it is released when the parent's
 // process ends.
 func (t *tracer) release(th *thread) {
-	th.held = false
-	if i := slices.Index(t.held, th); i >= 0 {
-		t.held = slices.Delete(t.held, i, i+1)
-	}
+	t.unhold(th)
 	t.resume(th, actResume, 0)
+}
+
+// unhold takes th off the list of held threads.
+func (t *tracer) unhold(th *thread) {
+	th.held = false
+	t.held = slices.DeleteFunc(t.held, func(h *thread) bool { return h == th })
 }
 
 // cloneFlags returns the flags of the clone the thread is in, from the
@@ -790,8 +788,9 @@ func (t *tracer) cloneFlags(th *thread) (uint64, bool) {
 
 // execed records a successful exec. th is the thread group leader; when a
 // non-leader thread called execve, oldTid is its former tid and the leader
-// has vanished without an exit status.
-func (t *tracer) execed(th *thread, oldTid int) {
+// has vanished without an exit status. It returns the thread now under the
+// leader's tid: the one that called execve.
+func (t *tracer) execed(th *thread, oldTid int) *thread {
 	if oldTid != th.tid {
 		if old := t.threads.get(oldTid); old != nil {
 			t.threads.remove(oldTid)
@@ -827,7 +826,7 @@ func (t *tracer) execed(th *thread, oldTid int) {
 		}
 		if err := t.openWriter(); err != nil {
 			t.fail(err)
-			return
+			return th
 		}
 	}
 	t.begin(format.KindExec, th)
@@ -837,6 +836,7 @@ func (t *tracer) execed(th *thread, oldTid int) {
 	}
 	t.emit()
 	th.execPath, th.execArgv = "", th.execArgv[:0]
+	return th
 }
 
 // groupStop records a group-stop; the tracee is resumed with PTRACE_LISTEN
@@ -891,8 +891,7 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	th := t.threads.get(tid)
 	t.threads.remove(tid)
 	if th != nil && th.held {
-		th.held = false
-		t.held = slices.DeleteFunc(t.held, func(h *thread) bool { return h == th })
+		t.unhold(th)
 	}
 	pid := tid
 	if th != nil {
@@ -1056,13 +1055,6 @@ func (t *tracer) removeProc(pid int) {
 	t.mu.Lock()
 	delete(t.procs, pid)
 	t.mu.Unlock()
-}
-
-// tgidOf reads a thread's thread group id from /proc; tid itself when the
-// thread is gone.
-func tgidOf(tid int) int {
-	tgid, _ := procIDs(tid)
-	return tgid
 }
 
 // procIDs reads a thread's thread group id and its process's parent from

@@ -38,13 +38,8 @@ func Install(prog []unix.SockFilter) error {
 		return fmt.Errorf("seccomp: set no_new_privs: %w", err)
 	}
 	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
-	r, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, unix.SECCOMP_FILTER_FLAG_TSYNC, uintptr(unsafe.Pointer(&fprog)))
+	r, errno := load(&fprog, unix.SECCOMP_FILTER_FLAG_TSYNC)
 	switch {
-	case errno == unix.ENOSYS:
-		_, _, errno = unix.Syscall(unix.SYS_PRCTL, unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(&fprog)))
-		if errno != 0 {
-			return fmt.Errorf("seccomp: install filter with prctl: %w", errno)
-		}
 	case errno != 0:
 		return fmt.Errorf("seccomp: install filter: %w", errno)
 	case r != 0:
@@ -74,25 +69,30 @@ func InstallThread(prog []unix.SockFilter) error {
 		return fmt.Errorf("seccomp: install: program of %d instructions, want 1..%d", len(prog), unix.BPF_MAXINSNS)
 	}
 	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
-	load := func() syscall.Errno {
-		_, _, errno := unix.RawSyscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, 0, uintptr(unsafe.Pointer(&fprog)))
-		if errno == unix.ENOSYS {
-			_, _, errno = unix.RawSyscall(unix.SYS_PRCTL, unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(&fprog)))
-		}
-		return errno
-	}
-	errno := load()
+	_, errno := load(&fprog, 0)
 	if errno == unix.EACCES {
 		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 			return fmt.Errorf("seccomp: set no_new_privs: %w", err)
 		}
-		errno = load()
+		_, errno = load(&fprog, 0)
 	}
 	runtime.KeepAlive(prog)
 	if errno != 0 {
 		return fmt.Errorf("seccomp: install filter on thread: %w", errno)
 	}
 	return nil
+}
+
+// load installs fprog with seccomp(SECCOMP_SET_MODE_FILTER) and flags, or
+// with prctl(PR_SET_SECCOMP) on a kernel without the seccomp syscall, which
+// takes no flags and reaches the calling thread only. It returns the
+// syscall's result and errno.
+func load(fprog *unix.SockFprog, flags uintptr) (uintptr, syscall.Errno) {
+	r, _, errno := unix.RawSyscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, flags, uintptr(unsafe.Pointer(fprog)))
+	if errno == unix.ENOSYS {
+		r, _, errno = unix.RawSyscall(unix.SYS_PRCTL, unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(fprog)))
+	}
+	return r, errno
 }
 
 // TraceAvailable returns nil when the kernel can run a filter that
