@@ -12,10 +12,13 @@
 // binary (/proc/self/exe) as a shim: the shim stops itself with SIGSTOP,
 // the tracer seizes it (PTRACE_SEIZE) and continues it, and the shim execs
 // the program. The shim is the one place for setup before the exec (the
-// seccomp filter). Package initialization detects the shim, on the main
-// thread where it must run; MaybeRunShim makes that explicit for a
-// main or TestMain. Nothing the shim does is recorded: the trace starts at
-// the program's execve. A program that cannot be started returns a
+// seccomp filter). Built with cgo, a C constructor is the shim (package
+// record/internal/cshim): it execs the program before the Go runtime
+// starts, which saves the runtime's start, a few milliseconds. Without
+// cgo, package initialization detects the shim, on the main thread where
+// it must run; MaybeRunShim makes that explicit for a main or TestMain.
+// Nothing the shim does is recorded: the trace starts at the program's
+// execve. A program that cannot be started returns a
 // *StartError and writes no trace at all.
 //
 // The program inherits what the process calling Run inherited, not what

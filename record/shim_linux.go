@@ -12,6 +12,9 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	// Built with cgo, its constructor is the shim, and the Go shim below
+	// never runs.
+	_ "github.com/trecdev/trec/record/internal/cshim"
 	"github.com/trecdev/trec/record/internal/startstate"
 	"github.com/trecdev/trec/record/seccomp"
 )
@@ -39,7 +42,9 @@ func init() {
 //
 // The recorder starts a traced program by re-executing its own binary
 // (/proc/self/exe) as a shim that stops itself with SIGSTOP, waits to be
-// seized, and execs the program. The package's init function already calls
+// seized, and execs the program. In a binary built with cgo the C shim
+// (package record/internal/cshim) has done that before any Go code runs,
+// and MaybeRunShim is never reached in a shim. The package's init function already calls
 // MaybeRunShim on the main thread, where the shim must run; calling it first
 // thing in main (or TestMain) only makes that visible.
 func MaybeRunShim() {

@@ -1,0 +1,135 @@
+//go:build cgo && linux
+
+package cshim
+
+/*
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+// struct sigaction as rt_sigaction takes it. glibc's sigaction and
+// sigprocmask refuse or hide signals 32 and 33, which the program must get
+// exactly as trec got them.
+struct trec_ksigaction {
+	unsigned long handler, flags, restorer, mask;
+};
+
+static int trec_hex(char c) {
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+// trec_hex_field reads hex digits up to the next comma or the end of the
+// string into *v and moves *s past the comma; 0 when there are none or
+// another character comes first.
+static int trec_hex_field(const char **s, unsigned long long *v) {
+	const char *p = *s;
+	*v = 0;
+	for (; *p && *p != ','; p++) {
+		int d = trec_hex(*p);
+		if (d < 0 || *v >> 60)
+			return 0;
+		*v = *v << 4 | d;
+	}
+	if (p == *s)
+		return 0;
+	*s = *p ? p + 1 : p;
+	return 1;
+}
+
+// trec_install loads the hex-encoded filter on this thread, as
+// seccomp.InstallThread does: no_new_privs only when the kernel asks for
+// it. A filter that cannot be read or loaded is left out; the tracer notices
+// at the execve.
+static void trec_install(const char *hex) {
+	size_t n = strlen(hex);
+	if (n == 0 || n % 16 != 0 || n / 16 > BPF_MAXINSNS)
+		return;
+	// On the stack: malloc would make syscalls of its own, each a pair of
+	// ptrace stops at this point.
+	struct sock_filter insns[BPF_MAXINSNS];
+	unsigned char *b = (unsigned char *)insns;
+	for (size_t i = 0; i < n; i += 2) {
+		int hi = trec_hex(hex[i]), lo = trec_hex(hex[i + 1]);
+		if (hi < 0 || lo < 0)
+			return;
+		b[i / 2] = hi << 4 | lo;
+	}
+	// The bytes are each instruction's code, jt, jf and k, little-endian:
+	// struct sock_filter's own layout on the architectures trec records.
+	struct sock_fprog prog = {.len = n / 16, .filter = insns};
+	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+	if (r != 0 && errno == EACCES) {
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+	}
+	if (r != 0 && errno == ENOSYS)
+		prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+// trec_state is a start state (startstate.State).
+struct trec_state {
+	unsigned long long ignored, blocked, closed;
+	int exact;
+};
+
+// trec_parse reads what startstate.State.String wrote:
+// "ignored,blocked,closed,exact", the numbers in hex.
+static int trec_parse(const char *s, struct trec_state *st) {
+	if (!trec_hex_field(&s, &st->ignored) || !trec_hex_field(&s, &st->blocked) || !trec_hex_field(&s, &st->closed))
+		return 0;
+	st->exact = strcmp(s, "true") == 0;
+	return st->exact || strcmp(s, "false") == 0;
+}
+
+// trec_apply gives the process the start state, as startstate.State.Apply
+// does.
+static void trec_apply(const struct trec_state *st) {
+	struct trec_ksigaction ign = {.handler = (unsigned long)SIG_IGN};
+	for (int sig = 1; sig <= 64; sig++) {
+		if ((st->ignored >> (sig - 1) & 1) && sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &ign, NULL, 8);
+	}
+	if (st->exact)
+		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &st->blocked, NULL, 8);
+	for (int fd = 0; fd < 3; fd++) {
+		if (st->closed >> fd & 1)
+			close(fd);
+	}
+}
+
+__attribute__((constructor)) static void trec_shim(int argc, char **argv, char **envp) {
+	int n = 0;
+	while (envp[n] != NULL)
+		n++;
+	if (n == 0 || strcmp(envp[n - 1], "TREC_SHIM=1") != 0)
+		return;
+	struct trec_state st;
+	if (argc < 5 || strcmp(argv[0], "trec-shim") != 0 || !trec_parse(argv[2], &st))
+		_exit(127);
+	// A disposition of SIG_IGN survives execve: the program starts with
+	// SIGCHLD at its default even if trec ignored it.
+	struct trec_ksigaction dfl = {.handler = (unsigned long)SIG_DFL};
+	syscall(SYS_rt_sigaction, SIGCHLD, &dfl, NULL, 8);
+
+	// Wait, stopped, until the tracer has seized this thread.
+	kill(getpid(), SIGSTOP);
+
+	trec_install(argv[1]);
+	trec_apply(&st);
+	envp[n - 1] = NULL;
+	execve(argv[3], argv + 4, envp);
+	// The tracer saw the failed execve and reports it; the status is a
+	// shell's for the same failure.
+	_exit(errno == ENOENT ? 127 : 126);
+}
+*/
+import "C"
