@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/trecdev/trec/record/internal/rseq"
 	"github.com/trecdev/trec/record/internal/startstate"
 )
 
@@ -179,6 +180,9 @@ func (t *tracer) record(ctx context.Context) (Result, error) {
 		// tracees. The thread is never unlocked: when this goroutine
 		// returns it dies, and PTRACE_O_EXITKILL kills any tracee left.
 		runtime.LockOSThread()
+		// Best effort: the thread's rseq area only makes every stop
+		// dearer.
+		rseq.Unregister()
 		res, err := t.run()
 		done <- outcome{res, err}
 	}()
