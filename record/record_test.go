@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -14,8 +15,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/record/internal/startstate"
 )
 
 func TestLsHeaderAndOpenat(t *testing.T) {
@@ -596,14 +601,53 @@ func TestFilter(t *testing.T) {
 // sigchldIgnored reports whether this process ignores SIGCHLD.
 func sigchldIgnored() bool {
 	b, _ := os.ReadFile("/proc/self/status")
-	for line := range strings.SplitSeq(string(b), "\n") {
+	return sigIgnored(string(b))&(1<<(syscall.SIGCHLD-1)) != 0
+}
+
+// sigIgnored returns the SigIgn mask of a /proc/PID/status text.
+func sigIgnored(status string) uint64 {
+	for line := range strings.SplitSeq(status, "\n") {
 		if v, ok := strings.CutPrefix(line, "SigIgn:"); ok {
 			var mask uint64
 			fmt.Sscanf(strings.TrimSpace(v), "%x", &mask)
-			return mask&(1<<(syscall.SIGCHLD-1)) != 0
+			return mask
 		}
 	}
-	return false
+	return 0
+}
+
+// The program inherits the signal dispositions the caller of Run started
+// with, not the ones it set since: an ignored signal survives the shim's
+// exec unless the shim resets it.
+func TestProgramGetsStartDispositions(t *testing.T) {
+	start, exact := startstate.At()
+	if !exact {
+		t.Skip("the start state is not known in this build")
+	}
+	sigs := []syscall.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGUSR1, syscall.SIGPIPE}
+	// signal.Reset leaves SIG_IGN in the kernel where the runtime had a
+	// handler, which later tests' programs would inherit: the kernel's
+	// struct sigaction is saved and put back as it was.
+	saved := make([][4]uint64, len(sigs))
+	for i, sig := range sigs {
+		unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), 0, uintptr(unsafe.Pointer(&saved[i])), 8, 0, 0)
+		signal.Ignore(sig)
+	}
+	r := record(t, Options{Argv: []string{"grep", "SigIgn", "/proc/self/status"}})
+	for i, sig := range sigs {
+		signal.Reset(sig)
+		unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&saved[i])), 0, 8, 0, 0)
+	}
+	if r.err != nil || r.res.ExitStatus != 0 {
+		t.Fatalf("Run: %v, status %d", r.err, r.res.ExitStatus)
+	}
+	got := sigIgnored(r.stdout)
+	for _, sig := range sigs {
+		bit := uint64(1) << (sig - 1)
+		if got&bit != start.Ignored&bit {
+			t.Errorf("%v: program's SigIgn %#x, start state %#x", sig, got, start.Ignored)
+		}
+	}
 }
 
 // failingWriter accepts n bytes, then fails.

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/trecdev/trec/record/internal/cshim"
 	"github.com/trecdev/trec/record/internal/startstate"
 	"github.com/trecdev/trec/record/seccomp"
 	"github.com/trecdev/trec/sysent"
@@ -64,15 +65,15 @@ func finishShim(t *testing.T, pid int, out *os.File) (string, int) {
 }
 
 // The shim execs the program with the environment it was given less its
-// marker. Built with cgo, the C shim does it before the Go runtime starts:
-// it stops with one thread, where a Go shim's runtime has several.
+// marker. Where the C shim is active, it does so before the Go runtime
+// starts: it stops with one thread, where a Go shim's runtime has several.
 func TestShimExecsProgram(t *testing.T) {
 	pid, out := startShimUntraced(t, "", `echo "$KEEP:${TREC_SHIM-unset}"`)
 	entries, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, cgo := startstate.At(); cgo && len(entries) != 1 {
+	if cshim.Active() && len(entries) != 1 {
 		t.Errorf("stopped shim has %d threads, want 1: the C shim did not run", len(entries))
 	}
 	got, status := finishShim(t, pid, out)

@@ -53,9 +53,9 @@ static void trec_install(const char *hex) {
 	size_t n = strlen(hex);
 	if (n == 0 || n % 16 != 0 || n / 16 > BPF_MAXINSNS)
 		return;
-	// On the stack: malloc would make syscalls of its own, each a pair of
-	// ptrace stops at this point.
-	struct sock_filter insns[BPF_MAXINSNS];
+	// Static: malloc would make syscalls of its own, each a pair of ptrace
+	// stops at this point, and the stack may be too small for 32 KiB.
+	static struct sock_filter insns[BPF_MAXINSNS];
 	unsigned char *b = (unsigned char *)insns;
 	for (size_t i = 0; i < n; i += 2) {
 		int hi = trec_hex(hex[i]), lo = trec_hex(hex[i + 1]);
@@ -90,14 +90,26 @@ static int trec_parse(const char *s, struct trec_state *st) {
 	return st->exact || strcmp(s, "false") == 0;
 }
 
-// trec_apply gives the process the start state, as startstate.State.Apply
-// does.
-static void trec_apply(const struct trec_state *st) {
+// trec_dispositions gives every signal the disposition of the start state:
+// ignored or, if this process inherited it ignored from the recorder, the
+// default. An exec keeps SIG_IGN; it resets handlers.
+static void trec_dispositions(const struct trec_state *st) {
 	struct trec_ksigaction ign = {.handler = (unsigned long)SIG_IGN};
+	struct trec_ksigaction dfl = {.handler = (unsigned long)SIG_DFL};
+	struct trec_ksigaction old;
 	for (int sig = 1; sig <= 64; sig++) {
-		if ((st->ignored >> (sig - 1) & 1) && sig != SIGKILL && sig != SIGSTOP)
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (st->ignored >> (sig - 1) & 1)
 			syscall(SYS_rt_sigaction, sig, &ign, NULL, 8);
+		else if (syscall(SYS_rt_sigaction, sig, NULL, &old, 8) == 0 && old.handler == (unsigned long)SIG_IGN)
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, 8);
 	}
+}
+
+// trec_apply gives the process the rest of the start state, as
+// startstate.State.Apply does: the signal mask and the closed fds.
+static void trec_apply(const struct trec_state *st) {
 	if (st->exact)
 		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &st->blocked, NULL, 8);
 	for (int fd = 0; fd < 3; fd++) {
@@ -106,7 +118,15 @@ static void trec_apply(const struct trec_state *st) {
 	}
 }
 
+// trec_ran is set when the constructor has run: not in a binary that Go's
+// internal linker made, which starts without C constructors.
+static int trec_ran;
+
+// glibc passes argc, argv and envp to the constructors; other C libraries
+// pass nothing, and there the Go shim does the work.
+#ifdef __GLIBC__
 __attribute__((constructor)) static void trec_shim(int argc, char **argv, char **envp) {
+	trec_ran = 1;
 	int n = 0;
 	while (envp[n] != NULL)
 		n++;
@@ -115,10 +135,9 @@ __attribute__((constructor)) static void trec_shim(int argc, char **argv, char *
 	struct trec_state st;
 	if (argc < 5 || strcmp(argv[0], "trec-shim") != 0 || !trec_parse(argv[2], &st))
 		_exit(127);
-	// A disposition of SIG_IGN survives execve: the program starts with
-	// SIGCHLD at its default even if trec ignored it.
-	struct trec_ksigaction dfl = {.handler = (unsigned long)SIG_DFL};
-	syscall(SYS_rt_sigaction, SIGCHLD, &dfl, NULL, 8);
+	// Before the stop: from there on every syscall is a pair of ptrace
+	// stops.
+	trec_dispositions(&st);
 
 	// Wait, stopped, until the tracer has seized this thread.
 	kill(getpid(), SIGSTOP);
@@ -131,5 +150,13 @@ __attribute__((constructor)) static void trec_shim(int argc, char **argv, char *
 	// shell's for the same failure.
 	_exit(errno == ENOENT ? 127 : 126);
 }
+#endif
+
+static int trec_cshim_ran(void) { return trec_ran; }
 */
 import "C"
+
+// Active reports whether the C shim is in this binary and its constructor
+// ran: built with cgo against glibc and linked by the system's linker.
+// Otherwise package record's Go shim starts programs.
+func Active() bool { return C.trec_cshim_ran() != 0 }

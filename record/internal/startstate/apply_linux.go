@@ -26,19 +26,29 @@ func Parse(str string) (State, error) {
 
 // Apply gives the calling thread's process the state s, just before an
 // exec: it ignores the ignored signals, sets the thread's signal mask and
-// closes the closed standard fds. It uses raw syscalls, behind the Go
-// runtime's back, so nothing may run Go code that depends on signals
-// between Apply and the exec.
+// closes the closed standard fds. SIGHUP and SIGINT, which the Go runtime
+// leaves ignored when the process started with them ignored, get their
+// default disposition unless s ignores them: ignored, they would survive
+// the exec. Apply uses raw syscalls, behind the Go runtime's back, so
+// nothing may run Go code that depends on signals between Apply and the
+// exec.
 func (s State) Apply() error {
 	// struct sigaction as the kernel takes it: handler, flags, restorer,
 	// mask.
-	ign := [4]uint64{1}
+	ign, dfl := [4]uint64{1}, [4]uint64{0}
 	for sig := 1; sig <= 64; sig++ {
-		if s.Ignored&(1<<(sig-1)) == 0 || sig == int(unix.SIGKILL) || sig == int(unix.SIGSTOP) {
+		act := &ign
+		switch {
+		case sig == int(unix.SIGKILL) || sig == int(unix.SIGSTOP):
+			continue
+		case s.Ignored&(1<<(sig-1)) != 0:
+		case sig == int(unix.SIGHUP) || sig == int(unix.SIGINT):
+			act = &dfl
+		default:
 			continue
 		}
-		if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&ign)), 0, 8, 0, 0); e != 0 {
-			return fmt.Errorf("ignore signal %d: %w", sig, e)
+		if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(act)), 0, 8, 0, 0); e != 0 {
+			return fmt.Errorf("disposition of signal %d: %w", sig, e)
 		}
 	}
 	if !s.Exact {

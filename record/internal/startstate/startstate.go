@@ -11,6 +11,11 @@
 // it is known only in binaries built with cgo; elsewhere At returns false.
 package startstate
 
+import (
+	"os/signal"
+	"syscall"
+)
+
 // State is a process's inherited state at its start.
 type State struct {
 	// Ignored and Blocked have bit N-1 set for signal N (1 to 64) whose
@@ -23,4 +28,16 @@ type State struct {
 	// leaves ignored), Blocked and Closed are unknown, and Apply leaves the
 	// signal mask alone.
 	Exact bool
+}
+
+// runtimeState is what the Go runtime leaves of the start state: an
+// ignored SIGHUP or SIGINT, which it does not replace with its handlers.
+func runtimeState() State {
+	var s State
+	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGINT} {
+		if signal.Ignored(sig) {
+			s.Ignored |= 1 << (sig - 1)
+		}
+	}
+	return s
 }

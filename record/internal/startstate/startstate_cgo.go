@@ -8,9 +8,10 @@ package startstate
 #include <signal.h>
 
 static unsigned long long trec_ignored, trec_blocked;
-static unsigned char trec_closed;
+static unsigned char trec_closed, trec_ran;
 
 __attribute__((constructor)) static void trec_read_start_state(void) {
+	trec_ran = 1;
 	struct sigaction sa;
 	sigset_t set;
 	int have_mask = sigprocmask(SIG_BLOCK, NULL, &set) == 0;
@@ -29,11 +30,17 @@ __attribute__((constructor)) static void trec_read_start_state(void) {
 static unsigned long long trec_start_ignored(void) { return trec_ignored; }
 static unsigned long long trec_start_blocked(void) { return trec_blocked; }
 static unsigned char trec_start_closed(void) { return trec_closed; }
+static unsigned char trec_start_ran(void) { return trec_ran; }
 */
 import "C"
 
-// At returns the process's state at its start, and true.
+// At returns the process's state at its start, and true. A binary linked
+// by Go's internal linker starts without running C constructors; At then
+// returns what is left of the state, as without cgo, and false.
 func At() (State, bool) {
+	if C.trec_start_ran() == 0 {
+		return runtimeState(), false
+	}
 	return State{
 		Ignored: uint64(C.trec_start_ignored()),
 		Blocked: uint64(C.trec_start_blocked()),

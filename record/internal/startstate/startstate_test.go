@@ -1,9 +1,13 @@
 package startstate
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -41,5 +45,38 @@ func TestAtSeesTheParentsState(t *testing.T) {
 	}
 	if got, err := Parse(s.String()); err != nil || got != s {
 		t.Errorf("Parse(String()) = %+v, %v; want %+v", got, err, s)
+	}
+}
+
+// Apply gives SIGHUP and SIGINT their default disposition unless the state
+// ignores them: the Go runtime leaves them ignored when the process started
+// so, and an exec would keep that.
+func TestApplyResetsIgnoredHupInt(t *testing.T) {
+	if os.Getenv("STARTSTATE_APPLY") == "1" {
+		signal.Ignore(syscall.SIGHUP, syscall.SIGINT)
+		grep, err := exec.LookPath("grep")
+		if err != nil {
+			os.Exit(3)
+		}
+		runtime.LockOSThread()
+		if err := (State{Ignored: 1 << (syscall.SIGINT - 1)}).Apply(); err != nil {
+			os.Exit(4)
+		}
+		syscall.Exec(grep, []string{"grep", "SigIgn", "/proc/self/status"}, os.Environ())
+		os.Exit(5)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=TestApplyResetsIgnoredHupInt")
+	cmd.Env = append(os.Environ(), "STARTSTATE_APPLY=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("child: %v", err)
+	}
+	var mask uint64
+	if _, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(string(out), "SigIgn:")), "%x", &mask); err != nil {
+		t.Fatalf("child printed %q: %v", out, err)
+	}
+	const hup, intr = 1 << (syscall.SIGHUP - 1), 1 << (syscall.SIGINT - 1)
+	if mask&hup != 0 || mask&intr == 0 {
+		t.Errorf("SigIgn %#x after Apply: want SIGINT ignored (%#x), SIGHUP not (%#x)", mask, intr, hup)
 	}
 }
