@@ -13,10 +13,20 @@ package rseq
 extern const ptrdiff_t __rseq_offset __attribute__((weak));
 extern const unsigned int __rseq_size __attribute__((weak));
 
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__GLIBC__) && defined(__x86_64__)
 #define TREC_RSEQ_SIG 0x53053053
-#elif defined(__aarch64__)
+static char *trec_thread_pointer(void) {
+	char *tp;
+	__asm__("mov %%fs:0, %0" : "=r"(tp));
+	return tp;
+}
+#elif defined(__GLIBC__) && defined(__aarch64__)
 #define TREC_RSEQ_SIG 0xd428bc00
+static char *trec_thread_pointer(void) {
+	char *tp;
+	__asm__("mrs %0, tpidr_el0" : "=r"(tp));
+	return tp;
+}
 #endif
 
 #define TREC_RSEQ_FLAG_UNREGISTER 1
@@ -29,7 +39,7 @@ static int trec_rseq_unregister(void) {
 #else
 	if (&__rseq_size == NULL || &__rseq_offset == NULL || __rseq_size == 0)
 		return 0;
-	char *area = (char *)__builtin_thread_pointer() + __rseq_offset;
+	char *area = trec_thread_pointer() + __rseq_offset;
 	// glibc registers at least the 32 bytes of the original struct rseq;
 	// since 2.40 __rseq_size says how much of it is in use, which may be
 	// less.

@@ -21,8 +21,8 @@ func TestUnregister(t *testing.T) {
 	// Never unlocked: the thread ends with the test instead of going back
 	// to the runtime's pool.
 	runtime.LockOSThread()
-	buf := make([]byte, 64)
-	area := unsafe.Pointer(&buf[32-uintptr(unsafe.Pointer(&buf[0]))%32])
+	// A global, which never moves while the kernel may write to it.
+	area := unsafe.Pointer(&testArea[32-uintptr(unsafe.Pointer(&testArea[0]))%32])
 	rseq := func(flags uintptr) syscall.Errno {
 		_, _, e := unix.RawSyscall6(unix.SYS_RSEQ, uintptr(area), 32, flags, rseqSig, 0, 0)
 		return e
@@ -51,5 +51,7 @@ func TestUnregister(t *testing.T) {
 	if e := rseq(1); e != 0 {
 		t.Fatalf("unregister the test's own area: %v", e)
 	}
-	runtime.KeepAlive(buf)
 }
+
+// testArea holds the 32-byte aligned struct rseq the test registers.
+var testArea [64]byte
