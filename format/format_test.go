@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/zstd"
 	"google.golang.org/protobuf/encoding/protodelim"
@@ -377,5 +378,42 @@ func TestWriteDoesNotAliasCaller(t *testing.T) {
 	_, got, _ := readAll(out.Bytes())
 	if len(got) != 1 || string(got[0].Captures[0].Data) != "first" {
 		t.Fatalf("got %+v", got)
+	}
+}
+
+// Close from one goroutine while another writes: every Write that
+// succeeded is in the trace and counted in the trailer, the later ones
+// fail with ErrClosed.
+func TestCloseWhileWriting(t *testing.T) {
+	for range 50 {
+		var buf bytes.Buffer
+		w, err := NewWriter(&buf, sampleHeader(), WriterOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		written := make(chan int)
+		go func() {
+			e := Event{Kind: KindSyscallExit, Tid: 1, Pid: 1, Nr: 1, Ret: 1}
+			n := 0
+			for w.Write(&e) == nil {
+				n++
+			}
+			if err := w.Write(&e); !errors.Is(err, ErrClosed) {
+				t.Errorf("Write after Close: %v, want ErrClosed", err)
+			}
+			written <- n
+		}()
+		time.Sleep(100 * time.Microsecond)
+		if err := w.Close(nil); err != nil {
+			t.Fatal(err)
+		}
+		n := <-written
+		r, got, err := readAll(buf.Bytes())
+		if err != io.EOF {
+			t.Fatal(err)
+		}
+		if len(got) != n || r.Trailer().Events != uint64(n) {
+			t.Fatalf("%d Writes succeeded; the trace holds %d events, its trailer says %d", n, len(got), r.Trailer().Events)
+		}
 	}
 }

@@ -231,16 +231,25 @@ func (w *Writer) Events() uint64 {
 // written), ends the last frame and stops the Writer. It does not close the
 // underlying io.Writer.
 func (w *Writer) Close(t *Trailer) error {
-	if err := w.Flush(); err != nil {
-		return err
-	}
+	// One critical section hands over the last batch and closes: a Write
+	// from another goroutine lands either in that batch or in ErrClosed.
 	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return ErrClosed
+	}
+	flushed := make(chan error, 1)
+	w.sendLocked(flushed)
 	w.closed = true
 	events := w.events
 	w.mu.Unlock()
+	err := <-flushed
 	close(w.stop)
 	close(w.full)
 	<-w.done
+	if err != nil {
+		return err
+	}
 	if err := w.failure(); err != nil {
 		return err
 	}
@@ -249,7 +258,6 @@ func (w *Writer) Close(t *Trailer) error {
 	}
 	t.Events = events
 	rec := &tracepb.Record{Kind: tracepb.Kind_KIND_TRAILER, Trailer: t}
-	var err error
 	if w.payload, err = appendRecord(w.payload, rec); err != nil {
 		return fmt.Errorf("encode trailer: %w", err)
 	}
