@@ -417,3 +417,24 @@ func TestDumpMatchesStrace(t *testing.T) {
 		t.Logf("%s: %d of %d strace lines identical", name, matched, total)
 	}
 }
+
+// Single-letter flags combine as in strace, and each t counts.
+func TestCombinedShortFlags(t *testing.T) {
+	trace := filepath.Join(tracesDir, "fileio.trc")
+	for _, c := range []struct{ combined, separate []string }{
+		{[]string{"-yT"}, []string{"-y", "-T"}},
+		{[]string{"-ttT"}, []string{"-tt", "-T"}},
+		{[]string{"-t", "-t"}, []string{"-tt"}},
+		{[]string{"-tttyT"}, []string{"-ttt", "-y", "-T"}},
+		{[]string{"-ys", "8"}, []string{"-y", "-s", "8"}},
+	} {
+		got, gotErr, gotCode := trec(t, nil, append(append([]string{"dump"}, c.combined...), trace)...)
+		want, wantErr, wantCode := trec(t, nil, append(append([]string{"dump"}, c.separate...), trace)...)
+		if gotCode != 0 || wantCode != 0 || got != want {
+			t.Errorf("dump %q (exit %d, %q) differs from dump %q (exit %d, %q)", c.combined, gotCode, gotErr, c.separate, wantCode, wantErr)
+		}
+	}
+	if _, stderr, code := trec(t, nil, "dump", "-yZ", trace); code == 0 || !strings.Contains(stderr, "-yZ") {
+		t.Errorf("dump -yZ: exit %d, stderr %q; want an error naming the flag", code, stderr)
+	}
+}

@@ -45,6 +45,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	}
 	for _, cmd := range app.Commands {
 		cmd.OnUsageError = usageError
+		// Single-letter flags combine as in strace: -yT is -y -T.
+		cmd.UseShortOptionHandling = true
 	}
 	return app
 }

@@ -43,18 +43,21 @@ func dumpOptions(c *cli.Context) (analyze.DumpOptions, error) {
 	if o.StrLen == 0 {
 		o.StrLen = analyze.StrLenNone
 	}
-	set := 0
-	for _, f := range []struct {
-		name string
-		tf   analyze.TimeFormat
-	}{{"t", analyze.TimeClock}, {"tt", analyze.TimeClockUs}, {"ttt", analyze.TimeEpoch}, {"r", analyze.TimeRelative}} {
-		if c.Bool(f.name) {
-			o.Time = f.tf
-			set++
-		}
+	// As in strace, each t counts: -t -t, -tt and -ttT (-t -t -T once
+	// split) all mean -tt.
+	switch min(c.Count("t")+2*c.Count("tt")+3*c.Count("ttt"), 3) {
+	case 1:
+		o.Time = analyze.TimeClock
+	case 2:
+		o.Time = analyze.TimeClockUs
+	case 3:
+		o.Time = analyze.TimeEpoch
 	}
-	if set > 1 {
-		return o, fmt.Errorf("-t, -tt, -ttt and -r: use one")
+	if c.Bool("r") {
+		if o.Time != analyze.TimeNone {
+			return o, fmt.Errorf("-t, -tt, -ttt and -r: use one")
+		}
+		o.Time = analyze.TimeRelative
 	}
 	return o, nil
 }
