@@ -126,6 +126,8 @@ const (
 	CaptureSockaddr    CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_SOCKADDR)
 	CaptureStruct      CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_STRUCT)
 	CaptureStringArray CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_STRING_ARRAY)
+	// CaptureFD is what fd Index refers to, as /proc/PID/fd/Index reads.
+	CaptureFD CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_FD)
 )
 
 // Signal is the part of a siginfo that a trace keeps.

@@ -133,6 +133,12 @@ const (
 	CaptureKind_CAPTURE_STRUCT CaptureKind = 5
 	// One string of a NULL-terminated string array (execve argv and envp).
 	CaptureKind_CAPTURE_STRING_ARRAY CaptureKind = 6
+	// What an fd refers to, as readlink(2) of /proc/PID/fd/N gives it: a
+	// path, "pipe:[INODE]", "socket:[INODE]", "anon_inode:[eventfd]". index
+	// is the fd; arg is 0. A syscall exit carries one for each fd it
+	// created; the exec event that starts a trace, one for each fd the
+	// program started with.
+	CaptureKind_CAPTURE_FD CaptureKind = 7
 )
 
 // Enum value maps for CaptureKind.
@@ -145,6 +151,7 @@ var (
 		4: "CAPTURE_SOCKADDR",
 		5: "CAPTURE_STRUCT",
 		6: "CAPTURE_STRING_ARRAY",
+		7: "CAPTURE_FD",
 	}
 	CaptureKind_value = map[string]int32{
 		"CAPTURE_UNSPECIFIED":  0,
@@ -154,6 +161,7 @@ var (
 		"CAPTURE_SOCKADDR":     4,
 		"CAPTURE_STRUCT":       5,
 		"CAPTURE_STRING_ARRAY": 6,
+		"CAPTURE_FD":           7,
 	}
 )
 
@@ -1364,7 +1372,7 @@ const file_trace_proto_rawDesc = "" +
 	"\tKIND_EXIT\x10\b\x12\r\n" +
 	"\tKIND_HOOK\x10\t\x12\r\n" +
 	"\tKIND_STOP\x10\n" +
-	"*\xa5\x01\n" +
+	"*\xb5\x01\n" +
 	"\vCaptureKind\x12\x17\n" +
 	"\x13CAPTURE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eCAPTURE_STRING\x10\x01\x12\x12\n" +
@@ -1372,7 +1380,9 @@ const file_trace_proto_rawDesc = "" +
 	"\rCAPTURE_IOVEC\x10\x03\x12\x14\n" +
 	"\x10CAPTURE_SOCKADDR\x10\x04\x12\x12\n" +
 	"\x0eCAPTURE_STRUCT\x10\x05\x12\x18\n" +
-	"\x14CAPTURE_STRING_ARRAY\x10\x06*h\n" +
+	"\x14CAPTURE_STRING_ARRAY\x10\x06\x12\x0e\n" +
+	"\n" +
+	"CAPTURE_FD\x10\a*h\n" +
 	"\tCloneKind\x12\x15\n" +
 	"\x11CLONE_UNSPECIFIED\x10\x00\x12\x0e\n" +
 	"\n" +
