@@ -181,7 +181,16 @@ func (d *decoder) appendKind(b []byte, c *Call, i int, a sysent.Arg) []byte {
 		return d.appendFD(b, c.Pid, v)
 	case sysent.ArgDirFD:
 		if int32(v) == atFDCWD {
-			return append(b, "AT_FDCWD"...)
+			b = append(b, "AT_FDCWD"...)
+			// strace -y shows the working directory there too.
+			if d.fdPaths && d.w != nil && d.w.fds != nil {
+				if cwd := d.w.fds.table(c.Pid).cwd; cwd != "" {
+					b = append(b, '<')
+					b = append(b, cwd...)
+					b = append(b, '>')
+				}
+			}
+			return b
 		}
 		return d.appendFD(b, c.Pid, v)
 	case sysent.ArgPath, sysent.ArgString:
@@ -248,7 +257,11 @@ func (d *decoder) appendKind(b []byte, c *Call, i int, a sysent.Arg) []byte {
 		if c.Exit == nil || IsError(c.Exit.Ret) {
 			return appendPtr(b, v)
 		}
-		return d.appendStruct(b, a, captureData(c.Exit, i, format.CaptureStruct), v)
+		data := captureData(c.Exit, i, format.CaptureStruct)
+		if a.Type == "int[2]" && d.fdPaths && len(data) >= 8 {
+			return appendFDPair(b, c.Exit, data)
+		}
+		return d.appendStruct(b, a, data, v)
 	case sysent.ArgInOutStruct:
 		in := captureData(c.Enter, i, format.CaptureStruct)
 		if in == nil {
@@ -319,6 +332,25 @@ func (d *decoder) appendFD(b []byte, pid int32, v uint64) []byte {
 		}
 	}
 	return b
+}
+
+// appendFDPair appends the two fds of pipe, pipe2 or socketpair with what
+// they refer to, as strace -y does: [3<pipe:[4321]>, 4<pipe:[4321]>].
+func appendFDPair(b []byte, exit *format.Event, data []byte) []byte {
+	b = append(b, '[')
+	for i := range 2 {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		fd := int64(int32(le.Uint32(data[4*i:])))
+		b = strconv.AppendInt(b, fd, 10)
+		if link := fdLink(exit, fd); link != nil {
+			b = append(b, '<')
+			b = append(b, link...)
+			b = append(b, '>')
+		}
+	}
+	return append(b, ']')
 }
 
 // appendBuf appends a captured buffer as a quoted string cut at -s.

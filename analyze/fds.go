@@ -3,6 +3,7 @@ package analyze
 import (
 	"encoding/binary"
 	"path"
+	"strings"
 
 	"github.com/trecdev/trec/format"
 )
@@ -23,7 +24,9 @@ type fdEntry struct {
 	open    bool
 	kind    fdKind
 	cloexec bool
-	// path is the file's path, or "pipe", "socket", "anon_inode:[...]".
+	// path is what the recorder read of /proc/PID/fd ("/etc/passwd",
+	// "pipe:[4321]") or, in traces without it, the file's path as opened,
+	// "pipe", "socket", "anon_inode:[...]".
 	path string
 	// peer is the decoded address a socket is connected to.
 	peer string
@@ -205,8 +208,45 @@ func (t *fdTracker) clone(parentPid, childPid int32, c *format.Clone) {
 	t.lastPid = -1
 }
 
-// exec applies a successful execve to process pid.
-func (t *fdTracker) exec(pid int32) { t.table(pid).dropCloexec() }
+// exec applies the successful execve e to its process. The exec that
+// starts a trace tells what the fds the program started with refer to.
+func (t *fdTracker) exec(e *format.Event) {
+	ft := t.table(e.Pid)
+	ft.dropCloexec()
+	for i := range e.Captures {
+		if cp := &e.Captures[i]; cp.Kind == format.CaptureFD {
+			ft.set(int64(cp.Index), fdEntry{kind: linkKind(cp.Data), path: t.str(cp.Data)})
+		}
+	}
+}
+
+// fdLink returns what the recorder read of fd at event e (a CaptureFD), or
+// nil.
+func fdLink(e *format.Event, fd int64) []byte {
+	if e == nil {
+		return nil
+	}
+	for i := range e.Captures {
+		if cp := &e.Captures[i]; cp.Kind == format.CaptureFD && int64(cp.Index) == fd {
+			return cp.Data
+		}
+	}
+	return nil
+}
+
+// linkKind tells what kind of fd a /proc/PID/fd link names.
+func linkKind(link []byte) fdKind {
+	s := string(link)
+	switch {
+	case strings.HasPrefix(s, "pipe:"):
+		return fdPipeEnd
+	case strings.HasPrefix(s, "socket:"):
+		return fdSock
+	case strings.HasPrefix(s, "anon_inode:"):
+		return fdAnonInode
+	}
+	return fdFile
+}
 
 // exit forgets a process that ended.
 func (t *fdTracker) exit(pid int32) {
@@ -255,9 +295,6 @@ func (t *fdTracker) update(c *Call) {
 		return
 	}
 	switch ci.op {
-	case fdDup:
-		// dup2 onto an unknown fd: the new fd is unknown too.
-		ft.del(ret)
 	case fdFcntl:
 		if args[1] == 2 { // F_SETFD
 			if old := ft.get(int64(int32(args[0]))); old != nil {
@@ -279,7 +316,11 @@ func (t *fdTracker) update(c *Call) {
 		if len(fds) >= 8 {
 			for i := 0; i < 2; i++ {
 				fd := int64(int32(binary.LittleEndian.Uint32(fds[4*i:])))
-				ft.set(fd, fdEntry{kind: kind, path: name, cloexec: flags&oCloexec != 0})
+				e := fdEntry{kind: kind, path: name, cloexec: flags&oCloexec != 0}
+				if link := fdLink(c.Exit, fd); link != nil {
+					e.kind, e.path = linkKind(link), t.str(link)
+				}
+				ft.set(fd, e)
 			}
 		}
 	case fdConnect:
@@ -303,8 +344,21 @@ func (t *fdTracker) update(c *Call) {
 }
 
 // produced returns the fd a successful call c creates as its return value
-// and what it refers to; ok is false for calls that create none.
+// and what it refers to; ok is false for calls that create none. What the
+// recorder read of the new fd (a CaptureFD on the exit) wins over what the
+// call's arguments tell: it is what strace -y prints.
 func (t *fdTracker) produced(c *Call, ft *fdTable) (fd int64, e fdEntry, ok bool) {
+	fd, e, ok = t.fromCall(c, ft)
+	if ok {
+		if link := fdLink(c.Exit, fd); link != nil {
+			e.kind, e.path = linkKind(link), t.str(link)
+		}
+	}
+	return fd, e, ok
+}
+
+// fromCall is produced from the call's arguments alone.
+func (t *fdTracker) fromCall(c *Call, ft *fdTable) (fd int64, e fdEntry, ok bool) {
 	ci := c.info
 	if c.Exit == nil || c.Enter == nil || IsError(c.Exit.Ret) {
 		return 0, e, false
@@ -330,22 +384,19 @@ func (t *fdTracker) produced(c *Call, ft *fdTable) (fd int64, e fdEntry, ok bool
 		e.cloexec = flags&oCloexec != 0
 		return ret, e, true
 	case fdDup:
-		old := ft.get(int64(int32(args[0])))
-		if old == nil {
-			return 0, e, false
+		// A dup of an fd the trace does not know is open, unknown.
+		if old := ft.get(int64(int32(args[0]))); old != nil {
+			e = *old
 		}
-		e = *old
 		e.cloexec = ci.name == "dup3" && args[2]&oCloexec != 0
 		return ret, e, true
 	case fdFcntl:
 		if args[1] != 0 && args[1] != 1030 { // F_DUPFD, F_DUPFD_CLOEXEC
 			return 0, e, false
 		}
-		old := ft.get(int64(int32(args[0])))
-		if old == nil {
-			return 0, e, false
+		if old := ft.get(int64(int32(args[0]))); old != nil {
+			e = *old
 		}
-		e = *old
 		e.cloexec = args[1] == 1030
 		return ret, e, true
 	case fdSocket:

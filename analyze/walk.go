@@ -265,7 +265,7 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 			}
 		}
 		if w.fds != nil {
-			w.fds.exec(e.Pid)
+			w.fds.exec(e)
 		}
 		w.event(e, v)
 	case format.KindExit:

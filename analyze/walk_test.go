@@ -184,8 +184,8 @@ func TestDumpFDPaths(t *testing.T) {
 		exit(16, 10, 10, nrRead, -4),
 	}
 	checkLines(t, "-y", dump(t, evs, FilterOptions{}, DumpOptions{FDPaths: true}), `
-[pid    10] openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3</etc/passwd>
-[pid    10] openat(AT_FDCWD, "rel/file", O_RDONLY|O_CLOEXEC) = 4</work/rel/file>
+[pid    10] openat(AT_FDCWD</work>, "/etc/passwd", O_RDONLY) = 3</etc/passwd>
+[pid    10] openat(AT_FDCWD</work>, "rel/file", O_RDONLY|O_CLOEXEC) = 4</work/rel/file>
 [pid    10] dup2(3</etc/passwd>, 7)     = 7</etc/passwd>
 [pid    10] close(3</etc/passwd>)       = 0
 [pid    11] read(3</etc/passwd>, "", 1) = 0

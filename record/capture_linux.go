@@ -4,6 +4,11 @@ package record
 
 import (
 	"encoding/binary"
+	"os"
+	"strconv"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/trecdev/trec/format"
 	"github.com/trecdev/trec/sysent"
@@ -38,6 +43,8 @@ type capturer struct {
 	dsts    [][]byte
 	addrs   []uint64
 	ns      []int
+	// proc holds the NUL-terminated /proc/PID/fd/N path of fdLink.
+	proc []byte
 }
 
 func newCapturer(mem *memReader, limit int) *capturer {
@@ -266,8 +273,12 @@ func (c *capturer) enter(pid int, sc *sysent.Syscall, args *[6]uint64) {
 	}
 }
 
-// exit captures what a successful syscall wrote; ret is its return value.
+// exit captures what a successful syscall wrote, and what the fds it
+// created refer to; ret is its return value.
 func (c *capturer) exit(pid int, sc *sysent.Syscall, args *[6]uint64, ret int64) {
+	if sc.Ret == sysent.RetFD {
+		c.fdLink(pid, ret)
+	}
 	for i, a := range sc.Args {
 		if i >= 6 {
 			break
@@ -293,13 +304,61 @@ func (c *capturer) exit(pid int, sc *sysent.Syscall, args *[6]uint64, ret int64)
 		case sysent.ArgOutMsghdr:
 			c.msghdr(pid, i, v, ret)
 		case sysent.ArgOutStruct, sysent.ArgInOutStruct:
+			n := len(c.caps)
 			c.buf(pid, i, format.CaptureStruct, 0, v, uint64(a.Size), int(a.Size))
+			if a.Type == "int[2]" && len(c.caps) > n && c.spans[n].n == 8 {
+				// The two fds of pipe, pipe2 or socketpair.
+				fds := c.arena[c.spans[n].off:]
+				fd0, fd1 := int32(binary.NativeEndian.Uint32(fds)), int32(binary.NativeEndian.Uint32(fds[4:]))
+				c.fdLink(pid, int64(fd0))
+				c.fdLink(pid, int64(fd1))
+			}
 		case sysent.ArgOutArray:
 			c.buf(pid, i, format.CaptureBuffer, 0, v, uint64(ret)*uint64(a.Size), c.limit)
 		case sysent.ArgInOutArray:
 			c.buf(pid, i, format.CaptureBuffer, 0, v, lenArg(args, a)*uint64(a.Size), c.limit)
 		case sysent.ArgFdSet:
 			c.buf(pid, i, format.CaptureStruct, 0, v, fdSetBytes(lenArg(args, a)), fdSetMax)
+		}
+	}
+}
+
+// fdLink captures what fd refers to in process pid, as readlink of
+// /proc/PID/fd/FD gives it ("/etc/passwd", "pipe:[4321]"). A syscall
+// creating the fd is stopped at its exit, so the fd is there unless
+// another thread closed it since.
+func (c *capturer) fdLink(pid int, fd int64) {
+	if fd < 0 {
+		return
+	}
+	c.proc = append(c.proc[:0], "/proc/"...)
+	c.proc = strconv.AppendInt(c.proc, int64(pid), 10)
+	c.proc = append(c.proc, "/fd/"...)
+	c.proc = strconv.AppendInt(c.proc, fd, 10)
+	c.proc = append(c.proc, 0)
+	off := len(c.arena)
+	c.arena = grow(c.arena, pathMax)
+	cwd := unix.AT_FDCWD
+	n, _, e := unix.RawSyscall6(unix.SYS_READLINKAT, uintptr(cwd),
+		uintptr(unsafe.Pointer(&c.proc[0])), uintptr(unsafe.Pointer(&c.arena[off])), pathMax, 0, 0)
+	if e != 0 {
+		c.arena = c.arena[:off]
+		return
+	}
+	c.arena = c.arena[:off+int(n)]
+	c.add(0, format.CaptureFD, int(fd), off, int(n), uint64(n))
+}
+
+// fdLinks captures what every open fd of process pid refers to: the fds a
+// program starts with. It allocates, and runs once per recording.
+func (c *capturer) fdLinks(pid int) {
+	entries, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if fd, err := strconv.ParseInt(e.Name(), 10, 32); err == nil {
+			c.fdLink(pid, fd)
 		}
 	}
 }

@@ -684,3 +684,46 @@ func TestMissingWorkingDirectory(t *testing.T) {
 		t.Errorf("Run returned %v, want a working directory error", err)
 	}
 }
+
+// fdLinks returns the CaptureFD data of e by fd.
+func fdLinks(e *format.Event) map[uint32]string {
+	m := map[uint32]string{}
+	for _, c := range e.Captures {
+		if c.Kind == format.CaptureFD {
+			m[c.Index] = string(c.Data)
+		}
+	}
+	return m
+}
+
+// The trace's first exec carries what the program's fds refer to, and the
+// exit of each call that creates fds what the new ones refer to, as
+// /proc/PID/fd shows them.
+func TestFDLinks(t *testing.T) {
+	r := mustRecord(t, 0, "sh", "-c", "cd /etc && exec 3<hostname && echo hi | cat >/dev/null")
+	start := fdLinks(r.kind(format.KindExec)[0])
+	if start[0] != "/dev/null" || !strings.HasSuffix(start[1], "/stdout") {
+		t.Errorf("the program's first fds: %v", start)
+	}
+	opened := false
+	for _, c := range r.calls("openat") {
+		if c.exit != nil && c.exit.Ret == 3 && string(c.enter.Captures[0].Data) == "hostname" {
+			opened = fdLinks(c.exit)[3] == "/etc/hostname"
+		}
+	}
+	if !opened {
+		t.Errorf("no openat of hostname with fd 3 linked to /etc/hostname")
+	}
+	pipes := r.calls("pipe2")
+	if len(pipes) == 0 || pipes[0].exit == nil {
+		t.Fatal("no pipe2 exit")
+	}
+	links := fdLinks(pipes[0].exit)
+	var ends []string
+	for _, l := range links {
+		ends = append(ends, l)
+	}
+	if len(ends) != 2 || ends[0] != ends[1] || !strings.HasPrefix(ends[0], "pipe:[") {
+		t.Errorf("pipe2's fds link to %v, want one pipe twice", links)
+	}
+}

@@ -803,6 +803,7 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 		th.inSyscall, th.nr = true, t.nrs.execve
 	}
 	th.sc = nil // the exit has nothing to capture
+	first := th.shim
 	if th.shim {
 		th.shim = false
 		t.shimPhase = false
@@ -824,7 +825,7 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 		if err := ptrace(unix.PTRACE_SETOPTIONS, th.tid, 0, uintptr(opts)); err != nil && err != unix.ESRCH {
 			t.fail(fmt.Errorf("record: set options of %d: %w", th.tid, err))
 		}
-		if err := t.openWriter(); err != nil {
+		if err := t.openWriter(th.pid); err != nil {
 			t.fail(err)
 			return th
 		}
@@ -833,6 +834,11 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 	t.ev.Exec = format.Exec{Path: th.execPath, Argv: th.execArgv}
 	if oldTid != th.tid {
 		t.ev.Exec.OldTid = int32(oldTid)
+	}
+	if first {
+		// The fds the program starts with; later ones are captured
+		// as syscalls create them.
+		t.cap.fdLinks(th.pid)
 	}
 	t.emit()
 	th.execPath, th.execArgv = "", th.execArgv[:0]
@@ -982,9 +988,15 @@ func (t *tracer) emit() {
 	}
 }
 
-func (t *tracer) openWriter() error {
+// openWriter starts the trace once the program, process pid, has exec'd.
+func (t *tracer) openWriter(pid int) error {
 	var uts unix.Utsname
 	unix.Uname(&uts)
+	// The working directory as the kernel resolves it, as fds are
+	// captured: without symlinks a $PWD may hold.
+	if cwd, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/cwd"); err == nil {
+		t.cwd = cwd
+	}
 	h := &format.Header{
 		TrecVersion:   t.opts.Version,
 		Argv:          t.opts.Argv,

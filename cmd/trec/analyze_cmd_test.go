@@ -438,3 +438,69 @@ func TestCombinedShortFlags(t *testing.T) {
 		t.Errorf("dump -yZ: exit %d, stderr %q; want an error naming the flag", code, stderr)
 	}
 }
+
+// dump -y prints what fds refer to as strace -y does, from what the
+// recorder read of /proc/PID/fd: paths as the kernel resolves them, pipes
+// with their inode, the working directory at AT_FDCWD. The two runs are
+// separate, so inodes are compared up to their numbers.
+func TestDumpFDPathsMatchStrace(t *testing.T) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("no strace")
+	}
+	dir := t.TempDir()
+	// Both runs get /dev/null as their standard files.
+	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	script := `exec 3</etc/hostname; cat <&3; echo hi | cat; exec 3<&-; cd /usr && ls -d lib`
+	st := filepath.Join(dir, "strace.txt")
+	cmd := exec.Command(strace, "-f", "-y", "-o", st, "sh", "-c", script)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = null, null, null
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("strace: %v", err)
+	}
+	trc := filepath.Join(dir, "run.trc")
+	if code := run([]string{"trec", "record", "-q", "-o", trc, "--", "sh", "-c", script}, null, null, null); code != 0 {
+		t.Fatalf("record: exit %d", code)
+	}
+	got, errs, code := trec(t, nil, "dump", "-y", trc)
+	if code != 0 {
+		t.Fatalf("dump: exit %d: %s", code, errs)
+	}
+	want, err := os.ReadFile(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := regexp.MustCompile(`^(pipe2|openat|close|dup2|read|write|fcntl|newfstatat|getdents64)\(.*[0-9D]<`)
+	inode := regexp.MustCompile(`(pipe|socket):\[\d+\]`)
+	// Calls that depend on more than the fds: directory listings and stat
+	// results of the files each run touches.
+	variable := regexp.MustCompile(`^getdents64\(|st_size=|st_mtime`)
+	count := func(text string) map[string]int {
+		m := map[string]int{}
+		for _, c := range wholeCalls(text) {
+			if keep.MatchString(c) && !variable.MatchString(c) {
+				m[inode.ReplaceAllString(c, "$1:[N]")]++
+			}
+		}
+		return m
+	}
+	ws, gs := count(string(want)), count(got)
+	if len(ws) < 10 {
+		t.Fatalf("only %d strace lines name an fd", len(ws))
+	}
+	t.Logf("%d distinct strace lines name an fd", len(ws))
+	for c, n := range ws {
+		if gs[c] != n {
+			t.Errorf("strace printed %d×, trec %d×:\n  %s", n, gs[c], c)
+		}
+	}
+	for c, n := range gs {
+		if ws[c] == 0 {
+			t.Errorf("trec printed %d×, strace never:\n  %s", n, c)
+		}
+	}
+}
