@@ -32,6 +32,7 @@ const (
 	fdMemfd           // the return value is a memfd named by arg 0
 	fdChdir           // the working directory changes to the path argument
 	fdFchdir          // the working directory changes to arg 0's path
+	fdUnlink          // the path argument's file loses its name
 )
 
 // callInfo is what the analyzer needs to know of one syscall number,
@@ -78,7 +79,7 @@ var fdOps = map[string]fdOp{
 	"timerfd_create": fdAnon, "signalfd": fdAnon, "signalfd4": fdAnon, "inotify_init": fdAnon,
 	"inotify_init1": fdAnon, "pidfd_open": fdAnon, "userfaultfd": fdAnon, "perf_event_open": fdAnon,
 	"fanotify_init": fdAnon, "io_uring_setup": fdAnon, "memfd_create": fdMemfd,
-	"chdir": fdChdir, "fchdir": fdFchdir,
+	"chdir": fdChdir, "fchdir": fdFchdir, "unlink": fdUnlink, "unlinkat": fdUnlink,
 }
 
 var anonNames = map[string]string{

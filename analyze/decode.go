@@ -22,7 +22,10 @@ type decoder struct {
 	arch    sysent.Arch
 	strLen  int
 	fdPaths bool
-	w       *Walker
+	// cwdPaths shows the working directory at AT_FDCWD, as strace -y
+	// does (dump's text under -y).
+	cwdPaths bool
+	w        *Walker
 }
 
 // le is the byte order of both supported architectures.
@@ -182,12 +185,9 @@ func (d *decoder) appendKind(b []byte, c *Call, i int, a sysent.Arg) []byte {
 	case sysent.ArgDirFD:
 		if int32(v) == atFDCWD {
 			b = append(b, "AT_FDCWD"...)
-			// strace -y shows the working directory there too.
-			if d.fdPaths && d.w != nil && d.w.fds != nil {
+			if d.cwdPaths && d.w != nil && d.w.fds != nil {
 				if cwd := d.w.fds.table(c.Pid).cwd; cwd != "" {
-					b = append(b, '<')
-					b = append(b, cwd...)
-					b = append(b, '>')
+					b = appendFDTarget(b, cwd, false)
 				}
 			}
 			return b
@@ -325,10 +325,8 @@ func (d *decoder) appendFD(b []byte, pid int32, v uint64) []byte {
 	fd := int64(int32(v))
 	b = strconv.AppendInt(b, fd, 10)
 	if d.fdPaths && d.w != nil && d.w.fds != nil {
-		if e := d.w.fds.lookup(pid, fd); e != nil && e.path != "" {
-			b = append(b, '<')
-			b = append(b, e.path...)
-			b = append(b, '>')
+		if e := d.w.fds.lookup(pid, fd); e != nil && e.target() != "" {
+			b = appendFDTarget(b, e.target(), e.deleted)
 		}
 	}
 	return b
@@ -345,12 +343,24 @@ func appendFDPair(b []byte, exit *format.Event, data []byte) []byte {
 		fd := int64(int32(le.Uint32(data[4*i:])))
 		b = strconv.AppendInt(b, fd, 10)
 		if link := fdLink(exit, fd); link != nil {
-			b = append(b, '<')
-			b = append(b, link...)
-			b = append(b, '>')
+			link, deleted := cutDeleted(link)
+			b = appendFDTarget(b, string(link), deleted)
 		}
 	}
 	return append(b, ']')
+}
+
+// appendFDTarget appends what an fd refers to as strace -y prints it:
+// between angle brackets, escaped, "(deleted)" after them for an unlinked
+// file.
+func appendFDTarget(b []byte, target string, deleted bool) []byte {
+	b = append(b, '<')
+	b = appendEscaped(b, []byte(target), true)
+	b = append(b, '>')
+	if deleted {
+		b = append(b, "(deleted)"...)
+	}
+	return b
 }
 
 // appendBuf appends a captured buffer as a quoted string cut at -s.
@@ -726,10 +736,8 @@ func (d *decoder) appendRet(b []byte, c *Call) []byte {
 	case sysent.RetFD:
 		b = strconv.AppendInt(b, ret, 10)
 		if d.fdPaths && d.w != nil && d.w.fds != nil {
-			if _, e, ok := d.w.fds.produced(c, d.w.fds.table(c.Pid)); ok && e.path != "" {
-				b = append(b, '<')
-				b = append(b, e.path...)
-				b = append(b, '>')
+			if _, e, ok := d.w.fds.produced(c, d.w.fds.table(c.Pid)); ok && e.target() != "" {
+				b = appendFDTarget(b, e.target(), e.deleted)
 			}
 		}
 		return b

@@ -24,12 +24,50 @@ type fdEntry struct {
 	open    bool
 	kind    fdKind
 	cloexec bool
-	// path is what the recorder read of /proc/PID/fd ("/etc/passwd",
-	// "pipe:[4321]") or, in traces without it, the file's path as opened,
-	// "pipe", "socket", "anon_inode:[...]".
+	// path is the file's path as the calls name it (made absolute), or
+	// "pipe", "socket", "anon_inode:[...]"; "" when only link is known.
 	path string
+	// link is what the recorder read of /proc/PID/fd ("/usr/lib/libc.so.6"
+	// where path says "/lib/libc.so.6", "pipe:[4321]"), without the
+	// " (deleted)" that deleted says; "" in traces without it.
+	link    string
+	deleted bool
 	// peer is the decoded address a socket is connected to.
 	peer string
+}
+
+// target is what strace -y shows of the fd: the link when the recorder
+// read one, else the path.
+func (e *fdEntry) target() string {
+	if e.link != "" {
+		return e.link
+	}
+	return e.path
+}
+
+// name is the fd's file as -P and the per-file statistics know it: the
+// path the calls named, else the link.
+func (e *fdEntry) name() string {
+	if e.path != "" {
+		return e.path
+	}
+	return e.link
+}
+
+// setLink records what the recorder read of the fd.
+func (t *fdTracker) setLink(e *fdEntry, link []byte) {
+	link, e.deleted = cutDeleted(link)
+	e.kind, e.link = linkKind(link), t.str(link)
+}
+
+// cutDeleted splits the " (deleted)" the kernel appends to the link of an
+// unlinked file.
+func cutDeleted(link []byte) ([]byte, bool) {
+	const suffix = " (deleted)"
+	if n := len(link) - len(suffix); n > 0 && string(link[n:]) == suffix {
+		return link[:n], true
+	}
+	return link, false
 }
 
 // smallFDs is how many fds a table keeps in a slice; higher ones go in a map.
@@ -157,7 +195,7 @@ func (t *fdTracker) resolve(ft *fdTable, dirfd int64, hasDirfd bool, p []byte) s
 	if hasDirfd && int32(dirfd) != atFDCWD {
 		base = ""
 		if e := ft.get(dirfd); e != nil && e.kind == fdFile {
-			base = e.path
+			base = e.name()
 		}
 	}
 	if base == "" {
@@ -214,16 +252,22 @@ func (t *fdTracker) exec(e *format.Event) {
 	ft := t.table(e.Pid)
 	ft.dropCloexec()
 	for i := range e.Captures {
-		if cp := &e.Captures[i]; cp.Kind == format.CaptureFD {
-			ft.set(int64(cp.Index), fdEntry{kind: linkKind(cp.Data), path: t.str(cp.Data)})
+		if cp := &e.Captures[i]; cp.Kind == format.CaptureFD && cp.Index < cwdIndex {
+			var fe fdEntry
+			t.setLink(&fe, cp.Data)
+			ft.set(int64(cp.Index), fe)
 		}
 	}
 }
 
+// cwdIndex is the Index of the CaptureFD that holds a working directory
+// (chdir and fchdir exits): AT_FDCWD as a uint32.
+const cwdIndex = uint32(1<<32 + atFDCWD)
+
 // fdLink returns what the recorder read of fd at event e (a CaptureFD), or
-// nil.
+// nil; fd int64(cwdIndex) asks for the working directory.
 func fdLink(e *format.Event, fd int64) []byte {
-	if e == nil {
+	if e == nil || fd < 0 || fd > int64(cwdIndex) {
 		return nil
 	}
 	for i := range e.Captures {
@@ -234,18 +278,20 @@ func fdLink(e *format.Event, fd int64) []byte {
 	return nil
 }
 
-// linkKind tells what kind of fd a /proc/PID/fd link names.
+// linkKind tells what kind of fd a /proc/PID/fd link names: a path, a
+// pipe, a socket, or another object of the kernel (anon_inode:[eventfd],
+// net:[4026531840]).
 func linkKind(link []byte) fdKind {
 	s := string(link)
 	switch {
+	case strings.HasPrefix(s, "/"):
+		return fdFile
 	case strings.HasPrefix(s, "pipe:"):
 		return fdPipeEnd
 	case strings.HasPrefix(s, "socket:"):
 		return fdSock
-	case strings.HasPrefix(s, "anon_inode:"):
-		return fdAnonInode
 	}
-	return fdFile
+	return fdAnonInode
 }
 
 // exit forgets a process that ended.
@@ -257,7 +303,7 @@ func (t *fdTracker) exit(pid int32) {
 // update applies a completed call to its process's fd table.
 func (t *fdTracker) update(c *Call) {
 	ci := c.info
-	if ci.op == fdNone || c.Exit == nil || c.Enter == nil {
+	if c.Exit == nil || c.Enter == nil {
 		return
 	}
 	ret := c.Exit.Ret
@@ -318,7 +364,7 @@ func (t *fdTracker) update(c *Call) {
 				fd := int64(int32(binary.LittleEndian.Uint32(fds[4*i:])))
 				e := fdEntry{kind: kind, path: name, cloexec: flags&oCloexec != 0}
 				if link := fdLink(c.Exit, fd); link != nil {
-					e.kind, e.path = linkKind(link), t.str(link)
+					t.setLink(&e, link)
 				}
 				ft.set(fd, e)
 			}
@@ -332,13 +378,49 @@ func (t *fdTracker) update(c *Call) {
 				ft.set(fd, e)
 			}
 		}
+	case fdUnlink:
+		// The kernel shows an open file that lost its name as
+		// "(deleted)": so does -y.
+		if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); p != nil {
+			t.unlinked(t.resolve(ft, int64(int32(args[0])), ci.dirfdArg >= 0, p))
+		}
+	case fdChdir, fdFchdir:
+		if link := fdLink(c.Exit, int64(cwdIndex)); link != nil {
+			ft.cwd = t.str(link)
+			return
+		}
+	}
+	switch ci.op {
 	case fdChdir:
 		if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); p != nil {
 			ft.cwd = t.resolve(ft, 0, false, p)
 		}
 	case fdFchdir:
 		if e := ft.get(int64(int32(args[0]))); e != nil && e.kind == fdFile {
-			ft.cwd = e.path
+			ft.cwd = e.name()
+		}
+	}
+}
+
+// unlinked marks the open fds of every process whose file was named abs
+// as deleted.
+func (t *fdTracker) unlinked(abs string) {
+	mark := func(e *fdEntry) {
+		if e.open && e.kind == fdFile && (e.link == abs || (e.link == "" && e.path == abs)) {
+			e.deleted = true
+		}
+	}
+	seen := map[*fdTable]bool{}
+	for _, ft := range t.procs {
+		if seen[ft] {
+			continue
+		}
+		seen[ft] = true
+		for i := range ft.small {
+			mark(&ft.small[i])
+		}
+		for _, e := range ft.big {
+			mark(e)
 		}
 	}
 }
@@ -349,9 +431,14 @@ func (t *fdTracker) update(c *Call) {
 // call's arguments tell: it is what strace -y prints.
 func (t *fdTracker) produced(c *Call, ft *fdTable) (fd int64, e fdEntry, ok bool) {
 	fd, e, ok = t.fromCall(c, ft)
+	if !ok && c.info.op == fdNone && c.Exit != nil && !IsError(c.Exit.Ret) {
+		// A call the tracker has no rule for (pidfd_getfd) that the
+		// recorder saw create an fd.
+		fd, ok = c.Exit.Ret, fdLink(c.Exit, c.Exit.Ret) != nil
+	}
 	if ok {
 		if link := fdLink(c.Exit, fd); link != nil {
-			e.kind, e.path = linkKind(link), t.str(link)
+			t.setLink(&e, link)
 		}
 	}
 	return fd, e, ok
@@ -415,8 +502,7 @@ func (t *fdTracker) fromCall(c *Call, ft *fdTable) (fd int64, e fdEntry, ok bool
 	case fdMemfd:
 		name := captureData(c.Enter, 0, format.CaptureString)
 		b := append([]byte("/memfd:"), name...)
-		b = append(b, " (deleted)"...)
-		return ret, fdEntry{kind: fdFile, path: t.str(b), cloexec: args[1]&1 != 0}, true
+		return ret, fdEntry{kind: fdFile, path: t.str(b), deleted: true, cloexec: args[1]&1 != 0}, true
 	}
 	return 0, e, false
 }

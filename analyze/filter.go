@@ -321,7 +321,9 @@ func (f *Filter) pathOK(c *Call, fds *fdTracker) bool {
 		if i >= 6 || (a.Kind != sysent.ArgFD && a.Kind != sysent.ArgDirFD) {
 			continue
 		}
-		if e := fds.lookup(c.Pid, int64(int32(c.Enter.Args[i]))); e != nil && e.path != "" && f.matchPath(e.path) {
+		// The path the calls named or, as strace -P also resolves
+		// it, the one the kernel reports.
+		if e := fds.lookup(c.Pid, int64(int32(c.Enter.Args[i]))); e != nil && ((e.path != "" && f.matchPath(e.path)) || (e.link != "" && f.matchPath(e.link))) {
 			return true
 		}
 	}

@@ -10,10 +10,24 @@ func appendQuoted(b []byte, data []byte, limit int, more bool) []byte {
 		more = true
 	}
 	b = append(b, '"')
+	b = appendEscaped(b, data, false)
+	b = append(b, '"')
+	if more {
+		b = append(b, "..."...)
+	}
+	return b
+}
+
+// appendEscaped appends data with appendQuoted's escapes, without quotes;
+// angles also escapes < and > in octal, as strace does in the fd paths it
+// prints between them.
+func appendEscaped(b []byte, data []byte, angles bool) []byte {
 	for i, c := range data {
 		switch {
 		case c == '"' || c == '\\':
 			b = append(b, '\\', c)
+		case angles && (c == '<' || c == '>'):
+			b = appendOctal(b, data, i)
 		case c >= ' ' && c < 0x7f:
 			b = append(b, c)
 		case c == '\t':
@@ -27,23 +41,26 @@ func appendQuoted(b []byte, data []byte, limit int, more bool) []byte {
 		case c == '\r':
 			b = append(b, '\\', 'r')
 		default:
-			b = append(b, '\\')
-			if i+1 < len(data) && data[i+1] >= '0' && data[i+1] <= '7' {
-				b = append(b, '0'+c>>6, '0'+(c>>3)&7)
-			} else if c>>3 != 0 {
-				if c>>6 != 0 {
-					b = append(b, '0'+c>>6)
-				}
-				b = append(b, '0'+(c>>3)&7)
-			}
-			b = append(b, '0'+c&7)
+			b = appendOctal(b, data, i)
 		}
 	}
-	b = append(b, '"')
-	if more {
-		b = append(b, "..."...)
-	}
 	return b
+}
+
+// appendOctal appends data[i] as an octal escape: as few digits as it
+// takes, three when a digit follows.
+func appendOctal(b []byte, data []byte, i int) []byte {
+	c := data[i]
+	b = append(b, '\\')
+	if i+1 < len(data) && data[i+1] >= '0' && data[i+1] <= '7' {
+		b = append(b, '0'+c>>6, '0'+(c>>3)&7)
+	} else if c>>3 != 0 {
+		if c>>6 != 0 {
+			b = append(b, '0'+c>>6)
+		}
+		b = append(b, '0'+(c>>3)&7)
+	}
+	return append(b, '0'+c&7)
 }
 
 // appendHexQuoted appends data as a quoted string of \x escapes, as strace

@@ -200,8 +200,8 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 	}
 	if fs == nil && fdArg >= 0 {
 		e = fds.lookup(c.Pid, int64(int32(c.Enter.Args[fdArg])))
-		if e != nil && e.kind == fdFile && e.path != "" {
-			fs = s.file(e.path)
+		if e != nil && e.kind == fdFile && e.name() != "" {
+			fs = s.file(e.name())
 		}
 	}
 	if fs != nil {

@@ -422,8 +422,8 @@ func (w *Walker) FDPath(pid int32, fd int64) (string, bool) {
 	if w.fds == nil {
 		return "", false
 	}
-	if e := w.fds.lookup(pid, fd); e != nil && e.path != "" {
-		return e.path, true
+	if e := w.fds.lookup(pid, fd); e != nil && e.target() != "" {
+		return e.target(), true
 	}
 	return "", false
 }

@@ -273,12 +273,8 @@ func (c *capturer) enter(pid int, sc *sysent.Syscall, args *[6]uint64) {
 	}
 }
 
-// exit captures what a successful syscall wrote, and what the fds it
-// created refer to; ret is its return value.
+// exit captures what a successful syscall wrote; ret is its return value.
 func (c *capturer) exit(pid int, sc *sysent.Syscall, args *[6]uint64, ret int64) {
-	if sc.Ret == sysent.RetFD {
-		c.fdLink(pid, ret)
-	}
 	for i, a := range sc.Args {
 		if i >= 6 {
 			break
@@ -307,11 +303,7 @@ func (c *capturer) exit(pid int, sc *sysent.Syscall, args *[6]uint64, ret int64)
 			n := len(c.caps)
 			c.buf(pid, i, format.CaptureStruct, 0, v, uint64(a.Size), int(a.Size))
 			if a.Type == "int[2]" && len(c.caps) > n && c.spans[n].n == 8 {
-				// The two fds of pipe, pipe2 or socketpair.
-				fds := c.arena[c.spans[n].off:]
-				fd0, fd1 := int32(binary.NativeEndian.Uint32(fds)), int32(binary.NativeEndian.Uint32(fds[4:]))
-				c.fdLink(pid, int64(fd0))
-				c.fdLink(pid, int64(fd1))
+				c.fdPair(pid, sc.Name == "socketpair", c.arena[c.spans[n].off:])
 			}
 		case sysent.ArgOutArray:
 			c.buf(pid, i, format.CaptureBuffer, 0, v, uint64(ret)*uint64(a.Size), c.limit)
@@ -323,18 +315,51 @@ func (c *capturer) exit(pid int, sc *sysent.Syscall, args *[6]uint64, ret int64)
 	}
 }
 
-// fdLink captures what fd refers to in process pid, as readlink of
-// /proc/PID/fd/FD gives it ("/etc/passwd", "pipe:[4321]"). A syscall
+// fdPair captures what the two fds of pipe, pipe2 or socketpair refer to.
+// A pipe's ends are one inode: one readlink does for both.
+func (c *capturer) fdPair(pid int, sockets bool, fds []byte) {
+	fd0, fd1 := int64(int32(binary.NativeEndian.Uint32(fds))), int64(int32(binary.NativeEndian.Uint32(fds[4:])))
+	n := len(c.caps)
+	c.fdLink(pid, fd0)
+	if sockets || len(c.caps) == n || fd1 < 0 {
+		c.fdLink(pid, fd1)
+		return
+	}
+	s := c.spans[n]
+	c.add(0, format.CaptureFD, int(fd1), s.off, s.n, uint64(s.n))
+}
+
+// cwdIndex is the Index of the CaptureFD that holds a working directory:
+// AT_FDCWD as a uint32.
+const cwdIndex = uint32(1<<32 + unix.AT_FDCWD)
+
+// fdLink captures what fd refers to in thread tid, as readlink of
+// /proc/TID/fd/FD gives it ("/etc/passwd", "pipe:[4321]"). A syscall
 // creating the fd is stopped at its exit, so the fd is there unless
 // another thread closed it since.
-func (c *capturer) fdLink(pid int, fd int64) {
-	if fd < 0 {
+func (c *capturer) fdLink(tid int, fd int64) {
+	if fd < 0 || fd > 1<<31-1 {
 		return
 	}
 	c.proc = append(c.proc[:0], "/proc/"...)
-	c.proc = strconv.AppendInt(c.proc, int64(pid), 10)
+	c.proc = strconv.AppendInt(c.proc, int64(tid), 10)
 	c.proc = append(c.proc, "/fd/"...)
 	c.proc = strconv.AppendInt(c.proc, fd, 10)
+	c.link(int(fd))
+}
+
+// cwdLink captures the working directory of thread tid, as readlink of
+// /proc/TID/cwd gives it, with Index cwdIndex: after chdir and fchdir the
+// kernel's resolution of the path, symlinks followed.
+func (c *capturer) cwdLink(tid int) {
+	c.proc = append(c.proc[:0], "/proc/"...)
+	c.proc = strconv.AppendInt(c.proc, int64(tid), 10)
+	c.proc = append(c.proc, "/cwd"...)
+	c.link(int(cwdIndex))
+}
+
+// link captures the readlink of the path in c.proc as a CaptureFD.
+func (c *capturer) link(index int) {
 	c.proc = append(c.proc, 0)
 	off := len(c.arena)
 	c.arena = grow(c.arena, pathMax)
@@ -346,7 +371,7 @@ func (c *capturer) fdLink(pid int, fd int64) {
 		return
 	}
 	c.arena = c.arena[:off+int(n)]
-	c.add(0, format.CaptureFD, int(fd), off, int(n), uint64(n))
+	c.add(0, format.CaptureFD, index, off, int(n), uint64(n))
 }
 
 // fdLinks captures what every open fd of process pid refers to: the fds a

@@ -75,6 +75,7 @@ const (
 type knownNrs struct {
 	execve, execveat, clone, clone3, fork, vfork int
 	getaffinity, setaffinity, seccomp            int
+	chdir, fchdir, dup, dup2, dup3               int
 }
 
 // stopOrder is the order in which a syscall that is both traced with
@@ -171,7 +172,7 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 		audit:       nativeArch.Audit(),
 		procs:       make(map[int]struct{}),
 		pollBackoff: pollBackoffMin,
-		nrs:         knownNrs{-1, -1, -1, -1, -1, -1, -1, -1, -1},
+		nrs:         knownNrs{-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1},
 	}
 	if opts.Filter != "" {
 		set, err := sysent.ParseSet(table, opts.Filter)
@@ -184,7 +185,8 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 		"execve": &t.nrs.execve, "execveat": &t.nrs.execveat, "clone": &t.nrs.clone,
 		"clone3": &t.nrs.clone3, "fork": &t.nrs.fork, "vfork": &t.nrs.vfork,
 		"sched_getaffinity": &t.nrs.getaffinity, "sched_setaffinity": &t.nrs.setaffinity,
-		"seccomp": &t.nrs.seccomp,
+		"seccomp": &t.nrs.seccomp, "chdir": &t.nrs.chdir, "fchdir": &t.nrs.fchdir,
+		"dup": &t.nrs.dup, "dup2": &t.nrs.dup2, "dup3": &t.nrs.dup3,
 	} {
 		if sc, ok := table.ByName(name); ok {
 			*nr = sc.Nr
@@ -601,7 +603,9 @@ func (t *tracer) enter(th *thread) {
 	t.ev.Nr = int32(th.nr)
 	t.ev.Args = th.args
 	if th.sc != nil {
-		t.cap.enter(th.pid, th.sc, &th.args)
+		// The thread's own tid: its leader may have exited, or it may
+		// have an fd table of its own (unshare(CLONE_FILES)).
+		t.cap.enter(th.tid, th.sc, &th.args)
 	}
 	if isExec {
 		t.execInfo(th)
@@ -663,7 +667,19 @@ func (t *tracer) exit(th *thread) {
 	t.ev.Nr = int32(th.nr)
 	t.ev.Ret = ret
 	if !failed && th.sc != nil {
-		t.cap.exit(th.pid, th.sc, &th.args, ret)
+		t.cap.exit(th.tid, th.sc, &th.args, ret)
+		// What new fds refer to, but for copies (dup, fcntl's F_DUPFD):
+		// the trace knows every fd of the program from its start or its
+		// creation, and a readlink is a syscall per fd.
+		switch th.nr {
+		case t.nrs.chdir, t.nrs.fchdir:
+			t.cap.cwdLink(th.tid)
+		case t.nrs.dup, t.nrs.dup2, t.nrs.dup3:
+		default:
+			if th.sc.Ret == sysent.RetFD {
+				t.cap.fdLink(th.tid, ret)
+			}
+		}
 	}
 	t.emit()
 }

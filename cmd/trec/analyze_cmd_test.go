@@ -455,7 +455,16 @@ func TestDumpFDPathsMatchStrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer null.Close()
-	script := `exec 3</etc/hostname; cat <&3; echo hi | cat; exec 3<&-; cd /usr && ls -d lib`
+	// A working directory reached through a symlink, names that strace
+	// escapes, a file deleted while open.
+	if err := os.MkdirAll(filepath.Join(dir, "real", "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real", filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	script := `cd '` + dir + `/link/sub' && exec 4>'a<b>' 5>"$(printf 'x\ty')" 6>gone && rm gone && echo hi >&6
+exec 3</etc/hostname; cat <&3; echo hi | cat; exec 3<&- 4>&- 5>&- 6>&-; cd /usr && ls -d lib`
 	st := filepath.Join(dir, "strace.txt")
 	cmd := exec.Command(strace, "-f", "-y", "-o", st, "sh", "-c", script)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = null, null, null
@@ -502,5 +511,63 @@ func TestDumpFDPathsMatchStrace(t *testing.T) {
 		if ws[c] == 0 {
 			t.Errorf("trec printed %d×, strace never:\n  %s", n, c)
 		}
+	}
+}
+
+// A file opened through a symlink is one file to -P and to stats, under
+// the name the program used or the one the kernel resolved, as strace -P
+// takes either.
+func TestSymlinkedFileIsOneFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "real"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "real", "f"), []byte("data\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real", filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	opened, resolved := filepath.Join(dir, "link", "f"), filepath.Join(dir, "real", "f")
+	trc := filepath.Join(dir, "run.trc")
+	if _, errs, code := trec(t, nil, "record", "-q", "-o", trc, "--", "cat", opened); code != 0 {
+		t.Fatalf("record: exit %d: %s", code, errs)
+	}
+	for _, p := range []string{opened, resolved} {
+		out, errs, code := trec(t, nil, "dump", "-P", p, trc)
+		if code != 0 {
+			t.Fatalf("dump -P %s: exit %d: %s", p, code, errs)
+		}
+		if !strings.Contains(out, "read(3") || !strings.Contains(out, "close(3") {
+			t.Errorf("dump -P %s misses the calls on the file's fd:\n%s", p, out)
+		}
+	}
+	out, errs, code := trec(t, nil, "stats", "--json", trc)
+	if code != 0 {
+		t.Fatalf("stats: exit %d: %s", code, errs)
+	}
+	var rep struct {
+		Files []struct {
+			Path         string
+			Opens, Calls uint64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for _, f := range rep.Files {
+		switch f.Path {
+		case opened:
+			rows++
+			if f.Opens != 1 || f.Calls < 3 {
+				t.Errorf("stats for %s: %d opens, %d calls; want 1 open and the calls on its fd", opened, f.Opens, f.Calls)
+			}
+		case resolved:
+			t.Errorf("stats list %s apart from %s", resolved, opened)
+		}
+	}
+	if rows != 1 {
+		t.Errorf("stats list %s %d times", opened, rows)
 	}
 }

@@ -133,11 +133,13 @@ const (
 	CaptureKind_CAPTURE_STRUCT CaptureKind = 5
 	// One string of a NULL-terminated string array (execve argv and envp).
 	CaptureKind_CAPTURE_STRING_ARRAY CaptureKind = 6
-	// What an fd refers to, as readlink(2) of /proc/PID/fd/N gives it: a
+	// What an fd refers to, as readlink(2) of /proc/TID/fd/N gives it: a
 	// path, "pipe:[INODE]", "socket:[INODE]", "anon_inode:[eventfd]". index
 	// is the fd; arg is 0. A syscall exit carries one for each fd it
-	// created; the exec event that starts a trace, one for each fd the
-	// program started with.
+	// created, but for copies of an fd (dup, dup2, dup3, fcntl F_DUPFD); the
+	// exec event that starts a trace, one for each fd the program started
+	// with. Index 4294967196 (AT_FDCWD as a uint32) holds
+	// the working directory, /proc/TID/cwd, at the exit of chdir and fchdir.
 	CaptureKind_CAPTURE_FD CaptureKind = 7
 )
 
