@@ -80,6 +80,7 @@ var fdOps = map[string]fdOp{
 	"inotify_init1": fdAnon, "pidfd_open": fdAnon, "userfaultfd": fdAnon, "perf_event_open": fdAnon,
 	"fanotify_init": fdAnon, "io_uring_setup": fdAnon, "memfd_create": fdMemfd,
 	"chdir": fdChdir, "fchdir": fdFchdir, "unlink": fdUnlink, "unlinkat": fdUnlink,
+	"rmdir": fdUnlink,
 }
 
 var anonNames = map[string]string{

@@ -355,12 +355,28 @@ func appendFDPair(b []byte, exit *format.Event, data []byte) []byte {
 // file.
 func appendFDTarget(b []byte, target string, deleted bool) []byte {
 	b = append(b, '<')
-	b = appendEscaped(b, []byte(target), true)
+	if plainPath(target) {
+		b = append(b, target...)
+	} else {
+		b = appendEscaped(b, []byte(target), true)
+	}
 	b = append(b, '>')
 	if deleted {
 		b = append(b, "(deleted)"...)
 	}
 	return b
+}
+
+// plainPath reports whether p prints as it is between <>: printable ASCII
+// without the characters strace escapes there.
+func plainPath(p string) bool {
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c < ' ' || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>':
+			return false
+		}
+	}
+	return true
 }
 
 // appendBuf appends a captured buffer as a quoted string cut at -s.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/sysent"
 )
 
 // fdKind says what an fd refers to.
@@ -303,7 +304,7 @@ func (t *fdTracker) exit(pid int32) {
 // update applies a completed call to its process's fd table.
 func (t *fdTracker) update(c *Call) {
 	ci := c.info
-	if c.Exit == nil || c.Enter == nil {
+	if c.Exit == nil || c.Enter == nil || (ci.op == fdNone && (ci.sys == nil || ci.sys.Ret != sysent.RetFD)) {
 		return
 	}
 	ret := c.Exit.Ret
@@ -383,6 +384,12 @@ func (t *fdTracker) update(c *Call) {
 		// "(deleted)": so does -y.
 		if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); p != nil {
 			t.unlinked(t.resolve(ft, int64(int32(args[0])), ci.dirfdArg >= 0, p))
+			// The same name under the directory fd's resolved path.
+			if ci.dirfdArg >= 0 && len(p) > 0 && p[0] != '/' {
+				if d := ft.get(int64(int32(args[ci.dirfdArg]))); d != nil && d.kind == fdFile && d.link != "" {
+					t.unlinked(path.Join(d.link, string(p)))
+				}
+			}
 		}
 	case fdChdir, fdFchdir:
 		if link := fdLink(c.Exit, int64(cwdIndex)); link != nil {
@@ -397,7 +404,7 @@ func (t *fdTracker) update(c *Call) {
 		}
 	case fdFchdir:
 		if e := ft.get(int64(int32(args[0]))); e != nil && e.kind == fdFile {
-			ft.cwd = e.name()
+			ft.cwd = e.target()
 		}
 	}
 }
@@ -406,7 +413,7 @@ func (t *fdTracker) update(c *Call) {
 // as deleted.
 func (t *fdTracker) unlinked(abs string) {
 	mark := func(e *fdEntry) {
-		if e.open && e.kind == fdFile && (e.link == abs || (e.link == "" && e.path == abs)) {
+		if e.open && e.kind == fdFile && (e.link == abs || e.path == abs) {
 			e.deleted = true
 		}
 	}

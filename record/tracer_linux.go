@@ -668,17 +668,16 @@ func (t *tracer) exit(th *thread) {
 	t.ev.Ret = ret
 	if !failed && th.sc != nil {
 		t.cap.exit(th.tid, th.sc, &th.args, ret)
-		// What new fds refer to, but for copies (dup, fcntl's F_DUPFD):
-		// the trace knows every fd of the program from its start or its
-		// creation, and a readlink is a syscall per fd.
-		switch th.nr {
-		case t.nrs.chdir, t.nrs.fchdir:
+		// What new fds refer to. A full trace knows every fd of the
+		// program from its start or its creation, so copies (dup, dup2,
+		// dup3) save the syscall a readlink costs; a filtered one may
+		// not have recorded the fd copied.
+		switch {
+		case th.nr == t.nrs.chdir || th.nr == t.nrs.fchdir:
 			t.cap.cwdLink(th.tid)
-		case t.nrs.dup, t.nrs.dup2, t.nrs.dup3:
-		default:
-			if th.sc.Ret == sysent.RetFD {
-				t.cap.fdLink(th.tid, ret)
-			}
+		case t.all && (th.nr == t.nrs.dup || th.nr == t.nrs.dup2 || th.nr == t.nrs.dup3):
+		case th.sc.Ret == sysent.RetFD:
+			t.cap.fdLink(th.tid, ret)
 		}
 	}
 	t.emit()

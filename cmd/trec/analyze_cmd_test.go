@@ -464,7 +464,8 @@ func TestDumpFDPathsMatchStrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	script := `cd '` + dir + `/link/sub' && exec 4>'a<b>' 5>"$(printf 'x\ty')" 6>gone && rm gone && echo hi >&6
-exec 3</etc/hostname; cat <&3; echo hi | cat; exec 3<&- 4>&- 5>&- 6>&-; cd /usr && ls -d lib`
+exec 7>'` + dir + `/link/sub/g' && rm '` + dir + `/link/sub/g' && echo >&7; mkdir dd && exec 8<dd && rmdir dd && cat <&8
+exec 3</etc/hostname; cat <&3; echo hi | cat; exec 3<&- 4>&- 5>&- 6>&- 7>&- 8<&-; cd /usr && ls -d lib`
 	st := filepath.Join(dir, "strace.txt")
 	cmd := exec.Command(strace, "-f", "-y", "-o", st, "sh", "-c", script)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = null, null, null
@@ -529,6 +530,15 @@ func TestSymlinkedFileIsOneFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	opened, resolved := filepath.Join(dir, "link", "f"), filepath.Join(dir, "real", "f")
+	// A recording filtered to dup2 and write still shows where the copy
+	// leads: the open was not recorded, so the recorder reads the link.
+	filtered := filepath.Join(dir, "filtered.trc")
+	if _, errs, code := trec(t, nil, "record", "-q", "-e", "trace=dup2,write", "-o", filtered, "--", "sh", "-c", "exec 3>>'"+opened+"'; echo x >&3"); code != 0 {
+		t.Fatalf("record -e: exit %d: %s", code, errs)
+	}
+	if out, _, _ := trec(t, nil, "dump", "-y", filtered); !strings.Contains(out, "write(1<"+resolved+">") {
+		t.Errorf("dump -y of a trace filtered to dup2,write does not name %s:\n%s", resolved, out)
+	}
 	trc := filepath.Join(dir, "run.trc")
 	if _, errs, code := trec(t, nil, "record", "-q", "-o", trc, "--", "cat", opened); code != 0 {
 		t.Fatalf("record: exit %d: %s", code, errs)
