@@ -253,7 +253,7 @@ func (t *fdTracker) exec(e *format.Event) {
 	ft := t.table(e.Pid)
 	ft.dropCloexec()
 	for i := range e.Captures {
-		if cp := &e.Captures[i]; cp.Kind == format.CaptureFD && cp.Index < cwdIndex {
+		if cp := &e.Captures[i]; cp.Kind == format.CaptureFD && cp.Index != format.CwdIndex {
 			var fe fdEntry
 			t.setLink(&fe, cp.Data)
 			ft.set(int64(cp.Index), fe)
@@ -261,14 +261,10 @@ func (t *fdTracker) exec(e *format.Event) {
 	}
 }
 
-// cwdIndex is the Index of the CaptureFD that holds a working directory
-// (chdir and fchdir exits): AT_FDCWD as a uint32.
-const cwdIndex = uint32(1<<32 + atFDCWD)
-
 // fdLink returns what the recorder read of fd at event e (a CaptureFD), or
-// nil; fd int64(cwdIndex) asks for the working directory.
+// nil; fd int64(format.CwdIndex) asks for the working directory.
 func fdLink(e *format.Event, fd int64) []byte {
-	if e == nil || fd < 0 || fd > int64(cwdIndex) {
+	if e == nil || fd < 0 || fd > int64(format.CwdIndex) {
 		return nil
 	}
 	for i := range e.Captures {
@@ -383,30 +379,39 @@ func (t *fdTracker) update(c *Call) {
 		// The kernel shows an open file that lost its name as
 		// "(deleted)": so does -y.
 		if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); p != nil {
-			t.unlinked(t.resolve(ft, int64(int32(args[0])), ci.dirfdArg >= 0, p))
+			dirfd := int64(int32(args[max(ci.dirfdArg, 0)]))
+			t.unlinked(t.resolve(ft, dirfd, ci.dirfdArg >= 0, p))
 			// The same name under the directory fd's resolved path.
 			if ci.dirfdArg >= 0 && len(p) > 0 && p[0] != '/' {
-				if d := ft.get(int64(int32(args[ci.dirfdArg]))); d != nil && d.kind == fdFile && d.link != "" {
+				if d := ft.get(dirfd); d != nil && d.kind == fdFile && d.link != "" {
 					t.unlinked(path.Join(d.link, string(p)))
 				}
 			}
 		}
 	case fdChdir, fdFchdir:
-		if link := fdLink(c.Exit, int64(cwdIndex)); link != nil {
-			ft.cwd = t.str(link)
-			return
+		if cwd := t.changedDir(c, ft); cwd != "" {
+			ft.cwd = cwd
 		}
 	}
-	switch ci.op {
-	case fdChdir:
-		if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); p != nil {
-			ft.cwd = t.resolve(ft, 0, false, p)
-		}
-	case fdFchdir:
-		if e := ft.get(int64(int32(args[0]))); e != nil && e.kind == fdFile {
-			ft.cwd = e.target()
-		}
+}
+
+// changedDir returns the working directory after a successful chdir or
+// fchdir c: what the recorder read, else the path or the fd's target as
+// the trace knows them; "" when it does not.
+func (t *fdTracker) changedDir(c *Call, ft *fdTable) string {
+	if link := fdLink(c.Exit, int64(format.CwdIndex)); link != nil {
+		return t.str(link)
 	}
+	if c.info.op == fdFchdir {
+		if e := ft.get(int64(int32(c.Enter.Args[0]))); e != nil && e.kind == fdFile {
+			return e.target()
+		}
+		return ""
+	}
+	if p := captureData(c.Enter, int(c.info.pathArg), format.CaptureString); p != nil {
+		return t.resolve(ft, 0, false, p)
+	}
+	return ""
 }
 
 // unlinked marks the open fds of every process whose file was named abs

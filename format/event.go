@@ -126,9 +126,14 @@ const (
 	CaptureSockaddr    CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_SOCKADDR)
 	CaptureStruct      CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_STRUCT)
 	CaptureStringArray CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_STRING_ARRAY)
-	// CaptureFD is what fd Index refers to, as /proc/PID/fd/Index reads.
+	// CaptureFD is what fd Index refers to, as /proc/TID/fd/Index reads;
+	// with Index CwdIndex, the working directory.
 	CaptureFD CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_FD)
 )
+
+// CwdIndex is the Index of a CaptureFD that holds the working directory
+// (/proc/TID/cwd) rather than an fd: AT_FDCWD (-100) as a uint32.
+const CwdIndex uint32 = 1<<32 - 100
 
 // Signal is the part of a siginfo that a trace keeps.
 type Signal struct {

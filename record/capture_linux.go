@@ -43,7 +43,7 @@ type capturer struct {
 	dsts    [][]byte
 	addrs   []uint64
 	ns      []int
-	// proc holds the NUL-terminated /proc/PID/fd/N path of fdLink.
+	// proc holds the /proc path that link reads.
 	proc []byte
 }
 
@@ -329,10 +329,6 @@ func (c *capturer) fdPair(pid int, sockets bool, fds []byte) {
 	c.add(0, format.CaptureFD, int(fd1), s.off, s.n, uint64(s.n))
 }
 
-// cwdIndex is the Index of the CaptureFD that holds a working directory:
-// AT_FDCWD as a uint32.
-const cwdIndex = uint32(1<<32 + unix.AT_FDCWD)
-
 // fdLink captures what fd refers to in thread tid, as readlink of
 // /proc/TID/fd/FD gives it ("/etc/passwd", "pipe:[4321]"). A syscall
 // creating the fd is stopped at its exit, so the fd is there unless
@@ -341,24 +337,26 @@ func (c *capturer) fdLink(tid int, fd int64) {
 	if fd < 0 || fd > 1<<31-1 {
 		return
 	}
-	c.proc = append(c.proc[:0], "/proc/"...)
-	c.proc = strconv.AppendInt(c.proc, int64(tid), 10)
-	c.proc = append(c.proc, "/fd/"...)
-	c.proc = strconv.AppendInt(c.proc, fd, 10)
+	c.proc = strconv.AppendInt(append(c.procDir(tid), "/fd/"...), fd, 10)
 	c.link(int(fd))
 }
 
-// cwdLink captures the working directory of thread tid, as readlink of
-// /proc/TID/cwd gives it, with Index cwdIndex: after chdir and fchdir the
-// kernel's resolution of the path, symlinks followed.
-func (c *capturer) cwdLink(tid int) {
-	c.proc = append(c.proc[:0], "/proc/"...)
-	c.proc = strconv.AppendInt(c.proc, int64(tid), 10)
-	c.proc = append(c.proc, "/cwd"...)
-	c.link(int(cwdIndex))
+// procDir sets c.proc to /proc/TID and returns it.
+func (c *capturer) procDir(tid int) []byte {
+	c.proc = strconv.AppendInt(append(c.proc[:0], "/proc/"...), int64(tid), 10)
+	return c.proc
 }
 
-// link captures the readlink of the path in c.proc as a CaptureFD.
+// cwdLink captures the working directory of thread tid, as readlink of
+// /proc/TID/cwd gives it, with Index format.CwdIndex: after chdir and
+// fchdir the kernel's resolution of the path, symlinks followed.
+func (c *capturer) cwdLink(tid int) {
+	c.proc = append(c.procDir(tid), "/cwd"...)
+	c.link(int(format.CwdIndex))
+}
+
+// link captures the readlink of the path in c.proc as a CaptureFD with
+// index.
 func (c *capturer) link(index int) {
 	c.proc = append(c.proc, 0)
 	off := len(c.arena)

@@ -42,11 +42,12 @@ func init() {
 //
 // The recorder starts a traced program by re-executing its own binary
 // (/proc/self/exe) as a shim that stops itself with SIGSTOP, waits to be
-// seized, and execs the program. In a binary built with cgo the C shim
-// (package record/internal/cshim) has done that before any Go code runs,
-// and MaybeRunShim is never reached in a shim. The package's init function already calls
-// MaybeRunShim on the main thread, where the shim must run; calling it first
-// thing in main (or TestMain) only makes that visible.
+// seized, and execs the program. Where the C shim (package
+// record/internal/cshim) is active it has done that before any Go code
+// runs, and MaybeRunShim is never reached in a shim. The package's init
+// function already calls MaybeRunShim on the main thread, where the shim
+// must run; calling it first thing in main (or TestMain) only makes that
+// visible.
 func MaybeRunShim() {
 	env := os.Environ()
 	if len(env) == 0 || env[len(env)-1] != shimMarker {
