@@ -33,6 +33,8 @@ const (
 	fdChdir           // the working directory changes to the path argument
 	fdFchdir          // the working directory changes to arg 0's path
 	fdUnlink          // the path argument's file loses its name
+	fdRecvmsg         // SCM_RIGHTS messages bring new fds
+	fdIoctl           // some requests return a new fd
 )
 
 // callInfo is what the analyzer needs to know of one syscall number,
@@ -51,6 +53,8 @@ type callInfo struct {
 	// network peer, -1 if none; peerAtExit when it is written by the call.
 	peerArg    int8
 	peerAtExit bool
+	// dec names the decoder that reads the call beyond its sysent kinds.
+	dec decKind
 }
 
 // callTable maps syscall numbers of one architecture to callInfo.
@@ -80,7 +84,7 @@ var fdOps = map[string]fdOp{
 	"inotify_init1": fdAnon, "pidfd_open": fdAnon, "userfaultfd": fdAnon, "perf_event_open": fdAnon,
 	"fanotify_init": fdAnon, "io_uring_setup": fdAnon, "memfd_create": fdMemfd,
 	"chdir": fdChdir, "fchdir": fdFchdir, "unlink": fdUnlink, "unlinkat": fdUnlink,
-	"rmdir": fdUnlink,
+	"rmdir": fdUnlink, "recvmsg": fdRecvmsg, "ioctl": fdIoctl,
 }
 
 var anonNames = map[string]string{
@@ -138,6 +142,7 @@ func makeCallInfo(tab *sysent.Table, sys *sysent.Syscall, nr int) callInfo {
 	ci.io = ioDirs[sys.Name]
 	ci.op = fdOps[sys.Name]
 	ci.anon = anonNames[sys.Name]
+	ci.dec = decKinds[sys.Name]
 	if p, ok := peerArgs[sys.Name]; ok {
 		ci.peerArg, ci.peerAtExit = p.arg, p.atExit
 	}

@@ -314,7 +314,7 @@ func (p *Printer) Event(e *format.Event) {
 		b = append(b, "--- "...)
 		b = appendSignal(b, e.Signal.Signo)
 		b = append(b, ' ')
-		b = appendSiginfo(b, &e.Signal)
+		b = p.dec.appendEventSiginfo(b, e)
 		b = append(b, " ---\n"...)
 	case format.KindStop:
 		b = p.appendPrefix(b, e.Tid, e.Time)

@@ -149,7 +149,7 @@ func (p *Printer) appendEventJSON(b []byte, e *format.Event) ([]byte, bool) {
 			b = append(b, `,"sender_pid":`...)
 			b = strconv.AppendInt(b, int64(e.Signal.SenderPid), 10)
 			b = append(b, `,"siginfo":`...)
-			b = appendJSONString(b, appendSiginfo(nil, &e.Signal))
+			b = appendJSONString(b, p.dec.appendEventSiginfo(nil, e))
 		}
 	case format.KindClone:
 		b = append(b, `,"child":`...)

@@ -166,7 +166,7 @@ func (x *ChromeExporter) Event(e *format.Event) {
 	switch e.Kind {
 	case format.KindSignal:
 		name, cat, scope = SignalName(e.Signal.Signo), "signal", "t"
-		x.scratch = appendSiginfo(x.scratch, &e.Signal)
+		x.scratch = x.dec.appendEventSiginfo(x.scratch, e)
 	case format.KindStop:
 		name, cat, scope = "stopped by "+SignalName(e.Signal.Signo), "signal", "t"
 	case format.KindExit:

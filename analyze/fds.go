@@ -35,6 +35,10 @@ type fdEntry struct {
 	deleted bool
 	// peer is the decoded address a socket is connected to.
 	peer string
+	// family and proto are a socket's, as socket() made it; family is 0
+	// when unknown.
+	family uint16
+	proto  int32
 }
 
 // target is what strace -y shows of the fd: the link when the recorder
@@ -366,6 +370,8 @@ func (t *fdTracker) update(c *Call) {
 				ft.set(fd, e)
 			}
 		}
+	case fdRecvmsg:
+		t.received(c, ft)
 	case fdConnect:
 		fd := int64(int32(args[0]))
 		if old := ft.get(fd); old != nil {
@@ -392,6 +398,20 @@ func (t *fdTracker) update(c *Call) {
 		if cwd := t.changedDir(c, ft); cwd != "" {
 			ft.cwd = cwd
 		}
+	}
+}
+
+// received adds the fds that a recvmsg's SCM_RIGHTS messages brought,
+// as the recorder read them.
+func (t *fdTracker) received(c *Call, ft *fdTable) {
+	for i := range c.Exit.Captures {
+		cp := &c.Exit.Captures[i]
+		if cp.Kind != format.CaptureFD {
+			continue
+		}
+		e := fdEntry{cloexec: c.Enter.Args[2]&msgCmsgCloexec != 0}
+		t.setLink(&e, cp.Data)
+		ft.set(int64(cp.Index), e)
 	}
 }
 
@@ -499,7 +519,14 @@ func (t *fdTracker) fromCall(c *Call, ft *fdTable) (fd int64, e fdEntry, ok bool
 		e.cloexec = args[1] == 1030
 		return ret, e, true
 	case fdSocket:
-		return ret, fdEntry{kind: fdSock, path: "socket", cloexec: args[1]&oCloexec != 0}, true
+		return ret, fdEntry{kind: fdSock, path: "socket", cloexec: args[1]&oCloexec != 0, family: uint16(args[0]), proto: int32(args[2])}, true
+	case fdIoctl:
+		// A request that returns an fd (TIOCGPTPEER): the recorder read
+		// what it refers to.
+		if fdLink(c.Exit, ret) == nil {
+			return 0, e, false
+		}
+		return ret, e, true
 	case fdAccept:
 		e = fdEntry{kind: fdSock, path: "socket"}
 		if ci.name == "accept4" {

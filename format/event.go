@@ -129,6 +129,20 @@ const (
 	// CaptureFD is what fd Index refers to, as /proc/TID/fd/Index reads;
 	// with Index CwdIndex, the working directory.
 	CaptureFD CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_FD)
+	// CaptureIovecArray is the struct iovec array an iovec argument
+	// points at, as the program passed it, at the exit of calls the kernel
+	// fills; the CaptureIovec elements hold the bytes that landed.
+	CaptureIovecArray CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_IOVEC_ARRAY)
+	// CaptureCount is how many records the kernel wrote into an output
+	// buffer (getdents64's entries), however the buffer's capture was cut:
+	// a little-endian uint32.
+	CaptureCount CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_COUNT)
+	// CaptureSiginfo is, on a signal event, the kernel's siginfo_t up to
+	// the end of the fields its union holds.
+	CaptureSiginfo CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_SIGINFO)
+	// CaptureSigmask is a signal mask no argument points at: the one the
+	// signal frame of a rt_sigreturn restores.
+	CaptureSigmask CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_SIGMASK)
 )
 
 // CwdIndex is the Index of a CaptureFD that holds the working directory

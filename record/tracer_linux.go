@@ -606,6 +606,9 @@ func (t *tracer) enter(th *thread) {
 		// The thread's own tid: its leader may have exited, or it may
 		// have an fd table of its own (unshare(CLONE_FILES)).
 		t.cap.enter(th.tid, th.sc, &th.args)
+		if th.sc.Extra != sysent.ExtraNone {
+			t.cap.extraEnter(th.tid, th.sc, &th.args, t.si.SP)
+		}
 	}
 	if isExec {
 		t.execInfo(th)
@@ -679,6 +682,9 @@ func (t *tracer) exit(th *thread) {
 		case th.sc.Ret == sysent.RetFD:
 			t.cap.fdLink(th.tid, ret)
 		}
+	}
+	if th.sc != nil && th.sc.Extra != sysent.ExtraNone {
+		t.cap.extraExit(th.tid, th.sc, &th.args, ret, failed)
 	}
 	t.emit()
 }
@@ -895,6 +901,7 @@ func (t *tracer) signalStop(th *thread, sig int) (action, int) {
 		// SI_USER, SI_QUEUE, SI_TKILL, ...: sent by a process.
 		s.SenderPid, s.SenderUid = t.sig.pid(), t.sig.uid()
 	}
+	t.cap.siginfo(&t.sig)
 	t.emit()
 	return actResume, sig
 }

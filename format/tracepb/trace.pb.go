@@ -141,19 +141,40 @@ const (
 	// with. Index 4294967196 (AT_FDCWD as a uint32) holds
 	// the working directory, /proc/TID/cwd, at the exit of chdir and fchdir.
 	CaptureKind_CAPTURE_FD CaptureKind = 7
+	// The struct iovec array an iovec argument points at, as the program
+	// passed it (base and length, native words), at the exit of the calls
+	// the kernel fills (readv, preadv, preadv2, recvmsg's msg_iov), failed
+	// ones too. The CAPTURE_IOVEC elements beside it hold the bytes that
+	// landed.
+	CaptureKind_CAPTURE_IOVEC_ARRAY CaptureKind = 8
+	// How many records the kernel wrote into an output buffer, counted in the
+	// whole buffer however far the buffer's own capture was cut: the entries
+	// of getdents and getdents64. data is the count, a little-endian uint32.
+	CaptureKind_CAPTURE_COUNT CaptureKind = 9
+	// On a signal event, the kernel's siginfo_t up to the fields of its
+	// union (48 bytes): si_utime and si_stime of SIGCHLD, si_fd and si_band of
+	// SIGIO, the timer and sigqueue values.
+	CaptureKind_CAPTURE_SIGINFO CaptureKind = 10
+	// A signal mask no argument points at: at the entry of rt_sigreturn, the
+	// mask the signal frame restores (its uc_sigmask).
+	CaptureKind_CAPTURE_SIGMASK CaptureKind = 11
 )
 
 // Enum value maps for CaptureKind.
 var (
 	CaptureKind_name = map[int32]string{
-		0: "CAPTURE_UNSPECIFIED",
-		1: "CAPTURE_STRING",
-		2: "CAPTURE_BUFFER",
-		3: "CAPTURE_IOVEC",
-		4: "CAPTURE_SOCKADDR",
-		5: "CAPTURE_STRUCT",
-		6: "CAPTURE_STRING_ARRAY",
-		7: "CAPTURE_FD",
+		0:  "CAPTURE_UNSPECIFIED",
+		1:  "CAPTURE_STRING",
+		2:  "CAPTURE_BUFFER",
+		3:  "CAPTURE_IOVEC",
+		4:  "CAPTURE_SOCKADDR",
+		5:  "CAPTURE_STRUCT",
+		6:  "CAPTURE_STRING_ARRAY",
+		7:  "CAPTURE_FD",
+		8:  "CAPTURE_IOVEC_ARRAY",
+		9:  "CAPTURE_COUNT",
+		10: "CAPTURE_SIGINFO",
+		11: "CAPTURE_SIGMASK",
 	}
 	CaptureKind_value = map[string]int32{
 		"CAPTURE_UNSPECIFIED":  0,
@@ -164,6 +185,10 @@ var (
 		"CAPTURE_STRUCT":       5,
 		"CAPTURE_STRING_ARRAY": 6,
 		"CAPTURE_FD":           7,
+		"CAPTURE_IOVEC_ARRAY":  8,
+		"CAPTURE_COUNT":        9,
+		"CAPTURE_SIGINFO":      10,
+		"CAPTURE_SIGMASK":      11,
 	}
 )
 
@@ -1374,7 +1399,7 @@ const file_trace_proto_rawDesc = "" +
 	"\tKIND_EXIT\x10\b\x12\r\n" +
 	"\tKIND_HOOK\x10\t\x12\r\n" +
 	"\tKIND_STOP\x10\n" +
-	"*\xb5\x01\n" +
+	"*\x8b\x02\n" +
 	"\vCaptureKind\x12\x17\n" +
 	"\x13CAPTURE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eCAPTURE_STRING\x10\x01\x12\x12\n" +
@@ -1384,7 +1409,12 @@ const file_trace_proto_rawDesc = "" +
 	"\x0eCAPTURE_STRUCT\x10\x05\x12\x18\n" +
 	"\x14CAPTURE_STRING_ARRAY\x10\x06\x12\x0e\n" +
 	"\n" +
-	"CAPTURE_FD\x10\a*h\n" +
+	"CAPTURE_FD\x10\a\x12\x17\n" +
+	"\x13CAPTURE_IOVEC_ARRAY\x10\b\x12\x11\n" +
+	"\rCAPTURE_COUNT\x10\t\x12\x13\n" +
+	"\x0fCAPTURE_SIGINFO\x10\n" +
+	"\x12\x13\n" +
+	"\x0fCAPTURE_SIGMASK\x10\v*h\n" +
 	"\tCloneKind\x12\x15\n" +
 	"\x11CLONE_UNSPECIFIED\x10\x00\x12\x0e\n" +
 	"\n" +
