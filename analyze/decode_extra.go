@@ -13,7 +13,8 @@ type decKind uint8
 
 const (
 	decNone          decKind = iota
-	decIovecOut              // readv, preadv, preadv2
+	decIovecOut              // readv, preadv
+	decRWv2                  // preadv2, pwritev2: the offset's high word is not printed
 	decIoctl                 // ioctl
 	decPrctl                 // prctl
 	decPoll                  // poll, ppoll
@@ -37,7 +38,7 @@ const (
 )
 
 var decKinds = map[string]decKind{
-	"readv": decIovecOut, "preadv": decIovecOut, "preadv2": decIovecOut,
+	"readv": decIovecOut, "preadv": decIovecOut, "preadv2": decRWv2, "pwritev2": decRWv2,
 	"ioctl": decIoctl, "prctl": decPrctl, "poll": decPoll, "ppoll": decPoll,
 	"select": decSelect, "pselect6": decSelect, "epoll_ctl": decEpollCtl,
 	"epoll_wait": decEpollWait, "epoll_pwait": decEpollWait, "epoll_pwait2": decEpollWait,
@@ -71,6 +72,10 @@ func (d *decoder) specialLayout(c *Call, n int) (int, int, bool) {
 			return 2, 1, true
 		}
 		return 4, 3, true
+	case decRWv2:
+		// strace prints the offset whole from its two halves and the
+		// flags after it.
+		return 5, 5, true
 	case decSigreturn:
 		// The mask, when the recorder read it.
 		if captureData(c.Enter, 0, format.CaptureSigmask) != nil {
@@ -88,6 +93,13 @@ func (d *decoder) appendSpecialArg(b []byte, c *Call, i int) ([]byte, bool) {
 	case decIovecOut:
 		if i == 1 {
 			return d.appendIovecOut(b, c)
+		}
+	case decRWv2:
+		switch {
+		case i == 1 && c.Name == "preadv2":
+			return d.appendIovecOut(b, c)
+		case i == 4:
+			return appendFlagsDflt(b, rwfFlags, args[5], "RWF_???"), true
 		}
 	case decIoctl:
 		switch i {

@@ -37,6 +37,8 @@ func appendComment(b []byte, s string) []byte {
 // appendUint appends v in decimal.
 func appendUint(b []byte, v uint64) []byte { return strconv.AppendUint(b, v, 10) }
 
+var rwfFlags = xlat{{1, "RWF_HIPRI"}, {2, "RWF_DSYNC"}, {4, "RWF_SYNC"}, {8, "RWF_NOWAIT"}, {16, "RWF_APPEND"}}
+
 var pollFlags = xlat{
 	{0x1, "POLLIN"}, {0x2, "POLLPRI"}, {0x4, "POLLOUT"}, {0x8, "POLLERR"}, {0x10, "POLLHUP"},
 	{0x20, "POLLNVAL"}, {0x40, "POLLRDNORM"}, {0x80, "POLLRDBAND"}, {0x100, "POLLWRNORM"},

@@ -37,8 +37,9 @@ type Options struct {
 	Stdout *os.File
 	Stderr *os.File
 	// CaptureSize caps the bytes captured per buffer; 0 captures no
-	// buffers. Paths and argv strings are captured whole (up to
-	// PATH_MAX), sockaddrs and fixed-size structs always.
+	// buffers, CaptureSizeMax captures them whole. Paths and argv strings
+	// are captured whole (up to PATH_MAX), sockaddrs and fixed-size
+	// structs always.
 	CaptureSize int
 	// Filter is a -e trace= expression; "" records every syscall. Process
 	// lifecycle events (clone, exec, exit, signals, stops) are recorded
@@ -144,9 +145,7 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 			inherit.Closed |= closed & (1 << i)
 		}
 	}
-	if opts.CaptureSize < 0 {
-		opts.CaptureSize = 0
-	}
+	opts.CaptureSize = max(0, min(opts.CaptureSize, CaptureSizeMax))
 	if opts.Dir != "" {
 		if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {
 			if err == nil {

@@ -26,7 +26,7 @@ func recordCommand() *cli.Command {
 		ArgsUsage: "[--] PROG [ARGS...]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "trec.trc", Usage: "write the trace to `FILE`"},
-			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none); paths are captured whole"},
+			&cli.StringFlag{Name: "string-limit", Aliases: []string{"s"}, Value: "4096", Usage: "capture at most `SIZE` bytes of each buffer read or written; 0 captures no buffer at all (not \"no limit\"), max captures each whole; paths, addresses and structs are captured whole whatever SIZE says"},
 			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "`trace=SET`: record only these syscalls (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the summary line"},
 			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N`", DefaultText: "the CPU trec runs on"},
@@ -41,8 +41,9 @@ func runRecord(c *cli.Context) error {
 	if len(argv) == 0 {
 		return errors.New("record: no program given (trec record [-o FILE] -- PROG [ARGS...])")
 	}
-	if c.Int("string-limit") < 0 {
-		return fmt.Errorf("-s %d: must not be negative", c.Int("string-limit"))
+	captureSize, err := parseCaptureSize(c.String("string-limit"))
+	if err != nil {
+		return err
 	}
 	filter, err := recordFilter(c)
 	if err != nil {
@@ -74,7 +75,7 @@ func runRecord(c *cli.Context) error {
 		Stdin:       stdio.files[0],
 		Stdout:      stdio.files[1],
 		Stderr:      stdio.files[2],
-		CaptureSize: c.Int("string-limit"),
+		CaptureSize: captureSize,
 		Filter:      filter,
 		NoPin:       c.Bool("no-pin"),
 		UseCPU:      c.IsSet("cpu"),

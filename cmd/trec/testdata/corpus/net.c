@@ -100,6 +100,8 @@ static void scatter(void)
 
 	int fd = open("/etc/passwd", O_RDONLY);
 	preadv(fd, iov, 2, 4);
+	preadv2(fd, iov, 2, 0, RWF_NOWAIT);
+	preadv(-1, iov, 2, 0);
 	close(fd);
 
 	// A peek at a datagram's size through a NULL buffer, as netlink

@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/epoll.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
@@ -87,7 +88,8 @@ static void signals(void)
 	sigprocmask(SIG_UNBLOCK, &term, NULL);
 
 	// A sleep that a signal cuts short reports what was left.
-	alarm(1);
+	struct itimerval it = {.it_value = {0, 50000}};
+	setitimer(ITIMER_REAL, &it, NULL);
 	struct timespec req = {5, 0}, rem;
 	nanosleep(&req, &rem);
 	clock_nanosleep(CLOCK_MONOTONIC, 0, &(struct timespec){0, 1000}, &rem);

@@ -1,0 +1,266 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// corpusNormal are the rewrites that make two runs of one program
+// comparable: what differs from run to run (pids, addresses, inodes,
+// times, ephemeral ports, random bytes, the pty's number) and nothing
+// else.
+var corpusNormal = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`0x[0-9a-f]+`), "0x?"},
+	{regexp.MustCompile(`\) +=`), ") ="},
+	{regexp.MustCompile(`\b(pipe|socket|net|anon_inode):\[\d+\]`), "$1:[N]"},
+	{regexp.MustCompile(`^(clone3?|wait4|getpid|getppid|gettid|set_tid_address|vfork|fork|setsid|getsid|getpgrp|rt_sigreturn)\((.*)\) = \d+`), "$1($2) = PID"},
+	{regexp.MustCompile(`^(wait4|kill|waitid|pidfd_open)\(\d+`), "$1(PID"},
+	{regexp.MustCompile(`^(tgkill|tkill)\(\d+, \d+`), "$1(PID, PID"},
+	{regexp.MustCompile(`\b(si_pid|nlmsg_pid|nl_pid|pid|l_pid)=\d+`), "$1=PID"},
+	{regexp.MustCompile(`parent_tid=\[\d+\]`), "parent_tid=[PID]"},
+	{regexp.MustCompile(`^(futex\(0x\?, FUTEX_WAIT[A-Z_|]*, )\d+`), "${1}TID"},
+	{regexp.MustCompile(`(TIOC[GS]PGRP|TIOCGSID), \[\d+\]`), "$1, [PID]"},
+	{regexp.MustCompile(`\b(tv_sec|tv_nsec|tv_usec)=\d+`), "$1=T"},
+	{regexp.MustCompile(`\b(si_utime|si_stime)=\d+( /\* [0-9.]+ s \*/)?`), "$1=T"},
+	{regexp.MustCompile(`\b(uptime|loads|freeram|sharedram|bufferram|procs|freeswap|freehigh)=(\[[0-9, ]+\]|\d+)`), "$1=N"},
+	{regexp.MustCompile(`\b([rt]x_[a-z_]+|multicast|collisions)=\d+`), "$1=N"},
+	{regexp.MustCompile(`htons\(\d+\)`), "htons(P)"},
+	{regexp.MustCompile(`/dev/pts/\d+`), "/dev/pts/N"},
+	{regexp.MustCompile(`TIOCGPTN, \[\d+\]`), "TIOCGPTN, [N]"},
+	{regexp.MustCompile(`^getrandom\("[^"]*"(\.\.\.)?`), `getrandom("R"`},
+	{regexp.MustCompile(`^read\((\d+</dev/urandom>), "[^"]*"(\.\.\.)?`), `read($1, "R"`},
+	{regexp.MustCompile(`idiag_(inode|cookie)=(\d+|\[\d+, \d+\])`), "idiag_$1=N"},
+}
+
+// corpusLines returns the syscall and signal lines of strace -f or trec
+// dump output, normalized, with "<unfinished ...>" lines joined to their
+// "<... resumed>" ends so that interleaving does not matter.
+func corpusLines(text string) map[string]int {
+	lines := map[string]int{}
+	pending := map[string]string{}
+	resumed := regexp.MustCompile(`^<\.\.\. [a-z0-9_]+ resumed>`)
+	for _, l := range strings.Split(text, "\n") {
+		m := straceLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		pid, rest := m[1]+m[2], m[3]
+		switch {
+		case strings.HasPrefix(rest, "+++"):
+			continue
+		case strings.HasSuffix(rest, " <unfinished ...>"):
+			pending[pid] = strings.TrimSuffix(rest, " <unfinished ...>")
+			continue
+		case resumed.MatchString(rest):
+			rest = pending[pid] + resumed.ReplaceAllString(rest, "")
+			delete(pending, pid)
+		}
+		for _, n := range corpusNormal {
+			rest = n.re.ReplaceAllString(rest, n.with)
+		}
+		lines[rest]++
+	}
+	return lines
+}
+
+// corpusItem is one thing the issue asked to fix or decode: lines of
+// strace's output that match re must come out of trec identical.
+type corpusItem struct {
+	name string
+	re   *regexp.Regexp
+}
+
+func item(name, re string) corpusItem { return corpusItem{name, regexp.MustCompile(re)} }
+
+// corpusItems lists each item with the lines that show it.
+var corpusItems = []corpusItem{
+	item("iovecs the kernel fills: each iov_len, every iovec", `^readv\(.*iov_len=100\}, \{iov_base="", iov_len=50\}\]`),
+	item("iovecs of preadv and preadv2, failed calls' addresses", `^preadv2?\(`),
+	item("recvmsg's iovecs", `^recvmsg\(.*\{iov_base="hel", iov_len=3\}, \{iov_base="lo`),
+	item("msg_control: SCM_RIGHTS", `cmsg_type=SCM_RIGHTS, cmsg_data=\[\d+<pipe`),
+	item("msg_control: SCM_CREDENTIALS", `cmsg_type=SCM_CREDENTIALS, cmsg_data=\{pid=`),
+	item("NULL iov_base", `iov_base=NULL`),
+	item("recvmsg's msg_namelen before and after", `msg_namelen=128 => 16`),
+	item("failed recvmsg", `^recvmsg\(.*\{msg_namelen=\d+\}, MSG_DONTWAIT\) = -1`),
+	item("mmap's huge page size", `MAP_HUGETLB\|21<<MAP_HUGE_SHIFT`),
+	item("sleep remainders: written when interrupted", `^clock_nanosleep\(CLOCK_REALTIME, 0, \{tv_sec=T, tv_nsec=T\}, \{tv_sec=T`),
+	item("sleep remainders: not on success", `^clock_nanosleep\(CLOCK_MONOTONIC, 0, \{tv_sec=T, tv_nsec=T\}, 0x\?\) = 0`),
+	item("prctl's integer arguments", `^prctl\(PR_(SET_CHILD_SUBREAPER|SET_TIMERSLACK|SET_KEEPCAPS|GET_NO_NEW_PRIVS), `),
+	item("getdents64's entry count", `^getdents64\(.* /\* \d+ entries \*/`),
+	item("SIGCHLD's si_utime and si_stime", `^--- SIGCHLD \{.*si_utime=T, si_stime=T\}`),
+	item("rt_sigreturn's mask", `^rt_sigreturn\(\{mask=\[TERM\]\}\)`),
+	item("termios", `(TCGETS|TCSETSW?F?), \{c_iflag=`),
+	item("window sizes", `TIOC[GS]WINSZ, \{ws_row=`),
+	item("process groups", `TIOC[GS]PGRP, \[PID\]`),
+	item("FIONREAD, FIONBIO", `FION(READ|BIO), \[\d+\]`),
+	item("TIOCSCTTY", `TIOCSCTTY, 0\)`),
+	item("unknown ioctls as _IOC", `_IOC\(_IOC_(READ|WRITE|NONE), `),
+	item("poll and ppoll", `^p?poll\(\[\{fd=`),
+	item("poll's ready fds and time left", `\) = \d+ \(\[\{fd=\d+, revents=.*left \{`),
+	item("select's sets and time left", `^pselect6\(.*\(in \[\d+\]`),
+	item("pselect6's mask", `\{sigmask=\[USR1\], sigsetsize=8\}`),
+	item("epoll_ctl", `^epoll_ctl\(.*\{events=EPOLLIN`),
+	item("epoll waits", `^epoll_(wait|pwait2?)\(.*\[\{events=EPOLLIN, data=\{u32=`),
+	item("socket options", `^[gs]etsockopt\(.*(SOL_SOCKET|SOL_TCP|SOL_IP|SOL_IPV6|SOL_NETLINK), `),
+	item("SO_ERROR", `SO_ERROR, \[0\], \[4\]`),
+	item("SO_LINGER, SO_PEERCRED", `SO_(LINGER|PEERCRED), \{`),
+	item("netlink protocols", `^socket\(AF_NETLINK, .*NETLINK_(ROUTE|SOCK_DIAG)\)`),
+	item("netlink route messages", `nlmsg_type=RTM_(GETLINK|NEWLINK)`),
+	item("netlink errors", `nlmsg_type=NLMSG_ERROR.*error=-EOPNOTSUPP`),
+	item("sock_diag messages", `nlmsg_type=SOCK_DIAG_BY_FAMILY.*sdiag_family=`),
+	item("prctl options with typed arguments", `^prctl\(PR_(SET_NAME|GET_NAME|SET_PDEATHSIG|GET_PDEATHSIG|CAPBSET_READ|SET_DUMPABLE|CAP_AMBIENT), `),
+	item("fds from TIOCGPTPEER", `^(dup2\(\d+</dev/pts/N>, 1|write\(1</dev/pts/N>)`),
+	item("fds of kernel objects", `^(pidfd_open|pidfd_getfd|memfd_create|userfaultfd|perf_event_open|fanotify_init|epoll_create1|eventfd2|timerfd_create|signalfd4|inotify_init1|io_uring_setup)\(.*= \d+<`),
+	item("CPU masks", `^sched_[gs]etaffinity\(0, 128, \[0`),
+	item("TIOCGPTN", `TIOCGPTN, \[N\]`),
+	item("sysinfo", `^sysinfo\(\{uptime=`),
+	item("futex timeouts", `^futex\(.*FUTEX_WAIT.*\{tv_sec=T, tv_nsec=T\}`),
+	item("fcntl locks", `F_(OFD_)?(GET|SET)LKW?, \{l_type=`),
+	item("sigaltstack", `^sigaltstack\(\{ss_sp=`),
+	item("inotify masks", `^inotify_add_watch\(.*IN_MODIFY`),
+	item("statx attributes", `stx_attributes=STATX_ATTR_MOUNT_ROOT`),
+	item("io_uring_setup's params", `^io_uring_setup\(4, \{flags=`),
+}
+
+// TestDumpCorpusMatchesStrace records small programs and everyday
+// commands under strace -f -y and under trec, and compares trec dump -y
+// with strace's output line by line after normalizing what differs from
+// run to run. It counts the identical lines per program, asserts each
+// item of the decoders' list, and asks for 99.5% overall.
+func TestDumpCorpusMatchesStrace(t *testing.T) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("no strace")
+	}
+	if v, _ := exec.Command(strace, "-V").Output(); !strings.HasPrefix(string(v), "strace -- version 6.1\n") {
+		t.Skip("the corpus is compared with strace 6.1's notation")
+	}
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("no gcc for the corpus programs")
+	}
+	dir := t.TempDir()
+	progs := []struct {
+		name string
+		argv []string
+	}{}
+	for _, name := range []string{"net", "evloop", "tty", "proc"} {
+		bin := filepath.Join(dir, name)
+		if out, err := exec.Command("gcc", "-O1", "-o", bin, filepath.Join("testdata", "corpus", name+".c")).CombinedOutput(); err != nil {
+			t.Fatalf("build %s: %v\n%s", name, err, out)
+		}
+		progs = append(progs, struct {
+			name string
+			argv []string
+		}{name, []string{bin}})
+	}
+	for _, argv := range [][]string{
+		{"ls", "-la", "/usr/bin"},
+		{"cat", "/etc/hostname"},
+		{"/usr/bin/python3", "-c", "pass"},
+		{"perl", "-e", "print 1"},
+		{"tar", "cf", "/dev/null", "/usr/include/linux"},
+		{"sh", "-c", "cat /etc/hostname | wc -c"},
+		{"ip", "addr"},
+		{"ss", "-tan"},
+		{"curl", "-s", "file:///etc/hostname"},
+	} {
+		if _, err := exec.LookPath(argv[0]); err == nil {
+			progs = append(progs, struct {
+				name string
+				argv []string
+			}{strings.Join(argv, " "), argv})
+		}
+	}
+	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	allStrace := map[string]int{}
+	allTrec := map[string]int{}
+	same, total := 0, 0
+	for i, p := range progs {
+		st := filepath.Join(dir, "strace"+strconv.Itoa(i))
+		cmd := exec.Command(strace, append([]string{"-f", "-y", "-o", st, "--"}, p.argv...)...)
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = null, null, null
+		if err := cmd.Run(); err != nil {
+			if _, ok := err.(*exec.ExitError); !ok {
+				t.Fatalf("%s: strace: %v", p.name, err)
+			}
+		}
+		trc := filepath.Join(dir, "trec"+strconv.Itoa(i)+".trc")
+		run(append([]string{"trec", "record", "-q", "-o", trc, "--"}, p.argv...), null, null, null)
+		got, errs, code := trec(t, nil, "dump", "-y", trc)
+		if code != 0 {
+			t.Fatalf("%s: dump: exit %d: %s", p.name, code, errs)
+		}
+		want, err := os.ReadFile(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws, gs := corpusLines(string(want)), corpusLines(got)
+		n, m := 0, 0
+		for l, c := range ws {
+			m += c
+			n += min(c, gs[l])
+			allStrace[l] += c
+		}
+		for l, c := range gs {
+			allTrec[l] += c
+		}
+		same, total = same+n, total+m
+		t.Logf("%-40s %5d of %5d strace lines identical (%.2f%%)", p.name, n, m, 100*float64(n)/float64(max(m, 1)))
+		if testing.Verbose() {
+			logDiff(t, ws, gs)
+		}
+	}
+	for _, it := range corpusItems {
+		matched := 0
+		for l, c := range allStrace {
+			if !it.re.MatchString(l) {
+				continue
+			}
+			matched += c
+			if allTrec[l] < c {
+				t.Errorf("%s: strace printed %d×, trec %d×:\n  %s", it.name, c, allTrec[l], l)
+			}
+		}
+		if matched == 0 {
+			t.Errorf("%s: no strace line shows it (%v)", it.name, it.re)
+		}
+	}
+	pct := 100 * float64(same) / float64(max(total, 1))
+	t.Logf("corpus: %d of %d strace lines identical (%.2f%%)", same, total, pct)
+	if pct < 99.5 {
+		t.Errorf("corpus: %.2f%% of strace's lines identical, want 99.5%%", pct)
+	}
+}
+
+// logDiff logs the lines one output has more often than the other.
+func logDiff(t *testing.T, strace, trec map[string]int) {
+	t.Helper()
+	var out []string
+	for l, c := range strace {
+		if trec[l] < c {
+			out = append(out, "  strace only: "+l)
+		}
+	}
+	for l, c := range trec {
+		if strace[l] < c {
+			out = append(out, "  trec only:   "+l)
+		}
+	}
+	sort.Strings(out)
+	for _, l := range out {
+		t.Log(l)
+	}
+}
