@@ -39,7 +39,7 @@ var ioctlNames = map[uint32]string{
 	0x2400: "PERF_EVENT_IOC_ENABLE", 0x2401: "PERF_EVENT_IOC_DISABLE", 0x2403: "PERF_EVENT_IOC_RESET",
 }
 
-var ioctlDirs = xlat{{1, "_IOC_WRITE"}, {2, "_IOC_READ"}}
+var ioctlDirs = xlat{{0, "_IOC_NONE"}, {2, "_IOC_READ"}, {1, "_IOC_WRITE"}}
 
 // appendIoctlReq appends an ioctl request by its name, or as strace spells
 // an unknown one: _IOC(_IOC_READ, 0x78, 0x7, 0x4).
@@ -51,11 +51,7 @@ func appendIoctlReq(b []byte, v uint64) []byte {
 	dir, typ, nr := code>>30, code>>8&0xff, code&0xff
 	size := code >> 16 & 0x3fff
 	b = append(b, "_IOC("...)
-	if dir == 0 {
-		b = append(b, "_IOC_NONE"...)
-	} else {
-		b = appendFlags(b, ioctlDirs, uint64(dir))
-	}
+	b = appendFlags(b, ioctlDirs, uint64(dir))
 	b = append(b, ", "...)
 	b = appendHex(b, uint64(typ))
 	b = append(b, ", "...)

@@ -24,6 +24,9 @@ const (
 	msghdrSize   = 56   // struct msghdr on 64-bit ABIs
 	fdSetMax     = 1024 / 8
 	cloneArgsMin = 40 // struct clone_args up to exit_signal
+	// controlMax caps a msghdr's control data, captured whole like a
+	// sockaddr whatever the capture size: the cmsgs name fds and creds.
+	controlMax = 4096
 )
 
 // span locates a capture's data in the tracer's arena; the arena may move
@@ -235,7 +238,7 @@ func (c *capturer) msghdr(pid, arg int, addr uint64, spread int64) {
 	controllen := binary.NativeEndian.Uint64(h[40:])
 	c.buf(pid, arg, format.CaptureSockaddr, 0, name, namelen, sockaddrMax)
 	c.iovecs(pid, arg, iov, iovlen, spread)
-	c.buf(pid, arg, format.CaptureBuffer, 0, control, controllen, c.limit)
+	c.buf(pid, arg, format.CaptureBuffer, 0, control, controllen, controlMax)
 }
 
 // enter captures what the arguments of sc point at when the syscall starts.

@@ -124,7 +124,18 @@
 // with PTRACE_PEEKDATA only as a fallback. Buffers are cut at
 // Options.CaptureSize; a cut capture keeps the full length in Size. A
 // string without its NUL within PATH_MAX is kept cut, with Size one more
-// than its length.
+// than its length. A msghdr's control data is captured whole (up to 4
+// KiB) whatever the capture size, as sockaddrs are.
+//
+// sysent.Syscall.Extra names what a syscall needs beyond its kinds, taken
+// at its exit (capture_extra_linux.go): the struct an ioctl request or a
+// fcntl command points at, prctl's strings, futex timeouts, the remainder
+// of an interrupted sleep, pselect6's mask, the iovec arrays the kernel
+// fills, the fds SCM_RIGHTS brought, getdents' entry count when the
+// capture size cut the buffer. Only rt_sigreturn's mask (read from the
+// signal frame below the stack pointer) and recvmsg's header (before the
+// kernel rewrites msg_namelen) are read at entry. A signal event keeps
+// the first 48 bytes of its siginfo.
 //
 // # Performance
 //
