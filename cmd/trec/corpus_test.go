@@ -264,3 +264,75 @@ func logDiff(t *testing.T, strace, trec map[string]int) {
 		t.Log(l)
 	}
 }
+
+// getdents64's entry count is exact whatever the capture size: with -s 16
+// every listing of a large directory is cut, and dump still prints the
+// counts strace prints. -s max keeps a large read whole.
+func TestCaptureSizes(t *testing.T) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("no strace")
+	}
+	dir := t.TempDir()
+	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	argv := []string{"ls", "-a", "/usr/bin"}
+	st := filepath.Join(dir, "strace.txt")
+	cmd := exec.Command(strace, append([]string{"-f", "-y", "-e", "trace=getdents64", "-o", st, "--"}, argv...)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = null, null, null
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("strace: %v", err)
+	}
+	want, err := os.ReadFile(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trc := filepath.Join(dir, "s16.trc")
+	if code := run(append([]string{"trec", "record", "-q", "-s", "16", "-o", trc, "--"}, argv...), null, null, null); code != 0 {
+		t.Fatalf("record -s 16: exit %d", code)
+	}
+	got, errs, code := trec(t, nil, "dump", "-y", "-e", "trace=getdents64", trc)
+	if code != 0 {
+		t.Fatalf("dump: exit %d: %s", code, errs)
+	}
+	ws, gs := corpusLines(string(want)), corpusLines(got)
+	if len(ws) < 2 {
+		t.Fatalf("strace shows %d getdents64 lines", len(ws))
+	}
+	for l, n := range ws {
+		if gs[l] != n {
+			t.Errorf("strace printed %d×, trec (-s 16) %d×:\n  %s", n, gs[l], l)
+		}
+	}
+	for l := range gs {
+		if strings.Contains(l, "+ entries") {
+			t.Errorf("an inexact count: %s", l)
+		}
+	}
+
+	// 64 KiB read in one call: whole under -s max, cut at 4096 by default.
+	data := strings.Repeat("0123456789abcdef", 4096)
+	file := filepath.Join(dir, "data")
+	if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		s     string
+		whole bool
+	}{{"max", true}, {"4096", false}} {
+		trc := filepath.Join(dir, "s-"+tc.s+".trc")
+		if code := run([]string{"trec", "record", "-q", "-s", tc.s, "-o", trc, "--", "dd", "if=" + file, "of=/dev/null", "bs=65536", "count=1"}, null, null, null); code != 0 {
+			t.Fatalf("record -s %s: exit %d", tc.s, code)
+		}
+		out, errs, code := trec(t, nil, "dump", "-s", "100000", "-e", "trace=read", trc)
+		if code != 0 {
+			t.Fatalf("dump: exit %d: %s", code, errs)
+		}
+		if whole := strings.Contains(out, `"`+data+`", 65536)`); whole != tc.whole {
+			t.Errorf("record -s %s: the 64 KiB read whole in the trace: %v, want %v", tc.s, whole, tc.whole)
+		}
+	}
+}
