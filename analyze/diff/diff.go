@@ -92,13 +92,22 @@ func collectBoth(a, b Input, opts Options, seed maphash.Seed, fa, fb analyze.Fil
 	wg.Go(func() { ra, ea = collect(a, opts, seed, fa, nil) })
 	rb, eb = collect(b, opts, seed, fb, nil)
 	wg.Wait()
-	if err := errors.Join(ea, eb); err != nil {
+	if err := firstErr(ea, eb); err != nil {
 		return nil, nil, err
 	}
 	if ra.tab.Arch() != rb.tab.Arch() {
 		return nil, nil, fmt.Errorf("%s (%s) and %s (%s): %w", a.Name, ra.tab.Arch(), b.Name, rb.tab.Arch(), ErrArch)
 	}
 	return ra, rb, nil
+}
+
+// firstErr returns ea, else eb: the same bad option fails on both sides,
+// and one line says so.
+func firstErr(ea, eb error) error {
+	if ea != nil {
+		return ea
+	}
+	return eb
 }
 
 // renderer prints the calls of hunks during a second pass.
@@ -248,7 +257,7 @@ func renderHunks(a, b Input, ra, rb *run, rep *Report, opts Options, seed maphas
 		_, eb = collect(b, opts, seed, fb, rdb)
 	}
 	wg.Wait()
-	if err := errors.Join(ea, eb); err != nil {
+	if err := firstErr(ea, eb); err != nil {
 		return err
 	}
 	for i := range rep.Threads {

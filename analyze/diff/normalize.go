@@ -85,9 +85,10 @@ func (c *collector) hashArg(h *hash, call *analyze.Call, th *thread, i int, a sy
 		c.hashCapture(h, call.Enter, i, format.CaptureString, v)
 	case sysent.ArgStringArray:
 		// The first array is argv; the environment that follows is
-		// masked, as it holds what differs between shells and runs.
+		// masked, as it holds what differs between shells and runs. A
+		// successful exec's argv is compared with its process's.
 		*strv++
-		if *strv > 1 {
+		if *strv > 1 || ok(call) {
 			h.add(markMasked)
 			return
 		}

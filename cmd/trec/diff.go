@@ -66,13 +66,13 @@ func runDiff(c *cli.Context) error {
 }
 
 func diffRun(c *cli.Context) error {
-	if c.NArg() != 2 {
-		return fmt.Errorf("want two trace files, a and b; got %d arguments", c.NArg())
-	}
 	for _, a := range c.Args().Slice() {
 		if strings.HasPrefix(a, "-") && a != stdinName {
 			return fmt.Errorf("flag %s after the trace files: put flags before A B", a)
 		}
+	}
+	if c.NArg() != 2 {
+		return fmt.Errorf("want two trace files, a and b; got %d arguments", c.NArg())
 	}
 	thr, err := parsePercent(c.String("time-threshold"))
 	if err != nil {
