@@ -260,6 +260,14 @@ func (c *collector) SyscallExit(call *analyze.Call) {
 			}
 		}
 	}
+	if c.render != nil {
+		// A second pass only finds the calls to print again.
+		if st == nil || failed {
+			c.render(th, len(th.items), call)
+			th.items = append(th.items, 0)
+		}
+		return
+	}
 	sc := c.r.sys[call.Nr]
 	if sc == nil {
 		sc = &sysCount{}
@@ -279,11 +287,7 @@ func (c *collector) SyscallExit(call *analyze.Call) {
 		sc.errors++
 	}
 	c.r.compared++
-	item := len(th.items)
 	th.items = append(th.items, c.hashCall(call, th))
-	if c.render != nil {
-		c.render(th, item, call)
-	}
 }
 
 // fdArg returns call's first fd argument.

@@ -45,6 +45,8 @@ type Options struct {
 	// context around each.
 	MaxHunks int
 	Context  int
+	// MaxHunkLines limits the calls shown of one hunk; 0 shows all.
+	MaxHunkLines int
 	// StrLen is dump's -s for the calls shown.
 	StrLen int
 	// JSON renders the calls of hunks as dump --json's objects.
@@ -188,7 +190,9 @@ func collect(in Input, opts Options, seed maphash.Seed, fopts analyze.FilterOpti
 	if t := r.trailer; t != nil && t.EndTime > r.end {
 		r.end = t.EndTime
 	}
-	r.files = col.stats.Report(r.kept, r.end).Files
+	if rd == nil {
+		r.files = col.stats.Report(r.kept, r.end).Files
+	}
 	return r, nil
 }
 

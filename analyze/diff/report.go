@@ -182,6 +182,8 @@ type Hunk struct {
 	BStart int        `json:"b_start"`
 	BCount int        `json:"b_count"`
 	Lines  []HunkLine `json:"lines"`
+	// LinesOmitted counts the lines past Options.MaxHunkLines.
+	LinesOmitted int `json:"lines_omitted"`
 }
 
 // HunkLine is one call of a hunk: " " in both runs (shown as in a), "-"
@@ -495,15 +497,15 @@ func threadDiffs(ra *run, opts Options) []ThreadDiff {
 			continue
 		}
 		td := ThreadDiff{A: threadRef(ta), B: threadRef(tb), CallsA: len(ta.items), CallsB: len(tb.items), ta: ta, tb: tb}
-		td.Hunks, td.HunksOmitted = hunks(es, opts.Context, opts.MaxHunks)
+		td.Hunks, td.HunksOmitted = hunks(es, opts.Context, opts.MaxHunks, opts.MaxHunkLines)
 		out = append(out, td)
 	}
 	return out
 }
 
 // hunks groups an edit script into hunks with ctx calls of context, the
-// first max of them with their lines.
-func hunks(es []Edit, ctx, max int) ([]Hunk, int) {
+// first max of them with their lines, at most maxLines each (0: all).
+func hunks(es []Edit, ctx, max, maxLines int) ([]Hunk, int) {
 	type span struct{ first, last int } // indices into es of changes
 	var spans []span
 	for i, e := range es {
@@ -570,6 +572,10 @@ func hunks(es []Edit, ctx, max int) ([]Hunk, int) {
 			endB += n
 		}
 		h.ACount, h.BCount = endA-h.AStart, endB-h.BStart
+		if maxLines > 0 && len(h.Lines) > maxLines {
+			h.LinesOmitted = len(h.Lines) - maxLines
+			h.Lines = h.Lines[:maxLines]
+		}
 		h.AStart++
 		h.BStart++
 		out = append(out, h)

@@ -70,15 +70,11 @@ func (d *differ) middle(x0, x1, y0, y1 int) {
 		d.compare(x0, x1, y0, y1, d.a, d.b, nil, nil)
 		return
 	}
-	inB := make(map[uint64]struct{}, y1-y0)
-	for _, v := range d.b[y0:y1] {
-		inB[v] = struct{}{}
-	}
-	inA := make(map[uint64]struct{}, x1-x0)
+	inB := newSet(d.b[y0:y1])
+	inA := newSet(d.a[x0:x1])
 	var ka []int
 	for i, v := range d.a[x0:x1] {
-		inA[v] = struct{}{}
-		if _, ok := inB[v]; ok {
+		if inB.has(v) {
 			ka = append(ka, x0+i)
 		} else {
 			d.delA[x0+i] = true
@@ -86,7 +82,7 @@ func (d *differ) middle(x0, x1, y0, y1 int) {
 	}
 	var kb []int
 	for j, v := range d.b[y0:y1] {
-		if _, ok := inA[v]; ok {
+		if inA.has(v) {
 			kb = append(kb, y0+j)
 		} else {
 			d.insB[y0+j] = true
@@ -307,4 +303,52 @@ func (d *differ) script() []Edit {
 		}
 	}
 	return es
+}
+
+// set is a set of hashes: open addressing with linear probing, indexed by
+// the hashes' own low bits (they are uniform already). Zero is kept
+// apart, as it marks empty slots.
+type set struct {
+	slots []uint64
+	zero  bool
+}
+
+func newSet(vs []uint64) *set {
+	n := 16
+	for n < 2*len(vs) {
+		n *= 2
+	}
+	s := &set{slots: make([]uint64, n)}
+	mask := uint64(n - 1)
+	for _, v := range vs {
+		if v == 0 {
+			s.zero = true
+			continue
+		}
+		for i := v & mask; ; i = (i + 1) & mask {
+			if s.slots[i] == v {
+				break
+			}
+			if s.slots[i] == 0 {
+				s.slots[i] = v
+				break
+			}
+		}
+	}
+	return s
+}
+
+func (s *set) has(v uint64) bool {
+	if v == 0 {
+		return s.zero
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := v & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case v:
+			return true
+		case 0:
+			return false
+		}
+	}
 }

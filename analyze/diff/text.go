@@ -134,6 +134,9 @@ func (r *Report) WriteText(w io.Writer) error {
 				}
 				p("%s%s\n", l.Op, text)
 			}
+			if h.LinesOmitted > 0 {
+				p("(%d more calls in this hunk: --max-hunk-lines shows them)\n", h.LinesOmitted)
+			}
 		}
 		if t.HunksOmitted > 0 {
 			p("(%d more hunks: --max-hunks shows them)\n", t.HunksOmitted)

@@ -32,6 +32,7 @@ func diffCommand() *cli.Command {
 			&cli.BoolFlag{Name: "strict", Usage: "also compare what scheduling decides: futex, sched_yield, EINTR, EAGAIN on streams"},
 			&cli.StringFlag{Name: "time-threshold", Value: "50%", Usage: "list syscalls whose total time grew by more than `PCT` (and by 1 ms)"},
 			&cli.IntFlag{Name: "max-hunks", Value: 10, Usage: "show at most `N` hunks per thread"},
+			&cli.IntFlag{Name: "max-hunk-lines", Value: 200, Usage: "show at most `N` calls of each hunk (0: all)"},
 			&cli.IntFlag{Name: "context", Aliases: []string{"U"}, Value: 3, Usage: "show `N` calls of context around each change"},
 			&cli.IntFlag{Name: "s", Value: analyze.DefaultStrLen, Usage: "print at most `N` bytes of each string"},
 		),
@@ -78,7 +79,7 @@ func diffRun(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range []string{"max-hunks", "context", "s"} {
+	for _, f := range []string{"max-hunks", "max-hunk-lines", "context", "s"} {
 		if c.Int(f) < 0 {
 			return fmt.Errorf("--%s: must not be negative", f)
 		}
@@ -102,6 +103,7 @@ func diffRun(c *cli.Context) error {
 		TimeThreshold: thr,
 		MinTimeGrowth: int64(time.Millisecond),
 		MaxHunks:      c.Int("max-hunks"),
+		MaxHunkLines:  c.Int("max-hunk-lines"),
 		Context:       c.Int("context"),
 		StrLen:        strLen,
 		JSON:          c.Bool("json"),
