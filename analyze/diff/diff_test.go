@@ -93,7 +93,7 @@ func fdLink(fd uint64, target string) []format.Capture {
 // childArgv and is killed, and exits.
 func (p *fakeRun) run(argv, childArgv []string, pipeData, path string) []byte {
 	p.evs = append(p.evs, format.Event{Kind: format.KindExec, Tid: p.pid, Pid: p.pid,
-		Exec: format.Exec{Path: "/bin/prog", Argv: argv},
+		Exec:     format.Exec{Path: "/bin/prog", Argv: argv},
 		Captures: fdLink(1, "pipe:["+string(rune('0'+p.pipe))+"]")})
 	fd := p.fd0
 	p.call(p.pid, nrOpenat, int64(fd), []uint64{0xffffff9c, 0x7ffd0000 + p.off, 0}, str(1, path), fdLink(fd, path))
@@ -196,4 +196,3 @@ func TestCompareNormalizes(t *testing.T) {
 		t.Error("a trace differs from itself")
 	}
 }
-
