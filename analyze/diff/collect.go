@@ -330,7 +330,7 @@ func (c *collector) failPath(call *analyze.Call) string {
 	}
 	for i, a := range call.Sys.Args {
 		if a.Kind == sysent.ArgPath && i < 6 {
-			if d := captured(call.Enter, i, format.CaptureString); d != nil {
+			if d := analyze.Captured(call.Enter, i, format.CaptureString); d != nil {
 				return string(d)
 			}
 		}
@@ -341,22 +341,4 @@ func (c *collector) failPath(call *analyze.Call) string {
 		}
 	}
 	return ""
-}
-
-// captured returns the data of e's first capture of argument arg and
-// kind k, or nil.
-func captured(e *format.Event, arg int, k format.CaptureKind) []byte {
-	if e == nil {
-		return nil
-	}
-	for i := range e.Captures {
-		cp := &e.Captures[i]
-		if int(cp.Arg) == arg && cp.Kind == k {
-			if cp.Data == nil {
-				return []byte{}
-			}
-			return cp.Data
-		}
-	}
-	return nil
 }

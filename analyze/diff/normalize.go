@@ -104,7 +104,7 @@ func (c *collector) hashArg(h *hash, call *analyze.Call, th *thread, i int, a sy
 		case "getrandom":
 			h.add(markMasked)
 		case "getdents64", "getdents":
-			c.hashDirents(h, captured(call.Exit, i, format.CaptureBuffer), call.Name == "getdents64")
+			c.hashDirents(h, analyze.Captured(call.Exit, i, format.CaptureBuffer), call.Name == "getdents64")
 		default:
 			c.hashCapture(h, call.Exit, i, format.CaptureBuffer, v)
 		}
@@ -125,15 +125,15 @@ func (c *collector) hashArg(h *hash, call *analyze.Call, th *thread, i int, a sy
 			c.hashCapture(h, call.Exit, i, format.CaptureSockaddr, v)
 		}
 	case sysent.ArgInStruct:
-		c.hashStruct(h, call, a, captured(call.Enter, i, format.CaptureStruct), v)
+		c.hashStruct(h, call, a, analyze.Captured(call.Enter, i, format.CaptureStruct), v)
 	case sysent.ArgOutStruct:
 		if ok(call) {
-			c.hashStruct(h, call, a, captured(call.Exit, i, format.CaptureStruct), v)
+			c.hashStruct(h, call, a, analyze.Captured(call.Exit, i, format.CaptureStruct), v)
 		}
 	case sysent.ArgInOutStruct:
-		c.hashStruct(h, call, a, captured(call.Enter, i, format.CaptureStruct), v)
+		c.hashStruct(h, call, a, analyze.Captured(call.Enter, i, format.CaptureStruct), v)
 		if ok(call) {
-			c.hashStruct(h, call, a, captured(call.Exit, i, format.CaptureStruct), v)
+			c.hashStruct(h, call, a, analyze.Captured(call.Exit, i, format.CaptureStruct), v)
 		}
 	case sysent.ArgOutArray, sysent.ArgInOutArray, sysent.ArgFdSet:
 		// Events, poll entries and fd sets hold fd numbers and

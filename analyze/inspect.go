@@ -1,5 +1,7 @@
 package analyze
 
+import "github.com/trecdev/trec/format"
+
 // FDKind says what an fd refers to.
 type FDKind uint8
 
@@ -69,4 +71,10 @@ func (c *Call) ArgCount() int {
 	var d decoder
 	n, _ := d.layout(c)
 	return n
+}
+
+// Captured returns the data of e's first capture of argument arg of kind
+// k: nil when there is none, empty for an empty one.
+func Captured(e *format.Event, arg int, k format.CaptureKind) []byte {
+	return captureData(e, arg, k)
 }
