@@ -78,3 +78,9 @@ func (c *Call) ArgCount() int {
 func Captured(e *format.Event, arg int, k format.CaptureKind) []byte {
 	return captureData(e, arg, k)
 }
+
+// Quote returns data as strace quotes a string ("ab\n"), followed by
+// "..." when more is set.
+func Quote(data []byte, more bool) string {
+	return string(appendQuoted(nil, data, -1, more))
+}

@@ -101,6 +101,9 @@ type collector struct {
 	byTid       map[int32]*thread
 	// render, when set, is called with each compared call and its place.
 	render func(th *thread, item int, c *analyze.Call)
+	// window, when set, is called with each call of a stream in a
+	// second pass.
+	window func(st *stream, c *analyze.Call)
 }
 
 func newCollector(r *run, w *analyze.Walker, ignore *sysent.Set, strict bool, seed maphash.Seed) *collector {
@@ -248,23 +251,26 @@ func (c *collector) SyscallExit(call *analyze.Call) {
 	th := c.thread(call.Tid, call.Pid, call.Start())
 	p := th.proc
 	var st *stream
-	var fdInfo analyze.FDInfo
 	if dir := call.IO(); dir != analyze.IONone {
 		if fd, ok := fdArg(call); ok {
 			if info, ok := c.w.FD(p.pid, fd); ok && isStream(info) {
 				if failed && errno == eagain && !c.strict {
 					return
 				}
-				fdInfo = info
 				st = c.stream(p, info, dir)
 			}
 		}
 	}
 	if c.render != nil {
-		// A second pass only finds the calls to print again.
+		// A second pass only finds the calls to print again, and the
+		// bytes where streams differ.
 		if st == nil || failed {
+			// Hashing numbers the process's fds as the first pass did.
+			c.hashCall(call, th)
 			c.render(th, len(th.items), call)
 			th.items = append(th.items, 0)
+		} else if c.window != nil {
+			c.window(st, call)
 		}
 		return
 	}
@@ -279,7 +285,7 @@ func (c *collector) SyscallExit(call *analyze.Call) {
 		c.r.fails[failKey{call.Name, analyze.ErrnoName(int(errno)), c.failPath(call)}]++
 	}
 	if st != nil && !failed {
-		st.add(call, fdInfo)
+		st.add(call)
 		return
 	}
 	sc.calls++

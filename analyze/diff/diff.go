@@ -114,6 +114,8 @@ func firstErr(ea, eb error) error {
 
 // renderer prints the calls of hunks during a second pass.
 type renderer struct {
+	// windows are the stretches of streams to collect.
+	windows map[windowKey]*window
 	// want lists, per thread index, the item indices to print, sorted.
 	want  map[int][]int
 	next  map[int]int
@@ -167,6 +169,19 @@ func collect(in Input, opts Options, seed maphash.Seed, fopts analyze.FilterOpti
 			rd.next[th.idx] = k + 1
 			rd.lines[[2]int{th.idx, item}] = p.AppendCall(nil, c)
 			rd.left--
+		}
+	}
+	if rd != nil {
+		col.window = func(st *stream, c *analyze.Call) {
+			w := rd.windows[windowKey{st.proc.idx, st.key}]
+			if w == nil || w.pos >= w.end {
+				return
+			}
+			full := false
+			moved(c, st.key.dir, func(d []byte) { full = full || w.add(d) })
+			if full {
+				rd.left--
+			}
 		}
 	}
 	for rd == nil || rd.left > 0 {
@@ -234,8 +249,27 @@ func translatePids(ra, rb *run, f analyze.FilterOptions) (fa, fb analyze.FilterO
 // renderHunks prints the calls the report's hunks show, in a second pass
 // over each trace that stops once it has them.
 func renderHunks(a, b Input, ra, rb *run, rep *Report, opts Options, seed maphash.Seed, fa, fb analyze.FilterOptions) error {
-	rda := &renderer{want: map[int][]int{}, next: map[int]int{}, lines: map[[2]int][]byte{}}
-	rdb := &renderer{want: map[int][]int{}, next: map[int]int{}, lines: map[[2]int][]byte{}}
+	newRenderer := func() *renderer {
+		return &renderer{want: map[int][]int{}, next: map[int]int{}, lines: map[[2]int][]byte{}, windows: map[windowKey]*window{}}
+	}
+	rda, rdb := newRenderer(), newRenderer()
+	for i := range rep.Streams {
+		sc := &rep.Streams[i]
+		if sc.FirstDifference == nil {
+			continue
+		}
+		for _, side := range []struct {
+			rd    *renderer
+			p     *process
+			bytes uint64
+		}{{rda, sc.pa, sc.BytesA}, {rdb, sc.pb, sc.BytesB}} {
+			w := &window{start: *sc.FirstDifference, end: min(*sc.FirstDifference+blockSize, side.bytes)}
+			side.rd.windows[windowKey{side.p.idx, sc.key}] = w
+			if w.start < w.end {
+				side.rd.left++
+			}
+		}
+	}
 	for i := range rep.Threads {
 		td := &rep.Threads[i]
 		for _, h := range td.Hunks {
@@ -263,6 +297,12 @@ func renderHunks(a, b Input, ra, rb *run, rep *Report, opts Options, seed maphas
 	wg.Wait()
 	if err := firstErr(ea, eb); err != nil {
 		return err
+	}
+	for i := range rep.Streams {
+		sc := &rep.Streams[i]
+		if sc.FirstDifference != nil {
+			sc.excerpts(rda.windows[windowKey{sc.pa.idx, sc.key}], rdb.windows[windowKey{sc.pb.idx, sc.key}])
+		}
 	}
 	for i := range rep.Threads {
 		td := &rep.Threads[i]

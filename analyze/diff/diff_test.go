@@ -163,7 +163,8 @@ func TestCompareNormalizes(t *testing.T) {
 		t.Errorf("processes %+v", rep.Processes)
 	}
 	if len(rep.Streams) != 1 || rep.Streams[0].Direction != "write" || rep.Streams[0].Target != "pipe:" ||
-		rep.Streams[0].FirstDifference == nil || *rep.Streams[0].FirstDifference != 0 {
+		rep.Streams[0].FirstDifference == nil || *rep.Streams[0].FirstDifference != 4 ||
+		rep.Streams[0].ExcerptA != `"one\ntwo\n"` || rep.Streams[0].ExcerptB != `"one\nTWO\n"` {
 		t.Errorf("streams %+v", rep.Streams)
 	}
 	if len(rep.Threads) != 0 {

@@ -148,9 +148,18 @@ type StreamChange struct {
 	// ContentCompared is false when a capture was cut (-s) in either
 	// run: only the lengths were compared.
 	ContentCompared bool `json:"content_compared"`
-	// FirstDifference is the offset of the first block of 4096 bytes
-	// that differs, when the content was compared.
+	// FirstDifference is the offset of the first byte that differs (the
+	// shorter stream's length when it is a prefix of the other); null
+	// when only the lengths were compared.
 	FirstDifference *uint64 `json:"first_difference"`
+	// ExcerptA and ExcerptB are what each run has from ExcerptOffset, a
+	// few bytes before the first difference, quoted as strace quotes
+	// strings.
+	ExcerptOffset uint64 `json:"excerpt_offset"`
+	ExcerptA      string `json:"excerpt_a"`
+	ExcerptB      string `json:"excerpt_b"`
+	pa, pb        *process
+	key           streamKey
 }
 
 // TimeChange is a syscall whose total time grew.
@@ -434,7 +443,7 @@ func streamChanges(ra *run, pa, pb map[*process]string) []StreamChange {
 			sc := StreamChange{
 				A: describe(p, pa), B: describe(q, pb), Fd: sa.fd, Target: k.target,
 				Direction: "read", BytesA: sa.bytes, BytesB: sb.bytes, CallsA: sa.calls, CallsB: sb.calls,
-				ContentCompared: !sa.cut && !sb.cut,
+				ContentCompared: !sa.cut && !sb.cut, pa: p, pb: q, key: k,
 			}
 			if sa == &empty {
 				sc.Fd = sb.fd

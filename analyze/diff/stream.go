@@ -83,24 +83,33 @@ func maskTarget(t string) string {
 }
 
 // add appends the bytes a successful call moved.
-func (s *stream) add(call *analyze.Call, info analyze.FDInfo) {
+func (s *stream) add(call *analyze.Call) {
 	if s.calls == 0 {
-		s.fd = int64(int32(call.Enter.Args[0]))
-		if fd, ok := fdArg(call); ok {
-			s.fd = fd
-		}
+		s.fd, _ = fdArg(call)
 	}
 	s.calls++
-	n := call.Ret()
-	if n <= 0 {
-		return
+	if n := call.Ret(); n > 0 {
+		s.bytes += uint64(n)
 	}
-	s.bytes += uint64(n)
+	if !moved(call, s.key.dir, s.write) {
+		// Bytes the recorder did not capture (-s, sendfile): only the
+		// lengths can be compared.
+		s.cut = true
+	}
+}
+
+// moved passes the bytes a successful read or write call moved to fn,
+// piece by piece, and reports whether the trace holds all of them.
+func moved(call *analyze.Call, dir analyze.IO, fn func([]byte)) bool {
+	left := call.Ret()
+	if left <= 0 {
+		return true
+	}
 	e := call.Enter
-	if s.key.dir == analyze.IORead {
+	if dir == analyze.IORead {
 		e = call.Exit
 	}
-	left := n
+	whole := true
 	for i := range e.Captures {
 		cp := &e.Captures[i]
 		if cp.Kind != format.CaptureBuffer && cp.Kind != format.CaptureIovec {
@@ -110,19 +119,41 @@ func (s *stream) add(call *analyze.Call, info analyze.FDInfo) {
 		if int64(len(d)) > left {
 			d = d[:left]
 		} else if cp.Truncated() {
-			s.cut = true
+			whole = false
 		}
-		s.write(d)
+		fn(d)
 		left -= int64(len(d))
 		if left == 0 {
 			break
 		}
 	}
-	if left > 0 {
-		// Bytes the recorder did not capture (-s, sendfile): only
-		// the lengths can be compared.
-		s.cut = true
+	return whole && left == 0
+}
+
+// windowKey names a stream of a run.
+type windowKey struct {
+	proc int
+	key  streamKey
+}
+
+// window is the bytes of a stream from start to end, collected during a
+// second pass to show where two runs' streams differ.
+type window struct {
+	start, end, pos uint64
+	data            []byte
+}
+
+// add takes the part of d that falls in the window; it reports whether
+// the window is full.
+func (w *window) add(d []byte) bool {
+	lo, hi := w.pos, w.pos+uint64(len(d))
+	w.pos = hi
+	if hi > w.start && lo < w.end {
+		from := max(w.start, lo) - lo
+		to := min(w.end, hi) - lo
+		w.data = append(w.data, d[from:to]...)
 	}
+	return w.pos >= w.end
 }
 
 // write hashes d into the block hashes.
@@ -146,4 +177,25 @@ func (s *stream) sum() []uint64 {
 		return s.blocks
 	}
 	return append(s.blocks[:len(s.blocks):len(s.blocks)], s.h.Sum64())
+}
+
+// excerptContext is the bytes shown before the first difference.
+const excerptContext = 16
+
+// excerpts sets the exact offset of the first differing byte and what
+// each run has there.
+func (sc *StreamChange) excerpts(wa, wb *window) {
+	i := 0
+	for i < len(wa.data) && i < len(wb.data) && wa.data[i] == wb.data[i] {
+		i++
+	}
+	off := *sc.FirstDifference + uint64(i)
+	sc.FirstDifference = &off
+	from := max(i-excerptContext, 0)
+	quote := func(d []byte) string {
+		to := min(len(d), i+2*excerptContext)
+		return analyze.Quote(d[from:to], to < len(d))
+	}
+	sc.ExcerptOffset = *sc.FirstDifference - uint64(i-from)
+	sc.ExcerptA, sc.ExcerptB = quote(wa.data), quote(wb.data)
 }

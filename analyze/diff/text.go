@@ -105,7 +105,8 @@ func (r *Report) WriteText(w io.Writer) error {
 				s.Fd, s.Target, s.Direction, s.BytesA, s.CallsA, s.BytesB, s.CallsB)
 			switch {
 			case s.FirstDifference != nil:
-				p("; first difference in the 4096 bytes from offset %d", *s.FirstDifference)
+				p("; first difference at byte %d\n    - %d: %s\n    + %d: %s", *s.FirstDifference,
+					s.ExcerptOffset, s.ExcerptA, s.ExcerptOffset, s.ExcerptB)
 			case !s.ContentCompared:
 				p("; lengths only (captures cut at -s)")
 			}

@@ -56,9 +56,10 @@ type diffReport struct {
 	Files        struct{ OnlyInA, OnlyInB []string }
 	Bytes        []struct{ Path string }
 	Streams      []struct {
-		Target, Direction string
-		BytesA, BytesB    uint64
-		FirstDifference   *uint64
+		Target, Direction  string
+		BytesA, BytesB     uint64
+		ExcerptA, ExcerptB string
+		FirstDifference    *uint64
 	}
 	Time    []struct{ Syscall string }
 	Threads []struct {
@@ -310,7 +311,8 @@ func TestDiffStreams(t *testing.T) {
 	}
 	dirs := map[string]bool{}
 	for _, s := range r.Streams {
-		if s.Target != "pipe:" || s.BytesA != 6 || s.BytesB != 6 || s.FirstDifference == nil || *s.FirstDifference != 0 {
+		if s.Target != "pipe:" || s.BytesA != 6 || s.BytesB != 6 || s.FirstDifference == nil || *s.FirstDifference != 4 ||
+			s.ExcerptA != `"hello\n"` || s.ExcerptB != `"hellp\n"` {
 			t.Errorf("stream %+v", s)
 		}
 		dirs[s.Direction] = true
