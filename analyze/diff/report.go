@@ -57,8 +57,8 @@ type RunSummary struct {
 	// ComparedCalls counts the calls compared one by one (not ignored,
 	// not part of a byte stream).
 	ComparedCalls uint64 `json:"compared_calls"`
-	Processes     int    `json:"processes"`
-	Threads       int    `json:"threads"`
+	ProcessCount  int    `json:"process_count"`
+	ThreadCount   int    `json:"thread_count"`
 }
 
 // Process names a process of one run.
@@ -268,7 +268,7 @@ func threadRef(t *thread) ThreadRef {
 func summary(r *run) RunSummary {
 	s := RunSummary{
 		Trace: r.name, Argv: r.header.GetArgv(), DurationNs: r.end, Events: r.events,
-		ComparedCalls: r.compared, Processes: len(r.procs), Threads: len(r.threads),
+		ComparedCalls: r.compared, ProcessCount: len(r.procs), ThreadCount: len(r.threads),
 	}
 	if s.Argv == nil {
 		s.Argv = []string{}
