@@ -2,6 +2,7 @@ package diff
 
 import (
 	"hash/maphash"
+	"strings"
 
 	"github.com/trecdev/trec/analyze"
 	"github.com/trecdev/trec/format"
@@ -10,15 +11,15 @@ import (
 
 // process is one process of a run: a pid and a lifetime.
 type process struct {
-	idx        int
-	pid        int32
-	start, end int64
-	ended      bool
-	exit       format.Exit
-	parent     *process
-	children   []*process
-	threads    []*thread
-	execs      []execInfo
+	idx      int
+	pid      int32
+	start    int64
+	ended    bool
+	exit     format.Exit
+	parent   *process
+	children []*process
+	threads  []*thread
+	execs    []execInfo
 	// fdOrd numbers what the process's fds refer to, per normalized
 	// target, in the order the process first used them.
 	fdOrd   map[string]uint32
@@ -197,7 +198,7 @@ func (c *collector) Event(e *format.Event) {
 			return
 		}
 		p := th.proc
-		p.ended, p.end, p.exit = true, e.Time, e.Exit
+		p.ended, p.exit = true, e.Exit
 		for _, t := range p.threads {
 			if c.liveThreads[t.tid] == t {
 				delete(c.liveThreads, t.tid)
@@ -323,10 +324,8 @@ func isStream(info analyze.FDInfo) bool {
 }
 
 func isTerminal(p string) bool {
-	return hasPrefix(p, "/dev/pts/") || hasPrefix(p, "/dev/tty") || p == "/dev/console" || p == "/dev/ptmx"
+	return strings.HasPrefix(p, "/dev/pts/") || strings.HasPrefix(p, "/dev/tty") || p == "/dev/console" || p == "/dev/ptmx"
 }
-
-func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
 
 // failPath is the path a failed call names: its path argument, else what
 // its fd refers to.

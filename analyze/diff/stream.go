@@ -2,6 +2,7 @@ package diff
 
 import (
 	"hash/maphash"
+	"strings"
 
 	"github.com/trecdev/trec/analyze"
 	"github.com/trecdev/trec/format"
@@ -72,11 +73,11 @@ func (c *collector) fdIdentity(p *process, info analyze.FDInfo) (string, uint32)
 // run: the inode of pipes and sockets, the number of a terminal.
 func maskTarget(t string) string {
 	switch {
-	case hasPrefix(t, "pipe:["):
+	case strings.HasPrefix(t, "pipe:["):
 		return "pipe:"
-	case hasPrefix(t, "socket:["):
+	case strings.HasPrefix(t, "socket:["):
 		return "socket:"
-	case hasPrefix(t, "/dev/pts/"):
+	case strings.HasPrefix(t, "/dev/pts/"):
 		return "/dev/pts/"
 	}
 	return t

@@ -101,8 +101,8 @@ func (r *Report) WriteText(w io.Writer) error {
 	if len(r.Streams) > 0 {
 		p("\nbyte streams that differ (pipes, sockets, terminals)\n")
 		for _, s := range r.Streams {
-			p("  [%s] pid %d fd %d <%s> %s: %d bytes in %d calls => %d bytes in %d calls", s.A.Position, s.A.Pid,
-				s.Fd, s.Target, s.Direction, s.BytesA, s.CallsA, s.BytesB, s.CallsB)
+			p("  [%s] pid %d fd %d <%s> %s: %d bytes in %s => %d bytes in %s", s.A.Position, s.A.Pid,
+				s.Fd, s.Target, s.Direction, s.BytesA, calls(s.CallsA), s.BytesB, calls(s.CallsB))
 			switch {
 			case s.FirstDifference != nil:
 				p("; first difference at byte %d\n    - %d: %s\n    + %d: %s", *s.FirstDifference,
@@ -180,4 +180,11 @@ func progText(x Process) string {
 		return x.Path
 	}
 	return "?"
+}
+
+func calls(n uint64) string {
+	if n == 1 {
+		return "1 call"
+	}
+	return strconv.FormatUint(n, 10) + " calls"
 }
