@@ -222,8 +222,9 @@ const (
 )
 
 // noisy lists the calls whose number, place or results depend on
-// scheduling: left out of the comparison unless Options.Strict. A signal
-// handler's rt_sigreturn lands wherever the signal happened to arrive.
+// scheduling: left out of the comparison unless Options.Strict, with waits
+// for any child (anyChild). A signal handler's rt_sigreturn lands wherever
+// the signal happened to arrive.
 var noisy = map[string]bool{"futex": true, "sched_yield": true, "restart_syscall": true, "rt_sigreturn": true}
 
 // SyscallExit implements analyze.Visitor.
@@ -241,7 +242,11 @@ func (c *collector) SyscallExit(call *analyze.Call) {
 		errno = -call.Exit.Ret
 	}
 	if !c.strict {
-		if noisy[call.Name] {
+		if noisy[call.Name] || anyChild(call) {
+			// Which child a wait for any child reaps, and whether a
+			// WNOHANG poll finds one, depends on when the children
+			// ended; their exit statuses are compared with the
+			// processes.
 			return
 		}
 		switch errno {
@@ -312,13 +317,14 @@ func fdArg(call *analyze.Call) (int64, bool) {
 
 // isStream reports whether reads and writes on fd compare as a byte
 // stream: pipes, sockets and terminals, whose chunking depends on
-// scheduling.
+// scheduling, and /dev/null, where no one reads the chunks (and whichever
+// thread of a multithreaded program happens to write the output).
 func isStream(info analyze.FDInfo) bool {
 	switch info.Kind {
 	case analyze.FDPipe, analyze.FDSocket:
 		return true
 	case analyze.FDFile:
-		return isTerminal(info.Target)
+		return isTerminal(info.Target) || info.Target == "/dev/null"
 	}
 	return false
 }

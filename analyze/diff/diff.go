@@ -32,9 +32,10 @@ type Options struct {
 	// comparison.
 	Ignore string
 	// Strict compares the calls whose number and results depend on
-	// scheduling: futex, sched_yield, restart_syscall, calls interrupted
-	// by signals (EINTR, ERESTART*) and reads and writes on streams that
-	// found nothing to do (EAGAIN).
+	// scheduling: futex, sched_yield, restart_syscall, rt_sigreturn,
+	// waits for any child, calls interrupted by signals (EINTR,
+	// ERESTART*) and reads and writes on streams that found nothing to
+	// do (EAGAIN).
 	Strict bool
 	// TimeThreshold is how much a syscall's total time must grow to be
 	// reported: 0.5 is 50%. MinTimeGrowth is the least growth reported,

@@ -100,10 +100,10 @@ func (c *collector) hashArg(h *hash, call *analyze.Call, th *thread, i int, a sy
 			h.add(nullOr(v))
 			return
 		}
-		switch call.Name {
-		case "getrandom":
+		switch {
+		case call.Name == "getrandom", c.random(call):
 			h.add(markMasked)
-		case "getdents64", "getdents":
+		case call.Name == "getdents64" || call.Name == "getdents":
 			c.hashDirents(h, analyze.Captured(call.Exit, i, format.CaptureBuffer), call.Name == "getdents64")
 		default:
 			c.hashCapture(h, call.Exit, i, format.CaptureBuffer, v)
@@ -151,6 +151,19 @@ func captureKind(k sysent.ArgKind) format.CaptureKind {
 		return format.CaptureStruct
 	}
 	return format.CaptureBuffer
+}
+
+// random reports whether call reads from /dev/urandom or /dev/random.
+func (c *collector) random(call *analyze.Call) bool {
+	if call.IO() != analyze.IORead {
+		return false
+	}
+	fd, ok := fdArg(call)
+	if !ok {
+		return false
+	}
+	info, _ := c.w.FD(call.Pid, fd)
+	return info.Target == "/dev/urandom" || info.Target == "/dev/random"
 }
 
 // nullOr stands for a pointer: NULL or not.
@@ -362,10 +375,6 @@ func (c *collector) hashRet(h *hash, call *analyze.Call, th *thread) {
 	case timeCalls[call.Name], kind == sysent.RetHex, call.Name == "rt_sigreturn":
 		// rt_sigreturn returns what the interrupted code had in the
 		// return register.
-		h.add(markMasked)
-	case kind == sysent.RetPid && anyChild(call):
-		// Which of several children is reaped first is the
-		// scheduler's choice; its status still counts.
 		h.add(markMasked)
 	case kind == sysent.RetPid:
 		c.hashPid(h, th, int32(ret))
