@@ -45,7 +45,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		OnUsageError: usageError,
 	}
 	for _, cmd := range app.Commands {
-		cmd.OnUsageError = usageError
+		if cmd.OnUsageError == nil {
+			cmd.OnUsageError = usageError
+		}
 		// Single-letter flags combine as in strace: -yT is -y -T.
 		cmd.UseShortOptionHandling = true
 	}

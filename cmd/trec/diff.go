@@ -37,6 +37,10 @@ func diffCommand() *cli.Command {
 			&cli.IntFlag{Name: "s", Value: analyze.DefaultStrLen, Usage: "print at most `N` bytes of each string"},
 		),
 		Action: runDiff,
+		// A bad flag is trouble too: exit 1 would say the runs differ.
+		OnUsageError: func(c *cli.Context, err error, sub bool) error {
+			return troubleError{usageError(c, err, sub)}
+		},
 	}
 }
 

@@ -386,6 +386,7 @@ func TestDiffStdinAndErrors(t *testing.T) {
 		{[]string{"diff", "--time-threshold", "fast", trc, trc}, "--time-threshold"},
 		{[]string{"diff", "--ignore", "nosuchcall", trc, trc}, "nosuchcall"},
 		{[]string{"diff", trc, trc, "--json"}, "put flags before"},
+		{[]string{"diff", "--bogus", trc, trc}, "flag provided but not defined"},
 	} {
 		_, stderr, code := trec(t, nil, tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.msg) || strings.Count(stderr, "\n") != 1 {
