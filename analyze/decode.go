@@ -311,6 +311,18 @@ func (d *decoder) appendKind(b []byte, c *Call, i int, a sysent.Arg) []byte {
 		return strconv.AppendUint(b, uint64(uint32(v)), 10)
 	case sysent.ArgFdSet:
 		return d.appendFdSet(b, captureData(c.Enter, i, format.CaptureStruct), v, args[a.Len])
+	case sysent.ArgInArray, sysent.ArgOutArray:
+		if a.Type == "gid_t" {
+			if a.Kind == sysent.ArgInArray {
+				return d.appendGroups(b, captureData(c.Enter, i, format.CaptureBuffer), uint64(uint32(args[a.Len])), v)
+			}
+			if c.Exit != nil && !IsError(c.Exit.Ret) {
+				if c.Exit.Ret == 0 && v != 0 {
+					return append(b, "[]"...)
+				}
+				return d.appendGroups(b, captureData(c.Exit, i, format.CaptureBuffer), uint64(c.Exit.Ret), v)
+			}
+		}
 	}
 	return appendPtr(b, v)
 }

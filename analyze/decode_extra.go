@@ -559,6 +559,11 @@ func (d *decoder) appendStructExtra(b []byte, typ string, data []byte) ([]byte, 
 			return b, false
 		}
 		return d.appendSiginfoRaw(b, data), true
+	case "statfs":
+		if len(data) < 88 {
+			return b, false
+		}
+		return appendStatfs(b, data), true
 	}
 	return b, false
 }
@@ -626,4 +631,56 @@ func (d *decoder) appendIoUringParams(b []byte, data []byte, made bool) []byte {
 		b = append(b, '}')
 	}
 	return append(b, '}')
+}
+
+// appendStatfs appends struct statfs (the 64-bit layout) as strace does.
+func appendStatfs(b []byte, data []byte) []byte {
+	u := func(off int) uint64 { return le.Uint64(data[off:]) }
+	b = append(b, "{f_type="...)
+	if n, ok := fsMagics.lookup(u(0)); ok {
+		b = append(b, n...)
+	} else {
+		b = appendHex(b, u(0))
+	}
+	for _, f := range [...]struct {
+		name string
+		off  int
+	}{{"f_bsize", 8}, {"f_blocks", 16}, {"f_bfree", 24}, {"f_bavail", 32}, {"f_files", 40}, {"f_ffree", 48}} {
+		b = append(b, ", "...)
+		b = append(b, f.name...)
+		b = append(b, '=')
+		b = appendUint(b, u(f.off))
+	}
+	b = append(b, ", f_fsid={val=["...)
+	b = appendHex(b, uint64(le.Uint32(data[56:])))
+	b = append(b, ", "...)
+	b = appendHex(b, uint64(le.Uint32(data[60:])))
+	b = append(b, "]}, f_namelen="...)
+	b = appendUint(b, u(64))
+	b = append(b, ", f_frsize="...)
+	b = appendUint(b, u(72))
+	if flags := u(80); flags&0x20 != 0 { // ST_VALID
+		b = append(b, ", f_flags="...)
+		b = appendFlagsDflt(b, statfsFlags, flags, "ST_???")
+	}
+	return append(b, '}')
+}
+
+// appendGroups appends a list of group ids: [0, 4, 27].
+func (d *decoder) appendGroups(b []byte, data []byte, n uint64, ptr uint64) []byte {
+	if ptr == 0 || n > 65536 || uint64(len(data)) < n*4 {
+		return appendPtr(b, ptr)
+	}
+	b = append(b, '[')
+	for j := uint64(0); j < n; j++ {
+		if j > 0 {
+			b = append(b, ", "...)
+		}
+		if j >= uint64(d.strLen) {
+			b = append(b, "..."...)
+			break
+		}
+		b = appendID(b, le.Uint32(data[4*j:]))
+	}
+	return append(b, ']')
 }

@@ -109,7 +109,7 @@ func (d *decoder) appendStruct(b []byte, a sysent.Arg, data []byte, ptr uint64) 
 			b = appendTimespec(b, data[16:], "tv_usec")
 			return append(b, ", ...}"...)
 		}
-	case "sysinfo", "stack_t", "siginfo_t":
+	case "sysinfo", "stack_t", "siginfo_t", "statfs":
 		if b, ok := d.appendStructExtra(b, a.Type, data); ok {
 			return b
 		}
