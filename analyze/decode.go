@@ -27,8 +27,11 @@ type decoder struct {
 	cwdPaths bool
 	w        *Walker
 	// ifNames are the interface names the trace's RTM_NEWLINK messages
-	// gave their indexes, as strace names indexes with the host's.
+	// gave their indexes, as strace names indexes with the host's; host is
+	// the host the trace was recorded on, whose names stand in for the
+	// others when it is this one.
 	ifNames map[uint64]string
+	host    string
 }
 
 // le is the byte order of both supported architectures.

@@ -35,6 +35,7 @@ const (
 	decPerfEventOpen         // perf_event_open
 	decFanotifyInit          // fanotify_init
 	decIoUringSetup          // io_uring_setup
+	decMmsg                  // sendmmsg, recvmmsg
 )
 
 var decKinds = map[string]decKind{
@@ -48,7 +49,7 @@ var decKinds = map[string]decKind{
 	"sendto": decSockbuf, "recvfrom": decSockbuf, "pidfd_getfd": decPidfdGetfd, "mmap": decMmap,
 	"rt_sigreturn": decSigreturn, "rt_sigtimedwait": decSigtimedwait,
 	"perf_event_open": decPerfEventOpen, "fanotify_init": decFanotifyInit,
-	"io_uring_setup": decIoUringSetup,
+	"io_uring_setup": decIoUringSetup, "sendmmsg": decMmsg, "recvmmsg": decMmsg,
 }
 
 // specialLayout adjusts layout's count of printed arguments and the first
@@ -189,6 +190,15 @@ func (d *decoder) appendSpecialArg(b []byte, c *Call, i int) ([]byte, bool) {
 			}
 			return b, true
 		}
+	case decMmsg:
+		switch {
+		case i == 1 && c.Exit != nil:
+			return d.appendMmsgvec(b, c), true
+		case i == 4:
+			// The timeout the program gave; the time left follows the
+			// result.
+			return d.appendStruct(b, c.Sys.Args[4], captureData(c.Enter, 4, format.CaptureStruct), args[4]), true
+		}
 	case decIoUringSetup:
 		if i == 1 {
 			data := captureData(c.Exit, 1, format.CaptureStruct)
@@ -220,6 +230,18 @@ func (d *decoder) appendSpecialRet(b []byte, c *Call) []byte {
 				b = append(b, n...)
 				return append(b, ')')
 			}
+		}
+	case decMmsg:
+		if c.Name != "recvmmsg" {
+			break
+		}
+		if ret == 0 {
+			return append(b, " (Timeout)"...)
+		}
+		if ts := captureData(c.Exit, 4, format.CaptureStruct); c.Args()[4] != 0 && len(ts) >= 16 {
+			b = append(b, " (left "...)
+			b = appendTimespec(b, ts, "tv_nsec")
+			return append(b, ')')
 		}
 	case decSigtimedwait:
 		if ret > 0 {
@@ -257,15 +279,16 @@ func (d *decoder) appendIovecOut(b []byte, c *Call) ([]byte, bool) {
 	if c.Args()[1] == 0 {
 		return append(b, "NULL"...), true
 	}
-	return d.appendIovecArray(b, c.Exit, 1, arr, c.Exit.Ret, IsError(c.Exit.Ret), nil), true
+	return d.appendIovecArray(b, c.Exit, 1, 0, arr, c.Exit.Ret, IsError(c.Exit.Ret), nil), true
 }
 
 // appendIovecArray appends an iovec array: arr is struct iovec[] as the
 // program passed it, data elements are e's CaptureIovec captures of
-// argument arg. size limits the bytes shown, as the call's result does
+// argument arg from Index first on. size limits the bytes shown, as the
+// call's result does
 // (-1: no limit); addrs prints the buffers' addresses (a failed call).
 // netlink, when not nil, decodes each buffer's bytes.
-func (d *decoder) appendIovecArray(b []byte, e *format.Event, arg int, arr []byte, size int64, addrs bool, netlink func([]byte, []byte, bool) []byte) []byte {
+func (d *decoder) appendIovecArray(b []byte, e *format.Event, arg, first int, arr []byte, size int64, addrs bool, netlink func([]byte, []byte, bool) []byte) []byte {
 	b = append(b, '[')
 	for j := 0; (j+1)*16 <= len(arr); j++ {
 		if j > 0 {
@@ -288,7 +311,7 @@ func (d *decoder) appendIovecArray(b []byte, e *format.Event, arg int, arr []byt
 		case n == 0:
 			b = append(b, `""`...)
 		default:
-			cp := iovecCapture(e, arg, j)
+			cp := iovecCapture(e, arg, first+j)
 			switch {
 			case cp == nil:
 				b = appendPtr(b, base)

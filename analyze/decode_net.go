@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/sysent"
 )
 
 // appendSockoptArg appends argument i of setsockopt or getsockopt: the
@@ -261,8 +262,38 @@ func (d *decoder) appendMsghdr(b []byte, c *Call, i int, recv bool) []byte {
 	if len(h) < msghdrLen {
 		return appendPtr(b, ptr)
 	}
+	size := int64(-1)
+	if recv {
+		size = c.Exit.Ret
+	}
+	return d.appendMsghdrData(b, c, e, i, 0, h, in, size)
+}
+
+// capAt returns e's capture of argument arg, kind k and index, or nil.
+func capAt(e *format.Event, arg int, k format.CaptureKind, index uint32) *format.Capture {
+	if e == nil {
+		return nil
+	}
+	for j := range e.Captures {
+		cp := &e.Captures[j]
+		if int(cp.Arg) == arg && cp.Kind == k && cp.Index == index {
+			return cp
+		}
+	}
+	return nil
+}
+
+// appendMsghdrData appends message k of argument arg of event e: h is its
+// struct msghdr, in the same struct at the call's entry (recvmsg's), size
+// the bytes that went through (-1: all of them). Its captures carry Index
+// k, its iovec elements k*sysent.MmsgIndex and up.
+func (d *decoder) appendMsghdrData(b []byte, c *Call, e *format.Event, arg, k int, h, in []byte, size int64) []byte {
+	idx := uint32(k)
 	b = append(b, "{msg_name="...)
-	sa := captureData(e, i, format.CaptureSockaddr)
+	var sa []byte
+	if cp := capAt(e, arg, format.CaptureSockaddr, idx); cp != nil {
+		sa = cp.Data
+	}
 	netlink := false
 	switch {
 	case le.Uint64(h) == 0:
@@ -290,29 +321,25 @@ func (d *decoder) appendMsghdr(b []byte, c *Call, i int, recv bool) []byte {
 			nl = func(b, data []byte, more bool) []byte { return d.appendNetlink(b, proto, data, more) }
 		}
 	}
-	size := int64(-1)
-	if recv {
-		size = c.Exit.Ret
-	}
-	if arr := captureData(e, i, format.CaptureIovecArray); arr != nil && iov != 0 {
-		b = d.appendIovecArray(b, e, i, arr, size, false, nl)
-	} else if nl != nil && iov != 0 && hasCapture(e, i) {
-		b = d.appendList(b, e, i, format.CaptureIovec, func(b []byte, cp *format.Capture) []byte {
+	switch arr := capAt(e, arg, format.CaptureIovecArray, idx); {
+	case arr != nil && iov != 0:
+		b = d.appendIovecArray(b, e, arg, k*sysent.MmsgIndex, arr.Data, size, false, nl)
+	case nl != nil && iov != 0 && hasCapture(e, arg):
+		b = d.appendList(b, e, arg, format.CaptureIovec, func(b []byte, cp *format.Capture) []byte {
 			b = append(b, "{iov_base="...)
 			b = nl(b, cp.Data, cp.Truncated())
 			b = append(b, ", iov_len="...)
 			b = appendUint(b, cp.Len())
 			return append(b, '}')
 		})
-	} else {
-		b = d.appendIovec(b, e, i, iov, iovlen)
+	default:
+		b = d.appendIovec(b, e, arg, iov, iovlen)
 	}
 	b = append(b, ", msg_iovlen="...)
 	b = appendUint(b, iovlen)
 	if ctllen := le.Uint64(h[40:]); ctllen != 0 {
 		b = append(b, ", msg_control="...)
-		cp := findCapture(e, i, format.CaptureBuffer)
-		if cp == nil {
+		if cp := capAt(e, arg, format.CaptureBuffer, idx); cp == nil {
 			b = appendPtr(b, le.Uint64(h[32:]))
 		} else {
 			b = d.appendCmsgs(b, c, cp.Data, ctllen, le.Uint64(h[32:]))
@@ -323,6 +350,61 @@ func (d *decoder) appendMsghdr(b []byte, c *Call, i int, recv bool) []byte {
 	b = append(b, ", msg_flags="...)
 	b = appendFlags(b, msgFlags, uint64(le.Uint32(h[48:])))
 	return append(b, '}')
+}
+
+// mmsghdrLen is the size of struct mmsghdr on 64-bit ABIs.
+const mmsghdrLen = msghdrLen + 8
+
+// appendMmsgvec appends the messages of sendmmsg or recvmmsg, as the
+// recorder read them at the exit:
+// [{msg_hdr={msg_name=NULL, ...}, msg_len=36}, ...].
+func (d *decoder) appendMmsgvec(b []byte, c *Call) []byte {
+	args := c.Args()
+	v := args[1]
+	recv := c.Name == "recvmmsg"
+	arr := capAt(c.Exit, 1, format.CaptureStruct, 0)
+	if v == 0 || arr == nil || (recv && IsError(c.Exit.Ret)) {
+		return appendPtr(b, v)
+	}
+	n := uint64(uint32(args[2]))
+	lens := uint64(0) // messages whose msg_len strace prints
+	if !IsError(c.Exit.Ret) {
+		lens = uint64(c.Exit.Ret)
+	}
+	if recv {
+		n = lens
+	}
+	var in []byte
+	if recv {
+		in = captureData(c.Enter, 1, format.CaptureStruct)
+	}
+	b = append(b, '[')
+	for k := uint64(0); k < n; k++ {
+		if k > 0 {
+			b = append(b, ", "...)
+		}
+		if k >= uint64(d.strLen) || (k+1)*mmsghdrLen > uint64(len(arr.Data)) {
+			b = append(b, "..."...)
+			break
+		}
+		h := arr.Data[k*mmsghdrLen:]
+		var hin []byte
+		if (k+1)*mmsghdrLen <= uint64(len(in)) {
+			hin = in[k*mmsghdrLen:]
+		}
+		size := int64(-1)
+		if recv {
+			size = int64(le.Uint32(h[msghdrLen:]))
+		}
+		b = append(b, "{msg_hdr="...)
+		b = d.appendMsghdrData(b, c, c.Exit, 1, int(k), h[:msghdrLen], hin, size)
+		if k < lens {
+			b = append(b, ", msg_len="...)
+			b = appendUint(b, uint64(le.Uint32(h[msghdrLen:])))
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
 }
 
 const (

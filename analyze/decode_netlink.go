@@ -2,7 +2,9 @@ package analyze
 
 import (
 	"encoding/binary"
+	"net"
 	"net/netip"
+	"os"
 	"strconv"
 )
 
@@ -907,7 +909,14 @@ func linkName(attrs []byte) []byte {
 // appendIfindex appends an interface index as strace does, by the name
 // the trace's own RTM_NEWLINK messages gave it: if_nametoindex("lo").
 func (d *decoder) appendIfindex(b []byte, index uint64) []byte {
-	if name, ok := d.ifNames[index]; ok && index != 0 {
+	if index == 0 {
+		return append(b, '0')
+	}
+	name, ok := d.ifNames[index]
+	if !ok && d.host != "" {
+		name, ok = d.hostIfName(index)
+	}
+	if ok && name != "" {
 		b = append(b, "if_nametoindex("...)
 		b = appendQuoted(b, []byte(name), -1, false)
 		return append(b, ')')
@@ -945,4 +954,20 @@ func appendDiagSockopt(b []byte, v uint16) []byte {
 		b = appendHex(b, uint64(rest))
 	}
 	return append(b, '}')
+}
+
+// hostIfName returns the name this host gives interface index when the
+// trace was recorded here, and remembers it (or its absence).
+func (d *decoder) hostIfName(index uint64) (string, bool) {
+	if d.ifNames == nil {
+		d.ifNames = map[uint64]string{}
+	}
+	name := ""
+	if here, err := os.Hostname(); err == nil && here == d.host {
+		if ifc, err := net.InterfaceByIndex(int(index)); err == nil {
+			name = ifc.Name
+		}
+	}
+	d.ifNames[index] = name
+	return name, true
 }

@@ -28,6 +28,12 @@ func (c *capturer) extraEnter(tid int, sc *sysent.Syscall, args *[6]uint64, sp u
 		}
 	case sysent.ExtraRecvmsg:
 		c.buf(tid, 1, format.CaptureStruct, 0, args[1], msghdrSize, msghdrSize)
+	case sysent.ExtraMmsg:
+		if sc.Name == "recvmmsg" {
+			// The name lengths the program offered.
+			n := min(args[2], sysent.MmsgMax)
+			c.buf(tid, 1, format.CaptureStruct, 0, args[1], n*mmsghdrSize, int(n)*mmsghdrSize)
+		}
 	}
 }
 
@@ -76,6 +82,15 @@ func (c *capturer) extraExit(tid int, sc *sysent.Syscall, args *[6]uint64, ret i
 		}
 	case sysent.ExtraPselect:
 		c.pselectSigmask(tid, args[5])
+	case sysent.ExtraMmsg:
+		n := args[2]
+		if sc.Name == "recvmmsg" {
+			n = 0
+			if !failed {
+				n = uint64(ret)
+			}
+		}
+		c.mmsgvec(tid, args[1], n, sc.Name == "recvmmsg")
 	case sysent.ExtraStruct:
 		if failed {
 			for i, a := range sc.Args {
@@ -203,5 +218,48 @@ func (c *capturer) pselectSigmask(tid int, addr uint64) {
 	c.raw(5, format.CaptureStruct, pair[:])
 	if ss, n := binary.NativeEndian.Uint64(pair[:]), binary.NativeEndian.Uint64(pair[8:]); ss != 0 && n > 0 && n <= sysent.SizeSigset {
 		c.buf(tid, 5, format.CaptureStruct, 1, ss, n, int(n))
+	}
+}
+
+// mmsghdrSize is the size of struct mmsghdr on 64-bit ABIs: a msghdr and
+// msg_len, padded.
+const mmsghdrSize = msghdrSize + 8
+
+// mmsgvec captures the struct mmsghdr array of n messages at addr at the
+// exit of sendmmsg or recvmmsg and, for each message, its name, iovec
+// array, the bytes of its iovecs (those that landed, for recv) and its
+// control data, each with the message's number in Index
+// (sysent.MmsgIndex).
+func (c *capturer) mmsgvec(tid int, addr, n uint64, recv bool) {
+	n = min(n, sysent.MmsgMax)
+	if addr == 0 || n == 0 {
+		return
+	}
+	first := len(c.caps)
+	c.buf(tid, 1, format.CaptureStruct, 0, addr, n*mmsghdrSize, int(n)*mmsghdrSize)
+	if len(c.caps) == first {
+		return
+	}
+	// The array is copied out of the arena, which the captures below grow;
+	// the call is rare enough for the allocation.
+	arr := append([]byte(nil), c.captured(1, format.CaptureStruct)...)
+	for k := 0; (k+1)*mmsghdrSize <= len(arr); k++ {
+		h := arr[k*mmsghdrSize:]
+		idx := k
+		name, namelen := binary.NativeEndian.Uint64(h), uint64(binary.NativeEndian.Uint32(h[8:]))
+		iov, iovlen := binary.NativeEndian.Uint64(h[16:]), binary.NativeEndian.Uint64(h[24:])
+		ctl, ctllen := binary.NativeEndian.Uint64(h[32:]), binary.NativeEndian.Uint64(h[40:])
+		spread := int64(-1)
+		if recv {
+			spread = int64(binary.NativeEndian.Uint32(h[msghdrSize:]))
+		}
+		c.buf(tid, 1, format.CaptureSockaddr, idx, name, namelen, sockaddrMax)
+		c.buf(tid, 1, format.CaptureIovecArray, idx, iov, min(iovlen, iovMax)*16, int(min(iovlen, iovMax))*16)
+		c.buf(tid, 1, format.CaptureBuffer, idx, ctl, ctllen, controlMax)
+		elems := len(c.caps)
+		c.iovecs(tid, 1, iov, iovlen, spread)
+		for i := elems; i < len(c.caps); i++ {
+			c.caps[i].Index += uint32(k * sysent.MmsgIndex)
+		}
 	}
 }

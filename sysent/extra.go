@@ -24,6 +24,7 @@ const (
 	ExtraSleep           // the remaining time, written when a signal cut the sleep short
 	ExtraPselect         // the {sigset, size} pair of pselect6 and the sigset it points at
 	ExtraStruct          // the InStruct or OutStruct arguments at exit, failed calls too
+	ExtraMmsg            // sendmmsg, recvmmsg: the mmsghdr array and what each message points at
 )
 
 var extras = map[string]Extra{
@@ -33,8 +34,16 @@ var extras = map[string]Extra{
 	"getdents64": ExtraDirents, "rt_sigreturn": ExtraSigreturn,
 	"ioctl": ExtraIoctl, "prctl": ExtraPrctl, "fcntl": ExtraFcntl, "futex": ExtraFutex,
 	"nanosleep": ExtraSleep, "clock_nanosleep": ExtraSleep, "pselect6": ExtraPselect,
-	"io_uring_setup": ExtraStruct,
+	"io_uring_setup": ExtraStruct, "sendmmsg": ExtraMmsg, "recvmmsg": ExtraMmsg,
 }
+
+// MmsgIndex is how the captures of sendmmsg's and recvmmsg's messages are
+// told apart: message k's name, iovec array and control data carry Index
+// k, its iovec element j Index k*MmsgIndex+j.
+const MmsgIndex = 1024
+
+// MmsgMax is how many messages of one call the recorder captures.
+const MmsgMax = 256
 
 // Sizes of the structs the extra captures read, the same on x86_64 and
 // aarch64.

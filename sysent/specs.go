@@ -305,7 +305,7 @@ func specs(a *archSizes) []spec {
 		sc("sendmsg", RetInt, fd("fd"), inmsg("msg"), flg("flags", FlagsMsg)),
 		sc("recvmsg", RetInt, fd("fd"), outmsg("msg"), flg("flags", FlagsMsg)),
 		sc("sendmmsg", RetInt, fd("fd"), hx("mmsg"), u("vlen"), flg("flags", FlagsMsg)),
-		sc("recvmmsg", RetInt, fd("fd"), hx("mmsg"), u("vlen"), flg("flags", FlagsMsg), in("timeout", szTimespec, "timespec")),
+		sc("recvmmsg", RetInt, fd("fd"), hx("mmsg"), u("vlen"), flg("flags", FlagsMsg), inout("timeout", szTimespec, "timespec")),
 		sc("shutdown", RetInt, fd("fd"), enum("how", FlagsShutdownHow)),
 		sc("setsockopt", RetInt, fd("fd"), enum("level", FlagsSocketLevel), enum("optname", FlagsSockopt), inbuf("optval", 4), i("optlen")),
 		sc("getsockopt", RetInt, fd("fd"), enum("level", FlagsSocketLevel), enum("optname", FlagsSockopt), outbuflp("optval", 4), inout("optlen", szInt, "int")),

@@ -90,6 +90,7 @@ var corpusItems = []corpusItem{
 	item("msg_control: SCM_CREDENTIALS", `cmsg_type=SCM_CREDENTIALS, cmsg_data=\{pid=`),
 	item("NULL iov_base", `iov_base=NULL`),
 	item("recvmsg's msg_namelen before and after", `msg_namelen=128 => 16`),
+	item("sendmmsg and recvmmsg", `^(sendmmsg|recvmmsg)\(\d+<socket:\[N\]>, \[\{msg_hdr=\{.*msg_len=`),
 	item("failed recvmsg", `^recvmsg\(.*\{msg_namelen=\d+\}, MSG_DONTWAIT\) = -1`),
 	item("mmap's huge page size", `MAP_HUGETLB\|21<<MAP_HUGE_SHIFT`),
 	item("sleep remainders: written when interrupted", `^clock_nanosleep\(CLOCK_REALTIME, 0, \{tv_sec=T, tv_nsec=T\}, \{tv_sec=T`),

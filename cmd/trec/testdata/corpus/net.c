@@ -182,6 +182,24 @@ static void tcp(void)
 	struct iovec iov = {buf, sizeof buf};
 	struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov, .msg_iovlen = 1};
 	recvmsg(u, &m, 0);
+
+	// Several datagrams in one call each way, as resolvers send queries.
+	struct iovec q1 = {"query-a", 7}, q2 = {"query-bb", 8};
+	struct mmsghdr out[2] = {
+		{.msg_hdr = {.msg_name = &sin, .msg_namelen = sizeof sin, .msg_iov = &q1, .msg_iovlen = 1}},
+		{.msg_hdr = {.msg_name = &sin, .msg_namelen = sizeof sin, .msg_iov = &q2, .msg_iovlen = 1}},
+	};
+	sendmmsg(u, out, 2, MSG_NOSIGNAL);
+	char r1[16], r2[4];
+	struct sockaddr_storage f1, f2;
+	struct iovec i1 = {r1, sizeof r1}, i2 = {r2, sizeof r2};
+	struct mmsghdr inm[2] = {
+		{.msg_hdr = {.msg_name = &f1, .msg_namelen = sizeof f1, .msg_iov = &i1, .msg_iovlen = 1}},
+		{.msg_hdr = {.msg_name = &f2, .msg_namelen = sizeof f2, .msg_iov = &i2, .msg_iovlen = 1}},
+	};
+	struct timespec wait = {1, 0};
+	recvmmsg(u, inm, 2, 0, &wait);
+	recvmmsg(u, inm, 2, MSG_DONTWAIT, NULL);
 	close(u);
 
 	int s6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
