@@ -32,6 +32,8 @@ type decoder struct {
 	// others when it is this one.
 	ifNames map[uint64]string
 	host    string
+	// buffers is set when the trace was recorded with buffers captured.
+	buffers bool
 }
 
 // le is the byte order of both supported architectures.
@@ -542,7 +544,9 @@ func (d *decoder) appendEnvp(b []byte, c *Call, i int) []byte {
 			n++
 		}
 	}
-	if n > 0 {
+	// The recorder reads the environment when it captures buffers: none
+	// then is an empty one.
+	if n > 0 || (d.buffers && v != 0) {
 		b = append(b, " /* "...)
 		b = strconv.AppendInt(b, int64(n), 10)
 		b = append(b, " vars */"...)

@@ -54,17 +54,34 @@ var decKinds = map[string]decKind{
 
 // specialLayout adjusts layout's count of printed arguments and the first
 // printed at exit for the calls decoded here; ok is false for the others.
+// What the recorder captures at a call's exit prints there, even what
+// the kernel only read: a line cut by another thread's shows it in its
+// "resumed" half.
 func (d *decoder) specialLayout(c *Call, n int) (int, int, bool) {
 	args := c.Args()
 	switch c.info.dec {
 	case decIoctl:
-		switch {
-		case ioctlNoArg(args[1]):
+		if ioctlNoArg(args[1]) {
 			return 2, 2, true
-		case ioctlAtExit(args[1]):
+		}
+		if a, ok := sysent.IoctlArgOf(args[1]); ok && a.Dir != sysent.IoctlNone {
 			return 3, 2, true
 		}
 		return 3, 3, true
+	case decFcntl:
+		if size, _ := sysent.FcntlStruct(args[1]); size > 0 {
+			return n, 2, true
+		}
+	case decFutex:
+		if sysent.FutexTimeout(args[1]) && n > 3 {
+			return n, 3, true
+		}
+	case decSelect:
+		if c.Name == "pselect6" {
+			return 6, 5, true
+		}
+	case decMmsg:
+		return n, 1, true
 	case decPrctl:
 		n, split := prctlLayout(args[0])
 		return n, split, true

@@ -73,13 +73,6 @@ func ioctlNoArg(req uint64) bool {
 	return false
 }
 
-// ioctlAtExit reports whether strace prints request req's argument at the
-// call's exit: the requests whose memory the kernel writes.
-func ioctlAtExit(req uint64) bool {
-	a, ok := sysent.IoctlArgOf(req)
-	return ok && a.Dir == sysent.IoctlOut
-}
-
 // appendIoctlArg appends ioctl's third argument as its request reads.
 func (d *decoder) appendIoctlArg(b []byte, c *Call) []byte {
 	args := c.Args()
@@ -89,7 +82,7 @@ func (d *decoder) appendIoctlArg(b []byte, c *Call) []byte {
 		return appendXval(b, tcxoncOptions, v, "TC???")
 	case 0x540b: // TCFLSH
 		return appendXval(b, tcflshOptions, v, "TC???")
-	case 0x5409, 0x5425, 0x540e: // TCSBRK, TCSBRKP, TIOCSCTTY
+	case 0x5409, 0x5425, 0x540e, 0x40049409: // TCSBRK, TCSBRKP, TIOCSCTTY, FICLONE
 		return strconv.AppendInt(b, int64(int32(v)), 10)
 	}
 	a, ok := sysent.IoctlArgOf(args[1])

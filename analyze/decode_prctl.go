@@ -60,10 +60,10 @@ func prctlLayout(option uint64) (n, split int) {
 		prGetSecurebits, prGetFPMode, prPerfDisable, prPerfEnable:
 		return 1, 1
 	case prGetSubreaper, prGetEndian, prGetFpemu, prGetFpexc, prGetName, prGetPdeathsig,
-		prGetTidAddress, prGetTSC, prGetUnalign:
+		prGetTidAddress, prGetTSC, prGetUnalign, prSetName:
 		return 2, 1
 	case prSetSubreaper, prSetEndian, prSetFpemu, prSetFpexc, prSetKeepcaps, prSetTiming,
-		prSetDumpable, prCapbsetDrop, prCapbsetRead, prSetName, prSetPdeathsig, prSetPtracer,
+		prSetDumpable, prCapbsetDrop, prCapbsetRead, prSetPdeathsig, prSetPtracer,
 		prSetSecurebits, prSetTimerslack, prSetTSC, prSetUnalign, 45: // PR_SET_FP_MODE
 		return 2, 2
 	case prSetSeccomp:

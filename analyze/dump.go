@@ -76,7 +76,7 @@ func NewPrinter(out io.Writer, w *Walker, h *format.Header, opts DumpOptions) *P
 	}
 	return &Printer{
 		out:   bufio.NewWriterSize(out, 64<<10),
-		dec:   decoder{arch: w.ct.arch, strLen: opts.StrLen, fdPaths: opts.FDPaths, cwdPaths: opts.FDPaths && !opts.JSON, w: w, host: h.GetHostname()},
+		dec:   decoder{arch: w.ct.arch, strLen: opts.StrLen, fdPaths: opts.FDPaths, cwdPaths: opts.FDPaths && !opts.JSON, w: w, host: h.GetHostname(), buffers: h.GetOptions().GetCaptureSize() > 0},
 		opts:  opts,
 		start: h.GetStartUnixNano(),
 		line:  make([]byte, 0, 512),
