@@ -315,7 +315,7 @@ func (d *decoder) appendKind(b []byte, c *Call, i int, a sysent.Arg) []byte {
 		}
 		return strconv.AppendUint(b, uint64(uint32(v)), 10)
 	case sysent.ArgFdSet:
-		return d.appendFdSet(b, captureData(c.Enter, i, format.CaptureStruct), v, args[a.Len])
+		return d.appendFdSetFDs(b, c, i)
 	case sysent.ArgInArray, sysent.ArgOutArray:
 		if a.Type == "gid_t" {
 			if a.Kind == sysent.ArgInArray {
@@ -708,28 +708,6 @@ func appendFlagsResult(b []byte, v uint64, flags func([]byte, uint64) []byte) []
 	b = append(b, " (flags "...)
 	b = flags(b, v)
 	return append(b, ')')
-}
-
-// appendFdSet appends an fd_set as strace does: [3 4].
-func (d *decoder) appendFdSet(b []byte, data []byte, ptr, nfds uint64) []byte {
-	if ptr == 0 {
-		return append(b, "NULL"...)
-	}
-	if data == nil {
-		return appendPtr(b, ptr)
-	}
-	b = append(b, '[')
-	first := true
-	for fd := 0; fd < int(nfds) && fd/8 < len(data); fd++ {
-		if data[fd/8]&(1<<(fd%8)) != 0 {
-			if !first {
-				b = append(b, ' ')
-			}
-			first = false
-			b = strconv.AppendInt(b, int64(fd), 10)
-		}
-	}
-	return append(b, ']')
 }
 
 // appendRet appends the result of c after "= ": the value as its kind

@@ -64,20 +64,20 @@ func (d *decoder) specialLayout(c *Call, n int) (int, int, bool) {
 		if ioctlNoArg(args[1]) {
 			return 2, 2, true
 		}
-		if a, ok := sysent.IoctlArgOf(args[1]); ok && a.Dir != sysent.IoctlNone {
+		if a, ok := sysent.IoctlArgOf(args[1]); ok && a.Dir != sysent.IoctlNone && args[2] != 0 {
 			return 3, 2, true
 		}
 		return 3, 3, true
 	case decFcntl:
-		if size, _ := sysent.FcntlStruct(args[1]); size > 0 {
+		if size, _ := sysent.FcntlStruct(args[1]); size > 0 && args[2] != 0 {
 			return n, 2, true
 		}
 	case decFutex:
-		if sysent.FutexTimeout(args[1]) && n > 3 {
+		if sysent.FutexTimeout(args[1]) && n > 3 && args[3] != 0 {
 			return n, 3, true
 		}
 	case decSelect:
-		if c.Name == "pselect6" {
+		if c.Name == "pselect6" && args[5] != 0 {
 			return 6, 5, true
 		}
 	case decMmsg:
@@ -137,9 +137,6 @@ func (d *decoder) appendSpecialArg(b []byte, c *Call, i int) ([]byte, bool) {
 			return d.appendStruct(b, c.Sys.Args[2], captureData(c.Enter, 2, format.CaptureStruct), args[2]), true
 		}
 	case decSelect:
-		if i >= 1 && i <= 3 {
-			return d.appendFdSetFDs(b, c, i), true
-		}
 		if i == 5 && c.Name == "pselect6" {
 			return d.appendPselectSig(b, c), true
 		}
@@ -373,17 +370,26 @@ func (d *decoder) appendCPUMask(b []byte, c *Call) []byte {
 	if data == nil {
 		return appendPtr(b, v)
 	}
+	return appendBitList(b, data, len(data)*8, func(b []byte, cpu int) []byte {
+		return strconv.AppendInt(b, int64(cpu), 10)
+	})
+}
+
+// appendBitList appends the numbers of the bits set among the first n of
+// data (little-endian words) as strace prints sets of fds and CPUs:
+// [0 1], each number as item appends it.
+func appendBitList(b []byte, data []byte, n int, item func([]byte, int) []byte) []byte {
 	b = append(b, '[')
 	first := true
-	for cpu := 0; cpu < len(data)*8; cpu++ {
-		if data[cpu/8]&(1<<(cpu%8)) == 0 {
+	for bit := 0; bit < n && bit/8 < len(data); bit++ {
+		if data[bit/8]&(1<<(bit%8)) == 0 {
 			continue
 		}
 		if !first {
 			b = append(b, ' ')
 		}
 		first = false
-		b = strconv.AppendInt(b, int64(cpu), 10)
+		b = item(b, bit)
 	}
 	return append(b, ']')
 }

@@ -378,6 +378,20 @@ var addrFamilies = xlat{
 	{45, "AF_MCTP"},
 }
 
+// appendFamilyHead appends the start of a netlink payload struct, its
+// first field the address family: "{ifa_family=AF_INET, ". ok is false
+// when p holds fewer than size bytes, the struct then ended as strace
+// ends it: "...}".
+func appendFamilyHead(b []byte, field string, p []byte, size int) ([]byte, bool) {
+	b = append(b, field...)
+	b = appendXval(b, addrFamilies, uint64(p[0]), "AF_???")
+	b = append(b, ", "...)
+	if len(p) < size {
+		return append(b, "...}"...), false
+	}
+	return b, true
+}
+
 // appendNlFamily appends a message of a type without a decoder here:
 // {family=AF_INET, data="\x..."}.
 func (d *decoder) appendNlFamily(b []byte, p []byte, more bool) []byte {
@@ -530,11 +544,9 @@ func ifinfoValue(b []byte, typ uint16, v []byte) ([]byte, bool) {
 
 // appendIfinfomsg appends struct ifinfomsg and its attributes.
 func (d *decoder) appendIfinfomsg(b []byte, p []byte, more bool) []byte {
-	b = append(b, "{ifi_family="...)
-	b = appendXval(b, addrFamilies, uint64(p[0]), "AF_???")
-	b = append(b, ", "...)
-	if len(p) < 16 {
-		return append(b, "...}"...)
+	b, ok := appendFamilyHead(b, "{ifi_family=", p, 16)
+	if !ok {
+		return b
 	}
 	index := uint64(le.Uint32(p[4:]))
 	if name := linkName(p[16:]); name != nil && index != 0 {
@@ -588,11 +600,9 @@ func appendScope(b []byte, v uint64) []byte {
 // appendIfaddrmsg appends struct ifaddrmsg and its attributes.
 func (d *decoder) appendIfaddrmsg(b []byte, p []byte, more bool) []byte {
 	fam := p[0]
-	b = append(b, "{ifa_family="...)
-	b = appendXval(b, addrFamilies, uint64(fam), "AF_???")
-	b = append(b, ", "...)
-	if len(p) < 8 {
-		return append(b, "...}"...)
+	b, ok := appendFamilyHead(b, "{ifa_family=", p, 8)
+	if !ok {
+		return b
 	}
 	b = append(b, "ifa_prefixlen="...)
 	b = appendUint(b, uint64(p[1]))
@@ -669,11 +679,9 @@ var routingFlags = xlat{
 // appendRtmsg appends struct rtmsg and its attributes.
 func (d *decoder) appendRtmsg(b []byte, p []byte, more bool) []byte {
 	fam := p[0]
-	b = append(b, "{rtm_family="...)
-	b = appendXval(b, addrFamilies, uint64(fam), "AF_???")
-	b = append(b, ", "...)
-	if len(p) < 12 {
-		return append(b, "...}"...)
+	b, ok := appendFamilyHead(b, "{rtm_family=", p, 12)
+	if !ok {
+		return b
 	}
 	b = append(b, "rtm_dst_len="...)
 	b = appendUint(b, uint64(p[1]))
@@ -739,11 +747,9 @@ func (d *decoder) appendSockDiag(b []byte, flags uint16, p []byte, more bool) []
 		return d.appendNlFamily(b, p, more)
 	}
 	if flags&nlmFRequest != 0 {
-		b = append(b, "{sdiag_family="...)
-		b = appendXval(b, addrFamilies, uint64(fam), "AF_???")
-		b = append(b, ", "...)
-		if len(p) < 56 {
-			return append(b, "...}"...)
+		b, ok := appendFamilyHead(b, "{sdiag_family=", p, 56)
+		if !ok {
+			return b
 		}
 		b = append(b, "sdiag_protocol="...)
 		b = appendEnum(b, ipProtos, uint64(p[1]))
@@ -760,11 +766,9 @@ func (d *decoder) appendSockDiag(b []byte, flags uint16, p []byte, more bool) []
 		}
 		return b
 	}
-	b = append(b, "{idiag_family="...)
-	b = appendXval(b, addrFamilies, uint64(fam), "AF_???")
-	b = append(b, ", "...)
-	if len(p) < 72 {
-		return append(b, "...}"...)
+	b, ok := appendFamilyHead(b, "{idiag_family=", p, 72)
+	if !ok {
+		return b
 	}
 	b = append(b, "idiag_state="...)
 	b = appendXval(b, tcpStates, uint64(p[1]), "TCP_???")
@@ -814,59 +818,52 @@ func (d *decoder) appendSockDiag(b []byte, flags uint16, p []byte, more bool) []
 // appendDiagExt appends inet_diag_req_v2's idiag_ext bits as strace does:
 // 1<<(INET_DIAG_MEMINFO-1)|...
 func appendDiagExt(b []byte, v uint64) []byte {
-	if v == 0 {
-		return append(b, '0')
-	}
-	first := true
-	for bit := 0; bit < 8; bit++ {
-		if v&(1<<bit) == 0 {
-			continue
-		}
-		if !first {
-			b = append(b, '|')
-		}
-		first = false
+	return appendShiftFlags(b, v, 8, func(bit int) (string, bool) {
 		if n, ok := inetDiagAttrs.lookup(uint64(bit + 1)); ok {
-			b = append(b, "1<<("...)
-			b = append(b, n...)
-			b = append(b, "-1)"...)
-		} else {
-			b = appendHex(b, 1<<bit)
+			return "1<<(" + n + "-1)", true
 		}
-	}
-	return b
+		return "", false
+	}, "1<<INET_DIAG_???-1")
 }
 
 // appendTCPStateBits appends a mask of TCP states: 1<<TCP_LISTEN|...
 func appendTCPStateBits(b []byte, v uint64) []byte {
+	return appendShiftFlags(b, v, 32, func(bit int) (string, bool) {
+		if n, ok := tcpStates.lookup(uint64(bit)); ok {
+			return "1<<" + n, true
+		}
+		return "", false
+	}, "1<<TCP_???")
+}
+
+// appendShiftFlags appends the bits set among the first n of v by the
+// names name gives them, the others in hex, with dflt's comment when no
+// bit has a name.
+func appendShiftFlags(b []byte, v uint64, n int, name func(bit int) (string, bool), dflt string) []byte {
 	if v == 0 {
 		return append(b, '0')
 	}
-	first := true
-	for bit := 0; bit < 32; bit++ {
+	start := len(b)
+	for bit := 0; bit < n; bit++ {
 		if v&(1<<bit) == 0 {
 			continue
 		}
-		n, ok := tcpStates.lookup(uint64(bit))
+		s, ok := name(bit)
 		if !ok {
 			continue
 		}
-		if !first {
+		if len(b) > start {
 			b = append(b, '|')
 		}
-		first = false
-		b = append(b, "1<<"...)
-		b = append(b, n...)
+		b = append(b, s...)
 		v &^= 1 << bit
 	}
-	if v != 0 {
-		if !first {
-			b = append(b, '|')
-		}
+	switch {
+	case v != 0 && len(b) > start:
+		b = append(b, '|')
 		b = appendHex(b, v)
-		if first {
-			b = appendComment(b, "1<<TCP_???")
-		}
+	case v != 0:
+		b = appendComment(appendHex(b, v), dflt)
 	}
 	return b
 }

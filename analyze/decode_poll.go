@@ -102,20 +102,9 @@ func (d *decoder) appendFdSetFDs(b []byte, c *Call, i int) []byte {
 	if data == nil {
 		return appendPtr(b, v)
 	}
-	nfds := int(int32(args[0]))
-	b = append(b, '[')
-	first := true
-	for fd := 0; fd < nfds && fd/8 < len(data); fd++ {
-		if data[fd/8]&(1<<(fd%8)) == 0 {
-			continue
-		}
-		if !first {
-			b = append(b, ' ')
-		}
-		first = false
-		b = d.appendFD(b, c.Pid, uint64(fd))
-	}
-	return append(b, ']')
+	return appendBitList(b, data, int(int32(args[0])), func(b []byte, fd int) []byte {
+		return d.appendFD(b, c.Pid, uint64(fd))
+	})
 }
 
 // appendSelectResult appends what follows select's result: " (Timeout)",

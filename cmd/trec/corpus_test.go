@@ -46,24 +46,7 @@ var corpusNormal = []struct {
 // "<... resumed>" ends so that interleaving does not matter.
 func corpusLines(text string) map[string]int {
 	lines := map[string]int{}
-	pending := map[string]string{}
-	resumed := regexp.MustCompile(`^<\.\.\. [a-z0-9_]+ resumed>`)
-	for _, l := range strings.Split(text, "\n") {
-		m := straceLine.FindStringSubmatch(l)
-		if m == nil {
-			continue
-		}
-		pid, rest := m[1]+m[2], m[3]
-		switch {
-		case strings.HasPrefix(rest, "+++"):
-			continue
-		case strings.HasSuffix(rest, " <unfinished ...>"):
-			pending[pid] = strings.TrimSuffix(rest, " <unfinished ...>")
-			continue
-		case resumed.MatchString(rest):
-			rest = pending[pid] + resumed.ReplaceAllString(rest, "")
-			delete(pending, pid)
-		}
+	for _, rest := range joinedLines(text, true) {
 		for _, n := range corpusNormal {
 			rest = n.re.ReplaceAllString(rest, n.with)
 		}
@@ -138,10 +121,7 @@ var corpusItems = []corpusItem{
 // run to run. It counts the identical lines per program, asserts each
 // item of the decoders' list, and asks for 99.5% overall.
 func TestDumpCorpusMatchesStrace(t *testing.T) {
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		t.Skip("no strace")
-	}
+	strace, null := straceAndNull(t)
 	if v, _ := exec.Command(strace, "-V").Output(); !strings.HasPrefix(string(v), "strace -- version 6.1\n") {
 		t.Skip("the corpus is compared with strace 6.1's notation")
 	}
@@ -181,34 +161,18 @@ func TestDumpCorpusMatchesStrace(t *testing.T) {
 			}{strings.Join(argv, " "), argv})
 		}
 	}
-	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer null.Close()
 	allStrace := map[string]int{}
 	allTrec := map[string]int{}
 	same, total := 0, 0
 	for i, p := range progs {
-		st := filepath.Join(dir, "strace"+strconv.Itoa(i))
-		cmd := exec.Command(strace, append([]string{"-f", "-y", "-o", st, "--"}, p.argv...)...)
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = null, null, null
-		if err := cmd.Run(); err != nil {
-			if _, ok := err.(*exec.ExitError); !ok {
-				t.Fatalf("%s: strace: %v", p.name, err)
-			}
-		}
+		want := runStrace(t, strace, null, filepath.Join(dir, "strace"+strconv.Itoa(i)), p.argv)
 		trc := filepath.Join(dir, "trec"+strconv.Itoa(i)+".trc")
 		run(append([]string{"trec", "record", "-q", "-o", trc, "--"}, p.argv...), null, null, null)
 		got, errs, code := trec(t, nil, "dump", "-y", trc)
 		if code != 0 {
 			t.Fatalf("%s: dump: exit %d: %s", p.name, code, errs)
 		}
-		want, err := os.ReadFile(st)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ws, gs := corpusLines(string(want)), corpusLines(got)
+		ws, gs := corpusLines(want), corpusLines(got)
 		n, m := 0, 0
 		for l, c := range ws {
 			m += c
@@ -270,27 +234,10 @@ func logDiff(t *testing.T, strace, trec map[string]int) {
 // every listing of a large directory is cut, and dump still prints the
 // counts strace prints. -s max keeps a large read whole.
 func TestCaptureSizes(t *testing.T) {
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		t.Skip("no strace")
-	}
+	strace, null := straceAndNull(t)
 	dir := t.TempDir()
-	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer null.Close()
 	argv := []string{"ls", "-a", "/usr/bin"}
-	st := filepath.Join(dir, "strace.txt")
-	cmd := exec.Command(strace, append([]string{"-f", "-y", "-e", "trace=getdents64", "-o", st, "--"}, argv...)...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = null, null, null
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("strace: %v", err)
-	}
-	want, err := os.ReadFile(st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := runStrace(t, strace, null, filepath.Join(dir, "strace.txt"), append([]string{"-e", "trace=getdents64"}, argv...))
 	trc := filepath.Join(dir, "s16.trc")
 	if code := run(append([]string{"trec", "record", "-q", "-s", "16", "-o", trc, "--"}, argv...), null, null, null); code != 0 {
 		t.Fatalf("record -s 16: exit %d", code)
@@ -299,7 +246,7 @@ func TestCaptureSizes(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("dump: exit %d: %s", code, errs)
 	}
-	ws, gs := corpusLines(string(want)), corpusLines(got)
+	ws, gs := corpusLines(want), corpusLines(got)
 	if len(ws) < 2 {
 		t.Fatalf("strace shows %d getdents64 lines", len(ws))
 	}
@@ -336,4 +283,39 @@ func TestCaptureSizes(t *testing.T) {
 			t.Errorf("record -s %s: the 64 KiB read whole in the trace: %v, want %v", tc.s, whole, tc.whole)
 		}
 	}
+}
+
+// straceAndNull returns strace's path, skipping the test without it, and
+// /dev/null open for both runs' standard files.
+func straceAndNull(t *testing.T) (string, *os.File) {
+	t.Helper()
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("no strace")
+	}
+	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { null.Close() })
+	return strace, null
+}
+
+// runStrace runs args (strace's options, then the command) under strace
+// -f -y with /dev/null as standard files and returns what strace wrote to
+// out. The command's own exit status does not matter.
+func runStrace(t *testing.T, strace string, null *os.File, out string, args []string) string {
+	t.Helper()
+	cmd := exec.Command(strace, append([]string{"-f", "-y", "-o", out}, args...)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = null, null, null
+	if err := cmd.Run(); err != nil {
+		if _, ok := err.(*exec.ExitError); !ok {
+			t.Fatalf("strace %q: %v", args, err)
+		}
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
