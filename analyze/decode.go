@@ -563,6 +563,10 @@ func (d *decoder) appendIovec(b []byte, e *format.Event, i int, ptr, count uint6
 	if !hasCapture(e, i) {
 		return appendPtr(b, ptr)
 	}
+	if arr := captureData(e, i, format.CaptureIovecArray); arr != nil {
+		// The recorder kept the array: a buffer is NULL.
+		return d.appendIovecArray(b, e, i, 0, arr, -1, false, nil)
+	}
 	return d.appendList(b, e, i, format.CaptureIovec, func(b []byte, cp *format.Capture) []byte {
 		b = append(b, "{iov_base="...)
 		b = appendQuoted(b, cp.Data, d.strLen, cp.Truncated())

@@ -4,6 +4,7 @@ package record
 
 import (
 	"encoding/binary"
+	"slices"
 
 	"github.com/trecdev/trec/format"
 	"github.com/trecdev/trec/sysent"
@@ -262,4 +263,14 @@ func (c *capturer) mmsgvec(tid int, addr, n uint64, recv bool) {
 			c.caps[i].Index += uint32(k * sysent.MmsgIndex)
 		}
 	}
+}
+
+// nullBases keeps the iovec array the last iovecs call read, as argument
+// arg's CaptureIovecArray, when one of its buffers is NULL: at entry only
+// then does the array tell more than the buffers' captures do.
+func (c *capturer) nullBases(arg int) {
+	if !slices.Contains(c.addrs, 0) {
+		return
+	}
+	c.raw(arg, format.CaptureIovecArray, c.scratch[:len(c.addrs)*16])
 }

@@ -162,6 +162,7 @@ func (c *capturer) strArray(pid, arg int, addr uint64, max int) {
 // bytes a readv returned), else every buffer whole; each buffer is cut at
 // the capture limit.
 func (c *capturer) iovecs(pid, arg int, addr, count uint64, spread int64) {
+	c.addrs = c.addrs[:0]
 	if addr == 0 || count == 0 || c.limit <= 0 || spread == 0 {
 		return
 	}
@@ -238,6 +239,9 @@ func (c *capturer) msghdr(pid, arg int, addr uint64, spread int64) {
 	controllen := binary.NativeEndian.Uint64(h[40:])
 	c.buf(pid, arg, format.CaptureSockaddr, 0, name, namelen, sockaddrMax)
 	c.iovecs(pid, arg, iov, iovlen, spread)
+	if spread < 0 {
+		c.nullBases(arg)
+	}
 	c.buf(pid, arg, format.CaptureBuffer, 0, control, controllen, controlMax)
 }
 
@@ -262,6 +266,7 @@ func (c *capturer) enter(pid int, sc *sysent.Syscall, args *[6]uint64) {
 			c.buf(pid, i, format.CaptureBuffer, 0, v, lenArg(args, a), c.limit)
 		case sysent.ArgInIovec:
 			c.iovecs(pid, i, v, lenArg(args, a), -1)
+			c.nullBases(i)
 		case sysent.ArgInSockaddr:
 			c.buf(pid, i, format.CaptureSockaddr, 0, v, lenArg(args, a), sockaddrMax)
 		case sysent.ArgInMsghdr:

@@ -95,6 +95,9 @@ static void scatter(void)
 	write(p[1], "0123456789abcdef", 16);
 	struct iovec small[] = {{a, 4}, {NULL, 0}, {b, 50}};
 	readv(p[0], small, 3);
+	struct iovec gap[] = {{NULL, 0}, {"gap", 3}};
+	writev(p[1], gap, 2);
+	readv(p[0], iov, 2);
 	close(p[0]);
 	close(p[1]);
 
