@@ -6,8 +6,8 @@ package sysent
 // argument points at (the signal frame of rt_sigreturn), what the kernel
 // writes when the call fails (nanosleep's remainder), and counts of outputs
 // whose capture the capture size cuts (getdents64's entries). Apart from
-// rt_sigreturn's mask and recvmsg's header, read at entry, they are read
-// at the exit.
+// rt_sigreturn's mask and recvmsg's and recvmmsg's headers, read at entry,
+// they are read at the exit.
 type Extra uint8
 
 // The extra captures.
@@ -48,13 +48,13 @@ const MmsgMax = 256
 // Sizes of the structs the extra captures read, the same on x86_64 and
 // aarch64.
 const (
-	SizeTermios   = 36 // struct termios of the kernel: 4 flag words, c_line, c_cc[19]
-	SizeWinsize   = 8
-	SizeFlock     = 32
+	sizeTermios   = 36 // struct termios of the kernel: 4 flag words, c_line, c_cc[19]
+	sizeWinsize   = 8
+	sizeFlock     = 32
 	SizeFOwnerEx  = 8
 	SizeSigsetArg = 16 // pselect6's {const sigset_t *ss; size_t ss_len}
 	SizeSigset    = 8
-	TaskCommLen   = 16 // PR_SET_NAME, PR_GET_NAME
+	taskCommLen   = 16 // PR_SET_NAME, PR_GET_NAME
 )
 
 // IoctlDir says which way an ioctl's argument memory goes.
@@ -62,10 +62,9 @@ type IoctlDir uint8
 
 // The directions.
 const (
-	IoctlNone  IoctlDir = iota // the argument is a value, or none
-	IoctlIn                    // the kernel reads the memory
-	IoctlOut                   // the kernel writes the memory
-	IoctlInOut                 // both
+	IoctlNone IoctlDir = iota // the argument is a value, or none
+	IoctlIn                   // the kernel reads the memory
+	IoctlOut                  // the kernel writes the memory
 )
 
 // IoctlArg is what an ioctl request's third argument points at.
@@ -80,14 +79,14 @@ type IoctlArg struct {
 // terminal ones (the same numbers on x86_64 and aarch64) and those that
 // return fds.
 var ioctlArgs = map[uint32]IoctlArg{
-	0x5401:     {IoctlOut, SizeTermios, false}, // TCGETS
-	0x5402:     {IoctlIn, SizeTermios, false},  // TCSETS
-	0x5403:     {IoctlIn, SizeTermios, false},  // TCSETSW
-	0x5404:     {IoctlIn, SizeTermios, false},  // TCSETSF
-	0x5456:     {IoctlOut, SizeTermios, false}, // TIOCGLCKTRMIOS
-	0x5457:     {IoctlIn, SizeTermios, false},  // TIOCSLCKTRMIOS
-	0x5413:     {IoctlOut, SizeWinsize, false}, // TIOCGWINSZ
-	0x5414:     {IoctlIn, SizeWinsize, false},  // TIOCSWINSZ
+	0x5401:     {IoctlOut, sizeTermios, false}, // TCGETS
+	0x5402:     {IoctlIn, sizeTermios, false},  // TCSETS
+	0x5403:     {IoctlIn, sizeTermios, false},  // TCSETSW
+	0x5404:     {IoctlIn, sizeTermios, false},  // TCSETSF
+	0x5456:     {IoctlOut, sizeTermios, false}, // TIOCGLCKTRMIOS
+	0x5457:     {IoctlIn, sizeTermios, false},  // TIOCSLCKTRMIOS
+	0x5413:     {IoctlOut, sizeWinsize, false}, // TIOCGWINSZ
+	0x5414:     {IoctlIn, sizeWinsize, false},  // TIOCSWINSZ
 	0x540f:     {IoctlOut, 4, false},           // TIOCGPGRP
 	0x5410:     {IoctlIn, 4, false},            // TIOCSPGRP
 	0x5429:     {IoctlOut, 4, false},           // TIOCGSID
@@ -134,9 +133,9 @@ type PrctlArg struct {
 func PrctlArgOf(option uint64) (PrctlArg, bool) {
 	switch option {
 	case 15: // PR_SET_NAME
-		return PrctlArg{1, IoctlIn, TaskCommLen, true}, true
+		return PrctlArg{1, IoctlIn, taskCommLen, true}, true
 	case 16: // PR_GET_NAME
-		return PrctlArg{1, IoctlOut, TaskCommLen, true}, true
+		return PrctlArg{1, IoctlOut, taskCommLen, true}, true
 	case 2, 37, 19, 9, 11, 25, 5: // PR_GET_PDEATHSIG, PR_GET_CHILD_SUBREAPER, PR_GET_ENDIAN, PR_GET_FPEMU, PR_GET_FPEXC, PR_GET_TSC, PR_GET_UNALIGN
 		return PrctlArg{1, IoctlOut, 4, false}, true
 	case 40: // PR_GET_TID_ADDRESS
@@ -150,9 +149,9 @@ func PrctlArgOf(option uint64) (PrctlArg, bool) {
 func FcntlStruct(cmd uint64) (size uint16, out bool) {
 	switch cmd {
 	case 5, 36: // F_GETLK, F_OFD_GETLK
-		return SizeFlock, true
+		return sizeFlock, true
 	case 6, 7, 37, 38: // F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW
-		return SizeFlock, false
+		return sizeFlock, false
 	case 16: // F_GETOWN_EX
 		return SizeFOwnerEx, true
 	case 15: // F_SETOWN_EX
