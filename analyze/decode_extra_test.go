@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"encoding/binary"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/trecdev/trec/format"
@@ -196,5 +197,71 @@ func TestNetlink(t *testing.T) {
 	done := u32s(20) + "\x03\x00\x02\x00" + u32s(1, 77) + u32s(0)
 	if got := string(d.appendNetlink(nil, netlinkRoute, []byte(done), false)); got != `[{nlmsg_len=20, nlmsg_type=NLMSG_DONE, nlmsg_flags=NLM_F_MULTI, nlmsg_seq=1, nlmsg_pid=77}, 0]` {
 		t.Errorf("NLMSG_DONE: %s", got)
+	}
+}
+
+// The decoders read captures a damaged or hostile trace may hold: any
+// bytes, any length. They print what they can and never panic.
+func TestDecodersSurviveGarbage(t *testing.T) {
+	tab := sysent.ForArch(sysent.X86_64)
+	rng := rand.New(rand.NewPCG(16, 16))
+	kinds := []format.CaptureKind{format.CaptureString, format.CaptureBuffer, format.CaptureIovec,
+		format.CaptureSockaddr, format.CaptureStruct, format.CaptureFD, format.CaptureIovecArray,
+		format.CaptureCount, format.CaptureSiginfo, format.CaptureSigmask}
+	garbage := func() string {
+		n := []int{0, 1, 3, 4, 7, 8, 15, 16, 17, 24, 31, 48, 56, 64, 100, 120, 200}[rng.IntN(17)]
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+			if rng.IntN(3) == 0 {
+				b[i] = []byte{0, 0xff, 0x10, 0x14}[rng.IntN(4)]
+			}
+		}
+		return string(b)
+	}
+	var evs []ev
+	us := int64(1)
+	for name := range decKinds {
+		sc, ok := tab.ByName(name)
+		if !ok {
+			continue
+		}
+		for round := 0; round < 40; round++ {
+			var args [6]uint64
+			for i := range args {
+				args[i] = []uint64{0, 1, 2, 3, 0x5401, 0x5441, 0x1000, ^uint64(0), uint64(rng.Uint32())}[rng.IntN(9)]
+			}
+			in := enter(us, 10, 10, int32(sc.Nr), args[:]...)
+			out := exit(us+1, 10, 10, int32(sc.Nr), []int64{0, 1, 2, 8, -4, -516, 64}[rng.IntN(7)])
+			for range rng.IntN(6) {
+				e := &in
+				if rng.IntN(2) == 0 {
+					e = &out
+				}
+				*e = withIndexCap(*e, uint8(rng.IntN(6)), kinds[rng.IntN(len(kinds))], uint32(rng.IntN(3)), garbage())
+			}
+			evs = append(evs, in, out)
+			us += 2
+		}
+	}
+	d := decoder{arch: sysent.X86_64, strLen: DefaultStrLen}
+	for range 2000 {
+		data := []byte(garbage() + garbage())
+		if len(data) >= 4 && rng.IntN(2) == 0 {
+			// A length that fits, to get past the first header.
+			binary.LittleEndian.PutUint32(data, uint32(rng.IntN(len(data)+1)))
+		}
+		d.appendNetlink(nil, []int{netlinkRoute, netlinkSockDiag}[rng.IntN(2)], data, rng.IntN(2) == 0)
+		d.appendCmsgs(nil, &Call{Name: "sendmsg"}, data, uint64(rng.IntN(300)), 0x1000)
+		d.appendSiginfoRaw(nil, data)
+		appendTermios(nil, data, 0x1000)
+		appendPerfEventAttr(nil, data, 0x1000)
+	}
+	sig := withCap(ev{Kind: format.KindSignal, Time: us * 1000, Tid: 10, Pid: 10, Signal: format.Signal{Signo: 17, Code: 1}}, 0, format.CaptureSiginfo, garbage())
+	evs = append(evs, sig)
+	for _, opts := range []DumpOptions{{}, {FDPaths: true}, {JSON: true}, {StrLen: StrLenNone}} {
+		if out := dump(t, evs, FilterOptions{}, opts); len(out) == 0 {
+			t.Errorf("%+v: nothing printed", opts)
+		}
 	}
 }

@@ -449,12 +449,11 @@ func (d *decoder) appendCmsgs(b []byte, c *Call, data []byte, ctllen, ptr uint64
 			buf = buf[:0]
 			break
 		}
-		l = (cmsgLen + 7) &^ 7
-		if l >= uint64(len(buf)) {
+		if cmsgLen >= uint64(len(buf)) || (cmsgLen+7)&^7 >= uint64(len(buf)) {
 			buf = buf[:0]
 			break
 		}
-		buf = buf[l:]
+		buf = buf[(cmsgLen+7)&^7:]
 	}
 	if len(buf) != 0 || uint64(len(data)) < ctllen {
 		b = append(b, ", ..."...)
