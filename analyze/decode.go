@@ -25,7 +25,9 @@ type decoder struct {
 	// cwdPaths shows the working directory at AT_FDCWD, as strace -y
 	// does (dump's text under -y).
 	cwdPaths bool
-	w        *Walker
+	// sockets shows a socket's protocol and endpoints, as strace -yy.
+	sockets bool
+	w       *Walker
 }
 
 // le is the byte order of both supported architectures.

@@ -119,7 +119,7 @@ func TestDumpJSONRoundTrip(t *testing.T) {
 				t.Fatalf("line %d does not round-trip:\n%s\n%s", i+1, l, again)
 			}
 		}
-		if kinds["syscall"] == 0 || kinds["exit-process"] == 0 {
+		if kinds["syscall"] == 0 || kinds["exit"] == 0 {
 			t.Errorf("%s: kinds %v", name, kinds)
 		}
 	}
@@ -312,8 +312,9 @@ func TestExportChrome(t *testing.T) {
 }
 
 // straceLine matches one line of strace -f -o (PID, two spaces) or of trec
-// dump ([pid N]) and captures the pid and the rest.
-var straceLine = regexp.MustCompile(`^(?:\[pid +(\d+)\]|(\d+)) +(.*)$`)
+// dump ([pid N] once there is more than one thread) and captures the pid
+// and the rest.
+var straceLine = regexp.MustCompile(`^(?:\[pid +(\d+)\] +|(\d+) +)?(.+)$`)
 
 // wholeCalls joins "<unfinished ...>" lines with their "<... resumed>"
 // continuations, so that interleaving (which differs from run to run) does
@@ -336,6 +337,17 @@ func wholeCalls(text string) []string {
 			pending[pid] = strings.TrimSuffix(rest, " <unfinished ...>")
 			continue
 		case resumed.MatchString(rest):
+			if pid == "" {
+				// The last thread but one ended since the entry:
+				// strace's prefix is gone, as the entry's thread
+				// is the only one left.
+				name := strings.TrimSuffix(strings.TrimPrefix(resumed.FindString(rest), "<... "), " resumed>")
+				for p, call := range pending {
+					if strings.HasPrefix(call, name+"(") {
+						pid = p
+					}
+				}
+			}
 			rest = pending[pid] + resumed.ReplaceAllString(rest, "")
 			delete(pending, pid)
 		}

@@ -67,7 +67,7 @@ func runDump(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := openSession(c, opts.FDPaths)
+	s, err := openSession(c, opts.FDPaths || opts.JSON)
 	if err != nil {
 		return err
 	}
