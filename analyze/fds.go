@@ -334,6 +334,18 @@ func (t *fdTracker) update(c *Call) {
 			}
 		}
 	}
+	if ci.op == fdConnect && (ret == 0 || ret == -errInProgress) {
+		// A non-blocking connect is under way: the socket has its peer.
+		fd := int64(int32(args[0]))
+		if old := ft.get(fd); old != nil {
+			if sa := captureData(c.Enter, 1, format.CaptureSockaddr); len(sa) > 0 {
+				e := *old
+				e.peer = t.str(appendSockaddr(nil, sa))
+				ft.set(fd, e)
+			}
+		}
+		return
+	}
 	if IsError(ret) {
 		return
 	}
@@ -363,15 +375,6 @@ func (t *fdTracker) update(c *Call) {
 				if link := fdLink(c.Exit, fd); link != nil {
 					t.setLink(&e, link)
 				}
-				ft.set(fd, e)
-			}
-		}
-	case fdConnect:
-		fd := int64(int32(args[0]))
-		if old := ft.get(fd); old != nil {
-			if sa := captureData(c.Enter, 1, format.CaptureSockaddr); len(sa) > 0 {
-				e := *old
-				e.peer = t.str(appendSockaddr(nil, sa))
 				ft.set(fd, e)
 			}
 		}

@@ -287,6 +287,9 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 		if w.fds != nil {
 			w.fds.exec(e)
 		}
+		if w.filter != nil {
+			w.filter.exec(e)
+		}
 		w.event(e, v)
 	case format.KindExit:
 		if th := w.threads[e.Tid]; th != nil {

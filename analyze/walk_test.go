@@ -306,17 +306,20 @@ func TestStatsTable(t *testing.T) {
 ------ ----------- ----------- --------- --------- ----------------
 100.00    0.002001         500         4         2 total
 `)
-	if rep.Events != uint64(len(evs)) || len(rep.Processes) != 1 || rep.Processes[0].Exit == nil {
+	if rep.Summary.Events != uint64(len(evs)) || len(rep.Processes) != 1 || rep.Processes[0].ExitStatus == nil {
 		t.Errorf("report %+v", rep)
+	}
+	if len(rep.FailedPaths) != 1 || rep.FailedPaths[0] != (FailedPath{"/nonexistent", "openat", "ENOENT", 1}) {
+		t.Errorf("failed paths %+v", rep.FailedPaths)
 	}
 	if len(rep.Files) != 1 || rep.Files[0].Path != "/nonexistent" || rep.Files[0].Errors != 1 {
 		t.Errorf("files %+v", rep.Files)
 	}
-	if len(rep.Slowest) != 4 || rep.Slowest[0].Name != "read" || rep.Slowest[0].Result != "10" {
+	if len(rep.Slowest) != 4 || rep.Slowest[0].Syscall != "read" || rep.Slowest[0].RetText != "10" {
 		t.Errorf("slowest %+v", rep.Slowest)
 	}
 	s.opts.SortBy = "name"
-	if got := s.Report(0, 0).Syscalls; got[0].Name != "exit_group" || got[2].Name != "read" {
+	if got := s.Report(0, 0).Syscalls; got[0].Syscall != "exit_group" || got[2].Syscall != "read" {
 		t.Errorf("sort by name: %+v", got)
 	}
 }

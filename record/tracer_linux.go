@@ -1022,6 +1022,7 @@ func (t *tracer) openWriter(pid int) error {
 		KernelRelease: unix.ByteSliceToString(uts.Release[:]),
 		Hostname:      unix.ByteSliceToString(uts.Nodename[:]),
 		PageSize:      uint32(os.Getpagesize()),
+		TracerPid:     int32(os.Getpid()),
 		Options: &format.Options{
 			Filter:      t.opts.Filter,
 			CaptureSize: uint32(t.opts.CaptureSize),

@@ -23,10 +23,10 @@ type traceInput struct {
 // standard input) and reads its header. Errors name the file.
 func openTrace(c *cli.Context) (*traceInput, error) {
 	if c.NArg() < 1 {
-		return nil, errors.New("missing trace file argument")
+		return nil, fmt.Errorf("missing trace file (usage: %s)", usageLine(c.Command))
 	}
 	if c.NArg() > 1 {
-		return nil, fmt.Errorf("unexpected argument %q", c.Args().Get(1))
+		return nil, fmt.Errorf("unexpected argument %q: one trace at a time (usage: %s)", c.Args().Get(1), usageLine(c.Command))
 	}
 	name := c.Args().First()
 	f, err := openInput(c, name)

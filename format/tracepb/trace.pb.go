@@ -979,7 +979,10 @@ type Header struct {
 	PageSize      uint32   `protobuf:"varint,10,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	Options       *Options `protobuf:"bytes,11,opt,name=options,proto3" json:"options,omitempty"`
 	// Processes attached to, when the trace did not start them.
-	Attached      []int32 `protobuf:"varint,12,rep,packed,name=attached,proto3" json:"attached,omitempty"`
+	Attached []int32 `protobuf:"varint,12,rep,packed,name=attached,proto3" json:"attached,omitempty"`
+	// The recorder's process id: the parent of the program it started. 0
+	// when unknown.
+	TracerPid     int32 `protobuf:"varint,17,opt,name=tracer_pid,json=tracerPid,proto3" json:"tracer_pid,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1096,6 +1099,13 @@ func (x *Header) GetAttached() []int32 {
 		return x.Attached
 	}
 	return nil
+}
+
+func (x *Header) GetTracerPid() int32 {
+	if x != nil {
+		return x.TracerPid
+	}
+	return 0
 }
 
 // Options are the recording options that shaped the trace.
@@ -1332,7 +1342,7 @@ const file_trace_proto_rawDesc = "" +
 	"\told_value\x18\x04 \x01(\x04R\boldValue\x12\x1b\n" +
 	"\tnew_value\x18\x05 \x01(\x04R\bnewValue\x12\x19\n" +
 	"\bold_data\x18\x06 \x01(\fR\aoldData\x12\x19\n" +
-	"\bnew_data\x18\a \x01(\fR\anewData\"\xf9\x02\n" +
+	"\bnew_data\x18\a \x01(\fR\anewData\"\x98\x03\n" +
 	"\x06Header\x12%\n" +
 	"\x0eformat_version\x18\x01 \x01(\rR\rformatVersion\x12!\n" +
 	"\ftrec_version\x18\x02 \x01(\tR\vtrecVersion\x12\x12\n" +
@@ -1346,7 +1356,9 @@ const file_trace_proto_rawDesc = "" +
 	"\tpage_size\x18\n" +
 	" \x01(\rR\bpageSize\x121\n" +
 	"\aoptions\x18\v \x01(\v2\x17.trec.format.v1.OptionsR\aoptions\x12\x1a\n" +
-	"\battached\x18\f \x03(\x05R\battached\"\xaf\x01\n" +
+	"\battached\x18\f \x03(\x05R\battached\x12\x1d\n" +
+	"\n" +
+	"tracer_pid\x18\x11 \x01(\x05R\ttracerPid\"\xaf\x01\n" +
 	"\aOptions\x12\x16\n" +
 	"\x06filter\x18\x01 \x01(\tR\x06filter\x12!\n" +
 	"\fcapture_size\x18\x02 \x01(\rR\vcaptureSize\x12\x14\n" +
