@@ -379,16 +379,16 @@ const errInProgress = 115
 // Report is the result of a stats walk; its JSON form is trec stats --json,
 // as format/JSON.md describes it.
 type Report struct {
-	Summary     Summary       `json:"summary"`
-	Syscalls    []SyscallRow  `json:"syscalls"`
-	Total       TotalRow      `json:"total"`
-	FailedPaths []FailedPath  `json:"failed_paths"`
-	Processes   []ProcessRow  `json:"processes"`
-	Files       []FileRow     `json:"files"`
-	Network     []PeerRow     `json:"network"`
-	Signals     []SignalRow   `json:"signals"`
-	Slowest     []SlowCall    `json:"slowest"`
-	Omitted     Omitted       `json:"omitted"`
+	Summary     Summary      `json:"summary"`
+	Syscalls    []SyscallRow `json:"syscalls"`
+	Total       TotalRow     `json:"total"`
+	FailedPaths []FailedPath `json:"failed_paths"`
+	Processes   []ProcessRow `json:"processes"`
+	Files       []FileRow    `json:"files"`
+	Network     []PeerRow    `json:"network"`
+	Signals     []SignalRow  `json:"signals"`
+	Slowest     []SlowCall   `json:"slowest"`
+	Omitted     Omitted      `json:"omitted"`
 	// TextRows caps the sections WriteText prints whole otherwise
 	// (failed paths, processes, files, network, signals); 0 prints every
 	// row. A cut section ends with how many rows it left out.
