@@ -143,10 +143,6 @@ func (p *Printer) Flush() error {
 
 func (p *Printer) emit() {
 	p.lines++
-	if p.opts.Hex != HexNone {
-		p.hexBuf = appendHexStrings(p.hexBuf[:0], p.line, p.opts.Hex)
-		p.line, p.hexBuf = p.hexBuf, p.line
-	}
 	if _, err := p.out.Write(p.line); err != nil && p.err == nil {
 		p.err = err
 	}
@@ -207,6 +203,9 @@ func (p *Printer) interrupt() {
 	b := p.appendPrefix(p.line[:0], p.openTid, c.Start())
 	n, split := p.dec.layout(c)
 	b = p.appendEnterPart(b, c, n, split)
+	if p.opts.Hex != HexNone {
+		b = p.hexText(b)
+	}
 	b = append(b, " <unfinished ...>\n"...)
 	p.line = b
 	p.emit()
@@ -317,6 +316,10 @@ func (p *Printer) appendExitPart(b []byte, lineStart int, c *Call, n, split int,
 			b = p.dec.appendArgs(b, c, split, n)
 		}
 		b = append(b, ") "...)
+	}
+	if p.opts.Hex != HexNone {
+		// Before the padding, which counts what is printed.
+		b = append(b[:lineStart], p.hexText(b[lineStart:])...)
 	}
 	for col := len(b) - lineStart; col < column; col++ {
 		b = append(b, ' ')

@@ -72,6 +72,11 @@ var goldenCases = []struct {
 	{"export-fileio.json", []string{"export", "--format", "chrome-json", "fileio.trc"}},
 	{"export-pipeline-jsonl-e-trace-process.jsonl", []string{"export", "--format", "jsonl", "-e", "trace=%process", "pipeline.trc"}},
 	{"dump-pipeline-e-trace-file-P.txt", []string{"dump", "-e", "trace=%file", "-P", "/usr/bin/*", "-P", "/etc/*", "pipeline.trc"}},
+	{"dump-pipeline-json-y-s-8-e-trace-pipe2-dup2-write.jsonl", []string{"dump", "--json", "-y", "-s", "8", "-e", "trace=pipe2,dup2,write", "pipeline.trc"}},
+	{"dump-fileio-xx-qq-e-signal-none.txt", []string{"dump", "-xx", "-qq", "-e", "signal=none", "fileio.trc"}},
+	{"stats-pipeline-json-c.json", []string{"stats", "--json", "-c", "pipeline.trc"}},
+	{"stats-pipeline-json-top-3.json", []string{"stats", "--json", "--top", "3", "pipeline.trc"}},
+	{"info-fileio.json", []string{"info", "--json", "fileio.trc"}},
 }
 
 func TestGolden(t *testing.T) {
@@ -593,5 +598,84 @@ func TestSymlinkedFileIsOneFile(t *testing.T) {
 	}
 	if rows != 1 {
 		t.Errorf("stats list %s %d times", opened, rows)
+	}
+}
+
+// infoJSON runs trec info --json on a trace.
+func infoJSON(t *testing.T, trace string) map[string]any {
+	t.Helper()
+	out, errs, code := trec(t, nil, "info", "--json", trace)
+	if code != 0 {
+		t.Fatalf("info: exit %d: %s", code, errs)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// filter and export keep, of the events that are not calls, those of the
+// processes whose calls they keep, and the clones that lead to them.
+func TestFilterDropsUnreferenced(t *testing.T) {
+	in := filepath.Join(tracesDir, "pipeline.trc")
+	dir := t.TempDir()
+	none := filepath.Join(dir, "net.trc")
+	if _, errs, code := trec(t, nil, "filter", "-o", none, "-e", "trace=%net", in); code != 0 {
+		t.Fatalf("filter: exit %d: %s", code, errs)
+	}
+	if got := infoJSON(t, none); got["events"] != 0.0 || got["complete"] != true {
+		t.Errorf("a filter that keeps no call wrote %v events (complete %v)", got["events"], got["complete"])
+	}
+	all := infoJSON(t, in)["events_by_kind"].(map[string]any)
+	execs := filepath.Join(dir, "execve.trc")
+	if _, errs, code := trec(t, nil, "filter", "-o", execs, "-e", "trace=execve", in); code != 0 {
+		t.Fatalf("filter: exit %d: %s", code, errs)
+	}
+	kinds := infoJSON(t, execs)["events_by_kind"].(map[string]any)
+	// The subshell that runs echo forks without an exec: its clone and
+	// exit go; the three execs and the two clones to tr and ls stay.
+	if kinds["syscall_enter"] != 3.0 || kinds["exec"] != 3.0 || kinds["clone"] != 2.0 || kinds["exit"] != 3.0 || all["clone"] != 3.0 {
+		t.Errorf("filter -e trace=execve kept %v of %v", kinds, all)
+	}
+	// export reads the trace twice too, standard input included.
+	data, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := trec(t, data, "export", "--format", "jsonl", "-e", "trace=execve", "-")
+	if code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errs)
+	}
+	types := map[string]int{}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		types[m["type"].(string)]++
+	}
+	if types["syscall"] != 3 || types["exec"] != 3 || types["clone"] != 2 || types["exit"] != 3 {
+		t.Errorf("export -e trace=execve - kept %v", types)
+	}
+}
+
+// trec info reads the header and counts the events; a cut trace says so.
+func TestInfo(t *testing.T) {
+	in := filepath.Join(tracesDir, "fileio.trc")
+	m := infoJSON(t, in)
+	if m["complete"] != true || m["exit_status"] == nil || m["events"].(float64) < 100 || m["arch"] != "x86_64" ||
+		len(m["argv"].([]any)) != 1 || m["reader_version"] != version {
+		t.Errorf("info --json: %v", m)
+	}
+	data, _ := os.ReadFile(in)
+	cut := filepath.Join(t.TempDir(), "cut.trc")
+	os.WriteFile(cut, data[:len(data)/2], 0o644)
+	out, errs, code := trec(t, nil, "info", cut)
+	if code != 0 || errs != "" || !strings.Contains(out, "complete      no: ") || !strings.Contains(out, "exit status   unknown") {
+		t.Errorf("info of a cut trace: exit %d, stderr %q:\n%s", code, errs, out)
+	}
+	if m := infoJSON(t, cut); m["complete"] != false || m["exit_status"] != nil {
+		t.Errorf("info --json of a cut trace: %v", m)
 	}
 }

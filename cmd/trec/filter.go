@@ -102,7 +102,10 @@ func openSession(c *cli.Context, trackFDs bool) (*session, error) {
 	if len(quiet) > 0 && c.Command.Name != "dump" {
 		return nil, fmt.Errorf("-e quiet=%s: only trec dump prints the lines it hides", quiet[0])
 	}
-	in, err := openTrace(c)
+	// filter and export read a trace twice to drop what the calls they
+	// keep do not refer to (see refine).
+	twice := (c.Command.Name == "filter" || c.Command.Name == "export") && selectsCalls(fo)
+	in, err := openTraceSpooled(c, twice)
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +129,58 @@ func openSession(c *cli.Context, trackFDs bool) (*session, error) {
 		return nil, fmt.Errorf("%s: %w", in.name, err)
 	}
 	return &session{in: in, filter: f, walker: w, quiet: quiet}, nil
+}
+
+// selectsCalls reports whether filter options keep some calls of a
+// process and not others, as Filter.SelectsCalls does once parsed.
+func selectsCalls(fo analyze.FilterOptions) bool {
+	for _, e := range fo.Exprs {
+		if !strings.HasPrefix(e, "signal=") && !strings.HasPrefix(e, "signals=") && !strings.HasPrefix(e, "s=") {
+			return true
+		}
+	}
+	return len(fo.Paths) > 0
+}
+
+// refine prepares the session to keep, of the events that are not calls,
+// only those the kept calls refer to, when the filter selects calls: the
+// processes that made them, the clones and execs on the way to them, their
+// exits. It reads the trace once to find them and opens it again for the
+// walk that follows, with a new reader and walker; refs.Keep wraps the
+// visitor of that walk. refs is nil when there is nothing to drop.
+func (s *session) refine(trackFDs bool) (refs *analyze.Refs, err error) {
+	if !s.filter.SelectsCalls() {
+		return nil, nil
+	}
+	refs = analyze.NewRefs()
+	err = s.walker.Walk(s.in.Reader, refs.Collect())
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, format.ErrTruncated) {
+		s.in.file.Close()
+		return nil, fmt.Errorf("%s: %w", s.in.name, err)
+	}
+	again, err := s.in.reread()
+	if err != nil {
+		return nil, err
+	}
+	if s.in.spool == nil {
+		s.in.file.Close()
+	}
+	f := s.filter.Clone()
+	w, err := analyze.NewWalker(again.Reader.Header(), f, analyze.WalkerOptions{TrackFDs: trackFDs})
+	if err != nil {
+		again.file.Close()
+		return nil, fmt.Errorf("%s: %w", s.in.name, err)
+	}
+	s.in, s.filter, s.walker = again, f, w
+	return refs, nil
+}
+
+// keeping wraps v with refs.Keep, when refine returned refs.
+func keeping(refs *analyze.Refs, v analyze.Visitor) analyze.Visitor {
+	if refs == nil {
+		return v
+	}
+	return refs.Keep(v)
 }
 
 // warnUnmatched says, after a walk, which parts of the filter matched
@@ -271,7 +326,13 @@ func runFilter(c *cli.Context) error {
 		return fail(fmt.Errorf("%s: %w", outName, err))
 	}
 	cp := &traceCopier{w: tw}
-	rerr := s.walk(c, cp)
+	refs, err := s.refine(false)
+	if err != nil {
+		tw.Close(nil)
+		file.discard()
+		return err
+	}
+	rerr := s.walk(c, keeping(refs, cp))
 	if cp.err != nil {
 		tw.Close(nil)
 		return fail(fmt.Errorf("%s: %w", outName, cp.err))
