@@ -250,6 +250,13 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 	if peer == "" && e != nil && e.kind == fdSock && e.peer != "" && ci.io != ioNone {
 		peer = e.peer
 	}
+	if peer == "" && ci.op == fdAccept {
+		// Accepted without an address (accept4(fd, NULL, NULL)): the
+		// recorder asked the new socket.
+		if s.scratch = acceptedPeer(c, s.scratch[:0]); len(s.scratch) > 0 {
+			peer = fds.str(s.scratch)
+		}
+	}
 	if peer == "" {
 		return
 	}

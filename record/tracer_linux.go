@@ -107,6 +107,7 @@ type tracer struct {
 	filter sysent.Set
 	all    bool
 	nrs    knownNrs
+	sock   sockCalls
 	audit  uint32
 	place  placement
 
@@ -192,6 +193,7 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 			*nr = sc.Nr
 		}
 	}
+	t.sock = newSockCalls(table)
 	t.cwd = opts.Dir
 	if t.cwd == "" {
 		t.cwd, _ = os.Getwd()
@@ -679,6 +681,9 @@ func (t *tracer) exit(th *thread) {
 		case th.sc.Ret == sysent.RetFD:
 			t.cap.fdLink(th.tid, ret)
 		}
+	}
+	if t.sock.has(th.nr) {
+		t.sockExit(th, failed, ret)
 	}
 	t.emit()
 }

@@ -141,19 +141,26 @@ const (
 	// with. Index 4294967196 (AT_FDCWD as a uint32) holds
 	// the working directory, /proc/TID/cwd, at the exit of chdir and fchdir.
 	CaptureKind_CAPTURE_FD CaptureKind = 7
+	// A socket's endpoints, for -yy and the network statistics: family,
+	// type, protocol, inodes, local and peer sockaddr, as FORMAT.md lays it
+	// out. index is the fd; arg is 0. Carried by the exits of the calls that
+	// create, name or connect sockets, and by the exec record that starts a
+	// trace for the sockets the program started with.
+	CaptureKind_CAPTURE_SOCKET CaptureKind = 22
 )
 
 // Enum value maps for CaptureKind.
 var (
 	CaptureKind_name = map[int32]string{
-		0: "CAPTURE_UNSPECIFIED",
-		1: "CAPTURE_STRING",
-		2: "CAPTURE_BUFFER",
-		3: "CAPTURE_IOVEC",
-		4: "CAPTURE_SOCKADDR",
-		5: "CAPTURE_STRUCT",
-		6: "CAPTURE_STRING_ARRAY",
-		7: "CAPTURE_FD",
+		0:  "CAPTURE_UNSPECIFIED",
+		1:  "CAPTURE_STRING",
+		2:  "CAPTURE_BUFFER",
+		3:  "CAPTURE_IOVEC",
+		4:  "CAPTURE_SOCKADDR",
+		5:  "CAPTURE_STRUCT",
+		6:  "CAPTURE_STRING_ARRAY",
+		7:  "CAPTURE_FD",
+		22: "CAPTURE_SOCKET",
 	}
 	CaptureKind_value = map[string]int32{
 		"CAPTURE_UNSPECIFIED":  0,
@@ -164,6 +171,7 @@ var (
 		"CAPTURE_STRUCT":       5,
 		"CAPTURE_STRING_ARRAY": 6,
 		"CAPTURE_FD":           7,
+		"CAPTURE_SOCKET":       22,
 	}
 )
 
@@ -1386,7 +1394,7 @@ const file_trace_proto_rawDesc = "" +
 	"\tKIND_EXIT\x10\b\x12\r\n" +
 	"\tKIND_HOOK\x10\t\x12\r\n" +
 	"\tKIND_STOP\x10\n" +
-	"*\xb5\x01\n" +
+	"*\xc9\x01\n" +
 	"\vCaptureKind\x12\x17\n" +
 	"\x13CAPTURE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eCAPTURE_STRING\x10\x01\x12\x12\n" +
@@ -1396,7 +1404,8 @@ const file_trace_proto_rawDesc = "" +
 	"\x0eCAPTURE_STRUCT\x10\x05\x12\x18\n" +
 	"\x14CAPTURE_STRING_ARRAY\x10\x06\x12\x0e\n" +
 	"\n" +
-	"CAPTURE_FD\x10\a*h\n" +
+	"CAPTURE_FD\x10\a\x12\x12\n" +
+	"\x0eCAPTURE_SOCKET\x10\x16*h\n" +
 	"\tCloneKind\x12\x15\n" +
 	"\x11CLONE_UNSPECIFIED\x10\x00\x12\x0e\n" +
 	"\n" +
