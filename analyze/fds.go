@@ -155,11 +155,11 @@ type fdTracker struct {
 	// recorder saw them at either end.
 	unixPeers map[uint64]uint64
 	initCwd   string
-	scratch []byte
-	procs   map[int32]*fdTable
-	intern  map[string]string
-	lastPid int32
-	last    *fdTable
+	scratch   []byte
+	procs     map[int32]*fdTable
+	intern    map[string]string
+	lastPid   int32
+	last      *fdTable
 }
 
 func newFDTracker(cwd string) *fdTracker {
