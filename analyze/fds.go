@@ -151,15 +151,16 @@ func (t *fdTable) dropCloexec() {
 // fdTracker follows the fd tables of every process of a trace from the
 // recorded opens, dups, closes, pipes, sockets, execs and forks.
 type fdTracker struct {
+	initCwd string
+	scratch []byte
+	procs   map[int32]*fdTable
+	intern  map[string]string
+	lastPid int32
+	last    *fdTable
+
 	// unixPeers pairs the inodes of connected Unix sockets, as the
 	// recorder saw them at either end.
 	unixPeers map[uint64]uint64
-	initCwd   string
-	scratch   []byte
-	procs     map[int32]*fdTable
-	intern    map[string]string
-	lastPid   int32
-	last      *fdTable
 }
 
 func newFDTracker(cwd string) *fdTracker {
