@@ -237,7 +237,7 @@ func (f *Filter) Warnings() []string { return f.warnings }
 
 // Unmatched returns, after a walk, a warning for each part of the filter
 // that matched nothing in the trace: a -p, --pid-tree or --comm process it
-// did not have, a syscall named in -e trace= that no process called.
+// did not have, the syscalls named in -e trace= when none was called.
 func (f *Filter) Unmatched() []string {
 	if f == nil {
 		return nil
@@ -258,10 +258,14 @@ func (f *Filter) Unmatched() []string {
 			out = append(out, fmt.Sprintf("--comm %s: no process in the trace ran such a program", c.pattern))
 		}
 	}
+	// A list of calls that may happen (read,pread64,readv) warns only
+	// when none did.
 	for _, n := range f.named {
 		if n.seen {
-			continue
+			return out
 		}
+	}
+	for _, n := range f.named {
 		msg := fmt.Sprintf("-e trace=%s: matched no call", n.name)
 		if s := successors[n.name]; s != "" {
 			msg += " (programs today call " + s + "; %file, %process and the other classes name every variant)"

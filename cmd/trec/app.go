@@ -83,6 +83,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			return unknownCommand(c.App, name)
 		},
 	})
+	help := app.Commands[len(app.Commands)-1]
+	help.CustomHelpTemplate = asTemplate(commandHelp(help))
 	app.CustomAppHelpTemplate = asTemplate(appHelp(app))
 	return app
 }

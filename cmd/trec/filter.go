@@ -253,10 +253,11 @@ func filterCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "filter",
 		Usage: "write the calls and events a filter keeps to a smaller, valid trace",
-		Description: "Kept calls are written whole (enter and exit), with the clone, exec, exit and signal\n" +
-			"events of the kept processes; the header is copied and the filter appended to its\n" +
-			"derived filters. With -e status= a call is decided at its exit, so its enter is\n" +
-			"written just before its exit rather than at its own time.",
+		Description: "Kept calls are written whole (enter and exit); the header is copied and the filter " +
+			"appended to its derived filters. With a filter on calls (-e trace=, -e status=, -z, -Z, -P), " +
+			"the other events are kept for the processes that made a kept call: their execs, exits and " +
+			"signals, and the clones that lead to them. With -e status= a call is decided at its exit, " +
+			"so its enter is written just before its exit.",
 		ArgsUsage: "FILE",
 		Args:      true,
 		Flags: withFilterFlags(

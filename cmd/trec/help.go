@@ -139,6 +139,30 @@ func wrap(s string, width int) []string {
 	return lines
 }
 
+// reflow wraps text at width columns: lines that start with two spaces
+// (commands to type) are kept as they are, the others joined into
+// paragraphs.
+func reflow(text string, width int) []string {
+	var out []string
+	para := ""
+	flush := func() {
+		if para != "" {
+			out = append(out, wrap(para, width)...)
+			para = ""
+		}
+	}
+	for _, l := range strings.Split(strings.TrimSpace(text), "\n") {
+		if strings.HasPrefix(l, "  ") {
+			flush()
+			out = append(out, l)
+			continue
+		}
+		para += " " + l
+	}
+	flush()
+	return out
+}
+
 // appendFlagTable appends the flags of each category under its title.
 func appendFlagTable(b *strings.Builder, docs []flagDoc, title func(string) string) {
 	width := 0
@@ -196,7 +220,10 @@ func commandHelp(cmd *cli.Command) string {
 		return cat
 	})
 	if cmd.Description != "" {
-		b.WriteString("\n" + strings.TrimSpace(cmd.Description) + "\n")
+		b.WriteString("\n")
+		for _, l := range reflow(cmd.Description, 78) {
+			b.WriteString(l + "\n")
+		}
 	}
 	if cmd.ArgsUsage == "FILE" {
 		b.WriteString("\n" + helpFooter + "\n")

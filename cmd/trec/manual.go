@@ -86,7 +86,14 @@ func manPage(app *cli.App) string {
 	for _, c := range app.Commands {
 		fmt.Fprintf(&b, ".SS %s\n%s\n", roff(usageLine(c)), roff(sentence(c.Usage)))
 		if c.Description != "" {
-			fmt.Fprintf(&b, ".PP\n.nf\n%s\n.fi\n", roff(strings.TrimSpace(c.Description)))
+			b.WriteString(".PP\n")
+			for _, l := range reflow(c.Description, 1<<20) {
+				if strings.HasPrefix(l, "  ") {
+					fmt.Fprintf(&b, ".nf\n%s\n.fi\n", roff(l))
+				} else {
+					b.WriteString(roff(l) + "\n")
+				}
+			}
 		}
 		for _, d := range flagDocs(c.Flags) {
 			if d.hidden {
@@ -171,7 +178,7 @@ func bashCompletion(app *cli.App) string {
 		}
 		fmt.Fprintf(&b, "\t%s)\n\t\tCOMPREPLY=($(compgen -W %q -- \"$cur\"))\n", pat, valueWords[flag])
 		if flag == "e" {
-			b.WriteString("\t\tcompopt -o nospace\n")
+			b.WriteString("\t\tcompopt -o nospace 2>/dev/null\n")
 		}
 		b.WriteString("\t\treturn ;;\n")
 	}
