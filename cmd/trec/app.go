@@ -55,6 +55,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			dumpCommand(),
 			filterCommand(),
 			exportCommand(),
+			diffCommand(),
 			infoCommand(),
 			completionCommand(),
 			manCommand(),
@@ -62,7 +63,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		OnUsageError: usageError,
 	}
 	for _, cmd := range app.Commands {
-		cmd.OnUsageError = usageError
+		if cmd.OnUsageError == nil {
+			cmd.OnUsageError = usageError
+		}
 		// Single-letter flags combine as in strace: -yT is -y -T.
 		cmd.UseShortOptionHandling = true
 		cmd.CustomHelpTemplate = asTemplate(commandHelp(cmd))
