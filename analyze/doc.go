@@ -15,9 +15,9 @@
 // announced at its entry (SyscallEnter) and completed at its exit
 // (SyscallExit), which is how Printer reproduces strace's "<unfinished
 // ...>" and "<... read resumed>" lines. A Filter built by ParseFilter from
-// the command-line options (-e trace=, -e status=, -p, --pid-tree, -P,
-// --since, --until) decides what reaches the Visitor; with -e status= a
-// call is delayed to its exit, as strace does.
+// the command-line options (-e trace=, -e status=, -e signal=, -p,
+// --pid-tree, --comm, -P, --since, --until) decides what reaches the
+// Visitor; with -e status= a call is delayed to its exit, as strace does.
 //
 // Everything streams: the walker keeps state per live thread and process,
 // Stats per distinct syscall, process, path and peer, so memory does not
