@@ -227,27 +227,41 @@ func appendBytesJSON(b []byte, data []byte) []byte {
 func (n *notation) array(b []byte) ([]byte, bool) {
 	n.i++ // [
 	b = append(b, '[')
-	first := true
-	for {
-		n.skipSpace()
-		switch {
-		case n.peek() == ']':
+	for first := true; ; first = false {
+		more, ok := n.more(']')
+		if !ok {
+			return b, false
+		}
+		if !more {
 			n.i++
 			return append(b, ']'), true
-		case n.i >= len(n.s):
-			return b, false
-		case n.has("..."):
-			n.i += 3
-			continue
-		case n.peek() == ',':
-			n.i++
-			continue
 		}
 		if !first {
 			b = append(b, ',')
 		}
-		first = false
 		b = n.element(b, hintNone, ']')
+	}
+}
+
+// more moves past the spaces, commas and strace's "..." (elements not
+// printed) before the next element of a list that ends with end (0: at the
+// end of the text). It returns false at the list's end, which it leaves to
+// the caller; ok is false when the text ends first.
+func (n *notation) more(end byte) (more, ok bool) {
+	for {
+		n.skipSpace()
+		switch {
+		case n.i >= len(n.s):
+			return false, end == 0
+		case n.peek() == end:
+			return false, true
+		case n.has("..."):
+			n.i += 3
+		case n.peek() == ',':
+			n.i++
+		default:
+			return true, true
+		}
 	}
 }
 
@@ -337,18 +351,8 @@ func hasSuffix(s, suffix string) bool {
 func (n *notation) members(b []byte, end byte) ([]byte, bool) {
 	first, sock := true, false
 	for {
-		n.skipSpace()
-		switch {
-		case n.i >= len(n.s):
-			return b, end == 0
-		case n.peek() == end:
-			return b, true
-		case n.has("..."):
-			n.i += 3
-			continue
-		case n.peek() == ',':
-			n.i++
-			continue
+		if more, ok := n.more(end); !more {
+			return b, ok
 		}
 		at := n.i
 		key := n.ident()
