@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +126,34 @@ func TestDumpJSONValues(t *testing.T) {
 	}
 	if a := arg(cls, 0); a["raw"] != -1.0 || cls["errno"] != "EBADF" || cls["ret"] != -9.0 || cls["status"] != "failed" {
 		t.Errorf("close(-1): %v", cls)
+	}
+}
+
+// A cut process tree keeps the processes first by the sort key, in the
+// tree's order.
+func TestTopProcesses(t *testing.T) {
+	d := func(ns int64) *int64 { return &ns }
+	rows := []ProcessRow{
+		{Pid: 1, Calls: 5, DurationNs: d(100)},
+		{Pid: 2, Calls: 50, Errors: 3, DurationNs: d(10), depth: 1},
+		{Pid: 3, Calls: 1, Errors: 9, sofar: 500, depth: 1},
+		{Pid: 4, Calls: 20, DurationNs: d(1), depth: 2},
+	}
+	pids := func(rs []ProcessRow) (out []int32) {
+		for _, r := range rs {
+			out = append(out, r.Pid)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		key  string
+		want []int32
+	}{
+		{"time", []int32{1, 3}}, {"calls", []int32{2, 4}}, {"errors", []int32{2, 3}}, {"none", []int32{1, 2}},
+	} {
+		got, dropped := topProcesses(rows, 2, tc.key)
+		if !slices.Equal(pids(got), tc.want) || dropped != 2 {
+			t.Errorf("-S %s: %v (%d dropped), want %v", tc.key, pids(got), dropped, tc.want)
+		}
 	}
 }

@@ -59,6 +59,7 @@ type procStat struct {
 	exit        format.Exit
 	execs       []ExecRow
 	calls       uint64
+	errors      uint64
 	threads     int
 }
 
@@ -175,7 +176,11 @@ func (s *Stats) SyscallExit(c *Call) {
 	if failed {
 		sc.errors++
 	}
-	s.proc(c.Pid, c.Start()).calls++
+	p := s.proc(c.Pid, c.Start())
+	p.calls++
+	if failed {
+		p.errors++
+	}
 	if s.w.fds != nil {
 		s.files1(c, d, failed)
 	}
@@ -403,6 +408,8 @@ type Report struct {
 	// rooted is set when the trace started its first processes: their
 	// parent is the recorder.
 	rooted bool
+	// key is the -S key, by which a cut keeps the top processes.
+	key string
 }
 
 // Summary is the report's first line.
@@ -529,6 +536,7 @@ type ProcessRow struct {
 	Signo      int32  `json:"signo,omitempty"`
 	CoreDumped bool   `json:"core_dumped,omitempty"`
 	Calls      uint64 `json:"calls"`
+	Errors     uint64 `json:"errors"`
 	Threads    int    `json:"threads"`
 	depth      int
 	// sofar is the time from the start to the trace's end, for a
@@ -601,7 +609,7 @@ type Omitted struct {
 // time in nanoseconds. SetTrace adds what the header and trailer tell.
 func (s *Stats) Report(events uint64, end int64) *Report {
 	key, _ := ParseSortBy(s.opts.SortBy)
-	r := &Report{}
+	r := &Report{key: key}
 	add := func(nr int32, sc *sysCount) {
 		if sc.calls == 0 {
 			return
@@ -651,7 +659,7 @@ func (s *Stats) Report(events uint64, end int64) *Report {
 	if n := s.opts.Top; n > 0 {
 		r.Syscalls, r.Omitted.Syscalls = cut(r.Syscalls, n)
 		r.FailedPaths, r.Omitted.FailedPaths = cut(r.FailedPaths, n)
-		r.Processes, r.Omitted.Processes = cut(r.Processes, n)
+		r.Processes, r.Omitted.Processes = topProcesses(r.Processes, n, key)
 		r.Files, r.Omitted.Files = cut(r.Files, n)
 		r.Network, r.Omitted.Network = cut(r.Network, n)
 		r.Signals, r.Omitted.Signals = cut(r.Signals, n)
@@ -665,6 +673,48 @@ func (s *Stats) Report(events uint64, end int64) *Report {
 	nonNil(&r.Signals)
 	nonNil(&r.Slowest)
 	return r
+}
+
+// topProcesses keeps the n processes first by key (time: the longest
+// lived, calls, errors; name and none: the first in the tree), in the
+// tree's order, and returns how many it dropped.
+func topProcesses(rows []ProcessRow, n int, key string) ([]ProcessRow, int) {
+	if len(rows) <= n {
+		return rows, 0
+	}
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	life := func(p *ProcessRow) int64 {
+		if p.DurationNs != nil {
+			return *p.DurationNs
+		}
+		return p.sofar
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		x, y := &rows[a], &rows[b]
+		switch key {
+		case "time":
+			return cmp.Compare(life(y), life(x))
+		case "calls":
+			return cmp.Compare(y.Calls, x.Calls)
+		case "errors":
+			return cmp.Compare(y.Errors, x.Errors)
+		}
+		return 0
+	})
+	keep := make([]bool, len(rows))
+	for _, i := range order[:n] {
+		keep[i] = true
+	}
+	top := make([]ProcessRow, 0, n)
+	for i := range rows {
+		if keep[i] {
+			top = append(top, rows[i])
+		}
+	}
+	return top, len(rows) - n
 }
 
 // cut keeps the first n rows and returns how many it dropped.
@@ -742,7 +792,7 @@ func (s *Stats) processRows() []ProcessRow {
 			return
 		}
 		row := ProcessRow{
-			Pid: p.pid, StartNs: p.start, Execs: p.execs, Calls: p.calls, Threads: p.threads, depth: depth,
+			Pid: p.pid, StartNs: p.start, Execs: p.execs, Calls: p.calls, Errors: p.errors, Threads: p.threads, depth: depth,
 		}
 		if depth > 0 {
 			row.Parent = &ProcRef{p.parent, p.parentStart}

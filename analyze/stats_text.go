@@ -150,8 +150,13 @@ func (r *Report) WriteText(w io.Writer) error {
 	if len(r.Processes) > 0 {
 		b = append(b, "\nprocesses\n"...)
 		b = append(b, "    pid  parent     calls   duration  exit        program\n"...)
-		rows, more := r.textRows(len(r.Processes), r.Omitted.Processes)
-		for _, p := range r.Processes[:rows] {
+		procs, more := r.Processes, r.Omitted.Processes
+		if r.TextRows > 0 {
+			var cut int
+			procs, cut = topProcesses(procs, r.TextRows, r.key)
+			more += cut
+		}
+		for _, p := range procs {
 			b = padLeft(b, i32(p.Pid), 7)
 			b = append(b, ' ')
 			switch {
