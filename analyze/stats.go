@@ -271,9 +271,10 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 		s.peers[peer] = ps
 	}
 	ps.calls++
-	// A non-blocking connect's EINPROGRESS says the connection is under
-	// way: event loops connect so.
-	if failed && !(ci.op == fdConnect && c.Exit.Ret == -errInProgress) {
+	// Event loops connect without blocking (EINPROGRESS says the
+	// connection is under way) and read and write until EAGAIN: neither
+	// is a network error.
+	if failed && !(ci.op == fdConnect && c.Exit.Ret == -errInProgress) && c.Exit.Ret != -errAgain {
 		ps.errors++
 	}
 	if !slices.Contains(ps.syscalls, ci.name) {
@@ -385,8 +386,12 @@ func seconds(ns int64) float64 {
 	return float64(ns/1e9) + float64(ns%1e9)/1e9
 }
 
-// errInProgress is EINPROGRESS, the same on every supported arch.
-const errInProgress = 115
+// errInProgress and errAgain are EINPROGRESS and EAGAIN, the same on
+// every supported arch.
+const (
+	errInProgress = 115
+	errAgain      = 11
+)
 
 // Report is the result of a stats walk; its JSON form is trec stats --json,
 // as format/JSON.md describes it.
