@@ -33,6 +33,7 @@ const (
 	fdChdir           // the working directory changes to the path argument
 	fdFchdir          // the working directory changes to arg 0's path
 	fdUnlink          // the path argument's file loses its name
+	fdBind            // arg 0, a socket, gets its address (bind, listen)
 	fdRecvmsg         // SCM_RIGHTS messages bring new fds
 	fdIoctl           // some requests return a new fd
 )
@@ -84,7 +85,7 @@ var fdOps = map[string]fdOp{
 	"inotify_init1": fdAnon, "pidfd_open": fdAnon, "userfaultfd": fdAnon, "perf_event_open": fdAnon,
 	"fanotify_init": fdAnon, "io_uring_setup": fdAnon, "memfd_create": fdMemfd,
 	"chdir": fdChdir, "fchdir": fdFchdir, "unlink": fdUnlink, "unlinkat": fdUnlink,
-	"rmdir": fdUnlink, "recvmsg": fdRecvmsg, "ioctl": fdIoctl,
+	"rmdir": fdUnlink, "bind": fdBind, "listen": fdBind, "recvmsg": fdRecvmsg, "ioctl": fdIoctl,
 }
 
 var anonNames = map[string]string{

@@ -143,6 +143,9 @@ const (
 	// CaptureSigmask is a signal mask no argument points at: the one the
 	// signal frame of a rt_sigreturn restores.
 	CaptureSigmask CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_SIGMASK)
+	// CaptureSocket is the endpoints of socket fd Index, laid out as
+	// FORMAT.md says.
+	CaptureSocket CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_SOCKET)
 )
 
 // CwdIndex is the Index of a CaptureFD that holds the working directory

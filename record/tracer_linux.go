@@ -107,6 +107,7 @@ type tracer struct {
 	filter sysent.Set
 	all    bool
 	nrs    knownNrs
+	sock   sockCalls
 	audit  uint32
 	place  placement
 
@@ -192,6 +193,7 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 			*nr = sc.Nr
 		}
 	}
+	t.sock = newSockCalls(table)
 	t.cwd = opts.Dir
 	if t.cwd == "" {
 		t.cwd, _ = os.Getwd()
@@ -686,6 +688,9 @@ func (t *tracer) exit(th *thread) {
 	if th.sc != nil && th.sc.Extra != sysent.ExtraNone {
 		t.cap.extraExit(th.tid, th.sc, &th.args, ret, failed)
 	}
+	if t.sock.has(th.nr) {
+		t.sockExit(th, failed, ret)
+	}
 	t.emit()
 }
 
@@ -1029,6 +1034,7 @@ func (t *tracer) openWriter(pid int) error {
 		KernelRelease: unix.ByteSliceToString(uts.Release[:]),
 		Hostname:      unix.ByteSliceToString(uts.Nodename[:]),
 		PageSize:      uint32(os.Getpagesize()),
+		TracerPid:     int32(os.Getpid()),
 		Options: &format.Options{
 			Filter:      t.opts.Filter,
 			CaptureSize: uint32(t.opts.CaptureSize),

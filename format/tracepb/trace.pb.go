@@ -158,6 +158,12 @@ const (
 	// A signal mask no argument points at: at the entry of rt_sigreturn, the
 	// mask the signal frame restores (its uc_sigmask).
 	CaptureKind_CAPTURE_SIGMASK CaptureKind = 11
+	// A socket's endpoints, for -yy and the network statistics: family,
+	// type, protocol, inodes, local and peer sockaddr, as FORMAT.md lays it
+	// out. index is the fd; arg is 0. Carried by the exits of the calls that
+	// create, name or connect sockets, and by the exec record that starts a
+	// trace for the sockets the program started with.
+	CaptureKind_CAPTURE_SOCKET CaptureKind = 22
 )
 
 // Enum value maps for CaptureKind.
@@ -175,6 +181,7 @@ var (
 		9:  "CAPTURE_COUNT",
 		10: "CAPTURE_SIGINFO",
 		11: "CAPTURE_SIGMASK",
+		22: "CAPTURE_SOCKET",
 	}
 	CaptureKind_value = map[string]int32{
 		"CAPTURE_UNSPECIFIED":  0,
@@ -189,6 +196,7 @@ var (
 		"CAPTURE_COUNT":        9,
 		"CAPTURE_SIGINFO":      10,
 		"CAPTURE_SIGMASK":      11,
+		"CAPTURE_SOCKET":       22,
 	}
 )
 
@@ -1004,7 +1012,10 @@ type Header struct {
 	PageSize      uint32   `protobuf:"varint,10,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	Options       *Options `protobuf:"bytes,11,opt,name=options,proto3" json:"options,omitempty"`
 	// Processes attached to, when the trace did not start them.
-	Attached      []int32 `protobuf:"varint,12,rep,packed,name=attached,proto3" json:"attached,omitempty"`
+	Attached []int32 `protobuf:"varint,12,rep,packed,name=attached,proto3" json:"attached,omitempty"`
+	// The recorder's process id: the parent of the program it started. 0
+	// when unknown.
+	TracerPid     int32 `protobuf:"varint,17,opt,name=tracer_pid,json=tracerPid,proto3" json:"tracer_pid,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1121,6 +1132,13 @@ func (x *Header) GetAttached() []int32 {
 		return x.Attached
 	}
 	return nil
+}
+
+func (x *Header) GetTracerPid() int32 {
+	if x != nil {
+		return x.TracerPid
+	}
+	return 0
 }
 
 // Options are the recording options that shaped the trace.
@@ -1357,7 +1375,7 @@ const file_trace_proto_rawDesc = "" +
 	"\told_value\x18\x04 \x01(\x04R\boldValue\x12\x1b\n" +
 	"\tnew_value\x18\x05 \x01(\x04R\bnewValue\x12\x19\n" +
 	"\bold_data\x18\x06 \x01(\fR\aoldData\x12\x19\n" +
-	"\bnew_data\x18\a \x01(\fR\anewData\"\xf9\x02\n" +
+	"\bnew_data\x18\a \x01(\fR\anewData\"\x98\x03\n" +
 	"\x06Header\x12%\n" +
 	"\x0eformat_version\x18\x01 \x01(\rR\rformatVersion\x12!\n" +
 	"\ftrec_version\x18\x02 \x01(\tR\vtrecVersion\x12\x12\n" +
@@ -1371,7 +1389,9 @@ const file_trace_proto_rawDesc = "" +
 	"\tpage_size\x18\n" +
 	" \x01(\rR\bpageSize\x121\n" +
 	"\aoptions\x18\v \x01(\v2\x17.trec.format.v1.OptionsR\aoptions\x12\x1a\n" +
-	"\battached\x18\f \x03(\x05R\battached\"\xaf\x01\n" +
+	"\battached\x18\f \x03(\x05R\battached\x12\x1d\n" +
+	"\n" +
+	"tracer_pid\x18\x11 \x01(\x05R\ttracerPid\"\xaf\x01\n" +
 	"\aOptions\x12\x16\n" +
 	"\x06filter\x18\x01 \x01(\tR\x06filter\x12!\n" +
 	"\fcapture_size\x18\x02 \x01(\rR\vcaptureSize\x12\x14\n" +
@@ -1399,7 +1419,7 @@ const file_trace_proto_rawDesc = "" +
 	"\tKIND_EXIT\x10\b\x12\r\n" +
 	"\tKIND_HOOK\x10\t\x12\r\n" +
 	"\tKIND_STOP\x10\n" +
-	"*\x8b\x02\n" +
+	"*\x9f\x02\n" +
 	"\vCaptureKind\x12\x17\n" +
 	"\x13CAPTURE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eCAPTURE_STRING\x10\x01\x12\x12\n" +
@@ -1414,7 +1434,8 @@ const file_trace_proto_rawDesc = "" +
 	"\rCAPTURE_COUNT\x10\t\x12\x13\n" +
 	"\x0fCAPTURE_SIGINFO\x10\n" +
 	"\x12\x13\n" +
-	"\x0fCAPTURE_SIGMASK\x10\v*h\n" +
+	"\x0fCAPTURE_SIGMASK\x10\v\x12\x12\n" +
+	"\x0eCAPTURE_SOCKET\x10\x16*h\n" +
 	"\tCloneKind\x12\x15\n" +
 	"\x11CLONE_UNSPECIFIED\x10\x00\x12\x0e\n" +
 	"\n" +
