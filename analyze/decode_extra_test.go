@@ -84,11 +84,11 @@ func TestDumpWithoutExtraCaptures(t *testing.T) {
 		{Kind: format.KindSignal, Time: 9000, Tid: 10, Pid: 10, Signal: format.Signal{Signo: 17, Code: 1, SenderPid: 11, Status: 0}},
 	}
 	checkLines(t, "old trace", dump(t, evs, FilterOptions{}, DumpOptions{}), `
-[pid    10] readv(3, [{iov_base="vm\n", iov_len=3}], 2) = 3
-[pid    10] getdents64(3, 0x2000 /* 2+ entries */, 32768) = 240
-[pid    10] rt_sigreturn()              = 0
-[pid    10] ioctl(1, TCGETS, 0x3000)    = 0
-[pid    10] --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=11, si_uid=0, si_status=0} ---
+readv(3, [{iov_base="vm\n", iov_len=3}], 2) = 3
+getdents64(3, 0x2000 /* 2+ entries */, 32768) = 240
+rt_sigreturn()                          = 0
+ioctl(1, TCGETS, 0x3000)                = 0
+--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=11, si_uid=0, si_status=0} ---
 `)
 }
 
@@ -134,19 +134,19 @@ func TestDumpExtraCaptures(t *testing.T) {
 		withCap(exit(25, 10, 10, nrSchedGetaff, 8), 2, format.CaptureBuffer, "\x05\x00\x00\x00\x00\x00\x00\x00"),
 	}
 	checkLines(t, "extra captures", dump(t, evs, FilterOptions{}, DumpOptions{}), `
-[pid    10] readv(3, [{iov_base="vm\n", iov_len=100}, {iov_base=NULL, iov_len=0}, {iov_base="", iov_len=50}], 3) = 3
-[pid    10] getdents64(3, 0x2000 /* 10 entries */, 32768) = 240
-[pid    10] getdents64(3, 0x2000 /* 0 entries */, 32768) = 0
-[pid    10] rt_sigreturn({mask=[TERM]}) = 0
-[pid    10] ioctl(1, TCGETS, {c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}) = 0
-[pid    10] --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=11, si_uid=0, si_status=0, si_utime=3 /* 0.03 s */, si_stime=150 /* 1.50 s */} ---
-[pid    10] ioctl(3, _IOC(_IOC_READ, 0x78, 0x7, 0x4), 0x3000) = -1 ENOTTY (Inappropriate ioctl for device)
-[pid    10] mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|21<<MAP_HUGE_SHIFT, -1, 0) = -1 ENOMEM (Cannot allocate memory)
-[pid    10] prctl(PR_SET_CHILD_SUBREAPER, 1) = 0
-[pid    10] prctl(0x7777 /* PR_??? */, 0x1, 0, 0x3, 0) = -1 EINVAL (Invalid argument)
-[pid    10] nanosleep(0x4000, 0x4010)   = 0
-[pid    10] recvmsg(4, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hi", iov_len=8}], msg_iovlen=1, msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[5]}], msg_controllen=24, msg_flags=0}, 0) = 2
-[pid    10] sched_getaffinity(0, 128, [0 2]) = 8
+readv(3, [{iov_base="vm\n", iov_len=100}, {iov_base=NULL, iov_len=0}, {iov_base="", iov_len=50}], 3) = 3
+getdents64(3, 0x2000 /* 10 entries */, 32768) = 240
+getdents64(3, 0x2000 /* 0 entries */, 32768) = 0
+rt_sigreturn({mask=[TERM]})             = 0
+ioctl(1, TCGETS, {c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}) = 0
+--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=11, si_uid=0, si_status=0, si_utime=3 /* 0.03 s */, si_stime=150 /* 1.50 s */} ---
+ioctl(3, _IOC(_IOC_READ, 0x78, 0x7, 0x4), 0x3000) = -1 ENOTTY (Inappropriate ioctl for device)
+mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|21<<MAP_HUGE_SHIFT, -1, 0) = -1 ENOMEM (Cannot allocate memory)
+prctl(PR_SET_CHILD_SUBREAPER, 1)        = 0
+prctl(0x7777 /* PR_??? */, 0x1, 0, 0x3, 0) = -1 EINVAL (Invalid argument)
+nanosleep(0x4000, 0x4010)               = 0
+recvmsg(4, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hi", iov_len=8}], msg_iovlen=1, msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[5]}], msg_controllen=24, msg_flags=0}, 0) = 2
+sched_getaffinity(0, 128, [0 2])        = 8
 `)
 }
 
