@@ -67,7 +67,7 @@ type session struct {
 func openSession(c *cli.Context, trackFDs bool) (*session, error) {
 	if c.NArg() > 1 && strings.HasPrefix(c.Args().Get(1), "-") && c.Args().Get(1) != stdinName {
 		// urfave/cli stops parsing flags at the first argument.
-		return nil, fmt.Errorf("flag %s after the trace file: put flags before FILE", c.Args().Get(1))
+		return nil, usagef("flag %s after the trace file: put flags before FILE", c.Args().Get(1))
 	}
 	in, err := openTrace(c)
 	if err != nil {
@@ -82,7 +82,7 @@ func openSession(c *cli.Context, trackFDs bool) (*session, error) {
 	f, err := analyze.ParseFilter(tab, filterOptions(c))
 	if err != nil {
 		in.file.Close()
-		return nil, err
+		return nil, usage(err)
 	}
 	w, err := analyze.NewWalker(h, f, analyze.WalkerOptions{TrackFDs: trackFDs})
 	if err != nil {

@@ -23,10 +23,10 @@ type traceInput struct {
 // standard input) and reads its header. Errors name the file.
 func openTrace(c *cli.Context) (*traceInput, error) {
 	if c.NArg() < 1 {
-		return nil, errors.New("missing trace file argument")
+		return nil, usagef("missing trace file argument (%s --help)", commandName(c))
 	}
 	if c.NArg() > 1 {
-		return nil, fmt.Errorf("unexpected argument %q", c.Args().Get(1))
+		return nil, usagef("unexpected argument %q", c.Args().Get(1))
 	}
 	name := c.Args().First()
 	f, err := openInput(c, name)
