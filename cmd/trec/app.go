@@ -78,11 +78,14 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			dumpCommand(),
 			filterCommand(),
 			exportCommand(),
+			diffCommand(),
 		},
 		OnUsageError: onUsageError,
 	}
 	for _, cmd := range app.Commands {
-		cmd.OnUsageError = onUsageError
+		if cmd.OnUsageError == nil {
+			cmd.OnUsageError = onUsageError
+		}
 		// Single-letter flags combine as in strace: -yT is -y -T.
 		cmd.UseShortOptionHandling = true
 		checkRequiredFlags(cmd)

@@ -157,7 +157,39 @@ func runGroup(t *testing.T, cmd *exec.Cmd, then func(pid int)) ended {
 	// Whatever the group left running keeps the pipe open: kill it.
 	syscall.Kill(-pid, syscall.SIGKILL)
 	e.out = <-out
+	reapGroup(pid)
 	return e
+}
+
+// reapGroup waits for the processes of group pgid to be gone, reaping
+// those that were reparented to this process: it is a subreaper since its
+// first in-process recording, and a later recording's tracer would reap
+// them (and record their exits) otherwise.
+func reapGroup(pgid int) {
+	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+		reapOrphans()
+		if !groupAlive(pgid) {
+			return
+		}
+	}
+}
+
+// groupAlive reports whether a process of group pgid exists, a zombie
+// included.
+func groupAlive(pgid int) bool {
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil || e.Name()[0] < '0' || e.Name()[0] > '9' {
+			continue
+		}
+		// pid (comm) state ppid pgrp ...
+		i := bytes.LastIndexByte(stat, ')')
+		if f := strings.Fields(string(stat[i+1:])); len(f) > 2 && f[2] == strconv.Itoa(pgid) {
+			return true
+		}
+	}
+	return false
 }
 
 // shellStatus is a wait status as a shell's $? reports it.
@@ -399,6 +431,7 @@ func ctrlC(t *testing.T, tok, script string) (syscall.WaitStatus, string) {
 		}
 	}
 	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	reapGroup(cmd.Process.Pid)
 	return ws, <-out
 }
 
