@@ -114,6 +114,7 @@ func TestRecordBadArguments(t *testing.T) {
 		{[]string{"dump", "-s", "-1", trace}, "-s -1"},
 		{[]string{"dump", "-t", "-r", trace}, "use one"},
 		{[]string{"stats", trace, trace}, "unexpected argument"},
+		{[]string{"diff", "--bogus", trace, trace}, "flag provided but not defined: -bogus"},
 		{[]string{"recrod", "-o", trace, "--", "true"}, `unknown command "recrod"`},
 		{[]string{"record", "-o", trace}, "no program given"},
 		{[]string{"record", "-Z", "--", "true"}, "flag provided but not defined: -Z (trec record --help"},
