@@ -109,8 +109,8 @@ func (e ended) same(o ended) bool {
 // runGroup runs cmd as the leader of a new process group with stdout and
 // stderr to one pipe, and waits for it as a shell waits for a job: when it
 // stops, the stop is noted and the group continued. then, when set, runs
-// once the command has started. After a minute the group is killed and
-// the test fails.
+// once the command has started. After a minute (20 with -long) the group
+// is killed and the test fails.
 func runGroup(t *testing.T, cmd *exec.Cmd, then func(pid int)) ended {
 	t.Helper()
 	r, w, err := os.Pipe()
@@ -132,7 +132,11 @@ func runGroup(t *testing.T, cmd *exec.Cmd, then func(pid int)) ended {
 		b, _ := io.ReadAll(r)
 		out <- string(b)
 	}()
-	watchdog := time.AfterFunc(time.Minute, func() { syscall.Kill(-pid, syscall.SIGKILL) })
+	limit := time.Minute
+	if *long {
+		limit = 20 * time.Minute
+	}
+	watchdog := time.AfterFunc(limit, func() { syscall.Kill(-pid, syscall.SIGKILL) })
 	defer watchdog.Stop()
 	if then != nil {
 		then(pid)
@@ -152,7 +156,7 @@ func runGroup(t *testing.T, cmd *exec.Cmd, then func(pid int)) ended {
 		syscall.Kill(-pid, syscall.SIGCONT)
 	}
 	if !watchdog.Stop() {
-		t.Fatalf("%v: still running after a minute", cmd.Args)
+		t.Fatalf("%v: still running after %v", cmd.Args, limit)
 	}
 	// Whatever the group left running keeps the pipe open: kill it.
 	syscall.Kill(-pid, syscall.SIGKILL)
@@ -204,6 +208,15 @@ func shellStatus(ws syscall.WaitStatus) int {
 // cut) and the error that ended it.
 func readTraceFile(t *testing.T, name string) ([]format.Event, *format.Trailer, error) {
 	t.Helper()
+	var evs []format.Event
+	_, tr, err := walkTraceFile(t, name, func(e *format.Event) { evs = append(evs, e.Copy()) })
+	return evs, tr, err
+}
+
+// walkTraceFile calls fn with each event of a trace file, and returns its
+// header, its trailer (nil when it was cut) and the error that ended it.
+func walkTraceFile(t *testing.T, name string, fn func(*format.Event)) (*format.Header, *format.Trailer, error) {
+	t.Helper()
 	f, err := os.Open(name)
 	if err != nil {
 		t.Fatal(err)
@@ -213,16 +226,15 @@ func readTraceFile(t *testing.T, name string) ([]format.Event, *format.Trailer, 
 	if err != nil {
 		return nil, nil, err
 	}
-	var evs []format.Event
 	for {
 		e, err := rd.Next()
 		if err != nil {
 			if err == io.EOF {
 				err = nil
 			}
-			return evs, rd.Trailer(), err
+			return rd.Header(), rd.Trailer(), err
 		}
-		evs = append(evs, e.Copy())
+		fn(e)
 	}
 }
 
@@ -467,22 +479,11 @@ func TestKillEarly(t *testing.T) {
 		time.Sleep(delay)
 		cmd.Process.Kill()
 		cmd.Wait()
-		// The program dies with trec (SIGKILL, at once); whatever is left
-		// after a second was left behind. Orphans come to this process, a
-		// subreaper since the first in-process recording: reap them.
-		var left map[int]string
-		for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
-			reapOrphans()
-			if left = withToken(tok); len(left) == 0 {
-				break
-			}
+		// The program dies with trec (SIGKILL, at once).
+		if n := checkGone(t, tok); n > 0 {
+			survivors += n
+			t.Errorf("killed after %v, trec left %d processes behind", delay, n)
 		}
-		for pid, stat := range left {
-			survivors++
-			t.Errorf("killed after %v, trec left pid %d behind: %s", delay, pid, stat)
-			syscall.Kill(pid, syscall.SIGKILL)
-		}
-		reapOrphans()
 		fi, err := os.Stat(trace)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -524,15 +525,17 @@ func recordArgs(trace string, argv ...string) []string {
 	return append([]string{"record", "-q", "-o", trace, "--"}, argv...)
 }
 
-// checkGone fails the test for each process whose command line holds tok,
-// once a second has passed, and kills it.
-func checkGone(t *testing.T, tok string) {
+// checkGone fails the test for each process whose command line holds tok
+// once a second has passed, kills it, and returns how many there were.
+// Orphans come to this process, a subreaper since its first in-process
+// recording: it reaps them.
+func checkGone(t *testing.T, tok string) int {
 	t.Helper()
 	var left map[int]string
-	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
 		reapOrphans()
 		if left = withToken(tok); len(left) == 0 {
-			return
+			return 0
 		}
 	}
 	for pid, stat := range left {
@@ -540,6 +543,7 @@ func checkGone(t *testing.T, tok string) {
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
 	reapOrphans()
+	return len(left)
 }
 
 // count returns the number of events of kind k, and of them those that
@@ -758,16 +762,17 @@ func TestSteadyMemory(t *testing.T) {
 			samples = append(samples, kib)
 		}
 	})
-	evs, tr, err := readTraceFile(t, trace)
+	events := 0
+	_, tr, err := walkTraceFile(t, trace, func(*format.Event) { events++ })
 	if e.out != "ran 1\n" || err != nil || tr == nil {
-		t.Fatalf("trec %v; trace %d events, %v", e, len(evs), err)
+		t.Fatalf("trec %v; trace %d events, %v", e, events, err)
 	}
 	third := len(samples) / 3
 	if third < 5 {
 		t.Fatalf("only %d samples of trec's memory", len(samples))
 	}
 	first, last := slices.Max(samples[:third]), slices.Max(samples[len(samples)-third:])
-	t.Logf("%d events in %.0f s; trec's resident memory: %d KiB at most in the first third, %d KiB in the last", len(evs), secs, first, last)
+	t.Logf("%d events in %.0f s; trec's resident memory: %d KiB at most in the first third, %d KiB in the last", events, secs, first, last)
 	if last > first+8<<10 {
 		t.Errorf("trec's memory grew from %d KiB to %d KiB while recording steady syscalls", first, last)
 	}
@@ -793,29 +798,10 @@ func TestLargeCaptures(t *testing.T) {
 		t.Errorf("trec's resident memory peaked at %d MiB", e.rusage.Maxrss>>10)
 	}
 	t.Logf("trec's resident memory peaked at %d MiB", e.rusage.Maxrss>>10)
-	f, err := os.Open(trace)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rd, err := format.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := rd.Header().GetOptions().GetCaptureSize(); got != max {
-		t.Errorf("header's capture size %d, want %d", got, max)
-	}
 	var writes, writevs int
-	for {
-		e, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("reading the trace: %v", err)
-		}
+	h, tr, err := walkTraceFile(t, trace, func(e *format.Event) {
 		if e.Kind != format.KindSyscallEnter || (e.Nr != unix.SYS_WRITE && e.Nr != unix.SYS_WRITEV) {
-			continue
+			return
 		}
 		data := 0
 		for _, c := range e.Captures {
@@ -833,6 +819,12 @@ func TestLargeCaptures(t *testing.T) {
 				t.Errorf("writev of 1024 x 32 MiB: %d bytes in %d captures", data, len(e.Captures))
 			}
 		}
+	})
+	if err != nil || tr == nil {
+		t.Fatalf("reading the trace: %v", err)
+	}
+	if got := h.GetOptions().GetCaptureSize(); got != max {
+		t.Errorf("header's capture size %d, want %d", got, max)
 	}
 	if writes != 2 || writevs != 1 {
 		t.Errorf("%d large writes and %d writevs in the trace, want 2 and 1", writes, writevs)

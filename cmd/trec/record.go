@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -89,12 +88,13 @@ func runRecord(c *cli.Context) error {
 	}, out)
 	stdio.close()
 
-	var se *record.StartError
-	if errors.As(err, &se) {
-		file.discard()
-		return err
-	}
 	if err != nil {
+		// A program that could not be started, or a recording that
+		// failed before any event, leaves no trace file; a recording cut
+		// later keeps what it wrote.
+		if res.Events == 0 {
+			file.discard()
+		}
 		return err
 	}
 	if err := file.close(); err != nil {

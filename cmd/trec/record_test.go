@@ -74,6 +74,12 @@ func TestRecordStartErrors(t *testing.T) {
 	if err := os.WriteFile(notExec, []byte("data"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Executable, but not a format the kernel runs: execve itself fails,
+	// after the trace header was written.
+	badFormat := filepath.Join(dir, "garbage")
+	if err := os.WriteFile(badFormat, []byte{0x7f, 'E', 'L', 'F', 0, 0, 0, 0}, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		prog string
 		code int
@@ -84,6 +90,7 @@ func TestRecordStartErrors(t *testing.T) {
 		{filepath.Join(dir, "missing"), 127, "trec: " + filepath.Join(dir, "missing") + ": no such file or directory\n"},
 		{notExec, 126, "trec: " + notExec + ": permission denied\n"},
 		{dir, 126, "trec: " + dir + ": permission denied\n"},
+		{badFormat, 126, "trec: " + badFormat + ": exec format error\n"},
 	} {
 		trace := filepath.Join(dir, "start.trc")
 		stdout, stderr, code := trec(t, nil, "record", "-o", trace, "--", tc.prog)
