@@ -24,16 +24,21 @@ import (
 //
 // Signals are caught rather than ignored, because an ignored disposition
 // would be inherited by the program; one that trec inherited ignored stays
-// ignored, for the program to inherit (nohup). SIGCHLD is left to the
-// recorder, which ignores it. SIGKILL cannot be caught: it ends trec, and
-// the recorded program with it, with the trace kept up to its last
-// complete frame.
+// ignored, for the program to inherit (nohup). Those whose default is to
+// be ignored are left alone (SIGCHLD to the recorder, which ignores it).
+// SIGKILL cannot be caught: it ends trec, and the recorded program with
+// it, with the trace kept up to its last complete frame.
 func guardSignals(endOn ...os.Signal) (ended <-chan os.Signal, stop func()) {
 	var drop, end []os.Signal
 	var all []syscall.Signal
 	for s := syscall.Signal(1); s <= 64; s++ {
 		switch {
-		case s == syscall.SIGKILL, s == syscall.SIGSTOP, s == syscall.SIGCHLD, signal.Ignored(s):
+		case s == syscall.SIGKILL, s == syscall.SIGSTOP, signal.Ignored(s):
+			continue
+		case s == syscall.SIGCHLD, s == syscall.SIGCONT, s == syscall.SIGURG, s == syscall.SIGWINCH:
+			// Their default is to be ignored, and they end nothing.
+			// SIGCHLD, ignored by the recorder, costs nothing per stop;
+			// Go preempts goroutines with SIGURG.
 			continue
 		case slices.Contains(endOn, os.Signal(s)):
 			end = append(end, s)
