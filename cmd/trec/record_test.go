@@ -89,7 +89,7 @@ func TestRecordStartErrors(t *testing.T) {
 		{"", 127, "trec: : command not found\n"},
 		{filepath.Join(dir, "missing"), 127, "trec: " + filepath.Join(dir, "missing") + ": no such file or directory\n"},
 		{notExec, 126, "trec: " + notExec + ": permission denied\n"},
-		{dir, 126, "trec: " + dir + ": permission denied\n"},
+		{dir, 126, "trec: " + dir + ": is a directory\n"},
 		{badFormat, 126, "trec: " + badFormat + ": exec format error\n"},
 	} {
 		trace := filepath.Join(dir, "start.trc")
@@ -111,20 +111,21 @@ func TestRecordBadArguments(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"record", "--bogus", "--", "true"}, "flag provided but not defined: -bogus"},
+		{[]string{"record", "--bogus", "--", "true"}, "unknown flag --bogus"},
 		{[]string{"record", "-s", "99999999999999999999", "--", "true"}, "out of range"},
 		{[]string{"record", "-s", "16777217", "--", "true"}, "-s 16777217: want 0 to 16777216"},
 		{[]string{"record", "--cpu", "x", "--", "true"}, `invalid value "x" for flag -cpu`},
-		{[]string{"filter", trace}, "missing --output"},
+		{[]string{"filter", trace}, "-o OUT is required"},
 		{[]string{"export", "--format", "xml", trace}, `--format "xml"`},
 		{[]string{"stats", "--top", "-1", trace}, "--top -1"},
 		{[]string{"dump", "-s", "-1", trace}, "-s -1"},
 		{[]string{"dump", "-t", "-r", trace}, "use one"},
 		{[]string{"stats", trace, trace}, "unexpected argument"},
-		{[]string{"diff", "--bogus", trace, trace}, "flag provided but not defined: -bogus"},
+		{[]string{"diff", "--bogus", trace, trace}, "unknown flag --bogus"},
 		{[]string{"recrod", "-o", trace, "--", "true"}, `unknown command "recrod"`},
 		{[]string{"record", "-o", trace}, "no program given"},
-		{[]string{"record", "-Z", "--", "true"}, "flag provided but not defined: -Z (trec record --help"},
+		{[]string{"record", "-Z", "--", "true"}, "unknown flag -Z (trec record --help"},
+		{[]string{"record", "--ouput", trace, "--", "true"}, "unknown flag --ouput (did you mean --output?)"},
 		{[]string{"record", "-s", "x", "--", "true"}, `invalid value "x" for flag -s`},
 		{[]string{"dump", "-p", "abc", trace}, `invalid value "abc" for flag -p: not a number`},
 		{[]string{"record", "-o", trace, "-s", "-1", "--", "true"}, "-s -1"},
@@ -145,7 +146,7 @@ func TestRecordBadArguments(t *testing.T) {
 		}
 	}
 	// trec alone prints its help and exits 2, as a usage error.
-	if stdout, stderr, code := trec(t, nil); code != 2 || stdout != "" || !strings.Contains(stderr, "COMMANDS:") {
+	if stdout, stderr, code := trec(t, nil); code != 2 || stdout != "" || !strings.Contains(stderr, "Commands:") {
 		t.Errorf("trec alone: exit %d, stdout %q, stderr %q; want 2 and the help on stderr", code, stdout, stderr)
 	}
 	// Failures that are not usage errors exit 1.
