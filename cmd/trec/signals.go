@@ -24,10 +24,14 @@ import (
 //
 // Signals are caught rather than ignored, because an ignored disposition
 // would be inherited by the program; one that trec inherited ignored stays
-// ignored, for the program to inherit (nohup). Those whose default is to
-// be ignored are left alone (SIGCHLD to the recorder, which ignores it).
-// SIGKILL cannot be caught: it ends trec, and the recorded program with
-// it, with the trace kept up to its last complete frame.
+// ignored, for the program to inherit (nohup). Only the signals whose Go
+// default ends or stops the process are caught: the runtime drops the
+// others itself (os/signal: "caught but no action will be taken"), and
+// those it leaves at their default action (32 to 34) are ignored. Those
+// whose default is to be ignored are left alone (SIGCHLD to the recorder,
+// which ignores it). SIGKILL cannot be caught: it ends trec, and the
+// recorded program with it, with the trace kept up to its last complete
+// frame.
 func guardSignals(endOn ...os.Signal) (ended <-chan os.Signal, stop func()) {
 	var drop, end []os.Signal
 	var all []syscall.Signal
@@ -42,7 +46,7 @@ func guardSignals(endOn ...os.Signal) (ended <-chan os.Signal, stop func()) {
 			continue
 		case slices.Contains(endOn, os.Signal(s)):
 			end = append(end, s)
-		default:
+		case slices.Contains(goFatal, s):
 			drop = append(drop, s)
 		}
 		all = append(all, s)
@@ -53,12 +57,25 @@ func guardSignals(endOn ...os.Signal) (ended <-chan os.Signal, stop func()) {
 	if len(end) > 0 {
 		signal.Notify(endc, end...)
 	}
-	// What os/signal cannot catch is ignored; the shim resets it for the
-	// program.
+	// What the runtime leaves at its default is ignored; the shim resets
+	// it for the program.
 	unignore := selfsig.IgnoreUncaught(all)
 	return endc, func() {
 		unignore()
 		signal.Stop(dropped)
 		signal.Stop(endc)
 	}
+}
+
+// goFatal are the signals that end or stop a Go program that does not
+// catch them: it exits (SIGHUP, SIGINT, SIGTERM), prints a stack dump
+// (SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGSTKFLT, SIGSYS, and SIGBUS, SIGFPE
+// and SIGSEGV sent by kill), stops (SIGTSTP, SIGTTIN, SIGTTOU), or dies of
+// a write to a closed pipe on fd 1 or 2 (SIGPIPE).
+var goFatal = []syscall.Signal{
+	syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM,
+	syscall.SIGQUIT, syscall.SIGILL, syscall.SIGTRAP, syscall.SIGABRT, syscall.SIGSTKFLT, syscall.SIGSYS,
+	syscall.SIGBUS, syscall.SIGFPE, syscall.SIGSEGV,
+	syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU,
+	syscall.SIGPIPE,
 }
