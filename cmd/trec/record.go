@@ -23,7 +23,7 @@ func recordCommand() *cli.Command {
 		ArgsUsage: "[--] PROG [ARGS...]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "trec.trc", Usage: "write the trace to `FILE`"},
-			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none); paths are captured whole (dump's -s is the length it prints)"},
+			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none, at most 16 MiB); paths are captured whole (dump's -s is the length it prints)"},
 			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "record only the syscalls of `trace=SET` (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the summary line"},
 			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N`", DefaultText: "the CPU trec runs on"},
