@@ -181,8 +181,11 @@ func (c *capturer) direntCount(tid int, addr, n uint64) {
 }
 
 // raw captures data the tracer already holds as argument arg's capture of
-// kind k.
+// kind k, unless the event's captures have no room left for it.
 func (c *capturer) raw(arg int, k format.CaptureKind, data []byte) {
+	if c.room(len(data)) < len(data) {
+		return
+	}
 	off := len(c.arena)
 	c.arena = append(c.arena, data...)
 	c.add(arg, k, 0, off, len(data), uint64(len(data)))
