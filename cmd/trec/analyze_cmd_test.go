@@ -77,6 +77,8 @@ var goldenCases = []struct {
 	{"stats-pipeline-json-c.json", []string{"stats", "--json", "-c", "pipeline.trc"}},
 	{"stats-pipeline-json-top-3.json", []string{"stats", "--json", "--top", "3", "pipeline.trc"}},
 	{"info-fileio.json", []string{"info", "--json", "fileio.trc"}},
+	{"dump-decoders-y.txt", []string{"dump", "-y", "decoders.trc"}},
+	{"dump-decoders-json-y.jsonl", []string{"dump", "--json", "-y", "decoders.trc"}},
 }
 
 func TestGolden(t *testing.T) {
