@@ -79,6 +79,7 @@ var goldenCases = []struct {
 	{"info-fileio.json", []string{"info", "--json", "fileio.trc"}},
 	{"dump-decoders-y.txt", []string{"dump", "-y", "decoders.trc"}},
 	{"dump-decoders-json-y.jsonl", []string{"dump", "--json", "-y", "decoders.trc"}},
+	{"stats-decoders.txt", []string{"stats", "decoders.trc"}},
 }
 
 func TestGolden(t *testing.T) {
