@@ -73,6 +73,12 @@ func openSession(c *cli.Context, trackFDs bool) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newSession(c, in, trackFDs)
+}
+
+// newSession parses the filter flags against the architecture of the open
+// trace in and builds a walker; on an error it closes in.
+func newSession(c *cli.Context, in *traceInput, trackFDs bool) (*session, error) {
 	h := in.Reader.Header()
 	tab, err := analyze.TableFor(h)
 	if err != nil {
@@ -95,12 +101,18 @@ func openSession(c *cli.Context, trackFDs bool) (*session, error) {
 // walk reads the whole trace into v, showing progress on a terminal, and
 // returns the reader's final error for in.finish.
 func (s *session) walk(c *cli.Context, v analyze.Visitor) error {
-	src := analyze.EventSource(s.in.Reader)
-	if p := newProgress(c.App.ErrWriter, s.in); p != nil {
-		defer p.done()
-		src = p
-	}
+	src, done := s.source(c)
+	defer done()
 	return s.walker.Walk(src, v)
+}
+
+// source returns the session's events, with progress shown on a terminal;
+// call done when the walk ends.
+func (s *session) source(c *cli.Context) (src analyze.EventSource, done func()) {
+	if p := newProgress(c.App.ErrWriter, s.in); p != nil {
+		return p, p.done
+	}
+	return s.in.Reader, func() {}
 }
 
 // progress shows how much of a trace has been read, on a terminal only.

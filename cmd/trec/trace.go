@@ -28,7 +28,12 @@ func openTrace(c *cli.Context) (*traceInput, error) {
 	if c.NArg() > 1 {
 		return nil, fmt.Errorf("unexpected argument %q", c.Args().Get(1))
 	}
-	name := c.Args().First()
+	return openTraceFile(c, c.Args().First())
+}
+
+// openTraceFile opens the trace name ("-" is standard input) and reads its
+// header. Errors name the file.
+func openTraceFile(c *cli.Context, name string) (*traceInput, error) {
 	f, err := openInput(c, name)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,142 @@
+package table
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+
+	"github.com/trecdev/trec/analyze"
+	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/sysent"
+)
+
+// TraceID returns the id the table gives a trace: the first 8 bytes of the
+// SHA-256 of its header record as stored (format.Reader.HeaderBytes), in
+// lowercase hex. The header holds the start time to the nanosecond, the
+// host, argv and the recording options, so two recordings differ; a trace
+// and its copy by trec filter differ too (the copy's header names the
+// filter).
+func TraceID(headerBytes []byte) string {
+	sum := sha256.Sum256(headerBytes)
+	return hex.EncodeToString(sum[:8])
+}
+
+// Trace writes the rows of one trace: it is the analyze.Visitor of the
+// trace's Walker, and Watch wraps the Walker's event source so that process
+// identities (start time, parent, program) come from every event, whatever
+// the filter keeps.
+type Trace struct {
+	w      *Writer
+	walker *analyze.Walker
+	procs  processes
+	tv     traceValues
+	err    error
+}
+
+// BeginTrace starts the rows of the trace with header h, whose header
+// record is headerBytes and whose calls walker walks (with
+// analyze.WalkerOptions.TrackFDs for the path column). Walk the trace with
+// the Trace as Visitor and its Watch as the source, then call End.
+func (w *Writer) BeginTrace(h *format.Header, headerBytes []byte, walker *analyze.Walker) *Trace {
+	t := &Trace{w: w, walker: walker, procs: newProcesses()}
+	t.tv.start = h.GetStartUnixNano()
+	t.tv.traceID = requiredString(colTraceID, TraceID(headerBytes))
+	t.tv.host = stringValue(colHost, h.GetHostname())
+	for k := range t.tv.kinds {
+		t.tv.kinds[k] = requiredString(colKind, kindNames[k])
+	}
+	return t
+}
+
+// Watch returns src with every event it yields also seen by the trace's
+// process table.
+func (t *Trace) Watch(src analyze.EventSource) analyze.EventSource {
+	return &watchedSource{src: src, procs: &t.procs}
+}
+
+// End writes the trace's last rows as a row group and returns the first
+// error the trace's rows met.
+func (t *Trace) End() error {
+	if t.err != nil {
+		return t.err
+	}
+	return t.w.EndRowGroup()
+}
+
+// add writes r with its process's identity.
+func (t *Trace) add(r *row) {
+	if t.err != nil {
+		return
+	}
+	p := t.procs.get(r.pid, r.time)
+	r.procStart, r.ppid, r.comm = p.start, p.ppid, p.comm
+	t.err = t.w.add(&t.tv, r)
+}
+
+// SyscallEnter implements analyze.Visitor: a call's row is written when it
+// ends.
+func (t *Trace) SyscallEnter(*analyze.Call) {}
+
+// SyscallExit implements analyze.Visitor.
+func (t *Trace) SyscallExit(c *analyze.Call) {
+	r := row{kind: kindSyscall, time: c.Start(), pid: c.Pid, tid: c.Tid, syscall: c.Name, nr: c.Nr, hasNr: true}
+	r.status = c.Status.String()
+	if c.Enter != nil {
+		n := 6
+		if c.Sys != nil {
+			n = min(len(c.Sys.Args), 6)
+		}
+		r.nargs = uint8(n)
+		for a := range n {
+			raw := int64(c.Enter.Args[a])
+			if c.Sys != nil && (c.Sys.Args[a].Kind == sysent.ArgFD || c.Sys.Args[a].Kind == sysent.ArgDirFD) {
+				// The kernel reads an int: AT_FDCWD is -100.
+				raw = int64(int32(raw))
+			}
+			r.args[a] = raw
+		}
+	} else {
+		r.status = "resumed"
+	}
+	if c.Exit != nil {
+		r.ret, r.hasRet = c.Exit.Ret, true
+		if c.Enter != nil {
+			r.duration, r.hasDur = c.Duration(), true
+		}
+	}
+	r.path = t.walker.Path(c)
+	r.bytes, r.hasBytes = c.Bytes()
+	t.add(&r)
+}
+
+// Event implements analyze.Visitor.
+func (t *Trace) Event(e *format.Event) {
+	pid := e.Pid
+	if pid == 0 {
+		pid = e.Tid
+	}
+	r := row{time: e.Time, pid: pid, tid: e.Tid}
+	switch e.Kind {
+	case format.KindSignal:
+		r.kind, r.signo, r.signal = kindSignal, e.Signal.Signo, t.procs.signalName(e.Signal.Signo)
+	case format.KindStop:
+		r.kind, r.signo, r.signal = kindStop, e.Signal.Signo, t.procs.signalName(e.Signal.Signo)
+	case format.KindClone:
+		r.kind, r.childTid = kindClone, e.Clone.Child
+	case format.KindExec:
+		// The process table already names the new program. The argv is
+		// copied: the event is the reader's until its next event.
+		r.kind, r.path, r.argv, r.hasArgv = kindExec, e.Exec.Path, slices.Clone(e.Exec.Argv), true
+	case format.KindExit:
+		r.kind = kindExit
+		if !e.Exit.Thread {
+			r.exitStatus, r.hasExit = int32(e.Exit.Status()), true
+			if e.Exit.Signal != 0 {
+				r.signo, r.signal = e.Exit.Signal, t.procs.signalName(e.Exit.Signal)
+			}
+		}
+	default:
+		return
+	}
+	t.add(&r)
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/trecdev/trec/analyze/table"
+)
+
+// runExportParquet writes every trace named on the command line into one
+// Parquet table, each trace in row groups of its own.
+func runExportParquet(c *cli.Context) error {
+	if c.NArg() < 1 {
+		return errors.New("missing trace file argument")
+	}
+	if !c.IsSet("output") {
+		return errors.New("--format parquet needs -o OUT.parquet (- for stdout)")
+	}
+	names := c.Args().Slice()
+	stdin := 0
+	for _, n := range names {
+		if n == stdinName {
+			stdin++
+		} else if strings.HasPrefix(n, "-") {
+			// urfave/cli stops parsing flags at the first argument.
+			return fmt.Errorf("flag %s after the trace files: put flags before FILE", n)
+		}
+	}
+	if stdin > 1 {
+		return errors.New("standard input (-) can be read once")
+	}
+	outName := c.String("output")
+	file, out, err := createOutput(outName, c.App.Writer, replaceOnSuccess)
+	if err != nil {
+		return fmt.Errorf("-o: %w", err)
+	}
+	bw := bufio.NewWriterSize(out, 1<<20)
+	tw, err := table.NewWriter(bw, table.Options{})
+	if err != nil {
+		file.discard()
+		return err
+	}
+	for _, name := range names {
+		if err := exportTrace(c, tw, name, outName); err != nil {
+			tw.Close()
+			file.discard()
+			return err
+		}
+	}
+	err = tw.Close()
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = file.close()
+	}
+	if err != nil {
+		file.discard()
+		return fmt.Errorf("%s: %w", outName, err)
+	}
+	return nil
+}
+
+// exportTrace writes the rows of trace name that the filter keeps.
+func exportTrace(c *cli.Context, tw *table.Writer, name, outName string) error {
+	in, err := openTraceFile(c, name)
+	if err != nil {
+		return err
+	}
+	if err := checkNotInput(in, outName); err != nil {
+		in.file.Close()
+		return err
+	}
+	s, err := newSession(c, in, true)
+	if err != nil {
+		return err
+	}
+	t := tw.BeginTrace(in.Reader.Header(), in.Reader.HeaderBytes(), s.walker)
+	src, done := s.source(c)
+	rerr := s.walker.Walk(t.Watch(src), t)
+	done()
+	if err := t.End(); err != nil {
+		in.file.Close()
+		return fmt.Errorf("%s: %w", outName, err)
+	}
+	return in.finish(c, rerr)
+}
