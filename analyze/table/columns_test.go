@@ -19,9 +19,9 @@ func benchRows(n int) []row {
 		rows[i] = row{
 			kind: kindSyscall, time: t, pid: 4000, tid: 4000 + int32(i%4), procStart: 10, comm: "bench",
 			syscall: names[k], nr: int32(k), hasNr: true, nargs: 3, status: "successful",
-			args:  [6]int64{int64(3 + i%5), 0x7ffd5e1c2000 + int64(i%64)*16, 4096},
-			ret:   16, hasRet: true, duration: int64(100 + i*104729%4000), hasDur: true,
-			path:  paths[i*7%5], bytes: 16, hasBytes: k < 2,
+			args: [6]int64{int64(3 + i%5), 0x7ffd5e1c2000 + int64(i%64)*16, 4096},
+			ret:  16, hasRet: true, duration: int64(100 + i*104729%4000), hasDur: true,
+			path: paths[i*7%5], bytes: 16, hasBytes: k < 2,
 		}
 	}
 	return rows

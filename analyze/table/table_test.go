@@ -171,9 +171,9 @@ func TestRows(t *testing.T) {
 	}
 	type want struct {
 		kind, comm, syscall, status, errno, path, signal string
-		pid, procStart                                  int64
-		ppid, arg0, ret, bytes, exit, child, duration   any
-		argv                                            int
+		pid, procStart                                   int64
+		ppid, arg0, ret, bytes, exit, child, duration    any
+		argv                                             int
 	}
 	null := "<null>"
 	wants := []want{
