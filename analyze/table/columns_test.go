@@ -44,7 +44,7 @@ func BenchmarkColumns(b *testing.B) {
 	}
 	for c := range numColumns {
 		b.Run(columnNames[c], func(b *testing.B) {
-			pw := parquet.NewWriter(io.Discard, schema, parquet.Compression(codec), parquet.DictionaryMaxBytes(maxDictBytes), parquet.DataPageStatistics(false))
+			pw := parquet.NewWriter(io.Discard, append(writerOptions(), schema)...)
 			cw := pw.ColumnWriters()[c]
 			var vals []parquet.Value
 			for range b.N {

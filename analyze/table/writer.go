@@ -79,16 +79,7 @@ func NewWriter(out io.Writer, opts Options) (*Writer, error) {
 	if maxRows <= 0 {
 		maxRows = DefaultRowGroupRows
 	}
-	pw := parquet.NewWriter(out, schema,
-		parquet.Compression(codec),
-		parquet.DictionaryMaxBytes(maxDictBytes),
-		// The column index holds each page's bounds; the same bounds in
-		// every page header are the deprecated form and cost a second
-		// pass over each page.
-		parquet.DataPageStatistics(false),
-		parquet.CreatedBy("trec", "", ""),
-		parquet.KeyValueMetadata("trec.schema", "1"),
-	)
+	pw := parquet.NewWriter(out, append(writerOptions(), schema)...)
 	w := &Writer{pw: pw, cols: pw.ColumnWriters(), maxRows: maxRows, free: make(chan *batch, numBatches)}
 	if len(w.cols) != numColumns {
 		return nil, fmt.Errorf("table schema: %d column writers, want %d", len(w.cols), numColumns)
@@ -103,6 +94,22 @@ func NewWriter(out io.Writer, opts Options) (*Writer, error) {
 	}
 	w.cur = <-w.free
 	return w, nil
+}
+
+// writerOptions are the library's options for the table.
+func writerOptions() []parquet.WriterOption {
+	return []parquet.WriterOption{
+		parquet.Compression(codec),
+		parquet.DictionaryMaxBytes(maxDictBytes),
+		// The column index holds each page's bounds; the same bounds in
+		// every page header are the deprecated form and cost a second
+		// pass over each page.
+		parquet.DataPageStatistics(false),
+		// Version 1 data pages are the ones every reader decodes.
+		parquet.DataPageVersion(1),
+		parquet.CreatedBy("trec", "", ""),
+		parquet.KeyValueMetadata("trec.schema", "1"),
+	}
 }
 
 // owner says which worker converts and writes column c.
