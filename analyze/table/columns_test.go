@@ -33,10 +33,10 @@ func benchRows(n int) []row {
 func BenchmarkColumns(b *testing.B) {
 	rows := benchRows(batchRows)
 	tv := &traceValues{start: 1}
-	tv.traceID = requiredString(colTraceID, "0123456789abcdef")
-	tv.host = stringValue(colHost, "host")
+	tv.traceID = bytesValue("0123456789abcdef")
+	tv.host = optString("host")
 	for k := range tv.kinds {
-		tv.kinds[k] = requiredString(colKind, kindNames[k])
+		tv.kinds[k] = bytesValue(kindNames[k])
 	}
 	schema, err := newSchema()
 	if err != nil {

@@ -40,10 +40,10 @@ type Trace struct {
 func (w *Writer) BeginTrace(h *format.Header, headerBytes []byte, walker *analyze.Walker) *Trace {
 	t := &Trace{w: w, walker: walker, procs: newProcesses()}
 	t.tv.start = h.GetStartUnixNano()
-	t.tv.traceID = requiredString(colTraceID, TraceID(headerBytes))
-	t.tv.host = stringValue(colHost, h.GetHostname())
+	t.tv.traceID = bytesValue(TraceID(headerBytes))
+	t.tv.host = optString(h.GetHostname())
 	for k := range t.tv.kinds {
-		t.tv.kinds[k] = requiredString(colKind, kindNames[k])
+		t.tv.kinds[k] = bytesValue(kindNames[k])
 	}
 	return t
 }
