@@ -20,7 +20,7 @@ type schemaRow struct {
 	TimeNs      int64    `parquet:"time_ns,delta"`
 	Pid         int32    `parquet:"pid,dict"`
 	Tid         int32    `parquet:"tid,dict"`
-	ProcStartNs int64    `parquet:"proc_start_ns,dict"`
+	ProcStartNs int64    `parquet:"process_start_ns,dict"`
 	Ppid        *int32   `parquet:"ppid,optional,dict"`
 	Comm        *string  `parquet:"comm,optional,dict"`
 	Syscall     *string  `parquet:"syscall,optional,dict"`
@@ -81,7 +81,7 @@ const (
 // columnNames are the column names in index order; newSchema checks them
 // against the schema the library derives from schemaRow.
 var columnNames = [numColumns]string{
-	"trace_id", "host", "kind", "ts", "time_ns", "pid", "tid", "proc_start_ns", "ppid",
+	"trace_id", "host", "kind", "ts", "time_ns", "pid", "tid", "process_start_ns", "ppid",
 	"comm", "syscall", "nr", "arg0", "arg1", "arg2", "arg3", "arg4", "arg5", "ret",
 	"errno", "status", "duration_ns", "path", "bytes", "signal", "signo", "exit_status",
 	"child_tid", "argv",

@@ -20,7 +20,7 @@ type readRow struct {
 	TimeNs      int64    `parquet:"time_ns"`
 	Pid         int32    `parquet:"pid"`
 	Tid         int32    `parquet:"tid"`
-	ProcStartNs int64    `parquet:"proc_start_ns"`
+	ProcStartNs int64    `parquet:"process_start_ns"`
 	Ppid        *int32   `parquet:"ppid"`
 	Comm        *string  `parquet:"comm"`
 	Syscall     *string  `parquet:"syscall"`

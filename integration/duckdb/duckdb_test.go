@@ -256,7 +256,7 @@ func TestDuckDB(t *testing.T) {
 
 	// The processes of the shell run: each has its program and, but for
 	// the first, its parent; exits carry a status.
-	procs := query(t, db, "SELECT comm, count(DISTINCT (pid, proc_start_ns)), count(ppid), count(exit_status) FROM "+from+
+	procs := query(t, db, "SELECT comm, count(DISTINCT (pid, process_start_ns)), count(ppid), count(exit_status) FROM "+from+
 		" WHERE trace_id = ? AND kind IN ('exec', 'exit') GROUP BY comm", order[0])
 	for _, comm := range []string{"sh", "cat", "wc", "ls"} {
 		if procs[comm] == nil || procs[comm][2] == 0 {
