@@ -2,7 +2,7 @@
 // filters calls, pairs syscall entries with their exits, follows every
 // process's fd table, and renders the result as strace -f lines (Printer),
 // strace -c's table and more (Stats), JSON Lines, or the Chrome Trace Event
-// Format (ChromeExporter).
+// Format (ChromeExporter); package analyze/table writes a Parquet table.
 //
 // The pieces form one pipeline:
 //

@@ -13,35 +13,35 @@ import (
 // Writer hands the library one value per column. Columns are only ever
 // added, at the end.
 type schemaRow struct {
-	TraceID     string   `parquet:"trace_id,dict"`
-	Host        *string  `parquet:"host,optional,dict"`
-	Kind        string   `parquet:"kind,dict"`
-	Ts          int64    `parquet:"ts,timestamp(nanosecond:local),delta"`
-	TimeNs      int64    `parquet:"time_ns,delta"`
-	Pid         int32    `parquet:"pid,dict"`
-	Tid         int32    `parquet:"tid,dict"`
-	ProcStartNs int64    `parquet:"process_start_ns,dict"`
-	Ppid        *int32   `parquet:"ppid,optional,dict"`
-	Comm        *string  `parquet:"comm,optional,dict"`
-	Syscall     *string  `parquet:"syscall,optional,dict"`
-	Nr          *int32   `parquet:"nr,optional,dict"`
-	Arg0        *int64   `parquet:"arg0,optional"`
-	Arg1        *int64   `parquet:"arg1,optional"`
-	Arg2        *int64   `parquet:"arg2,optional"`
-	Arg3        *int64   `parquet:"arg3,optional"`
-	Arg4        *int64   `parquet:"arg4,optional"`
-	Arg5        *int64   `parquet:"arg5,optional"`
-	Ret         *int64   `parquet:"ret,optional"`
-	Errno       *string  `parquet:"errno,optional,dict"`
-	Status      *string  `parquet:"status,optional,dict"`
-	DurationNs  *int64   `parquet:"duration_ns,optional"`
-	Path        *string  `parquet:"path,optional,dict"`
-	Bytes       *int64   `parquet:"bytes,optional"`
-	Signal      *string  `parquet:"signal,optional,dict"`
-	Signo       *int32   `parquet:"signo,optional"`
-	ExitStatus  *int32   `parquet:"exit_status,optional"`
-	ChildTid    *int32   `parquet:"child_tid,optional"`
-	Argv        []string `parquet:"argv,optional,list"`
+	TraceID        string   `parquet:"trace_id,dict"`
+	Host           *string  `parquet:"host,optional,dict"`
+	Kind           string   `parquet:"kind,dict"`
+	Ts             int64    `parquet:"ts,timestamp(nanosecond:local),delta"`
+	TimeNs         int64    `parquet:"time_ns,delta"`
+	Pid            int32    `parquet:"pid,dict"`
+	Tid            int32    `parquet:"tid,dict"`
+	ProcessStartNs int64    `parquet:"process_start_ns,dict"`
+	Ppid           *int32   `parquet:"ppid,optional,dict"`
+	Comm           *string  `parquet:"comm,optional,dict"`
+	Syscall        *string  `parquet:"syscall,optional,dict"`
+	Nr             *int32   `parquet:"nr,optional,dict"`
+	Arg0           *int64   `parquet:"arg0,optional"`
+	Arg1           *int64   `parquet:"arg1,optional"`
+	Arg2           *int64   `parquet:"arg2,optional"`
+	Arg3           *int64   `parquet:"arg3,optional"`
+	Arg4           *int64   `parquet:"arg4,optional"`
+	Arg5           *int64   `parquet:"arg5,optional"`
+	Ret            *int64   `parquet:"ret,optional"`
+	Errno          *string  `parquet:"errno,optional,dict"`
+	Status         *string  `parquet:"status,optional,dict"`
+	DurationNs     *int64   `parquet:"duration_ns,optional"`
+	Path           *string  `parquet:"path,optional,dict"`
+	Bytes          *int64   `parquet:"bytes,optional"`
+	Signal         *string  `parquet:"signal,optional,dict"`
+	Signo          *int32   `parquet:"signo,optional"`
+	ExitStatus     *int32   `parquet:"exit_status,optional"`
+	ChildTid       *int32   `parquet:"child_tid,optional"`
+	Argv           []string `parquet:"argv,optional,list"`
 }
 
 // The columns' indexes, in schemaRow's order.
