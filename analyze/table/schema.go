@@ -25,18 +25,18 @@ type schemaRow struct {
 	Comm           *string  `parquet:"comm,optional,dict"`
 	Syscall        *string  `parquet:"syscall,optional,dict"`
 	Nr             *int32   `parquet:"nr,optional,dict"`
-	Arg0           *int64   `parquet:"arg0,optional"`
+	Arg0           *int64   `parquet:"arg0,optional,dict"`
 	Arg1           *int64   `parquet:"arg1,optional"`
-	Arg2           *int64   `parquet:"arg2,optional"`
+	Arg2           *int64   `parquet:"arg2,optional,dict"`
 	Arg3           *int64   `parquet:"arg3,optional"`
 	Arg4           *int64   `parquet:"arg4,optional"`
 	Arg5           *int64   `parquet:"arg5,optional"`
-	Ret            *int64   `parquet:"ret,optional"`
+	Ret            *int64   `parquet:"ret,optional,dict"`
 	Errno          *string  `parquet:"errno,optional,dict"`
 	Status         *string  `parquet:"status,optional,dict"`
 	DurationNs     *int64   `parquet:"duration_ns,optional"`
 	Path           *string  `parquet:"path,optional,dict"`
-	Bytes          *int64   `parquet:"bytes,optional"`
+	Bytes          *int64   `parquet:"bytes,optional,dict"`
 	Signal         *string  `parquet:"signal,optional,dict"`
 	Signo          *int32   `parquet:"signo,optional"`
 	ExitStatus     *int32   `parquet:"exit_status,optional"`
