@@ -30,7 +30,9 @@ func column(c int, rows []row, tv *traceValues, dst []parquet.Value) []parquet.V
 	return dst
 }
 
-// fillers convert one column each; see column.
+// fillers convert one column each; see column. The optional values are
+// built in the loops rather than by helpers, which would be too large to
+// inline.
 var fillers = [numColumns]func(dst []parquet.Value, rows []row, tv *traceValues){
 	colTraceID: func(dst []parquet.Value, rows []row, tv *traceValues) {
 		for i := range dst {
@@ -74,22 +76,46 @@ var fillers = [numColumns]func(dst []parquet.Value, rows []row, tv *traceValues)
 	},
 	colPpid: func(dst []parquet.Value, rows []row, _ *traceValues) {
 		for i := range dst {
-			dst[i] = optInt32(rows[i].ppid, rows[i].ppid != 0)
+			if rows[i].ppid != 0 {
+				x := parquet.Int32Value(rows[i].ppid)
+				x.SetDefinitionLevel(1)
+				dst[i] = x
+			} else {
+				dst[i] = parquet.Value{}
+			}
 		}
 	},
 	colComm: func(dst []parquet.Value, rows []row, _ *traceValues) {
 		for i := range dst {
-			dst[i] = optString(rows[i].comm)
+			if s := rows[i].comm; s != "" {
+				x := bytesValue(s)
+				x.SetDefinitionLevel(1)
+				dst[i] = x
+			} else {
+				dst[i] = parquet.Value{}
+			}
 		}
 	},
 	colSyscall: func(dst []parquet.Value, rows []row, _ *traceValues) {
 		for i := range dst {
-			dst[i] = optString(rows[i].syscall)
+			if s := rows[i].syscall; s != "" {
+				x := bytesValue(s)
+				x.SetDefinitionLevel(1)
+				dst[i] = x
+			} else {
+				dst[i] = parquet.Value{}
+			}
 		}
 	},
 	colNr: func(dst []parquet.Value, rows []row, _ *traceValues) {
 		for i := range dst {
-			dst[i] = optInt32(rows[i].nr, rows[i].hasNr)
+			if rows[i].hasNr {
+				x := parquet.Int32Value(rows[i].nr)
+				x.SetDefinitionLevel(1)
+				dst[i] = x
+			} else {
+				dst[i] = parquet.Value{}
+			}
 		}
 	},
 	colArg0: func(dst []parquet.Value, rows []row, _ *traceValues) { fillArg(dst, rows, 0) },
@@ -100,7 +126,13 @@ var fillers = [numColumns]func(dst []parquet.Value, rows []row, tv *traceValues)
 	colArg5: func(dst []parquet.Value, rows []row, _ *traceValues) { fillArg(dst, rows, 5) },
 	colRet: func(dst []parquet.Value, rows []row, _ *traceValues) {
 		for i := range dst {
-			dst[i] = optInt64(rows[i].ret, rows[i].hasRet)
+			if rows[i].hasRet {
+				x := parquet.Int64Value(rows[i].ret)
+				x.SetDefinitionLevel(1)
+				dst[i] = x
+			} else {
+				dst[i] = parquet.Value{}
+			}
 		}
 	},
 	colErrno: func(dst []parquet.Value, rows []row, _ *traceValues) {
@@ -115,70 +147,104 @@ var fillers = [numColumns]func(dst []parquet.Value, rows []row, tv *traceValues)
 	},
 	colStatus: func(dst []parquet.Value, rows []row, _ *traceValues) {
 		for i := range dst {
-			dst[i] = optString(rows[i].status)
+			if s := rows[i].status; s != "" {
+				x := bytesValue(s)
+				x.SetDefinitionLevel(1)
+				dst[i] = x
+			} else {
+				dst[i] = parquet.Value{}
+			}
 		}
 	},
 	colDurationNs: func(dst []parquet.Value, rows []row, _ *traceValues) {
 		for i := range dst {
-			dst[i] = optInt64(rows[i].duration, rows[i].hasDur)
+			if rows[i].hasDur {
+				x := parquet.Int64Value(rows[i].duration)
+				x.SetDefinitionLevel(1)
+				dst[i] = x
+			} else {
+				dst[i] = parquet.Value{}
+			}
 		}
 	},
 	colPath: func(dst []parquet.Value, rows []row, _ *traceValues) {
 		for i := range dst {
-			dst[i] = optString(rows[i].path)
+			if s := rows[i].path; s != "" {
+				x := bytesValue(s)
+				x.SetDefinitionLevel(1)
+				dst[i] = x
+			} else {
+				dst[i] = parquet.Value{}
+			}
 		}
 	},
 	colBytes: func(dst []parquet.Value, rows []row, _ *traceValues) {
 		for i := range dst {
-			dst[i] = optInt64(rows[i].bytes, rows[i].hasBytes)
+			if rows[i].hasBytes {
+				x := parquet.Int64Value(rows[i].bytes)
+				x.SetDefinitionLevel(1)
+				dst[i] = x
+			} else {
+				dst[i] = parquet.Value{}
+			}
 		}
 	},
 	colSignal: func(dst []parquet.Value, rows []row, _ *traceValues) {
 		for i := range dst {
-			dst[i] = optString(rows[i].signal)
+			if s := rows[i].signal; s != "" {
+				x := bytesValue(s)
+				x.SetDefinitionLevel(1)
+				dst[i] = x
+			} else {
+				dst[i] = parquet.Value{}
+			}
 		}
 	},
 	colSigno: func(dst []parquet.Value, rows []row, _ *traceValues) {
 		for i := range dst {
-			dst[i] = optInt32(rows[i].signo, rows[i].signo != 0)
+			if rows[i].signo != 0 {
+				x := parquet.Int32Value(rows[i].signo)
+				x.SetDefinitionLevel(1)
+				dst[i] = x
+			} else {
+				dst[i] = parquet.Value{}
+			}
 		}
 	},
 	colExitStatus: func(dst []parquet.Value, rows []row, _ *traceValues) {
 		for i := range dst {
-			dst[i] = optInt32(rows[i].exitStatus, rows[i].hasExit)
+			if rows[i].hasExit {
+				x := parquet.Int32Value(rows[i].exitStatus)
+				x.SetDefinitionLevel(1)
+				dst[i] = x
+			} else {
+				dst[i] = parquet.Value{}
+			}
 		}
 	},
 	colChildTid: func(dst []parquet.Value, rows []row, _ *traceValues) {
 		for i := range dst {
-			dst[i] = optInt32(rows[i].childTid, rows[i].childTid != 0)
+			if rows[i].childTid != 0 {
+				x := parquet.Int32Value(rows[i].childTid)
+				x.SetDefinitionLevel(1)
+				dst[i] = x
+			} else {
+				dst[i] = parquet.Value{}
+			}
 		}
 	},
 }
 
 func fillArg(dst []parquet.Value, rows []row, a int) {
 	for i := range dst {
-		dst[i] = optInt64(rows[i].args[a], a < int(rows[i].nargs))
+		if r := &rows[i]; a < int(r.nargs) {
+			x := parquet.Int64Value(r.args[a])
+			x.SetDefinitionLevel(1)
+			dst[i] = x
+		} else {
+			dst[i] = parquet.Value{}
+		}
 	}
-}
-
-// optInt64 and optInt32 are v in an optional column when ok, else null
-// (the zero Value).
-func optInt64(v int64, ok bool) parquet.Value {
-	if !ok {
-		return parquet.Value{}
-	}
-	x := parquet.Int64Value(v)
-	x.SetDefinitionLevel(1)
-	return x
-}
-
-func optInt32(v int32, ok bool) parquet.Value {
-	if !ok {
-		return parquet.Value{}
-	}
-	x := parquet.Int32Value(v)
-	x.SetDefinitionLevel(1)
-	return x
 }
 
 // optString is s in an optional column, null when s is empty. It does not

