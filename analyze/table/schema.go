@@ -87,15 +87,8 @@ var columnNames = [numColumns]string{
 	"child_tid", "argv",
 }
 
-// Schema returns the table's Parquet schema.
-func Schema() *parquet.Schema {
-	s, err := newSchema()
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
-
+// newSchema returns the table's Parquet schema, checking that the
+// library derives the columns in the order of the col constants.
 func newSchema() (*parquet.Schema, error) {
 	s := parquet.SchemaOf(schemaRow{})
 	cols := s.Columns()
