@@ -264,12 +264,35 @@ func TestDuckDB(t *testing.T) {
 		}
 	}
 
-	// Every column has the type format/PARQUET.md gives it, in order.
+	checkTypes(t, db, from)
+
+	// One trace per row group, zstd, and statistics to skip row groups by.
+	meta := query(t, db, "SELECT path_in_schema || ':' || row_group_id, (stats_min_value = stats_max_value)::INT,"+
+		" (stats_min_value IS NOT NULL)::INT, (compression = 'ZSTD')::INT FROM parquet_metadata('"+out+"')"+
+		" WHERE path_in_schema IN ('trace_id', 'ts', 'pid', 'syscall')")
+	if len(meta) < 8 {
+		t.Errorf("parquet_metadata: %d column chunks, want 4 per row group of 2 traces", len(meta))
+	}
+	for chunk, v := range meta {
+		if strings.HasPrefix(chunk, "trace_id:") && v[0] != 1 {
+			t.Errorf("%s: a row group holds rows of several traces", chunk)
+		}
+		if v[1] != 1 || v[2] != 1 {
+			t.Errorf("%s: no statistics or not zstd: %v", chunk, v)
+		}
+	}
+}
+
+// checkTypes checks that every column of the table has the DuckDB type
+// format/PARQUET.md gives it.
+func checkTypes(t *testing.T, db *sql.DB, from string) {
+	t.Helper()
 	documented := documentedTypes(t)
-	rows, err = db.Query("DESCRIBE SELECT * FROM " + from)
+	rows, err := db.Query("DESCRIBE SELECT * FROM " + from)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rows.Close()
 	cols, _ := rows.Columns()
 	seen := 0
 	for rows.Next() {
@@ -287,24 +310,52 @@ func TestDuckDB(t *testing.T) {
 		}
 		seen++
 	}
-	rows.Close()
 	if seen != len(documented) {
 		t.Errorf("the file has %d columns, format/PARQUET.md documents %d", seen, len(documented))
 	}
+}
 
-	// One trace per row group, zstd, and statistics to skip row groups by.
-	meta := query(t, db, "SELECT path_in_schema || ':' || row_group_id, (stats_min_value = stats_max_value)::INT,"+
-		" (stats_min_value IS NOT NULL)::INT, (compression = 'ZSTD')::INT FROM parquet_metadata('"+out+"')"+
-		" WHERE path_in_schema IN ('trace_id', 'ts', 'pid', 'syscall')")
-	if len(meta) < 8 {
-		t.Errorf("parquet_metadata: %d column chunks, want 4 per row group of 2 traces", len(meta))
+// TestDuckDBMillionEvents exports a recording of a million events (dd
+// copying 250000 bytes one at a time: a read and a write each) and checks
+// that DuckDB reads all of it, typed as documented, with the calls trec
+// stats counts. The export's speed is BenchmarkTable's business.
+func TestDuckDBMillionEvents(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("recording needs ptrace of the test's children: run as root or with CAP_SYS_PTRACE")
 	}
-	for chunk, v := range meta {
-		if strings.HasPrefix(chunk, "trace_id:") && v[0] != 1 {
-			t.Errorf("%s: a row group holds rows of several traces", chunk)
+	if testing.Short() {
+		t.Skip("records a million events")
+	}
+	trec := buildTrec(t)
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "dd.trc")
+	run(t, trec, "record", "-q", "-o", trace, "--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=250000", "status=none")
+	out := filepath.Join(dir, "dd.parquet")
+	run(t, trec, "export", "--format", "parquet", "-o", out, trace)
+
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	from := "read_parquet('" + out + "')"
+	checkTypes(t, db, from)
+	want := readStats(t, trec, trace)
+	got := query(t, db, "SELECT syscall, count(*), count(errno) FROM "+from+
+		" WHERE kind = 'syscall' AND status <> 'resumed' GROUP BY syscall")
+	var total int64
+	for name, w := range want.calls {
+		if g := got[name]; g == nil || g[0] != w[0] || g[1] != w[1] {
+			t.Errorf("%s: DuckDB counts %v calls and errors, stats %v", name, g, w)
 		}
-		if v[1] != 1 || v[2] != 1 {
-			t.Errorf("%s: no statistics or not zstd: %v", chunk, v)
-		}
+		total += w[0]
+	}
+	if total < 500000 {
+		t.Errorf("%d syscalls recorded, want at least 500000", total)
+	}
+	groups := query(t, db, "SELECT 'groups', count(*), max(row_group_num_rows) FROM (SELECT DISTINCT row_group_id,"+
+		" row_group_num_rows FROM parquet_metadata('"+out+"'))")["groups"]
+	if groups == nil || groups[0] < 1 || groups[1] > 1000000 {
+		t.Errorf("row groups (count, largest) %v: want groups of at most a million rows", groups)
 	}
 }
