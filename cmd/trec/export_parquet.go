@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/trecdev/trec/analyze"
 	"github.com/trecdev/trec/analyze/table"
 )
 
@@ -33,6 +34,13 @@ func runExportParquet(c *cli.Context) error {
 	if stdin > 1 {
 		return errors.New("standard input (-) can be read once")
 	}
+	fo, quiet, err := filterOptions(c)
+	if err != nil {
+		return err
+	}
+	if len(quiet) > 0 {
+		return fmt.Errorf("-e quiet=%s: only trec dump prints the lines it hides", quiet[0])
+	}
 	outName := c.String("output")
 	file, out, err := createOutput(outName, c.App.Writer, replaceOnSuccess)
 	if err != nil {
@@ -45,7 +53,7 @@ func runExportParquet(c *cli.Context) error {
 		return err
 	}
 	for _, name := range names {
-		if err := exportTrace(c, tw, name, outName); err != nil {
+		if err := exportTrace(c, tw, name, outName, fo); err != nil {
 			tw.Close()
 			file.discard()
 			return err
@@ -65,9 +73,11 @@ func runExportParquet(c *cli.Context) error {
 	return nil
 }
 
-// exportTrace writes the rows of trace name that the filter keeps.
-func exportTrace(c *cli.Context, tw *table.Writer, name, outName string) error {
-	in, err := openTraceFile(c, name)
+// exportTrace writes the rows of trace name that the filter keeps, and of
+// the other events those the kept calls refer to, as export's other
+// formats do.
+func exportTrace(c *cli.Context, tw *table.Writer, name, outName string, fo analyze.FilterOptions) error {
+	in, err := openTraceName(c, name, readsTwice(c, fo))
 	if err != nil {
 		return err
 	}
@@ -75,17 +85,21 @@ func exportTrace(c *cli.Context, tw *table.Writer, name, outName string) error {
 		in.file.Close()
 		return err
 	}
-	s, err := newSession(c, in, true)
+	s, err := newSession(c, in, fo, nil, true)
 	if err != nil {
 		return err
 	}
-	t := tw.BeginTrace(in.Reader.Header(), in.Reader.HeaderBytes(), s.walker)
+	refs, err := s.refine(true)
+	if err != nil {
+		return err
+	}
+	t := tw.BeginTrace(s.in.Reader.Header(), s.in.Reader.HeaderBytes(), s.walker)
 	src, done := s.source(c)
-	rerr := s.walker.Walk(t.Watch(src), t)
+	rerr := s.walker.Walk(t.Watch(src), keeping(refs, t))
 	done()
 	if err := t.End(); err != nil {
-		in.file.Close()
+		s.in.file.Close()
 		return fmt.Errorf("%s: %w", outName, err)
 	}
-	return in.finish(c, rerr)
+	return s.in.finish(c, rerr)
 }
