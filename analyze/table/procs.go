@@ -18,9 +18,11 @@ type process struct {
 	comm string
 }
 
-// processes follows the processes of one trace. A process that exited is
-// forgotten at the next event, so its last rows still find it and a later
-// process with the same pid is a new one.
+// processes follows the processes of one trace. An event changes them
+// once the walker has passed it on, at the next event: a process that
+// exited is forgotten then (its last rows still find it, and a later
+// process with the same pid is a new one), and an exec renames its process
+// then (the calls its exec ended keep the old program's name).
 type processes struct {
 	m       map[int32]*process
 	lastPid int32
@@ -28,7 +30,11 @@ type processes struct {
 	// ended is the process whose exit was the previous event.
 	ended    *process
 	endedPid int32
-	signals  map[int32]string
+	// execed is the process whose exec was the previous event, and comm
+	// the name of the program it runs now.
+	execed  *process
+	comm    string
+	signals map[int32]string
 }
 
 func newProcesses() processes {
@@ -58,6 +64,10 @@ func (ps *processes) observe(e *format.Event) {
 		}
 		ps.ended = nil
 	}
+	if ps.execed != nil {
+		ps.execed.comm = ps.comm
+		ps.execed = nil
+	}
 	pid := e.Pid
 	if pid == 0 {
 		pid = e.Tid
@@ -70,13 +80,16 @@ func (ps *processes) observe(e *format.Event) {
 			ps.lastPid = -1
 		}
 	case format.KindExec:
-		p.comm = path.Base(e.Exec.Path)
+		ps.execed, ps.comm = p, comm(e)
 	case format.KindExit:
 		if !e.Exit.Thread {
 			ps.ended, ps.endedPid = p, pid
 		}
 	}
 }
+
+// comm is the name exec event e gives its process.
+func comm(e *format.Event) string { return path.Base(e.Exec.Path) }
 
 // signalName names signal signo, once per signal.
 func (ps *processes) signalName(signo int32) string {

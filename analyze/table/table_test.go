@@ -3,6 +3,7 @@ package table
 import (
 	"bytes"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
@@ -260,5 +261,33 @@ func TestTraceIDStable(t *testing.T) {
 func TestSchemaColumns(t *testing.T) {
 	if _, err := newSchema(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestExecNames checks the program each row names around an exec from a
+// thread: the leader's call that the exec ended ran the old program, the
+// execve that returns runs the new one.
+func TestExecNames(t *testing.T) {
+	const nrPause, nrExecve = 34, 59
+	execve := call(4, 201, 200, nrExecve, 0, 0x1000)
+	trace := writeTrace(t, "h",
+		[]ev{{Kind: format.KindExec, Time: 1000, Tid: 200, Pid: 200, Exec: format.Exec{Path: "/bin/old"}}},
+		[]ev{{Kind: format.KindClone, Time: 2000, Tid: 200, Pid: 200, Clone: format.Clone{Child: 201, Kind: format.CloneThread}}},
+		call(3, 200, 200, nrPause, 0)[:1],
+		execve[:1],
+		[]ev{{Kind: format.KindExec, Time: 4200, Tid: 200, Pid: 200, Exec: format.Exec{Path: "/bin/new", OldTid: 201}}},
+		[]ev{{Kind: format.KindSyscallExit, Time: 4500, Tid: 200, Pid: 200, Nr: nrExecve}},
+	)
+	rows, _, _ := export(t, Options{}, trace)
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Kind+":"+str(r.Syscall)+":"+str(r.Status)+":"+str(r.Comm))
+	}
+	want := []string{
+		"exec:<null>:<null>:old", "clone:<null>:<null>:old", "syscall:pause:unfinished:old",
+		"exec:<null>:<null>:new", "syscall:execve:successful:new",
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("rows\n got %q\nwant %q", got, want)
 	}
 }

@@ -69,7 +69,10 @@ func (t *Trace) add(r *row) {
 		return
 	}
 	p := t.procs.get(r.pid, r.time)
-	r.procStart, r.ppid, r.comm = p.start, p.ppid, p.comm
+	r.procStart, r.ppid = p.start, p.ppid
+	if r.comm == "" {
+		r.comm = p.comm
+	}
 	t.err = t.w.add(&t.tv, r)
 }
 
@@ -124,9 +127,10 @@ func (t *Trace) Event(e *format.Event) {
 	case format.KindClone:
 		r.kind, r.childTid = kindClone, e.Clone.Child
 	case format.KindExec:
-		// The process table already names the new program. The argv is
-		// copied: the event is the reader's until its next event.
-		r.kind, r.path, r.argv, r.hasArgv = kindExec, e.Exec.Path, slices.Clone(e.Exec.Argv), true
+		// The exec row names the new program, which the process table
+		// takes at the next event. The argv is copied: the event is the
+		// reader's until its next event.
+		r.kind, r.comm, r.path, r.argv, r.hasArgv = kindExec, comm(e), e.Exec.Path, slices.Clone(e.Exec.Argv), true
 	case format.KindExit:
 		r.kind = kindExit
 		if !e.Exit.Thread {
