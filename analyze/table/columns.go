@@ -9,11 +9,11 @@ import (
 	"github.com/trecdev/trec/analyze"
 )
 
-// column returns the values of column c for rows, in dst. Each column is
-// one small loop (fillers) into which the library's value constructors
-// inline: a value is made some 150 million times for a trace of 5 million
-// calls. Values carry no column index: a column writer takes the values of
-// its own column and reads only their data and levels.
+// column returns the values of column c for rows, in dst. A column is
+// converted in one small loop into which the library's value constructors
+// and level setters inline: a value is made some 150 million times for a
+// trace of 5 million calls. Values carry no column index: a column writer
+// takes the values of its own column and reads only their data and levels.
 func column(c int, rows []row, tv *traceValues, dst []parquet.Value) []parquet.Value {
 	if c == colArgv {
 		dst = dst[:0]
@@ -26,219 +26,115 @@ func column(c int, rows []row, tv *traceValues, dst []parquet.Value) []parquet.V
 		dst = make([]parquet.Value, len(rows))
 	}
 	dst = dst[:len(rows)]
-	fillers[c](dst, rows, tv)
-	return dst
-}
-
-// fillers convert one column each; see column. The optional values are
-// built in the loops rather than by helpers, which would be too large to
-// inline.
-var fillers = [numColumns]func(dst []parquet.Value, rows []row, tv *traceValues){
-	colTraceID: func(dst []parquet.Value, rows []row, tv *traceValues) {
-		for i := range dst {
-			dst[i] = tv.traceID
+	switch c {
+	case colTraceID, colHost:
+		v := tv.traceID
+		if c == colHost {
+			v = tv.host
 		}
-	},
-	colHost: func(dst []parquet.Value, rows []row, tv *traceValues) {
 		for i := range dst {
-			dst[i] = tv.host
+			dst[i] = v
 		}
-	},
-	colKind: func(dst []parquet.Value, rows []row, tv *traceValues) {
+	case colKind:
 		for i := range dst {
 			dst[i] = tv.kinds[rows[i].kind]
 		}
-	},
-	colTs: func(dst []parquet.Value, rows []row, tv *traceValues) {
+	case colTs:
 		for i := range dst {
 			dst[i] = parquet.Int64Value(tv.start + rows[i].time)
 		}
-	},
-	colTimeNs: func(dst []parquet.Value, rows []row, _ *traceValues) {
+	case colTimeNs:
 		for i := range dst {
 			dst[i] = parquet.Int64Value(rows[i].time)
 		}
-	},
-	colPid: func(dst []parquet.Value, rows []row, _ *traceValues) {
-		for i := range dst {
-			dst[i] = parquet.Int32Value(rows[i].pid)
-		}
-	},
-	colTid: func(dst []parquet.Value, rows []row, _ *traceValues) {
-		for i := range dst {
-			dst[i] = parquet.Int32Value(rows[i].tid)
-		}
-	},
-	colProcStartNs: func(dst []parquet.Value, rows []row, _ *traceValues) {
+	case colProcessStartNs:
 		for i := range dst {
 			dst[i] = parquet.Int64Value(rows[i].procStart)
 		}
-	},
-	colPpid: func(dst []parquet.Value, rows []row, _ *traceValues) {
+	case colPid, colTid:
 		for i := range dst {
-			if rows[i].ppid != 0 {
-				x := parquet.Int32Value(rows[i].ppid)
-				x.SetDefinitionLevel(1)
-				dst[i] = x
-			} else {
-				dst[i] = parquet.Value{}
+			id := rows[i].pid
+			if c == colTid {
+				id = rows[i].tid
 			}
+			dst[i] = parquet.Int32Value(id)
 		}
-	},
-	colComm: func(dst []parquet.Value, rows []row, _ *traceValues) {
-		for i := range dst {
-			if s := rows[i].comm; s != "" {
-				x := bytesValue(s)
-				x.SetDefinitionLevel(1)
-				dst[i] = x
-			} else {
-				dst[i] = parquet.Value{}
-			}
-		}
-	},
-	colSyscall: func(dst []parquet.Value, rows []row, _ *traceValues) {
-		for i := range dst {
-			if s := rows[i].syscall; s != "" {
-				x := bytesValue(s)
-				x.SetDefinitionLevel(1)
-				dst[i] = x
-			} else {
-				dst[i] = parquet.Value{}
-			}
-		}
-	},
-	colNr: func(dst []parquet.Value, rows []row, _ *traceValues) {
-		for i := range dst {
-			if rows[i].hasNr {
-				x := parquet.Int32Value(rows[i].nr)
-				x.SetDefinitionLevel(1)
-				dst[i] = x
-			} else {
-				dst[i] = parquet.Value{}
-			}
-		}
-	},
-	colArg0: func(dst []parquet.Value, rows []row, _ *traceValues) { fillArg(dst, rows, 0) },
-	colArg1: func(dst []parquet.Value, rows []row, _ *traceValues) { fillArg(dst, rows, 1) },
-	colArg2: func(dst []parquet.Value, rows []row, _ *traceValues) { fillArg(dst, rows, 2) },
-	colArg3: func(dst []parquet.Value, rows []row, _ *traceValues) { fillArg(dst, rows, 3) },
-	colArg4: func(dst []parquet.Value, rows []row, _ *traceValues) { fillArg(dst, rows, 4) },
-	colArg5: func(dst []parquet.Value, rows []row, _ *traceValues) { fillArg(dst, rows, 5) },
-	colRet: func(dst []parquet.Value, rows []row, _ *traceValues) {
-		for i := range dst {
-			if rows[i].hasRet {
-				x := parquet.Int64Value(rows[i].ret)
-				x.SetDefinitionLevel(1)
-				dst[i] = x
-			} else {
-				dst[i] = parquet.Value{}
-			}
-		}
-	},
-	colErrno: func(dst []parquet.Value, rows []row, _ *traceValues) {
+	case colErrno:
 		for i := range dst {
 			r := &rows[i]
-			if r.hasRet && analyze.IsError(r.ret) {
-				dst[i] = optString(errnoName(int(-r.ret)))
+			if r.has&(1<<i64Ret) != 0 && analyze.IsError(r.i64[i64Ret]) {
+				dst[i] = optString(errnoName(int(-r.i64[i64Ret])))
 			} else {
 				dst[i] = parquet.Value{}
 			}
 		}
-	},
-	colStatus: func(dst []parquet.Value, rows []row, _ *traceValues) {
-		for i := range dst {
-			if s := rows[i].status; s != "" {
-				x := bytesValue(s)
-				x.SetDefinitionLevel(1)
-				dst[i] = x
-			} else {
-				dst[i] = parquet.Value{}
-			}
+	default:
+		src := sources[c]
+		switch src.typ {
+		case srcI64:
+			fillI64(dst, rows, src.index)
+		case srcI32:
+			fillI32(dst, rows, src.index)
+		case srcStr:
+			fillStr(dst, rows, src.index)
 		}
-	},
-	colDurationNs: func(dst []parquet.Value, rows []row, _ *traceValues) {
-		for i := range dst {
-			if rows[i].hasDur {
-				x := parquet.Int64Value(rows[i].duration)
-				x.SetDefinitionLevel(1)
-				dst[i] = x
-			} else {
-				dst[i] = parquet.Value{}
-			}
-		}
-	},
-	colPath: func(dst []parquet.Value, rows []row, _ *traceValues) {
-		for i := range dst {
-			if s := rows[i].path; s != "" {
-				x := bytesValue(s)
-				x.SetDefinitionLevel(1)
-				dst[i] = x
-			} else {
-				dst[i] = parquet.Value{}
-			}
-		}
-	},
-	colBytes: func(dst []parquet.Value, rows []row, _ *traceValues) {
-		for i := range dst {
-			if rows[i].hasBytes {
-				x := parquet.Int64Value(rows[i].bytes)
-				x.SetDefinitionLevel(1)
-				dst[i] = x
-			} else {
-				dst[i] = parquet.Value{}
-			}
-		}
-	},
-	colSignal: func(dst []parquet.Value, rows []row, _ *traceValues) {
-		for i := range dst {
-			if s := rows[i].signal; s != "" {
-				x := bytesValue(s)
-				x.SetDefinitionLevel(1)
-				dst[i] = x
-			} else {
-				dst[i] = parquet.Value{}
-			}
-		}
-	},
-	colSigno: func(dst []parquet.Value, rows []row, _ *traceValues) {
-		for i := range dst {
-			if rows[i].signo != 0 {
-				x := parquet.Int32Value(rows[i].signo)
-				x.SetDefinitionLevel(1)
-				dst[i] = x
-			} else {
-				dst[i] = parquet.Value{}
-			}
-		}
-	},
-	colExitStatus: func(dst []parquet.Value, rows []row, _ *traceValues) {
-		for i := range dst {
-			if rows[i].hasExit {
-				x := parquet.Int32Value(rows[i].exitStatus)
-				x.SetDefinitionLevel(1)
-				dst[i] = x
-			} else {
-				dst[i] = parquet.Value{}
-			}
-		}
-	},
-	colChildTid: func(dst []parquet.Value, rows []row, _ *traceValues) {
-		for i := range dst {
-			if rows[i].childTid != 0 {
-				x := parquet.Int32Value(rows[i].childTid)
-				x.SetDefinitionLevel(1)
-				dst[i] = x
-			} else {
-				dst[i] = parquet.Value{}
-			}
-		}
-	},
+	}
+	return dst
 }
 
-func fillArg(dst []parquet.Value, rows []row, a int) {
+// source says where in a row an optional column's value is.
+type source struct {
+	typ   uint8
+	index int
+}
+
+// The types of source.
+const (
+	srcNone = iota
+	srcI64
+	srcI32
+	srcStr
+)
+
+// sources maps the optional columns to their place in a row.
+var sources = [numColumns]source{
+	colArg0: {srcI64, i64Arg0}, colArg1: {srcI64, i64Arg0 + 1}, colArg2: {srcI64, i64Arg0 + 2},
+	colArg3: {srcI64, i64Arg0 + 3}, colArg4: {srcI64, i64Arg0 + 4}, colArg5: {srcI64, i64Arg0 + 5},
+	colRet: {srcI64, i64Ret}, colDurationNs: {srcI64, i64Dur}, colBytes: {srcI64, i64Bytes},
+	colPpid: {srcI32, i32Ppid}, colNr: {srcI32, i32Nr}, colSigno: {srcI32, i32Signo},
+	colExitStatus: {srcI32, i32ExitStatus}, colChildTid: {srcI32, i32ChildTid},
+	colComm: {srcStr, strComm}, colSyscall: {srcStr, strSyscall}, colStatus: {srcStr, strStatus},
+	colPath: {srcStr, strPath}, colSignal: {srcStr, strSignal},
+}
+
+func fillI64(dst []parquet.Value, rows []row, k int) {
 	for i := range dst {
-		if r := &rows[i]; a < int(r.nargs) {
-			x := parquet.Int64Value(r.args[a])
+		if r := &rows[i]; r.has&(1<<k) != 0 {
+			x := parquet.Int64Value(r.i64[k])
+			x.SetDefinitionLevel(1)
+			dst[i] = x
+		} else {
+			dst[i] = parquet.Value{}
+		}
+	}
+}
+
+func fillI32(dst []parquet.Value, rows []row, k int) {
+	for i := range dst {
+		if r := &rows[i]; r.has&(1<<(numI64+k)) != 0 {
+			x := parquet.Int32Value(r.i32[k])
+			x.SetDefinitionLevel(1)
+			dst[i] = x
+		} else {
+			dst[i] = parquet.Value{}
+		}
+	}
+}
+
+func fillStr(dst []parquet.Value, rows []row, k int) {
+	for i := range dst {
+		if s := rows[i].str[k]; s != "" {
+			x := bytesValue(s)
 			x.SetDefinitionLevel(1)
 			dst[i] = x
 		} else {

@@ -16,13 +16,18 @@ func benchRows(n int) []row {
 	for i := range rows {
 		t += 300 + int64(i*7919%2000)
 		k := i * 31 % 5
-		rows[i] = row{
-			kind: kindSyscall, time: t, pid: 4000, tid: 4000 + int32(i%4), procStart: 10, comm: "bench",
-			syscall: names[k], nr: int32(k), hasNr: true, nargs: 3, status: "successful",
-			args: [6]int64{int64(3 + i%5), 0x7ffd5e1c2000 + int64(i%64)*16, 4096},
-			ret:  16, hasRet: true, duration: int64(100 + i*104729%4000), hasDur: true,
-			path: paths[i*7%5], bytes: 16, hasBytes: k < 2,
+		r := row{kind: kindSyscall, time: t, pid: 4000, tid: 4000 + int32(i%4), procStart: 10}
+		r.str = [numStr]string{strComm: "bench", strSyscall: names[k], strStatus: "successful", strPath: paths[i*7%5]}
+		r.set32(i32Nr, int32(k))
+		for a, v := range []int64{int64(3 + i%5), 0x7ffd5e1c2000 + int64(i%64)*16, 4096} {
+			r.set64(i64Arg0+a, v)
 		}
+		r.set64(i64Ret, 16)
+		r.set64(i64Dur, int64(100+i*104729%4000))
+		if k < 2 {
+			r.set64(i64Bytes, 16)
+		}
+		rows[i] = r
 	}
 	return rows
 }

@@ -53,7 +53,7 @@ const (
 	colTimeNs
 	colPid
 	colTid
-	colProcStartNs
+	colProcessStartNs
 	colPpid
 	colComm
 	colSyscall

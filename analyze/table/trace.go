@@ -69,9 +69,12 @@ func (t *Trace) add(r *row) {
 		return
 	}
 	p := t.procs.get(r.pid, r.time)
-	r.procStart, r.ppid = p.start, p.ppid
-	if r.comm == "" {
-		r.comm = p.comm
+	r.procStart = p.start
+	if p.ppid != 0 {
+		r.set32(i32Ppid, p.ppid)
+	}
+	if r.str[strComm] == "" {
+		r.str[strComm] = p.comm
 	}
 	t.err = t.w.add(&t.tv, r)
 }
@@ -82,33 +85,35 @@ func (t *Trace) SyscallEnter(*analyze.Call) {}
 
 // SyscallExit implements analyze.Visitor.
 func (t *Trace) SyscallExit(c *analyze.Call) {
-	r := row{kind: kindSyscall, time: c.Start(), pid: c.Pid, tid: c.Tid, syscall: c.Name, nr: c.Nr, hasNr: true}
-	r.status = c.Status.String()
+	r := row{kind: kindSyscall, time: c.Start(), pid: c.Pid, tid: c.Tid}
+	r.str[strSyscall], r.str[strStatus] = c.Name, c.Status.String()
+	r.set32(i32Nr, c.Nr)
 	if c.Enter != nil {
 		n := 6
 		if c.Sys != nil {
 			n = min(len(c.Sys.Args), 6)
 		}
-		r.nargs = uint8(n)
 		for a := range n {
 			raw := int64(c.Enter.Args[a])
 			if c.Sys != nil && (c.Sys.Args[a].Kind == sysent.ArgFD || c.Sys.Args[a].Kind == sysent.ArgDirFD) {
 				// The kernel reads an int: AT_FDCWD is -100.
 				raw = int64(int32(raw))
 			}
-			r.args[a] = raw
+			r.set64(i64Arg0+a, raw)
 		}
 	} else {
-		r.status = "resumed"
+		r.str[strStatus] = "resumed"
 	}
 	if c.Exit != nil {
-		r.ret, r.hasRet = c.Exit.Ret, true
+		r.set64(i64Ret, c.Exit.Ret)
 		if c.Enter != nil {
-			r.duration, r.hasDur = c.Duration(), true
+			r.set64(i64Dur, c.Duration())
 		}
 	}
-	r.path = t.walker.Path(c)
-	r.bytes, r.hasBytes = c.Bytes()
+	r.str[strPath] = t.walker.Path(c)
+	if n, ok := c.Bytes(); ok {
+		r.set64(i64Bytes, n)
+	}
 	t.add(&r)
 }
 
@@ -121,26 +126,36 @@ func (t *Trace) Event(e *format.Event) {
 	r := row{time: e.Time, pid: pid, tid: e.Tid}
 	switch e.Kind {
 	case format.KindSignal:
-		r.kind, r.signo, r.signal = kindSignal, e.Signal.Signo, t.procs.signalName(e.Signal.Signo)
+		r.kind = kindSignal
+		t.setSignal(&r, e.Signal.Signo)
 	case format.KindStop:
-		r.kind, r.signo, r.signal = kindStop, e.Signal.Signo, t.procs.signalName(e.Signal.Signo)
+		r.kind = kindStop
+		t.setSignal(&r, e.Signal.Signo)
 	case format.KindClone:
-		r.kind, r.childTid = kindClone, e.Clone.Child
+		r.kind = kindClone
+		r.set32(i32ChildTid, e.Clone.Child)
 	case format.KindExec:
 		// The exec row names the new program, which the process table
 		// takes at the next event. The argv is copied: the event is the
 		// reader's until its next event.
-		r.kind, r.comm, r.path, r.argv, r.hasArgv = kindExec, comm(e), e.Exec.Path, slices.Clone(e.Exec.Argv), true
+		r.kind, r.argv, r.hasArgv = kindExec, slices.Clone(e.Exec.Argv), true
+		r.str[strComm], r.str[strPath] = comm(e), e.Exec.Path
 	case format.KindExit:
 		r.kind = kindExit
 		if !e.Exit.Thread {
-			r.exitStatus, r.hasExit = int32(e.Exit.Status()), true
+			r.set32(i32ExitStatus, int32(e.Exit.Status()))
 			if e.Exit.Signal != 0 {
-				r.signo, r.signal = e.Exit.Signal, t.procs.signalName(e.Exit.Signal)
+				t.setSignal(&r, e.Exit.Signal)
 			}
 		}
 	default:
 		return
 	}
 	t.add(&r)
+}
+
+// setSignal names signal signo in r.
+func (t *Trace) setSignal(r *row, signo int32) {
+	r.set32(i32Signo, signo)
+	r.str[strSignal] = t.procs.signalName(signo)
 }
