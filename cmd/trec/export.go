@@ -11,8 +11,8 @@ import (
 func exportCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "export",
-		Usage:     "convert a trace for other tools: chrome-json (Perfetto, chrome://tracing), jsonl, or parquet (DuckDB, Spark, Trino; several traces into one table)",
-		ArgsUsage: "FILE (parquet: FILE...)",
+		Usage:     "convert a trace for other tools: chrome-json (Perfetto, chrome://tracing), jsonl, or parquet (DuckDB, Spark, Trino; several FILEs into one table)",
+		ArgsUsage: "FILE",
 		Args:      true,
 		Flags: withFilterFlags(
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "chrome-json", Usage: "output `FORMAT`: chrome-json or jsonl (format/JSON.md), or parquet (format/PARQUET.md)", Category: catOutput},
@@ -43,7 +43,7 @@ func runExport(c *cli.Context) error {
 	case "parquet":
 		return runExportParquet(c)
 	default:
-		return fmt.Errorf("--format %q: want chrome-json, jsonl or parquet", fmtName)
+		return usagef("--format %q: want chrome-json, jsonl or parquet", fmtName)
 	}
 	s, err := openSession(c, true)
 	if err != nil {

@@ -2,9 +2,8 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -16,30 +15,21 @@ import (
 // Parquet table, each trace in row groups of its own.
 func runExportParquet(c *cli.Context) error {
 	if c.NArg() < 1 {
-		return errors.New("missing trace file argument")
+		return usagef("missing trace file (usage: %s)", usageLine(c.Command))
 	}
 	if !c.IsSet("output") {
-		return errors.New("--format parquet needs -o OUT.parquet (- for stdout)")
+		return usagef("--format parquet needs -o OUT.parquet (- for standard output)")
 	}
 	names := c.Args().Slice()
-	stdin := 0
-	for _, n := range names {
-		if n == stdinName {
-			stdin++
-		} else if strings.HasPrefix(n, "-") {
-			// urfave/cli stops parsing flags at the first argument.
-			return fmt.Errorf("flag %s after the trace files: put flags before FILE", n)
-		}
-	}
-	if stdin > 1 {
-		return errors.New("standard input (-) can be read once")
+	if i := slices.Index(names, stdinName); i >= 0 && slices.Contains(names[i+1:], stdinName) {
+		return usagef("standard input (-) can be read once")
 	}
 	fo, quiet, err := filterOptions(c)
 	if err != nil {
 		return err
 	}
 	if len(quiet) > 0 {
-		return fmt.Errorf("-e quiet=%s: only trec dump prints the lines it hides", quiet[0])
+		return usagef("-e quiet=%s: only trec dump prints the lines it hides", quiet[0])
 	}
 	outName := c.String("output")
 	file, out, err := createOutput(outName, c.App.Writer, replaceOnSuccess)

@@ -134,7 +134,6 @@ func TestExportParquetErrors(t *testing.T) {
 		{[]string{"export", "--format", "parquet", trc}, "needs -o"},
 		{[]string{"export", "--format", "parquet", "-o", out}, "missing trace file"},
 		{[]string{"export", "--format", "parquet", "-o", out, "-", "-"}, "read once"},
-		{[]string{"export", "--format", "parquet", "-o", out, trc, "-y"}, "put flags before FILE"},
 		{[]string{"export", "--format", "parquet", "-o", copyTrc, trc, copyTrc}, "is the input trace"},
 		{[]string{"export", "--format", "parquet", "-o", out, trc, filepath.Join(dir, "missing.trc")}, "no such file"},
 		{[]string{"export", "--format", "csv", trc}, "want chrome-json, jsonl or parquet"},
