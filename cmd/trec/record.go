@@ -24,14 +24,14 @@ func recordCommand() *cli.Command {
 		Name:      "record",
 		Usage:     "run a program and record its syscalls, signals, forks, execs and exits",
 		ArgsUsage: "[--] PROG [ARGS...]",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "trec.trc", Usage: "write the trace to `FILE`"},
 			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none); paths are captured whole"},
 			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "`trace=SET`: record only these syscalls (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the summary line"},
 			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N`", DefaultText: "the CPU trec runs on"},
 			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: faster for programs that keep several CPUs busy with few syscalls"},
-		},
+		}, hookFlags()...),
 		Action: runRecord,
 	}
 }
@@ -45,6 +45,14 @@ func runRecord(c *cli.Context) error {
 		return fmt.Errorf("-s %d: must not be negative", c.Int("string-limit"))
 	}
 	filter, err := recordFilter(c)
+	if err != nil {
+		return err
+	}
+	arch, err := sysent.ParseArch(runtime.GOARCH)
+	if err != nil {
+		return err
+	}
+	hooks, sandbox, err := recordHooks(c, sysent.ForArch(arch))
 	if err != nil {
 		return err
 	}
@@ -81,6 +89,7 @@ func runRecord(c *cli.Context) error {
 		CPU:         c.Int("cpu"),
 		Log:         c.App.ErrWriter,
 		Version:     version,
+		Hooks:       hooks,
 	}, out)
 	unshield()
 	stdio.close()
@@ -95,6 +104,9 @@ func runRecord(c *cli.Context) error {
 	}
 	if err := file.close(); err != nil {
 		return fmt.Errorf("-o: %w", err)
+	}
+	if sandbox != nil {
+		reportSandbox(c.App.ErrWriter, sandbox, name, c.Bool("quiet"))
 	}
 	if !c.Bool("quiet") {
 		size := int64(-1)

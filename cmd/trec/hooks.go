@@ -1,0 +1,116 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/trecdev/trec/hook"
+	"github.com/trecdev/trec/sysent"
+)
+
+// hookFlags are trec record's flags that change what the program sees.
+func hookFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.GenericFlag{Name: "inject", Value: &multiString{}, Usage: "`SET:error=ERRNO|retval=N[:signal=SIG][:delay_enter=DUR][:delay_exit=DUR][:when=FIRST[..LAST][+STEP]]`: strace's --inject (repeatable)"},
+		&cli.GenericFlag{Name: "deny", Value: &multiString{}, Usage: "`SET[:errno=ERRNO]`: fail these syscalls (names, %classes, !negation) without running them, EPERM by default (repeatable)"},
+		&cli.GenericFlag{Name: "redirect-fd", Value: &multiString{}, Usage: "`FROM:TO`: send writes to fd FROM to fd TO instead (repeatable)"},
+		&cli.GenericFlag{Name: "map-path", Value: &multiString{}, Usage: "`FROM=TO`: rewrite paths at or under FROM to the same place under TO (repeatable)"},
+		&cli.StringFlag{Name: "sandbox", Usage: "deny the paths the policy in `FILE` does not allow (EACCES); not a security boundary"},
+	}
+}
+
+// specError is a bad hook spec or sandbox policy: a usage error.
+type specError struct{ error }
+
+func (e specError) Unwrap() error { return e.error }
+
+// ExitCode returns 2, a usage error's status.
+func (e specError) ExitCode() int { return 2 }
+
+// recordHooks builds the hooks trec record's flags ask for, in the order
+// they apply: --map-path first, so that the others see the paths the
+// kernel will use, then --redirect-fd, --deny, --sandbox and --inject. The
+// first hook that fails a call decides its result. It also returns the
+// sandbox, nil without one.
+func recordHooks(c *cli.Context, t *sysent.Table) ([]hook.Hook, *hook.Sandbox, error) {
+	vals := func(name string) []string { return c.Generic(name).(*multiString).vals }
+	var hooks []hook.Hook
+	var sb *hook.Sandbox
+	flagged := func(flag string, err error) error {
+		var se *hook.SpecError
+		if errors.As(err, &se) && se.File == "" {
+			se.Flag = flag
+		}
+		return specError{err}
+	}
+	if v := vals("map-path"); len(v) > 0 {
+		m, err := hook.ParseMapPath(v)
+		if err != nil {
+			return nil, nil, flagged("--map-path", err)
+		}
+		hooks = append(hooks, m)
+	}
+	if v := vals("redirect-fd"); len(v) > 0 {
+		rd, err := hook.ParseRedirectFD(v)
+		if err != nil {
+			return nil, nil, flagged("--redirect-fd", err)
+		}
+		hooks = append(hooks, rd)
+	}
+	if v := vals("deny"); len(v) > 0 {
+		d, err := hook.ParseDeny(t, v)
+		if err != nil {
+			return nil, nil, flagged("--deny", err)
+		}
+		hooks = append(hooks, d)
+	}
+	if name := c.String("sandbox"); name != "" {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			return nil, nil, specError{fmt.Errorf("--sandbox: %w", err)}
+		}
+		cwd, _ := os.Getwd()
+		sb, err = hook.ParseSandbox(name, src, hook.PolicyEnv{Home: os.Getenv("HOME"), Tmpdir: os.Getenv("TMPDIR"), Cwd: cwd})
+		if err != nil {
+			return nil, nil, specError{err}
+		}
+		hooks = append(hooks, sb)
+	}
+	if v := vals("inject"); len(v) > 0 {
+		in, err := hook.ParseInject(t, v)
+		if err != nil {
+			return nil, nil, flagged("--inject", err)
+		}
+		hooks = append(hooks, in)
+	}
+	return hooks, sb, nil
+}
+
+// maxViolationPaths is how many denied paths the sandbox line lists.
+const maxViolationPaths = 5
+
+// reportSandbox writes the sandbox's line: how many calls it denied and the
+// first paths.
+func reportSandbox(w io.Writer, sb *hook.Sandbox, trace string, quiet bool) {
+	n, first := sb.Violations()
+	if n == 0 && quiet {
+		return
+	}
+	word := "violations"
+	if n == 1 {
+		word = "violation"
+	}
+	fmt.Fprintf(w, "trec: sandbox: %d %s", n, word)
+	if len(first) > 0 {
+		fmt.Fprintf(w, ": %s", strings.Join(first[:min(len(first), maxViolationPaths)], ", "))
+		if n > uint64(len(first)) {
+			fmt.Fprintf(w, ", ... (trec stats %s lists them all)", trace)
+		}
+	}
+	fmt.Fprintln(w)
+}
