@@ -33,6 +33,7 @@ const (
 	fdChdir           // the working directory changes to the path argument
 	fdFchdir          // the working directory changes to arg 0's path
 	fdUnlink          // the path argument's file loses its name
+	fdUnseen          // may make fds the trace does not show (SCM_RIGHTS, CLONE_PIDFD)
 )
 
 // callInfo is what the analyzer needs to know of one syscall number,
@@ -80,7 +81,8 @@ var fdOps = map[string]fdOp{
 	"inotify_init1": fdAnon, "pidfd_open": fdAnon, "userfaultfd": fdAnon, "perf_event_open": fdAnon,
 	"fanotify_init": fdAnon, "io_uring_setup": fdAnon, "memfd_create": fdMemfd,
 	"chdir": fdChdir, "fchdir": fdFchdir, "unlink": fdUnlink, "unlinkat": fdUnlink,
-	"rmdir": fdUnlink,
+	"rmdir": fdUnlink, "recvmsg": fdUnseen, "recvmmsg": fdUnseen, "ioctl": fdUnseen,
+	"clone": fdUnseen, "clone3": fdUnseen, "io_uring_enter": fdUnseen,
 }
 
 var anonNames = map[string]string{
