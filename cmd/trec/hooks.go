@@ -32,12 +32,13 @@ func (e specError) Unwrap() error { return e.error }
 // ExitCode returns 2, a usage error's status.
 func (e specError) ExitCode() int { return 2 }
 
-// recordHooks builds the hooks trec record's flags ask for, in the order
-// they apply: --map-path first, so that the others see the paths the
-// kernel will use, then --redirect-fd, --deny, --sandbox and --inject. The
-// first hook that fails a call decides its result. It also returns the
-// sandbox, nil without one.
-func recordHooks(c *cli.Context, t *sysent.Table) ([]hook.Hook, *hook.Sandbox, error) {
+// recordHooks builds the hooks the flags ask for (trec record's, trec
+// replay's), in the order they apply: --map-path first, so that the others
+// see the paths the kernel will use, then --redirect-fd, --deny, --sandbox
+// and --inject. The first hook that fails a call decides its result. cwd
+// is the program's starting directory, $CWD in a policy. It also returns
+// the sandbox, nil without one.
+func recordHooks(c *cli.Context, t *sysent.Table, cwd string) ([]hook.Hook, *hook.Sandbox, error) {
 	vals := func(name string) []string { return c.Generic(name).(*multiString).vals }
 	var hooks []hook.Hook
 	var sb *hook.Sandbox
@@ -74,7 +75,6 @@ func recordHooks(c *cli.Context, t *sysent.Table) ([]hook.Hook, *hook.Sandbox, e
 		if err != nil {
 			return nil, nil, specError{fmt.Errorf("--sandbox: %w", err)}
 		}
-		cwd, _ := os.Getwd()
 		sb, err = hook.ParseSandbox(name, src, hook.PolicyEnv{Home: os.Getenv("HOME"), Tmpdir: os.Getenv("TMPDIR"), Cwd: cwd})
 		if err != nil {
 			return nil, nil, specError{err}

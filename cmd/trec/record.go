@@ -52,7 +52,8 @@ func runRecord(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	hooks, sandbox, err := recordHooks(c, sysent.ForArch(arch))
+	cwd, _ := os.Getwd()
+	hooks, sandbox, err := recordHooks(c, sysent.ForArch(arch), cwd)
 	if err != nil {
 		return err
 	}

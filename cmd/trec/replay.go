@@ -1,0 +1,98 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/trecdev/trec/analyze"
+	"github.com/trecdev/trec/replay"
+)
+
+func replayCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "replay",
+		Usage: "run hooks over a recording: what would this policy have changed?",
+		Description: "Runs --sandbox, --deny, --inject, --redirect-fd and --map-path, the hooks of trec record,\n" +
+			"over the calls of a recording, and prints each call they would have changed with the\n" +
+			"action beside it, then the calls each hook and rule saw and changed. A call a hook\n" +
+			"cannot decide from what the recording holds (a path relative to an fd it does not\n" +
+			"know, memory it did not capture) is listed as undecidable with the reason, never\n" +
+			"guessed. Symbolic links are read from this machine's file system when the trace was\n" +
+			"recorded here, else from --root.\n\n" +
+			"Exit status: 0 when no hook would have changed anything, 1 when one would have or\n" +
+			"a call was undecidable (unless --allow-undecidable), 2 on trouble. So it works as a\n" +
+			"CI check that a program's recorded behaviour fits its sandbox:\n\n" +
+			"   trec record -o test.trc -- make test\n" +
+			"   trec replay --sandbox policy.txt test.trc     # exit 1 lists each violation\n\n" +
+			"and to refine a policy offline: edit policy.txt and replay again, in milliseconds.",
+		ArgsUsage: "FILE",
+		Args:      true,
+		Flags: withFilterFlags(append(hookFlags(),
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object: the calls, \"changed\", \"undecidable\" and the counts per rule"},
+			&cli.BoolFlag{Name: "allow-undecidable", Usage: "exit 0 when the only findings are undecidable calls or gaps in the trace"},
+			&cli.StringFlag{Name: "root", Usage: "read symbolic links from the file system under `DIR` (a copy of the recording machine's)", DefaultText: "/ when the trace was recorded on this host"},
+			&cli.BoolFlag{Name: "y", Usage: "print the paths of fds: 3</etc/passwd>"},
+			&cli.IntFlag{Name: "s", Value: analyze.DefaultStrLen, Usage: "print at most `N` bytes of each string"},
+		)...),
+		Action: runReplay,
+		// A bad flag is trouble: exit 1 would say a hook changed a call.
+		OnUsageError: func(c *cli.Context, err error, sub bool) error {
+			return troubleError{usageError(c, err, sub)}
+		},
+	}
+}
+
+func runReplay(c *cli.Context) error {
+	err := replayRun(c)
+	var ee *exitError
+	if err == nil || errors.As(err, &ee) {
+		return err
+	}
+	return troubleError{err}
+}
+
+func replayRun(c *cli.Context) error {
+	if c.Int("s") < 0 {
+		return errors.New("-s: must not be negative")
+	}
+	s, err := openSession(c, false)
+	if err != nil {
+		return err
+	}
+	defer s.in.file.Close()
+	h := s.in.Reader.Header()
+	hooks, _, err := recordHooks(c, s.walker.Table(), h.GetCwd())
+	if err != nil {
+		return err
+	}
+	if len(hooks) == 0 {
+		return errors.New("no hooks to replay: give --sandbox, --deny, --inject, --redirect-fd or --map-path")
+	}
+	strLen := c.Int("s")
+	if strLen == 0 {
+		strLen = analyze.StrLenNone
+	}
+	src := analyze.EventSource(s.in.Reader)
+	if p := newProgress(c.App.ErrWriter, s.in); p != nil {
+		defer p.done()
+		src = p
+	}
+	res, err := replay.Run(src, h, c.App.Writer, replay.Options{
+		Hooks:   hooks,
+		Filter:  s.filter,
+		Root:    c.String("root"),
+		Name:    s.in.name,
+		JSON:    c.Bool("json"),
+		FDPaths: c.Bool("y"),
+		StrLen:  strLen,
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.in.name, err)
+	}
+	if res.Changed > 0 || !c.Bool("allow-undecidable") && (res.Undecidable > 0 || len(res.Incomplete) > 0) {
+		return &exitError{1}
+	}
+	return nil
+}
