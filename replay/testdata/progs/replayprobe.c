@@ -3,8 +3,8 @@
 // fds, to fds inherited across fork and exec (and not to close-on-exec
 // ones), through symbolic links it makes and removes, through
 // /proc/self/fd, with openat2's RESOLVE_IN_ROOT, from a thread; it also
-// makes a directory, reads a /proc link, writes to stdout and opens a
-// socket. Run it by an absolute path: it execs itself.
+// makes a directory, reads a /proc link, calls getppid four times,
+// writes to stdout and opens a socket. Run it by an absolute path: it execs itself.
 //
 //	replayprobe DIR          DIR holds a file "a" and a directory "sub"
 //	                         holding a file "b"
@@ -96,6 +96,9 @@ int main(int argc, char **argv) {
 	int st;
 	waitpid(pid, &st, 0);
 
+	// getppid, for inject's when=.
+	for (int i = 0; i < 4; i++)
+		getppid();
 	char exe[256];
 	if (readlink("/proc/self/exe", exe, sizeof exe) > 0)
 		ok++;
