@@ -64,9 +64,21 @@ func table() *sysent.Table {
 // each need their own, as hooks keep state.
 type hooksFunc func(t *testing.T) []hook.Hook
 
+// recordOptions are the recording options the tests vary.
+type recordOptions struct {
+	filter      string
+	captureSize int
+}
+
 // recordTrace runs argv in dir under trec's recorder with the hooks of mk
 // (none when nil) and returns the trace and the program's exit status.
 func recordTrace(t *testing.T, dir string, mk hooksFunc, filter string, argv ...string) ([]byte, int) {
+	t.Helper()
+	return recordTraceWith(t, dir, mk, recordOptions{filter: filter, captureSize: 4096}, argv...)
+}
+
+// recordTraceWith is recordTrace with options.
+func recordTraceWith(t *testing.T, dir string, mk hooksFunc, o recordOptions, argv ...string) ([]byte, int) {
 	t.Helper()
 	out, err := os.Create(filepath.Join(t.TempDir(), "out"))
 	if err != nil {
@@ -85,7 +97,7 @@ func recordTrace(t *testing.T, dir string, mk hooksFunc, filter string, argv ...
 	var trace bytes.Buffer
 	res, err := record.Run(context.Background(), record.Options{
 		Argv: argv, Dir: dir, Stdin: devnull, Stdout: out, Stderr: out,
-		CaptureSize: 4096, Filter: filter, Hooks: hooks,
+		CaptureSize: o.captureSize, Filter: o.filter, Hooks: hooks,
 	}, &trace)
 	if err != nil {
 		t.Fatalf("record %q: %v", argv, err)

@@ -418,8 +418,10 @@ func (r *replayer) fdPath(pid int32, fd int) (string, error) {
 	if !ok && r.whole && r.w.FDClosed(pid, int64(fd)) {
 		return "", syscall.EBADF
 	}
-	if !ok || info.Target == "" {
-		return "", fmt.Errorf("what fd %d of process %d refers to is not in the recording: %w", fd, pid, hook.ErrUnavailable)
+	if !ok || info.Target == "" || info.Kind == analyze.FDFile && info.Target[0] != '/' {
+		// A file known only by a name relative to what the trace does
+		// not know is unknown too.
+		return "", fmt.Errorf("what it refers to in process %d is not in the recording: %w", pid, hook.ErrUnavailable)
 	}
 	if info.Deleted {
 		return info.Target + " (deleted)", nil

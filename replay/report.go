@@ -398,7 +398,7 @@ func (rp *report) summary(b []byte, res *Result) []byte {
 		hw, rw = max(hw, len(c.Hook)), max(rw, len(ruleText(c)))
 	}
 	row := func(b []byte, hk, rule, seen, changed, undec string) []byte {
-		return fmt.Appendf(b, "%-*s  %-*s  %10s  %10s  %11s\n", hw, hk, rw, rule, seen, changed, undec)
+		return fmt.Appendf(b, "%-*s  %-*s  %8s  %8s  %11s\n", hw, hk, rw, rule, seen, changed, undec)
 	}
 	b = row(b, "hook", "rule", "seen", "changed", "undecidable")
 	for _, c := range res.Counts {
