@@ -55,7 +55,7 @@ func (l *links) readlink(c *recordedCall, p string) (string, error) {
 		}
 	}
 	if k, ok := l.made[p]; ok {
-		return k.result(p)
+		return k.result()
 	}
 	if !l.fs {
 		return "", fmt.Errorf("is %s a symbolic link? %s: %w", p, l.noFS, hook.ErrUnavailable)
@@ -69,12 +69,14 @@ func (l *links) readlink(c *recordedCall, p string) (string, error) {
 		k = link{target: t, isLink: err == nil}
 		l.cache[p] = k
 	}
-	return k.result(p)
+	return k.result()
 }
 
-func (k link) result(p string) (string, error) {
+// result is what Readlink returns for k. The error is the bare sentinel:
+// Resolve asks for every component of every path and only tests it.
+func (k link) result() (string, error) {
 	if !k.isLink {
-		return "", fmt.Errorf("%s: %w", p, hook.ErrNotLink)
+		return "", hook.ErrNotLink
 	}
 	return k.target, nil
 }
