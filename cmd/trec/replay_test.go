@@ -125,7 +125,7 @@ func TestReplayErrors(t *testing.T) {
 		{[]string{"replay", "--deny", "socket", filepath.Join(dir, "missing.trc")}, "missing.trc"},
 		{[]string{"replay", "--sandbox", bad, trace}, bad + ":2:1: unknown rule"},
 		{[]string{"replay", "--sandbox", filepath.Join(dir, "nopolicy"), trace}, "--sandbox"},
-		{[]string{"replay", "--inject", "openat:error=ENOPE", trace}, "--inject openat:error=ENOPE: column 14"},
+		{[]string{"replay", "--inject", "openat:error=ENOPE", trace}, "column 14: unknown errno"},
 		{[]string{"replay", "--deny", "nosuchcall", trace}, "nosuchcall"},
 		{[]string{"replay", "--nosuchflag", trace}, "flag provided but not defined"},
 		{[]string{"replay", "--deny", "socket", trace, "--json"}, "put flags before FILE"},
