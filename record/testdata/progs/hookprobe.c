@@ -9,6 +9,11 @@
 //	hookprobe open PATH        open(PATH, O_RDONLY): "open: ok" or "open: ERRNO"
 //	hookprobe open-nofollow PATH  the same with O_NOFOLLOW
 //	hookprobe openat2 DIR PATH openat2(DIR, PATH) with RESOLVE_IN_ROOT
+//	hookprobe dirfd-reuse A B  opens A, then A/f through it, closes A and
+//	                           opens B on the same fd, then B/f through it
+//	hookprobe chdir A B        chdir A, open f, chdir B, open f
+//	hookprobe rename-dir A B   opens A, then A/f through it, renames A to B,
+//	                           then f through the same fd
 //	hookprobe regs             a raw write(5, ...), for --redirect-fd 5:1,
 //	                           then the fd register as the syscall left it
 #define _GNU_SOURCE
@@ -100,6 +105,41 @@ int main(int argc, char **argv) {
 		struct open_how how = {.flags = O_RDONLY, .resolve = RESOLVE_IN_ROOT};
 		int fd = syscall(SYS_openat2, dir, argv[3], &how, sizeof how);
 		printf("openat2: %s\n", fd >= 0 ? "ok" : errname(errno));
+		return 0;
+	}
+	if (strcmp(argv[1], "dirfd-reuse") == 0 && argc == 4) {
+		int a = open(argv[2], O_RDONLY | O_DIRECTORY);
+		int f = openat(a, "f", O_RDONLY);
+		printf("%s/f: %s\n", argv[2], f >= 0 ? "ok" : errname(errno));
+		close(a);
+		if (f >= 0)
+			close(f);
+		int b = open(argv[3], O_RDONLY | O_DIRECTORY);
+		if (b != a)
+			return 3;
+		f = openat(b, "f", O_RDONLY);
+		printf("%s/f: %s\n", argv[3], f >= 0 ? "ok" : errname(errno));
+		return 0;
+	}
+	if (strcmp(argv[1], "chdir") == 0 && argc == 4) {
+		for (int i = 2; i < 4; i++) {
+			if (chdir(argv[i]) != 0)
+				return 3;
+			int f = open("f", O_RDONLY);
+			printf("%s/f: %s\n", argv[i], f >= 0 ? "ok" : errname(errno));
+			if (f >= 0)
+				close(f);
+		}
+		return 0;
+	}
+	if (strcmp(argv[1], "rename-dir") == 0 && argc == 4) {
+		int a = open(argv[2], O_RDONLY | O_DIRECTORY);
+		int f = openat(a, "f", O_RDONLY);
+		printf("before: %s\n", f >= 0 ? "ok" : errname(errno));
+		if (rename(argv[2], argv[3]) != 0)
+			return 3;
+		f = openat(a, "f", O_RDONLY);
+		printf("after: %s\n", f >= 0 ? "ok" : errname(errno));
 		return 0;
 	}
 	if (strcmp(argv[1], "writeloop") == 0 && argc == 3) {
