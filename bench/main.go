@@ -103,7 +103,7 @@ var configs = []config{
 	{name: "trec-file", needs: "trec", argv: func(t *tools, out string, cmd []string) []string {
 		return cat([]string{t.trec, "record", "-q", "--cpu", t.cpu, "-e", "trace=%file", "-o", out, "--"}, cmd)
 	}},
-		// A sandbox whose one rule allows every path: what checking each
+	// A sandbox whose one rule allows every path: what checking each
 	// path costs.
 	{name: "trec-sandbox", needs: "trec-sandbox", argv: func(t *tools, out string, cmd []string) []string {
 		return cat([]string{t.trec, "record", "-q", "--cpu", t.cpu, "--sandbox", t.allowAll, "-o", out, "--"}, cmd)
