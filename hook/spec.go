@@ -29,13 +29,15 @@ type SpecError struct {
 	Msg string
 }
 
-// Error returns one line: "FILE:LINE:COL: msg" or "FLAG SPEC: column COL:
-// msg".
+// Error returns one line: "FILE:LINE:COL: msg" or `FLAG "SPEC": column
+// COL: msg`.
 func (e *SpecError) Error() string {
+	// A message quoting what it was given stays on one line.
+	msg := strings.ReplaceAll(e.Msg, "\n", `\n`)
 	if e.File != "" {
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, msg)
 	}
-	return fmt.Sprintf("%s %s: column %d: %s", e.Flag, e.Spec, e.Col, e.Msg)
+	return fmt.Sprintf("%s %q: column %d: %s", e.Flag, e.Spec, e.Col, msg)
 }
 
 // errnos maps errno names (EACCES) to numbers.
