@@ -227,14 +227,11 @@ func (in *Inject) Name() string { return "inject" }
 
 // String returns the specs, as given.
 func (in *Inject) String() string {
-	var b strings.Builder
+	specs := make([]string, len(in.rules))
 	for i, r := range in.rules {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString("inject " + r.text)
+		specs[i] = r.text
 	}
-	return b.String()
+	return specList("inject", specs)
 }
 
 // Syscalls returns the syscalls the specs select.

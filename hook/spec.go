@@ -148,3 +148,16 @@ func union(t *sysent.Table, sets ...sysent.Set) sysent.Set {
 	}
 	return setOf(t, names...)
 }
+
+// specList returns how the header lists a hook's specs: "NAME SPEC",
+// space-separated.
+func specList(name string, specs []string) string {
+	var b strings.Builder
+	for i, sp := range specs {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(name + " " + sp)
+	}
+	return b.String()
+}

@@ -38,55 +38,47 @@ func (e specError) ExitCode() int { return 2 }
 // first hook that fails a call decides its result. It also returns the
 // sandbox, nil without one.
 func recordHooks(c *cli.Context, t *sysent.Table) ([]hook.Hook, *hook.Sandbox, error) {
-	vals := func(name string) []string { return c.Generic(name).(*multiString).vals }
-	var hooks []hook.Hook
 	var sb *hook.Sandbox
-	flagged := func(flag string, err error) error {
-		var se *hook.SpecError
-		if errors.As(err, &se) && se.File == "" {
-			se.Flag = flag
-		}
-		return specError{err}
-	}
-	if v := vals("map-path"); len(v) > 0 {
-		m, err := hook.ParseMapPath(v)
+	sandbox := func(v []string) (hook.Hook, error) {
+		src, err := os.ReadFile(v[0])
 		if err != nil {
-			return nil, nil, flagged("--map-path", err)
-		}
-		hooks = append(hooks, m)
-	}
-	if v := vals("redirect-fd"); len(v) > 0 {
-		rd, err := hook.ParseRedirectFD(v)
-		if err != nil {
-			return nil, nil, flagged("--redirect-fd", err)
-		}
-		hooks = append(hooks, rd)
-	}
-	if v := vals("deny"); len(v) > 0 {
-		d, err := hook.ParseDeny(t, v)
-		if err != nil {
-			return nil, nil, flagged("--deny", err)
-		}
-		hooks = append(hooks, d)
-	}
-	if name := c.String("sandbox"); name != "" {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			return nil, nil, specError{fmt.Errorf("--sandbox: %w", err)}
+			return nil, fmt.Errorf("--sandbox: %w", err)
 		}
 		cwd, _ := os.Getwd()
-		sb, err = hook.ParseSandbox(name, src, hook.PolicyEnv{Home: os.Getenv("HOME"), Tmpdir: os.Getenv("TMPDIR"), Cwd: cwd})
+		sb, err = hook.ParseSandbox(v[0], src, hook.PolicyEnv{Home: os.Getenv("HOME"), Tmpdir: os.Getenv("TMPDIR"), Cwd: cwd})
+		return sb, err
+	}
+	var hooks []hook.Hook
+	for _, f := range []struct {
+		flag  string
+		parse func([]string) (hook.Hook, error)
+	}{
+		{"map-path", func(v []string) (hook.Hook, error) { return hook.ParseMapPath(v) }},
+		{"redirect-fd", func(v []string) (hook.Hook, error) { return hook.ParseRedirectFD(v) }},
+		{"deny", func(v []string) (hook.Hook, error) { return hook.ParseDeny(t, v) }},
+		{"sandbox", sandbox},
+		{"inject", func(v []string) (hook.Hook, error) { return hook.ParseInject(t, v) }},
+	} {
+		var vals []string
+		if f.flag == "sandbox" {
+			if name := c.String("sandbox"); name != "" {
+				vals = []string{name}
+			}
+		} else {
+			vals = c.Generic(f.flag).(*multiString).vals
+		}
+		if len(vals) == 0 {
+			continue
+		}
+		h, err := f.parse(vals)
 		if err != nil {
+			var se *hook.SpecError
+			if errors.As(err, &se) && se.File == "" {
+				se.Flag = "--" + f.flag
+			}
 			return nil, nil, specError{err}
 		}
-		hooks = append(hooks, sb)
-	}
-	if v := vals("inject"); len(v) > 0 {
-		in, err := hook.ParseInject(t, v)
-		if err != nil {
-			return nil, nil, flagged("--inject", err)
-		}
-		hooks = append(hooks, in)
+		hooks = append(hooks, h)
 	}
 	return hooks, sb, nil
 }
