@@ -14,6 +14,9 @@
 //	hookprobe chdir A B        chdir A, open f, chdir B, open f
 //	hookprobe rename-dir A B   opens A, then A/f through it, renames A to B,
 //	                           then f through the same fd
+//	hookprobe redzone PATH     fills the 128-byte red zone below the stack
+//	                           pointer, opens PATH with a raw syscall and
+//	                           checks the red zone (x86_64)
 //	hookprobe regs             a raw write(5, ...), for --redirect-fd 5:1,
 //	                           then the fd register as the syscall left it
 #define _GNU_SOURCE
@@ -178,6 +181,39 @@ int main(int argc, char **argv) {
 				 : "rcx", "r11", "memory");
 		printf("rdi after write: %ld\n", fd);
 		return ret == sizeof msg - 1 ? 0 : 1;
+	}
+	if (strcmp(argv[1], "redzone") == 0 && argc == 3) {
+		// The red zone is the function's own memory: a tracer that
+		// places data for a syscall must leave it alone.
+		long ret, bad;
+		__asm__ volatile(
+			"lea -128(%%rsp), %%rdx\n"
+			"movabs $0x5a5a5a5a5a5a5a5a, %%r11\n"
+			"mov $16, %%ecx\n"
+			"1: mov %%r11, (%%rdx)\n"
+			"add $8, %%rdx\n"
+			"dec %%ecx\n"
+			"jnz 1b\n"
+			"mov %[path], %%rdi\n"
+			"xor %%esi, %%esi\n"
+			"mov %[nr], %%eax\n"
+			"syscall\n"
+			"mov %%rax, %[ret]\n"
+			"lea -128(%%rsp), %%rdx\n"
+			"movabs $0x5a5a5a5a5a5a5a5a, %%r11\n"
+			"mov $16, %%ecx\n"
+			"xor %[bad], %[bad]\n"
+			"2: cmp %%r11, (%%rdx)\n"
+			"je 3f\n"
+			"inc %[bad]\n"
+			"3: add $8, %%rdx\n"
+			"dec %%ecx\n"
+			"jnz 2b\n"
+			: [ret] "=&r"(ret), [bad] "=&r"(bad)
+			: [path] "r"(argv[2]), [nr] "i"(SYS_open)
+			: "rax", "rcx", "rdx", "rdi", "rsi", "r11", "memory", "cc");
+		printf("open: %s, red zone words changed: %ld\n", ret >= 0 ? "ok" : errname(-ret), bad);
+		return 0;
 	}
 #endif
 	return 2;
