@@ -959,16 +959,12 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	if th != nil && th.held {
 		t.unhold(th)
 	}
-	if t.hooks != nil {
-		pid := tid
-		if th != nil {
-			pid = th.pid
-		}
-		t.hooks.exited(tid, pid)
-	}
 	pid := tid
 	if th != nil {
 		pid = th.pid
+	}
+	if t.hooks != nil {
+		t.hooks.exited(tid, pid)
 	}
 	leader := tid == pid
 	if leader {
