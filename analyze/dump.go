@@ -259,6 +259,9 @@ func (p *Printer) appendExitPart(b []byte, lineStart int, c *Call, n, split int,
 	}
 	b = append(b, "= "...)
 	b = p.dec.appendRet(b, c)
+	if c.Hooks != nil {
+		b = appendHookNote(b, c)
+	}
 	if p.opts.Durations && c.Exit != nil && c.Enter != nil {
 		b = append(b, " <"...)
 		d := c.Duration()

@@ -117,7 +117,9 @@ func (p *Printer) appendCallJSON(b []byte, c *Call) []byte {
 	b = appendJSONString(b, p.scratch)
 	b = append(b, `,"status":"`...)
 	b = append(b, statusName(c.Status)...)
-	return append(b, "\"}\n"...)
+	b = append(b, '"')
+	b = p.appendHooksJSON(b, c)
+	return append(b, "}\n"...)
 }
 
 var cloneKindNames = [...]string{"unknown", "fork", "vfork", "process", "thread"}
@@ -191,18 +193,13 @@ func (p *Printer) appendEventJSON(b []byte, e *format.Event) ([]byte, bool) {
 		b = append(b, `,"status":`...)
 		b = strconv.AppendInt(b, int64(e.Exit.Status()), 10)
 	case format.KindHook:
-		b = append(b, `,"name":`...)
-		b = appendJSONString(b, e.Hook.Name)
+		ci := p.dec.w.ct.get(e.Nr)
+		b = append(b, `,"syscall":`...)
+		b = appendJSONString(b, ci.name)
 		b = append(b, `,"nr":`...)
 		b = strconv.AppendInt(b, int64(e.Nr), 10)
-		b = append(b, `,"op":`...)
-		b = strconv.AppendInt(b, int64(e.Hook.Op), 10)
-		b = append(b, `,"arg":`...)
-		b = strconv.AppendInt(b, int64(e.Hook.Arg), 10)
-		b = append(b, `,"old_value":`...)
-		b = strconv.AppendUint(b, e.Hook.OldValue, 10)
-		b = append(b, `,"new_value":`...)
-		b = strconv.AppendUint(b, e.Hook.NewValue, 10)
+		b = append(b, `,"hook":`...)
+		b = appendHookJSON(b, ci.sys, &e.Hook)
 	default:
 		return b, false
 	}

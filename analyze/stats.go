@@ -98,6 +98,7 @@ type Stats struct {
 	slow    []SlowCall
 	slowN   int
 	scratch []byte
+	hooks   hookStats
 }
 
 // NewStats returns a Stats for the calls w walks. w should track fds
@@ -139,6 +140,9 @@ func (s *Stats) SyscallEnter(*Call) {}
 
 // SyscallExit implements Visitor.
 func (s *Stats) SyscallExit(c *Call) {
+	if c.Hooks != nil {
+		s.hooks.call(c.Name, c.Hooks)
+	}
 	if c.Enter == nil {
 		// strace counts calls at their entry; this one began before the
 		// trace.
@@ -336,6 +340,8 @@ func (s *Stats) Event(e *format.Event) {
 		}
 		p := s.proc(pid, e.Time)
 		p.ended, p.end, p.exit = true, e.Time, e.Exit
+	case format.KindHook:
+		s.hooks.call(s.w.ct.get(e.Nr).name, []format.Event{*e})
 	case format.KindSignal:
 		ss := s.signals[e.Signal.Signo]
 		if ss == nil {
@@ -364,6 +370,10 @@ type Report struct {
 	Network         []PeerRow    `json:"network"`
 	Signals         []SignalRow  `json:"signals"`
 	Slowest         []SlowCall   `json:"slowest"`
+	// Hooks and Violations are there when hooks changed calls while
+	// recording (analyze/hooks.go).
+	Hooks      []HookRow      `json:"hooks,omitempty"`
+	Violations []ViolationRow `json:"sandbox_violations,omitempty"`
 
 	// totals for the table's last row
 	total sysCount
@@ -497,6 +507,7 @@ func (s *Stats) Report(events uint64, end int64) *Report {
 	r.Files = s.fileRows(key)
 	r.Network = s.peerRows(key)
 	r.Signals = s.signalRows(key)
+	r.Hooks, r.Violations = s.hooks.hookRows(), s.hooks.violationRows()
 	r.Slowest = slices.Clone(s.slow)
 	if r.Slowest == nil {
 		r.Slowest = []SlowCall{}

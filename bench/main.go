@@ -5,7 +5,7 @@
 //
 // Run it from the repository root:
 //
-//	go run ./bench [-runs N] [-only WORKLOAD] [-trec PATH] [-cpu N] [-v]
+//	go run ./bench [-runs N] [-only WORKLOAD] [-trec PATH] [-base PATH] [-cpu N] [-v]
 //
 // It builds trec (unless -trec names a binary), the floor and the workloads
 // into a temporary directory, then runs every configuration of every
@@ -18,7 +18,10 @@
 // Every pinned configuration runs on the same CPU (-cpu, 0 by default):
 // the floor and strace under taskset, trec with --cpu, which otherwise
 // picks a CPU itself. So they all meet the same other load on the
-// machine. trec-nopin is trec with --no-pin.
+// machine. trec-nopin is trec with --no-pin, trec-sandbox trec with a
+// --sandbox policy that allows every path; with -base, trec-base is another
+// trec binary run as trec is, for an A/B of two builds in one interleaved
+// run.
 package main
 
 import (
@@ -45,6 +48,11 @@ type tools struct {
 	strace string // "" when strace is not installed
 	// noPin is set when trec record has --no-pin.
 	noPin bool
+	// allowAll is a sandbox policy that allows every path, "" when trec
+	// record has no --sandbox.
+	allowAll string
+	// base is -base's trec binary, "" for none.
+	base string
 	// cpu is the CPU of every pinned configuration, trec's included.
 	cpu string
 }
@@ -95,6 +103,15 @@ var configs = []config{
 	{name: "trec-file", needs: "trec", argv: func(t *tools, out string, cmd []string) []string {
 		return cat([]string{t.trec, "record", "-q", "--cpu", t.cpu, "-e", "trace=%file", "-o", out, "--"}, cmd)
 	}},
+	// A sandbox whose one rule allows every path: what checking each
+	// path costs.
+	{name: "trec-sandbox", needs: "trec-sandbox", argv: func(t *tools, out string, cmd []string) []string {
+		return cat([]string{t.trec, "record", "-q", "--cpu", t.cpu, "--sandbox", t.allowAll, "-o", out, "--"}, cmd)
+	}},
+	// -base: another trec binary, measured beside this one (A/B).
+	{name: "trec-base", needs: "trec-base", argv: func(t *tools, out string, cmd []string) []string {
+		return cat([]string{t.base, "record", "-q", "--cpu", t.cpu, "-o", out, "--"}, cmd)
+	}},
 	// trec pins itself and the program to one CPU by default; this is the
 	// same recording with placement left to the kernel.
 	{name: "trec-nopin", needs: "trec-nopin", argv: func(t *tools, out string, cmd []string) []string {
@@ -119,7 +136,7 @@ var workloads = []workload{
 	{name: "dd", configs: slices.Concat(traced, []string{"floor-pin-info", "floor-pin-read"}), argv: func(*tools) []string {
 		return []string{"dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=20000"}
 	}},
-	{name: "tar", configs: traced, argv: func(*tools) []string {
+	{name: "tar", configs: slices.Concat(traced, []string{"trec-sandbox"}), argv: func(*tools) []string {
 		return []string{"tar", "cf", "/dev/null", "/usr/include"}
 	}},
 	{name: "spawn", configs: traced, argv: func(*tools) []string {
@@ -149,6 +166,7 @@ var workloads = []workload{
 type settings struct {
 	runs          int
 	only, trec    string
+	base          string
 	keep, verbose bool
 	cpu           int
 }
@@ -158,6 +176,7 @@ func main() {
 	flag.IntVar(&s.runs, "runs", 3, "measured runs of each configuration (the median is reported)")
 	flag.StringVar(&s.only, "only", "", "measure only this workload (one of "+workloadNames()+")")
 	flag.StringVar(&s.trec, "trec", "", "use this trec binary instead of building ./cmd/trec")
+	flag.StringVar(&s.base, "base", "", "also measure this trec binary, as trec-base, beside trec (A/B of two builds)")
 	flag.BoolVar(&s.keep, "keep", false, "keep the scratch directory (traces, build outputs)")
 	flag.BoolVar(&s.verbose, "v", false, "print every run")
 	flag.IntVar(&s.cpu, "cpu", 0, "the CPU of every pinned configuration (taskset -c N, trec record --cpu N)")
@@ -205,6 +224,14 @@ func run(s settings) error {
 	t, err := setup(dir, s.trec, s.cpu)
 	if err != nil {
 		return err
+	}
+	if s.base != "" {
+		t.base = s.base
+		for i := range ws {
+			if j := slices.Index(ws[i].configs, "trec"); j >= 0 {
+				ws[i].configs = slices.Insert(slices.Clone(ws[i].configs), j+1, "trec-base")
+			}
+		}
 	}
 
 	m := newMeasurements()
@@ -297,6 +324,11 @@ func setup(dir, trecPath string, cpu int) (*tools, error) {
 	} else {
 		t.trec = trecPath
 		t.noPin = exec.Command(trecPath, "record", "-q", "--no-pin", "-o", probe, "--", "true").Run() == nil
+		policy := filepath.Join(dir, "allow-all.policy")
+		if os.WriteFile(policy, []byte("allow /**\n"), 0o644) == nil &&
+			exec.Command(trecPath, "record", "-q", "--sandbox", policy, "-o", probe, "--", "true").Run() == nil {
+			t.allowAll = policy
+		}
 	}
 	return t, nil
 }
@@ -308,6 +340,10 @@ func (t *tools) missing(c config) string {
 		return "trec record does not work"
 	case c.needs == "trec-nopin" && !t.noPin:
 		return "trec record has no --no-pin"
+	case c.needs == "trec-sandbox" && t.allowAll == "":
+		return "trec record has no --sandbox"
+	case c.needs == "trec-base" && t.base == "":
+		return "no -base binary"
 	case c.needs == "strace" && t.strace == "":
 		return "strace not installed"
 	}
@@ -596,6 +632,7 @@ var targets = []target{
 	{workload: "tar", config: "trec", base: "strace", max: 0.25},
 	{workload: "tar", config: "trec", base: "strace", max: 1.0 / 8, size: true},
 	{workload: "dd-file", config: "trec-file", base: "bare", max: 1.1},
+	{workload: "tar", config: "trec-sandbox", base: "trec", max: 1.1},
 }
 
 // printTargets says which targets the measured workloads meet.

@@ -9,6 +9,10 @@ import (
 	"github.com/trecdev/trec/sysent"
 )
 
+// errSynth is returned for a read outside the data an earlier hook of a
+// chain placed.
+var errSynth = errors.New("read past placed data")
+
 // Chain runs hooks in order over each call. At the entry the first hook
 // that skips the call decides its result, and later hooks can no longer
 // skip it or change its arguments; argument changes, delays and signals
@@ -362,8 +366,6 @@ func (v *view) Mem() Memory {
 // overlay serves the data of changed arguments at their synthetic
 // addresses and the program's memory elsewhere.
 type overlay struct{ v *view }
-
-var errSynth = errors.New("read past placed data")
 
 func (o overlay) find(addr uint64) ([]byte, bool, error) {
 	if addr < synthBase {

@@ -2,6 +2,7 @@ package hook
 
 import (
 	"errors"
+	"fmt"
 	"path"
 	"strings"
 )
@@ -52,7 +53,7 @@ func compilePattern(p string) (pattern, int, error) {
 			return pattern{}, start + strings.Index(s, "**"), errors.New(`"**" must be a whole path component`)
 		}
 		if _, err := path.Match(s, ""); err != nil {
-			return pattern{}, start, errors.New("bad wildcard in " + s)
+			return pattern{}, start, fmt.Errorf("bad wildcard in %q", s)
 		}
 		l := !strings.ContainsAny(s, `*?[\`)
 		lit = lit && l

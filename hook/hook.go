@@ -201,10 +201,6 @@ func (a Action) WithRule(rule string) Action {
 }
 
 // Changes reports whether a changes anything about the call.
-func (a *Action) Changes() bool {
+func (a Action) Changes() bool {
 	return a.Skip || a.SetRet || len(a.Args) > 0 || a.Delay > 0 || a.Signal != 0
 }
-
-// IsError reports whether a raw syscall result is a negated errno, the
-// range [-4095, -1] the kernel reserves for errors.
-func IsError(ret int64) bool { return ret < 0 && ret >= -4095 }

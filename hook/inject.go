@@ -84,7 +84,7 @@ func ParseInject(t *sysent.Table, specs []string) (*Inject, error) {
 // fault and a message.
 func parseInjectSpec(t *sysent.Table, spec string) (*injectRule, int, string) {
 	r := &injectRule{text: spec, first: 1, last: lastInf, step: 1}
-	setText, rest, _ := strings.Cut(spec, ":")
+	setText, rest, hasRest := strings.Cut(spec, ":")
 	if setText == "" {
 		return nil, 0, "missing syscall set"
 	}
@@ -96,6 +96,9 @@ func parseInjectSpec(t *sysent.Table, spec string) (*injectRule, int, string) {
 	off := len(setText) + 1
 	var hasErr, hasRet, hasSig, hasDelayIn, hasDelayOut, hasWhen bool
 	for tok := range strings.SplitSeq(rest, ":") {
+		if !hasRest {
+			break
+		}
 		col := off
 		off += len(tok) + 1
 		key, val, ok := strings.Cut(tok, "=")
@@ -138,7 +141,7 @@ func parseInjectSpec(t *sysent.Table, spec string) (*injectRule, int, string) {
 				seen = &hasDelayOut
 			}
 			if dup(seen) {
-				return nil, col, key + "= given twice"
+				return nil, col, fmt.Sprintf("%q given twice", key)
 			}
 			d, ok := parseDelay(val)
 			if !ok {
@@ -157,7 +160,7 @@ func parseInjectSpec(t *sysent.Table, spec string) (*injectRule, int, string) {
 				return nil, vcol + c, msg
 			}
 		case "syscall", "poke_enter", "poke_exit":
-			return nil, col, key + "= is not supported"
+			return nil, col, fmt.Sprintf("%q is not supported", key)
 		default:
 			return nil, col, fmt.Sprintf("unknown key %q (want error, retval, signal, delay_enter, delay_exit or when)", key)
 		}
@@ -179,7 +182,7 @@ func (r *injectRule) parseWhen(s string) (int, string) {
 		}
 		n, err := strconv.Atoi(s[at:end])
 		if err != nil || n < 1 || n > whenMax {
-			return 0, end, fmt.Sprintf("when=%s: want a number from 1 to %d", s, whenMax)
+			return 0, end, fmt.Sprintf("when=%q: want a number from 1 to %d", s, whenMax)
 		}
 		return n, end, ""
 	}
@@ -194,7 +197,7 @@ func (r *injectRule) parseWhen(s string) (int, string) {
 			return i + 2, msg
 		}
 		if last < first {
-			return i + 2, fmt.Sprintf("when=%s: the last call comes before the first", s)
+			return i + 2, fmt.Sprintf("when=%q: the last call comes before the first", s)
 		}
 		r.last, r.step, i = last, 1, j
 	}
@@ -202,7 +205,7 @@ func (r *injectRule) parseWhen(s string) (int, string) {
 		return 0, ""
 	}
 	if s[i] != '+' {
-		return i, fmt.Sprintf("when=%s: want FIRST[..LAST][+[STEP]]", s)
+		return i, fmt.Sprintf("when=%q: want FIRST[..LAST][+[STEP]]", s)
 	}
 	if i+1 == len(s) {
 		r.step = 1
@@ -211,7 +214,7 @@ func (r *injectRule) parseWhen(s string) (int, string) {
 	step, j, msg := num(i + 1)
 	if msg != "" || j != len(s) {
 		if msg == "" {
-			msg = fmt.Sprintf("when=%s: want FIRST[..LAST][+[STEP]]", s)
+			msg = fmt.Sprintf("when=%q: want FIRST[..LAST][+[STEP]]", s)
 		}
 		return i + 1, msg
 	}
@@ -224,14 +227,11 @@ func (in *Inject) Name() string { return "inject" }
 
 // String returns the specs, as given.
 func (in *Inject) String() string {
-	var b strings.Builder
+	specs := make([]string, len(in.rules))
 	for i, r := range in.rules {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString("inject " + r.text)
+		specs[i] = r.text
 	}
-	return b.String()
+	return specList("inject", specs)
 }
 
 // Syscalls returns the syscalls the specs select.

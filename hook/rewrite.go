@@ -68,21 +68,18 @@ func (d *Deny) Name() string { return "deny" }
 
 // String returns the specs, as given.
 func (d *Deny) String() string {
-	var b strings.Builder
+	specs := make([]string, len(d.rules))
 	for i, r := range d.rules {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString("deny " + r.text)
+		specs[i] = r.text
 	}
-	return b.String()
+	return specList("deny", specs)
 }
 
 // Syscalls returns the syscalls the specs select.
 func (d *Deny) Syscalls(t *sysent.Table) (sysent.Set, error) {
-	sets := make([]sysent.Set, len(d.rules))
-	for i, r := range d.rules {
-		sets[i] = r.set
+	var sets []sysent.Set
+	for _, r := range d.rules {
+		sets = append(sets, r.set)
 	}
 	return union(t, sets...), nil
 }
@@ -155,14 +152,11 @@ func (rd *RedirectFD) Name() string { return "redirect-fd" }
 
 // String returns the specs, as given.
 func (rd *RedirectFD) String() string {
-	var b strings.Builder
-	for i, r := range rd.rules {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString("redirect-fd " + r.text)
+	var specs []string
+	for _, r := range rd.rules {
+		specs = append(specs, r.text)
 	}
-	return b.String()
+	return specList("redirect-fd", specs)
 }
 
 // Syscalls returns the write family.
@@ -237,14 +231,11 @@ func (m *MapPath) Name() string { return "map-path" }
 
 // String returns the specs, as given.
 func (m *MapPath) String() string {
-	var b strings.Builder
-	for i, r := range m.rules {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString("map-path " + r.text)
+	var specs []string
+	for _, r := range m.rules {
+		specs = append(specs, r.text)
 	}
-	return b.String()
+	return specList("map-path", specs)
 }
 
 // Syscalls returns every syscall that takes a path.

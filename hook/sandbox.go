@@ -3,6 +3,7 @@ package hook
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -269,7 +270,7 @@ func (s *Sandbox) Exit(Call) Action { return Action{} }
 
 func (s *Sandbox) deny(rule, path string) Action {
 	s.violations++
-	if len(s.first) < maxFirst && !containsString(s.first, path) {
+	if len(s.first) < maxFirst && !slices.Contains(s.first, path) {
 		s.first = append(s.first, path)
 	}
 	a := Fail(syscall.EACCES).WithRule(rule)
@@ -305,13 +306,4 @@ func readPath(c Call, p PathArg) (string, error) {
 		return "", syscall.EFAULT
 	}
 	return c.Mem().ReadString(p.Addr, pathMax)
-}
-
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -29,13 +29,15 @@ type SpecError struct {
 	Msg string
 }
 
-// Error returns one line: "FILE:LINE:COL: msg" or "FLAG SPEC: column COL:
-// msg".
+// Error returns one line: "FILE:LINE:COL: msg" or `FLAG "SPEC": column
+// COL: msg`.
 func (e *SpecError) Error() string {
+	// A message quoting what it was given stays on one line.
+	msg := strings.ReplaceAll(e.Msg, "\n", `\n`)
 	if e.File != "" {
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, msg)
 	}
-	return fmt.Sprintf("%s %s: column %d: %s", e.Flag, e.Spec, e.Col, e.Msg)
+	return fmt.Sprintf("%s %q: column %d: %s", e.Flag, e.Spec, e.Col, msg)
 }
 
 // errnos maps errno names (EACCES) to numbers.
@@ -145,4 +147,17 @@ func union(t *sysent.Table, sets ...sysent.Set) sysent.Set {
 		return s
 	}
 	return setOf(t, names...)
+}
+
+// specList returns how the header lists a hook's specs: "NAME SPEC",
+// space-separated.
+func specList(name string, specs []string) string {
+	var b strings.Builder
+	for i, sp := range specs {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(name + " " + sp)
+	}
+	return b.String()
 }

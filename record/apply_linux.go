@@ -128,11 +128,21 @@ func (a *applier) place(tid int, below *uint64, data []byte) (uint64, error) {
 		return 0, errNoPlace
 	}
 	addr := (*below - n) &^ 15
-	if !a.mem.write(tid, data, addr) {
-		return 0, fmt.Errorf("%w: %#x", errNoPlace, addr)
+	if err := a.write(tid, addr, data); err != nil {
+		return 0, fmt.Errorf("%w: %v", errNoPlace, err)
 	}
 	*below = addr
 	return addr, nil
+}
+
+// write copies data into the memory of the stopped thread tid at addr:
+// process_vm_writev, or PTRACE_POKEDATA where that cannot (a page without
+// write permission).
+func (a *applier) write(tid int, addr uint64, data []byte) error {
+	if !a.mem.write(tid, data, addr) {
+		return fmt.Errorf("write %d bytes at %#x in %d: %w", len(data), addr, tid, unix.EFAULT)
+	}
+	return nil
 }
 
 // placeBase returns where place starts for a thread whose stack pointer is

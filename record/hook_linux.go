@@ -5,6 +5,7 @@ package record
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -23,6 +24,7 @@ import (
 type hooker struct {
 	chain *hook.Chain
 	ap    *applier
+	cache *pathCache
 	call  liveCall
 	// held are threads a delay keeps in their stop, until a time.
 	held []heldThread
@@ -72,9 +74,29 @@ func newHooker(t *tracer, hooks []hook.Hook) (*hooker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("record: %w", err)
 	}
-	h := &hooker{chain: chain, ap: newApplier(t.mem, !t.opts.noSetSyscallInfo)}
+	h := &hooker{chain: chain, ap: newApplier(t.mem, !t.opts.noSetSyscallInfo), cache: newPathCache(t.table)}
 	h.call.t = t
+	// The cache serves hooks that look at paths; others do without it
+	// and the stops its invalidators would cost.
+	paths := hook.PathSyscalls(t.table)
+	h.cache.on = slices.ContainsFunc(paths.Nrs(), chain.Selects)
 	return h, nil
+}
+
+// selects reports whether the hooker must see syscall nr: a hook selects
+// it, or it changes what the path cache holds.
+func (h *hooker) selects(nr int) bool {
+	return h.chain.Selects(nr) || h.cache.invalidates(nr)
+}
+
+// syscalls returns the syscall numbers the hooker must see, and whether
+// numbers the table does not know are among them.
+func (h *hooker) syscalls() ([]int, bool) {
+	nrs, rest := h.chain.Syscalls()
+	if h.cache.on {
+		nrs = append(nrs, h.cache.nrs()...)
+	}
+	return nrs, rest
 }
 
 func (th *thread) hookState() *hookState {
@@ -93,6 +115,12 @@ func (t *tracer) hookEnter(th *thread, record bool) bool {
 	h := t.hooks
 	st := th.hookState()
 	*st = hookState{active: true, recorded: record, enterTime: t.stopTime}
+	if h.cache.invalidates(th.nr) {
+		h.cache.changing(t, th)
+	}
+	if !h.chain.Selects(th.nr) {
+		return record
+	}
 	h.call.at(th, false, 0)
 	d := h.chain.Enter(&h.call)
 	h.notice(t, th, d)
@@ -179,6 +207,12 @@ func (t *tracer) hookExit(th *thread, ret int64) (int64, bool, bool) {
 			h.applyFailed(t, th, err)
 		}
 		st.argMask = 0
+	}
+	if h.cache.invalidates(th.nr) {
+		h.cache.changing(t, th)
+	}
+	if !h.chain.Selects(th.nr) {
+		return ret, st.recorded, st.skip
 	}
 	h.call.at(th, true, ret)
 	d := h.chain.Exit(&h.call, st.hooks)
@@ -299,8 +333,12 @@ func (h *hooker) next(t *tracer, ws *unix.WaitStatus) (int, error) {
 	}
 }
 
-// exited forgets a thread that ended.
-func (h *hooker) exited(tid int) {
+// exited forgets a thread that ended, and its process when it was the
+// leader.
+func (h *hooker) exited(tid, pid int) {
+	if tid == pid {
+		h.cache.exited(pid)
+	}
 	for i, ht := range h.held {
 		if ht.th.tid == tid {
 			h.held = append(h.held[:i], h.held[i+1:]...)
@@ -360,22 +398,52 @@ func (c *liveCall) Arg(i int) uint64 {
 }
 
 func (c *liveCall) Cwd() (string, error) {
-	return c.t.hooks.readlink(c.th.tid, "/cwd", "")
+	h := c.t.hooks
+	if p, ok := h.cache.cwd(c.th.pid); ok {
+		return p, nil
+	}
+	p, err := h.readlink(c.th.tid, "/cwd", "")
+	if err == nil {
+		h.cache.setCwd(c.th.pid, p)
+	}
+	return p, err
 }
 
 func (c *liveCall) FDPath(fd int) (string, error) {
 	if fd < 0 {
 		return "", unix.EBADF
 	}
-	return c.t.hooks.readlink(c.th.tid, "/fd/", strconv.Itoa(fd))
+	h := c.t.hooks
+	if p, ok := h.cache.fd(c.th.pid, fd); ok {
+		return p, nil
+	}
+	p, err := h.readlink(c.th.tid, "/fd/", strconv.Itoa(fd))
+	if err == nil {
+		h.cache.setFD(c.th.pid, fd, p)
+	}
+	return p, err
 }
 
 func (c *liveCall) Readlink(path string) (string, error) {
-	s, err := c.t.hooks.readlink(c.th.tid, "/root", path)
-	if err != nil {
+	h := c.t.hooks
+	target, ok := h.cache.link(path)
+	if !ok {
+		var err error
+		target, err = h.readlink(c.th.tid, "/root", path)
+		switch {
+		case err == unix.EINVAL:
+			// It exists and is not a link.
+			h.cache.setLink(path, "")
+		case err != nil:
+			return "", fmt.Errorf("%s: %w", path, hook.ErrNotLink)
+		default:
+			h.cache.setLink(path, target)
+		}
+	}
+	if target == "" {
 		return "", fmt.Errorf("%s: %w", path, hook.ErrNotLink)
 	}
-	return s, nil
+	return target, nil
 }
 
 // readlink reads the link /proc/TID + sub + rest.

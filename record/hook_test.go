@@ -326,3 +326,17 @@ func TestHookInjectDelay(t *testing.T) {
 		}
 	})
 }
+
+// TestHookPlacedDataSparesRedZone rewrites the path of an open made from a
+// function that keeps data in its red zone: the new path goes below it.
+func TestHookPlacedDataSparesRedZone(t *testing.T) {
+	if nativeArch != sysent.X86_64 {
+		t.Skip("the probe is x86_64 assembly")
+	}
+	eachHookMode(t, func(t *testing.T, m hookMode, opts Options) {
+		mp, _ := hook.ParseMapPath([]string{"/trec-no-such-dir=/etc"})
+		opts.Argv = []string{prog("hookprobe"), "redzone", "/trec-no-such-dir/hostname"}
+		r := recordHooked(t, 0, m, opts, mp)
+		wantStdout(t, r, "open: ok, red zone words changed: 0\n")
+	})
+}

@@ -246,7 +246,7 @@ func (t *tracer) buildFilter() error {
 	rest := t.filter.Rest()
 	if t.hooks != nil {
 		// Hooks act whatever the recording selects.
-		hnrs, hrest := t.hooks.chain.Syscalls()
+		hnrs, hrest := t.hooks.syscalls()
 		nrs, rest = append(nrs, hnrs...), rest || hrest
 	}
 	from := -1
@@ -628,7 +628,7 @@ func (t *tracer) enter(th *thread) {
 		return
 	}
 	record := t.traced(th.nr)
-	hooked := t.hooks != nil && !th.shim && t.hooks.chain.Selects(th.nr)
+	hooked := t.hooks != nil && !th.shim && t.hooks.selects(th.nr)
 	if !record && !isExec && !hooked {
 		return
 	}
@@ -959,12 +959,12 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	if th != nil && th.held {
 		t.unhold(th)
 	}
-	if t.hooks != nil {
-		t.hooks.exited(tid)
-	}
 	pid := tid
 	if th != nil {
 		pid = th.pid
+	}
+	if t.hooks != nil {
+		t.hooks.exited(tid, pid)
 	}
 	leader := tid == pid
 	if leader {

@@ -16,7 +16,7 @@ import (
 // hookFlags are trec record's flags that change what the program sees.
 func hookFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.GenericFlag{Name: "inject", Value: &multiString{}, Usage: "`SET:error=ERRNO|retval=N[:signal=SIG][:delay_enter=DUR][:delay_exit=DUR][:when=FIRST[..LAST][+STEP]]`: strace's --inject (repeatable)"},
+		&cli.GenericFlag{Name: "inject", Value: &multiString{}, Usage: "`SPEC` is SET:error=ERRNO|retval=N[:signal=SIG][:delay_enter=DUR][:delay_exit=DUR][:when=FIRST[..LAST][+STEP]], strace's --inject (repeatable)"},
 		&cli.GenericFlag{Name: "deny", Value: &multiString{}, Usage: "`SET[:errno=ERRNO]`: fail these syscalls (names, %classes, !negation) without running them, EPERM by default (repeatable)"},
 		&cli.GenericFlag{Name: "redirect-fd", Value: &multiString{}, Usage: "`FROM:TO`: send writes to fd FROM to fd TO instead (repeatable)"},
 		&cli.GenericFlag{Name: "map-path", Value: &multiString{}, Usage: "`FROM=TO`: rewrite paths at or under FROM to the same place under TO (repeatable)"},
@@ -39,54 +39,46 @@ func (e specError) ExitCode() int { return 2 }
 // is the program's starting directory, $CWD in a policy. It also returns
 // the sandbox, nil without one.
 func recordHooks(c *cli.Context, t *sysent.Table, cwd string) ([]hook.Hook, *hook.Sandbox, error) {
-	vals := func(name string) []string { return c.Generic(name).(*multiString).vals }
-	var hooks []hook.Hook
 	var sb *hook.Sandbox
-	flagged := func(flag string, err error) error {
-		var se *hook.SpecError
-		if errors.As(err, &se) && se.File == "" {
-			se.Flag = flag
+	sandbox := func(v []string) (hook.Hook, error) {
+		src, err := os.ReadFile(v[0])
+		if err != nil {
+			return nil, fmt.Errorf("--sandbox: %w", err)
 		}
-		return specError{err}
+		sb, err = hook.ParseSandbox(v[0], src, hook.PolicyEnv{Home: os.Getenv("HOME"), Tmpdir: os.Getenv("TMPDIR"), Cwd: cwd})
+		return sb, err
 	}
-	if v := vals("map-path"); len(v) > 0 {
-		m, err := hook.ParseMapPath(v)
-		if err != nil {
-			return nil, nil, flagged("--map-path", err)
+	var hooks []hook.Hook
+	for _, f := range []struct {
+		flag  string
+		parse func([]string) (hook.Hook, error)
+	}{
+		{"map-path", func(v []string) (hook.Hook, error) { return hook.ParseMapPath(v) }},
+		{"redirect-fd", func(v []string) (hook.Hook, error) { return hook.ParseRedirectFD(v) }},
+		{"deny", func(v []string) (hook.Hook, error) { return hook.ParseDeny(t, v) }},
+		{"sandbox", sandbox},
+		{"inject", func(v []string) (hook.Hook, error) { return hook.ParseInject(t, v) }},
+	} {
+		var vals []string
+		if f.flag == "sandbox" {
+			if name := c.String("sandbox"); name != "" {
+				vals = []string{name}
+			}
+		} else {
+			vals = c.Generic(f.flag).(*multiString).vals
 		}
-		hooks = append(hooks, m)
-	}
-	if v := vals("redirect-fd"); len(v) > 0 {
-		rd, err := hook.ParseRedirectFD(v)
-		if err != nil {
-			return nil, nil, flagged("--redirect-fd", err)
+		if len(vals) == 0 {
+			continue
 		}
-		hooks = append(hooks, rd)
-	}
-	if v := vals("deny"); len(v) > 0 {
-		d, err := hook.ParseDeny(t, v)
+		h, err := f.parse(vals)
 		if err != nil {
-			return nil, nil, flagged("--deny", err)
-		}
-		hooks = append(hooks, d)
-	}
-	if name := c.String("sandbox"); name != "" {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			return nil, nil, specError{fmt.Errorf("--sandbox: %w", err)}
-		}
-		sb, err = hook.ParseSandbox(name, src, hook.PolicyEnv{Home: os.Getenv("HOME"), Tmpdir: os.Getenv("TMPDIR"), Cwd: cwd})
-		if err != nil {
+			var se *hook.SpecError
+			if errors.As(err, &se) && se.File == "" {
+				se.Flag = "--" + f.flag
+			}
 			return nil, nil, specError{err}
 		}
-		hooks = append(hooks, sb)
-	}
-	if v := vals("inject"); len(v) > 0 {
-		in, err := hook.ParseInject(t, v)
-		if err != nil {
-			return nil, nil, flagged("--inject", err)
-		}
-		hooks = append(hooks, in)
+		hooks = append(hooks, h)
 	}
 	return hooks, sb, nil
 }

@@ -46,6 +46,9 @@ func runStats(c *cli.Context) error {
 	if t := s.in.Reader.Trailer(); t != nil && t.EndTime > end {
 		end = t.EndTime
 	}
+	if t := s.in.Reader.Trailer(); t != nil {
+		st.HookCounts(t.Hooks)
+	}
 	rep := st.Report(s.walker.Kept(), end)
 	out := c.App.Writer
 	switch {

@@ -9,6 +9,14 @@
 //	hookprobe open PATH        open(PATH, O_RDONLY): "open: ok" or "open: ERRNO"
 //	hookprobe open-nofollow PATH  the same with O_NOFOLLOW
 //	hookprobe openat2 DIR PATH openat2(DIR, PATH) with RESOLVE_IN_ROOT
+//	hookprobe dirfd-reuse A B  opens A, then A/f through it, closes A and
+//	                           opens B on the same fd, then B/f through it
+//	hookprobe chdir A B        chdir A, open f, chdir B, open f
+//	hookprobe rename-dir A B   opens A, then A/f through it, renames A to B,
+//	                           then f through the same fd
+//	hookprobe redzone PATH     fills the 128-byte red zone below the stack
+//	                           pointer, opens PATH with a raw syscall and
+//	                           checks the red zone (x86_64)
 //	hookprobe regs             a raw write(5, ...), for --redirect-fd 5:1,
 //	                           then the fd register as the syscall left it
 #define _GNU_SOURCE
@@ -102,6 +110,41 @@ int main(int argc, char **argv) {
 		printf("openat2: %s\n", fd >= 0 ? "ok" : errname(errno));
 		return 0;
 	}
+	if (strcmp(argv[1], "dirfd-reuse") == 0 && argc == 4) {
+		int a = open(argv[2], O_RDONLY | O_DIRECTORY);
+		int f = openat(a, "f", O_RDONLY);
+		printf("%s/f: %s\n", argv[2], f >= 0 ? "ok" : errname(errno));
+		close(a);
+		if (f >= 0)
+			close(f);
+		int b = open(argv[3], O_RDONLY | O_DIRECTORY);
+		if (b != a)
+			return 3;
+		f = openat(b, "f", O_RDONLY);
+		printf("%s/f: %s\n", argv[3], f >= 0 ? "ok" : errname(errno));
+		return 0;
+	}
+	if (strcmp(argv[1], "chdir") == 0 && argc == 4) {
+		for (int i = 2; i < 4; i++) {
+			if (chdir(argv[i]) != 0)
+				return 3;
+			int f = open("f", O_RDONLY);
+			printf("%s/f: %s\n", argv[i], f >= 0 ? "ok" : errname(errno));
+			if (f >= 0)
+				close(f);
+		}
+		return 0;
+	}
+	if (strcmp(argv[1], "rename-dir") == 0 && argc == 4) {
+		int a = open(argv[2], O_RDONLY | O_DIRECTORY);
+		int f = openat(a, "f", O_RDONLY);
+		printf("before: %s\n", f >= 0 ? "ok" : errname(errno));
+		if (rename(argv[2], argv[3]) != 0)
+			return 3;
+		f = openat(a, "f", O_RDONLY);
+		printf("after: %s\n", f >= 0 ? "ok" : errname(errno));
+		return 0;
+	}
 	if (strcmp(argv[1], "writeloop") == 0 && argc == 3) {
 		int n = atoi(argv[2]);
 		char *buf = malloc(n);
@@ -138,6 +181,39 @@ int main(int argc, char **argv) {
 				 : "rcx", "r11", "memory");
 		printf("rdi after write: %ld\n", fd);
 		return ret == sizeof msg - 1 ? 0 : 1;
+	}
+	if (strcmp(argv[1], "redzone") == 0 && argc == 3) {
+		// The red zone is the function's own memory: a tracer that
+		// places data for a syscall must leave it alone.
+		long ret, bad;
+		__asm__ volatile(
+			"lea -128(%%rsp), %%rdx\n"
+			"movabs $0x5a5a5a5a5a5a5a5a, %%r11\n"
+			"mov $16, %%ecx\n"
+			"1: mov %%r11, (%%rdx)\n"
+			"add $8, %%rdx\n"
+			"dec %%ecx\n"
+			"jnz 1b\n"
+			"mov %[path], %%rdi\n"
+			"xor %%esi, %%esi\n"
+			"mov %[nr], %%eax\n"
+			"syscall\n"
+			"mov %%rax, %[ret]\n"
+			"lea -128(%%rsp), %%rdx\n"
+			"movabs $0x5a5a5a5a5a5a5a5a, %%r11\n"
+			"mov $16, %%ecx\n"
+			"xor %[bad], %[bad]\n"
+			"2: cmp %%r11, (%%rdx)\n"
+			"je 3f\n"
+			"inc %[bad]\n"
+			"3: add $8, %%rdx\n"
+			"dec %%ecx\n"
+			"jnz 2b\n"
+			: [ret] "=&r"(ret), [bad] "=&r"(bad)
+			: [path] "r"(argv[2]), [nr] "i"(SYS_open)
+			: "rax", "rcx", "rdx", "rdi", "rsi", "r11", "memory", "cc");
+		printf("open: %s, red zone words changed: %ld\n", ret >= 0 ? "ok" : errname(-ret), bad);
+		return 0;
 	}
 #endif
 	return 2;
