@@ -51,11 +51,18 @@
 //
 // # Output
 //
-// Each call a hook would change is printed as trec dump prints it, with the
-// result the program would have seen and the hooks' actions beside it:
+// Each call a hook would change is printed as trec dump prints a call that
+// hooks changed live: the program's arguments with the new ones beside
+// them, the result the program would have seen, and what decided:
 //
-//	[pid  4242] openat(AT_FDCWD, "/etc/shadow", O_RDONLY) = -1 EACCES (sandbox: deny /etc/shadow)
+//	[pid  4242] openat(AT_FDCWD, "/etc/shadow", O_RDONLY) = -1 EACCES (Permission denied) (sandbox: deny /etc/shadow)
+//	[pid  4242] write(1 => 2, "hello\n", 6) = 6 (redirect-fd: 1:2)
 //
-// then a table per hook and per rule: calls seen, changed, undecidable.
-// With Options.JSON the output is one JSON object (format/JSON.md).
+// The changes become hook records (format.Hook) of the call, which
+// analyze's Printer prints, so a replay's listing and trec dump's of a
+// live recording read the same. An undecidable call follows with the
+// reason: "(sandbox undecidable: fd 5: ...)". Then comes a table per hook
+// and per rule: calls seen, changed, undecidable. With Options.JSON the
+// output is one JSON object whose calls are trec dump --json's objects
+// with "hooks" and "undecidable" arrays (format/JSON.md).
 package replay

@@ -239,7 +239,7 @@ func TestReplayOfHookedRunSeesTheProgramsCalls(t *testing.T) {
 		t.Fatal("the replay's map-path changed nothing")
 	}
 	for _, c := range got {
-		if !strings.Contains(c.actions, `old=/fixture`) || !strings.Contains(c.actions, `new=/elsewhere`) {
+		if !strings.Contains(c.actions, `"old":"/fixture`) || !strings.Contains(c.actions, `"new":"/elsewhere`) {
 			t.Errorf("%v: want /fixture... mapped to /elsewhere...", c)
 		}
 	}

@@ -107,14 +107,7 @@ func recordTraceWith(t *testing.T, dir string, mk hooksFunc, o recordOptions, ar
 
 // replayed is trec replay --json's output, the parts the tests read.
 type replayed struct {
-	Calls []struct {
-		TimeNs      int64 `json:"time_ns"`
-		Pid, Tid    int32
-		Nr          int32
-		Ret         *int64
-		Hooks       []action
-		Undecidable []struct{ Name, Rule, Reason string }
-	}
+	Calls                      []callJSON
 	Changed, Undecidable, Seen uint64
 	Incomplete                 []string
 	Summary                    []struct {
@@ -124,37 +117,14 @@ type replayed struct {
 	}
 }
 
-// action is a hook's change as replay's JSON and the trace's hook records
-// both tell it.
-type action struct {
-	Name, Rule, Action, Stop, Path string
-	Arg                            *int
-	Old, New                       any
-	DelayNs                        int64 `json:"delay_ns"`
-	Signo                          int
-}
-
-func (a action) String() string {
-	s := fmt.Sprintf("%s %q %s@%s", a.Name, a.Rule, a.Action, a.Stop)
-	if a.Path != "" {
-		s += " path=" + a.Path
-	}
-	if a.Arg != nil {
-		s += fmt.Sprintf(" arg%d", *a.Arg)
-	}
-	if a.Old != nil {
-		s += fmt.Sprintf(" old=%v", a.Old)
-	}
-	if a.New != nil {
-		s += fmt.Sprintf(" new=%v", a.New)
-	}
-	if a.DelayNs != 0 {
-		s += fmt.Sprintf(" delay=%d", a.DelayNs)
-	}
-	if a.Signo != 0 {
-		s += fmt.Sprintf(" signo=%d", a.Signo)
-	}
-	return s
+// callJSON is a call as trec dump --json and trec replay --json print it,
+// the parts the tests read.
+type callJSON struct {
+	TimeNs      int64 `json:"time_ns"`
+	Pid, Tid    int32
+	Nr          int32
+	Hooks       []map[string]any
+	Undecidable []struct{ Name, Rule, Reason string }
 }
 
 // replayTrace runs Run over trace with opts and decodes its JSON.
@@ -171,9 +141,7 @@ func replayTrace(t *testing.T, trace []byte, opts Options) (*replayed, Result) {
 		t.Fatalf("replay: %v", err)
 	}
 	var rep replayed
-	dec := json.NewDecoder(&out)
-	dec.UseNumber()
-	if err := dec.Decode(&rep); err != nil {
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatalf("replay's JSON: %v\n%s", err, out.String())
 	}
 	if rep.Changed != res.Changed || rep.Undecidable != res.Undecidable || uint64(len(rep.Calls)) < res.Changed {
@@ -183,7 +151,7 @@ func replayTrace(t *testing.T, trace []byte, opts Options) (*replayed, Result) {
 }
 
 // change is one changed call, for comparisons: who made it, which call,
-// and what the hooks did.
+// and what the hooks did, as trec dump --json shows hook records.
 type change struct {
 	proc    string
 	call    string
@@ -192,130 +160,26 @@ type change struct {
 
 func (c change) String() string { return c.proc + " " + c.call + ": " + c.actions }
 
-// procNames names each process of a trace "p0", "p1", ... in the order
-// the trace shows them start, so that runs with other pids compare; with
-// keepPids the pid stays.
-type procNames struct {
-	names    map[int32]string
-	n        int
-	keepPids bool
-}
-
-func (p *procNames) name(pid int32) string {
-	if p.keepPids {
-		return fmt.Sprint(pid)
-	}
-	if s, ok := p.names[pid]; ok {
-		return s
-	}
-	s := fmt.Sprintf("p%d", p.n)
-	p.n++
-	p.names[pid] = s
-	return s
-}
-
-// liveChanges returns the calls the trace's hook records say the hooks
-// changed live, in trace order.
-func liveChanges(t *testing.T, trace []byte, keepPids bool) []change {
+// changes returns the calls of calls that hooks changed. Processes are
+// named "p0", "p1", ... in the order the trace shows them start, so that
+// runs with other pids compare; with keepPids the pid and the call's time
+// stay.
+func changes(t *testing.T, trace []byte, calls []callJSON, keepPids bool) []change {
 	t.Helper()
 	rd, err := format.NewReader(bytes.NewReader(trace))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tab, _ := analyze.TableFor(rd.Header())
-	names := &procNames{names: map[int32]string{}, keepPids: keepPids}
-	type open struct {
-		time    int64
-		pid     int32
-		nr      int32
-		actions []string
+	names := map[int32]string{}
+	name := func(pid int32) string {
+		if s, ok := names[pid]; ok {
+			return s
+		}
+		s := fmt.Sprintf("p%d", len(names))
+		names[pid] = s
+		return s
 	}
-	calls := map[int32]*open{}
-	var order []*open
-	for {
-		e, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch e.Kind {
-		case format.KindExec:
-			names.name(e.Pid)
-		case format.KindClone:
-			if e.Clone.Kind != format.CloneThread {
-				names.name(e.Clone.Child)
-			}
-		case format.KindSyscallEnter:
-			calls[e.Tid] = &open{time: e.Time, pid: e.Pid, nr: e.Nr}
-		case format.KindHook:
-			c := calls[e.Tid]
-			if c == nil {
-				t.Fatalf("hook record of tid %d outside a call", e.Tid)
-			}
-			if len(c.actions) == 0 {
-				order = append(order, c)
-			}
-			c.actions = append(c.actions, recordAction(&e.Hook).String())
-		}
-	}
-	var out []change
-	for _, c := range order {
-		key := tab.Name(int(c.nr))
-		if keepPids {
-			key = fmt.Sprintf("%s@%d", key, c.time)
-		}
-		out = append(out, change{proc: names.name(c.pid), call: key, actions: strings.Join(c.actions, "; ")})
-	}
-	return out
-}
-
-// recordAction is a hook record as replay's JSON has it.
-func recordAction(h *format.Hook) action {
-	a := action{Name: h.Name, Rule: h.Rule, Path: h.Path, Stop: "entry"}
-	if h.Exit {
-		a.Stop = "exit"
-	}
-	num := func(v int64) any { return json.Number(fmt.Sprint(v)) }
-	raw := func(v uint64) any {
-		if n := int64(v); n < 0 && n >= -1<<31 {
-			return num(n)
-		}
-		return json.Number(fmt.Sprint(v))
-	}
-	switch h.Op {
-	case format.HookSkip:
-		a.Action, a.New = "return", num(int64(h.NewValue))
-		if hook.IsError(int64(h.NewValue)) {
-			a.Action = "fail"
-		}
-	case format.HookSetArg:
-		arg := int(h.Arg)
-		a.Action, a.Arg = "set_arg", &arg
-		a.Old, a.New = raw(h.OldValue), raw(h.NewValue)
-		if h.NewData != nil {
-			a.Old, a.New = string(h.OldData), string(h.NewData)
-		}
-	case format.HookSetRet:
-		a.Action, a.Old, a.New = "set_ret", num(int64(h.OldValue)), num(int64(h.NewValue))
-	case format.HookDelay:
-		a.Action, a.DelayNs = "delay", int64(h.NewValue)
-	case format.HookSignal:
-		a.Action, a.Signo = "signal", int(h.NewValue)
-	}
-	return a
-}
-
-// replayChanges returns the calls a replay of trace says the hooks
-// change, in its order, and its result.
-func replayChanges(t *testing.T, trace []byte, keepPids bool, opts Options) ([]change, *replayed) {
-	t.Helper()
-	rep, _ := replayTrace(t, trace, opts)
-	rd, _ := format.NewReader(bytes.NewReader(trace))
-	tab, _ := analyze.TableFor(rd.Header())
-	// Process names come from the trace's order of processes.
-	names := &procNames{names: map[int32]string{}, keepPids: keepPids}
 	for {
 		e, err := rd.Next()
 		if err != nil {
@@ -323,27 +187,67 @@ func replayChanges(t *testing.T, trace []byte, keepPids bool, opts Options) ([]c
 		}
 		switch {
 		case e.Kind == format.KindExec:
-			names.name(e.Pid)
+			name(e.Pid)
 		case e.Kind == format.KindClone && e.Clone.Kind != format.CloneThread:
-			names.name(e.Clone.Child)
+			name(e.Clone.Child)
 		}
 	}
 	var out []change
-	for _, c := range rep.Calls {
+	for _, c := range calls {
 		if len(c.Hooks) == 0 {
 			continue
 		}
-		var acts []string
-		for _, a := range c.Hooks {
-			acts = append(acts, a.String())
+		acts, err := json.Marshal(c.Hooks)
+		if err != nil {
+			t.Fatal(err)
 		}
-		key := tab.Name(int(c.Nr))
+		ch := change{proc: name(c.Pid), call: tab.Name(int(c.Nr)), actions: string(acts)}
 		if keepPids {
-			key = fmt.Sprintf("%s@%d", key, c.TimeNs)
+			ch.proc = fmt.Sprintf("%d/%d", c.Pid, c.Tid)
+			ch.call += fmt.Sprintf("@%d", c.TimeNs)
 		}
-		out = append(out, change{proc: names.name(c.Pid), call: key, actions: strings.Join(acts, "; ")})
+		out = append(out, ch)
 	}
-	return out, rep
+	return out
+}
+
+// liveChanges returns the calls the trace's hook records say the hooks
+// changed live, as trec dump --json prints them, in trace order.
+func liveChanges(t *testing.T, trace []byte, keepPids bool) []change {
+	t.Helper()
+	rd, err := format.NewReader(bytes.NewReader(trace))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := analyze.NewWalker(rd.Header(), nil, analyze.WalkerOptions{TrackFDs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	p := analyze.NewPrinter(&out, w, rd.Header(), analyze.DumpOptions{JSON: true})
+	if err := w.Walk(rd, p); err != io.EOF {
+		t.Fatal(err)
+	}
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var calls []callJSON
+	for line := range strings.Lines(out.String()) {
+		var c callJSON
+		if err := json.Unmarshal([]byte(line), &c); err != nil {
+			t.Fatalf("dump --json: %v: %s", err, line)
+		}
+		calls = append(calls, c)
+	}
+	return changes(t, trace, calls, keepPids)
+}
+
+// replayChanges returns the calls a replay of trace says the hooks
+// change, in its order, and its result.
+func replayChanges(t *testing.T, trace []byte, keepPids bool, opts Options) ([]change, *replayed) {
+	t.Helper()
+	rep, _ := replayTrace(t, trace, opts)
+	return changes(t, trace, rep.Calls, keepPids), rep
 }
 
 // sortChanges orders changes by process, keeping each process's order:

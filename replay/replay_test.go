@@ -211,7 +211,7 @@ func TestAttachedProcessFDs(t *testing.T) {
 		!strings.Contains(why, "fd 3: what it refers to in process 50 is not in the recording") {
 		t.Errorf("reasons:\n%s", why)
 	}
-	if c := rep.Calls[1]; c.TimeNs != 20 || len(c.Hooks) != 1 || c.Hooks[0].Path != "/home/u/secret" {
+	if c := rep.Calls[1]; c.TimeNs != 20 || len(c.Hooks) != 1 || c.Hooks[0]["path"] != "/home/u/secret" {
 		t.Errorf("the relative path was not resolved against the cwd: %+v", c)
 	}
 }
@@ -309,7 +309,7 @@ func TestTextReport(t *testing.T) {
 	if err != nil || res.Changed != 1 {
 		t.Fatalf("%v, %+v", err, res)
 	}
-	want := `[pid    50] openat(AT_FDCWD, "/etc/shadow", O_RDONLY) = -1 EACCES (sandbox: deny /etc/shadow)
+	want := `[pid    50] openat(AT_FDCWD, "/etc/shadow", O_RDONLY) = -1 EACCES (Permission denied) (sandbox: deny /etc/shadow)
 
 hook     rule                  seen   changed  undecidable
 sandbox  (all)                    1         1            0
@@ -337,7 +337,7 @@ func TestLinksTrack(t *testing.T) {
 	ev = append(ev, call(tab, 7, 50, 50, "openat", [6]uint64{0xffffff9c, 0x1000, 0}, 3, 1, "l/x")...)
 	trace := synth(t, h, ev...)
 	rep, res := replayTrace(t, trace, Options{Hooks: sandbox("deny /target/**\nallow /**\n")(t), Host: "h"})
-	if res.Changed != 1 || rep.Calls[0].TimeNs != 3 || rep.Calls[0].Hooks[0].Path != "/target/x" {
+	if res.Changed != 1 || rep.Calls[0].TimeNs != 3 || rep.Calls[0].Hooks[0]["path"] != "/target/x" {
 		t.Errorf("want the open through the link denied, the one after its removal allowed: %+v", rep.Calls)
 	}
 	if _, err := os.Lstat(filepath.Join(dir, "l")); err == nil {

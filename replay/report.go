@@ -3,17 +3,10 @@ package replay
 import (
 	"bufio"
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
-	"syscall"
-	"time"
-	"unicode/utf8"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/trecdev/trec/analyze"
 	"github.com/trecdev/trec/format"
@@ -31,6 +24,7 @@ type report struct {
 	hooks    []string
 	recorded []string
 	line     []byte
+	recs     []format.Event
 	calls    uint64
 	err      error
 }
@@ -82,17 +76,24 @@ func (rp *report) start() error {
 // have seen before the exit's changes.
 func (rp *report) call(c *analyze.Call, th *thread, exit *hook.Decision, ret int64) {
 	steps, errs := th.steps, th.errs
-	final, newRet := ret, th.skip
+	final := ret
 	if exit != nil {
 		steps = append(steps[:len(steps):len(steps)], exit.Steps...)
 		errs = append(errs[:len(errs):len(errs)], exit.Errs...)
 		if exit.SetRet {
-			final, newRet = exit.Ret, true
+			final = exit.Ret
 		}
 	}
-	// The call as the program would have seen it: its own arguments, the
-	// result the hooks leave it; a skipped call wrote nothing.
+	// The call as the program would have seen it, with what the hooks
+	// did as the hook records trec dump prints: its own arguments and
+	// the new ones beside them, the result the hooks leave it; a skipped
+	// call wrote nothing.
 	pc := *c
+	pc.Hooks = rp.recs[:0]
+	for i := range steps {
+		pc.Hooks = append(pc.Hooks, hookRecord(c, &steps[i]))
+	}
+	rp.recs = pc.Hooks
 	if c.Exit != nil || th.skip {
 		var ex format.Event
 		if c.Exit != nil {
@@ -122,14 +123,10 @@ func (rp *report) call(c *analyze.Call, th *thread, exit *hook.Decision, ret int
 		if len(b) > start && b[len(b)-1] == '}' {
 			b = b[:len(b)-1]
 		}
-		b = append(b, `,"hooks":[`...)
-		for i := range steps {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSON(b, stepJSON(&steps[i]))
+		if len(pc.Hooks) == 0 {
+			b = append(b, `,"hooks":[]`...)
 		}
-		b = append(b, `],"undecidable":[`...)
+		b = append(b, `,"undecidable":[`...)
 		for i := range errs {
 			if i > 0 {
 				b = append(b, ',')
@@ -144,183 +141,42 @@ func (rp *report) call(c *analyze.Call, th *thread, exit *hook.Decision, ret int
 		}
 		b = strconv.AppendInt(b, int64(c.Tid), 10)
 		b = append(b, "] "...)
-		start := len(b)
 		b = rp.p.AppendCall(b, &pc)
 		b = bytes.TrimRight(b, "\n")
-		if newRet && analyze.IsError(final) {
-			// The hooks' note takes the place of the error's
-			// description: "= -1 EACCES (sandbox: deny /etc/shadow)".
-			if i := bytes.LastIndex(b[start:], []byte(" (")); i >= 0 {
-				b = b[:start+i]
-			}
+		for i := range errs {
+			b = append(b, " ("...)
+			b = append(b, errs[i].Hook...)
+			b = append(b, " undecidable: "...)
+			b = append(b, errs[i].Err.Error()...)
+			b = append(b, ')')
 		}
-		b = append(b, " ("...)
-		b = appendNotes(b, steps, errs)
-		b = append(b, ")\n"...)
+		b = append(b, '\n')
 	}
 	rp.calls++
 	rp.line = b
 	rp.write(b)
 }
 
-// appendNotes appends what the hooks did, a group per hook and rule:
-// "sandbox: deny /etc/shadow", "redirect-fd: 1:2: fd 1 => 2",
-// "sandbox: undecidable: ...".
-func appendNotes(b []byte, steps, errs []hook.Step) []byte {
-	first := true
-	sep := func() {
-		if !first {
-			b = append(b, "; "...)
-		}
-		first = false
+// ops are the hook records' operations of the hook package's.
+var ops = [...]format.HookOp{
+	hook.OpSkip: format.HookSkip, hook.OpSetArg: format.HookSetArg, hook.OpSetRet: format.HookSetRet,
+	hook.OpDelay: format.HookDelay, hook.OpSignal: format.HookSignal,
+}
+
+// hookRecord is a change a hook of the replay made to call c, as the hook
+// record trec record would have written for it.
+func hookRecord(c *analyze.Call, s *hook.Step) format.Event {
+	h := format.Hook{Name: s.Hook, Arg: uint8(s.Arg), OldValue: s.Old, NewValue: s.New, Rule: s.Rule, Path: s.Path, Exit: s.Exit}
+	if int(s.Op) < len(ops) {
+		h.Op = ops[s.Op]
 	}
-	for i := 0; i < len(steps); {
-		s := &steps[i]
-		sep()
-		b = append(b, s.Hook...)
-		if s.Rule != "" {
-			b = append(b, ": "...)
-			b = append(b, s.Rule...)
-		}
-		if s.Path != "" && !strings.HasSuffix(s.Rule, s.Path) {
-			b = append(b, ": "...)
-			b = append(b, s.Path...)
-		}
-		sub := false
-		for ; i < len(steps) && steps[i].Hook == s.Hook && steps[i].Rule == s.Rule; i++ {
-			if d := stepText(&steps[i]); d != "" {
-				if sub {
-					b = append(b, ", "...)
-				} else {
-					b = append(b, ": "...)
-				}
-				sub = true
-				b = append(b, d...)
-			}
+	if s.NewData != nil {
+		h.OldData, h.NewData = s.OldData, s.NewData
+		if n := len(h.NewData); n > 0 && h.NewData[n-1] == 0 {
+			h.NewData = h.NewData[:n-1]
 		}
 	}
-	for i := range errs {
-		sep()
-		b = append(b, errs[i].Hook...)
-		b = append(b, " undecidable: "...)
-		b = append(b, errs[i].Err.Error()...)
-	}
-	return b
-}
-
-// stepText describes a change the call's line does not show.
-func stepText(s *hook.Step) string {
-	switch s.Op {
-	case hook.OpSetArg:
-		if s.NewData != nil {
-			return fmt.Sprintf("arg %d %s => %s", s.Arg, analyze.Quote(s.OldData, false), analyze.Quote(trimNUL(s.NewData), false))
-		}
-		return fmt.Sprintf("arg %d %s => %s", s.Arg, rawText(s.Old), rawText(s.New))
-	case hook.OpSetRet:
-		return "result " + retText(int64(s.Old)) + " => " + retText(int64(s.New))
-	case hook.OpDelay:
-		return "delay " + time.Duration(s.New).String()
-	case hook.OpSignal:
-		return "signal " + unix.SignalName(syscall.Signal(s.New))
-	}
-	return ""
-}
-
-// rawText prints a register: signed when it reads as a negative int (an
-// fd such as AT_FDCWD), else unsigned, in hex when large.
-func rawText(v uint64) string {
-	switch n := int64(v); {
-	case n < 0 && n >= -1<<31:
-		return strconv.FormatInt(n, 10)
-	case v < 1<<20:
-		return strconv.FormatUint(v, 10)
-	}
-	return "0x" + strconv.FormatUint(v, 16)
-}
-
-func retText(ret int64) string {
-	if analyze.IsError(ret) {
-		return "-1 " + errnoName(-ret)
-	}
-	return strconv.FormatInt(ret, 10)
-}
-
-func errnoName(e int64) string {
-	if n := unix.ErrnoName(syscall.Errno(e)); n != "" {
-		return n
-	}
-	return strconv.FormatInt(e, 10)
-}
-
-func trimNUL(b []byte) []byte {
-	if n := len(b); n > 0 && b[n-1] == 0 {
-		return b[:n-1]
-	}
-	return b
-}
-
-// stepJSONObj is a hook's change as format/JSON.md's convention 11 has it.
-type stepJSONObj struct {
-	Name    string `json:"name"`
-	Rule    string `json:"rule"`
-	Action  string `json:"action"`
-	Stop    string `json:"stop"`
-	Path    string `json:"path,omitempty"`
-	Arg     *int   `json:"arg,omitempty"`
-	Old     any    `json:"old,omitempty"`
-	New     any    `json:"new,omitempty"`
-	Errno   string `json:"errno,omitempty"`
-	DelayNs int64  `json:"delay_ns,omitempty"`
-	Signal  string `json:"signal,omitempty"`
-	Signo   int    `json:"signo,omitempty"`
-}
-
-func stepJSON(s *hook.Step) stepJSONObj {
-	o := stepJSONObj{Name: s.Hook, Rule: s.Rule, Path: s.Path, Stop: "entry"}
-	if s.Exit {
-		o.Stop = "exit"
-	}
-	switch s.Op {
-	case hook.OpSkip:
-		o.Action, o.New = "return", int64(s.New)
-		if analyze.IsError(int64(s.New)) {
-			o.Action, o.Errno = "fail", errnoName(-int64(s.New))
-		}
-	case hook.OpSetArg:
-		o.Action, o.Arg = "set_arg", &s.Arg
-		o.Old, o.New = rawJSON(s.Old), rawJSON(s.New)
-		if s.NewData != nil {
-			o.Old, o.New = dataJSON(s.OldData), dataJSON(trimNUL(s.NewData))
-		}
-	case hook.OpSetRet:
-		o.Action, o.Old, o.New = "set_ret", int64(s.Old), int64(s.New)
-		if analyze.IsError(int64(s.New)) {
-			o.Errno = errnoName(-int64(s.New))
-		}
-	case hook.OpDelay:
-		o.Action, o.DelayNs = "delay", int64(s.New)
-	case hook.OpSignal:
-		o.Action, o.Signal, o.Signo = "signal", unix.SignalName(syscall.Signal(s.New)), int(s.New)
-	}
-	return o
-}
-
-// rawJSON is a register as a JSON number: signed when it reads as a
-// negative int, else unsigned.
-func rawJSON(v uint64) any {
-	if n := int64(v); n < 0 && n >= -1<<31 {
-		return n
-	}
-	return v
-}
-
-// dataJSON is memory as format/JSON.md has it: a string when it is valid
-// UTF-8, else {"base64": ...}.
-func dataJSON(d []byte) any {
-	if utf8.Valid(d) {
-		return string(d)
-	}
-	return map[string]string{"base64": base64.StdEncoding.EncodeToString(d)}
+	return format.Event{Kind: format.KindHook, Time: c.Start(), Tid: c.Tid, Pid: c.Pid, Nr: c.Nr, Hook: h}
 }
 
 type undecidedJSON struct {

@@ -36,7 +36,7 @@ func TestReplayRefinesAPolicy(t *testing.T) {
 
 	write("allow read " + dir + "/config\n")
 	stdout, stderr, code := trec(t, nil, "replay", "--sandbox", policy, trace)
-	denied := `openat(AT_FDCWD, "` + dir + `/data", O_RDONLY) = -1 EACCES (sandbox: no rule allows read: ` + dir + "/data)"
+	denied := `openat(AT_FDCWD, "` + dir + `/data", O_RDONLY) = -1 EACCES (Permission denied) (sandbox: no rule allows read)`
 	if code != 1 || !strings.Contains(stdout, denied) || stderr != "" {
 		t.Errorf("a policy without data: exit %d, stdout:\n%s\nstderr: %s\nwant exit 1 and %s", code, stdout, stderr, denied)
 	}
@@ -49,7 +49,7 @@ func TestReplayRefinesAPolicy(t *testing.T) {
 		Changed     *int
 		Undecidable *int
 		Calls       []struct {
-			Hooks []struct{ Name, Rule, Action, Path, Errno string }
+			Hooks []struct{ Name, Rule, Action, Path, Errno, At string }
 		}
 		Summary []struct {
 			Hook    string
@@ -63,7 +63,7 @@ func TestReplayRefinesAPolicy(t *testing.T) {
 	if code != 1 || rep.Changed == nil || *rep.Changed != 1 || len(rep.Calls) != 1 || len(rep.Calls[0].Hooks) != 1 {
 		t.Fatalf("--json: exit %d, %s", code, stdout)
 	}
-	if h := rep.Calls[0].Hooks[0]; h.Name != "sandbox" || h.Action != "fail" || h.Errno != "EACCES" || h.Path != dir+"/data" {
+	if h := rep.Calls[0].Hooks[0]; h.Name != "sandbox" || h.Action != "fail" || h.Errno != "EACCES" || h.Path != dir+"/data" || h.At != "enter" {
 		t.Errorf("--json's action: %+v", h)
 	}
 
