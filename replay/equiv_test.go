@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trecdev/trec/format"
 	"github.com/trecdev/trec/hook"
 	"github.com/trecdev/trec/sysent"
 )
@@ -149,8 +151,46 @@ func TestReplayMatchesLive(t *testing.T) {
 			if rep.Undecidable != 0 || len(rep.Incomplete) != 0 {
 				t.Errorf("undecidable %d, incomplete %q: %+v", rep.Undecidable, rep.Incomplete, rep.Calls)
 			}
+			// Each hook and rule saw as many calls as live: the
+			// trailer's counts are the live chain's.
+			if want, got := trailerCounts(t, trace), replayCounts(rep); want != got {
+				t.Errorf("counts per hook and rule differ:\nlive:\n%s\nreplay:\n%s", want, got)
+			}
 		})
 	}
+}
+
+// trailerCounts returns the live counts per hook and rule of a trace's
+// trailer, a line each.
+func trailerCounts(t *testing.T, trace []byte) string {
+	t.Helper()
+	rd, err := format.NewReader(bytes.NewReader(trace))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := rd.Next(); err != nil {
+			break
+		}
+	}
+	var b strings.Builder
+	for _, c := range rd.Trailer().GetHooks() {
+		fmt.Fprintf(&b, "%s %q: seen %d, changed %d, undecided %d\n", c.Hook, c.Rule, c.Seen, c.Changed, c.Undecided)
+	}
+	return b.String()
+}
+
+// replayCounts returns a replay's counts as trailerCounts does.
+func replayCounts(rep *replayed) string {
+	var b strings.Builder
+	for _, c := range rep.Summary {
+		rule := ""
+		if c.Rule != nil {
+			rule = *c.Rule
+		}
+		fmt.Fprintf(&b, "%s %q: seen %d, changed %d, undecided %d\n", c.Hook, rule, c.Seen, c.Changed, c.Undecidable)
+	}
+	return b.String()
 }
 
 // pyScript walks a directory, reads its files, opens a socket, stats a

@@ -311,9 +311,10 @@ func TestTextReport(t *testing.T) {
 	}
 	want := `[pid    50] openat(AT_FDCWD, "/etc/shadow", O_RDONLY) = -1 EACCES (Permission denied) (sandbox: deny /etc/shadow)
 
-hook     rule                  seen   changed  undecidable
-sandbox  (all)                    1         1            0
-sandbox  deny /etc/shadow         1         1            0
+hooks
+     seen   changed undecidable hook         rule
+        1         1           0 sandbox
+        1         1           0 sandbox      deny /etc/shadow
 trec replay: 1 call changed, 0 undecidable, of 1 call the hooks saw
 `
 	if out.String() != want {

@@ -243,23 +243,22 @@ func (rp *report) finish(res *Result) error {
 	return rp.err
 }
 
-// summary appends the text report's end: a table of the hooks' counts,
-// what the trace lacks, and one line that sums up.
+// summary appends the text report's end: the hooks' counts, laid out as
+// trec stats lays out a recording's, what the trace lacks, and one line
+// that sums up.
 func (rp *report) summary(b []byte, res *Result) []byte {
 	if rp.calls > 0 {
 		b = append(b, '\n')
 	}
-	hw, rw := len("hook"), len("rule")
+	b = append(b, "hooks\n     seen   changed undecidable hook         rule\n"...)
 	for _, c := range res.Counts {
-		hw, rw = max(hw, len(c.Hook)), max(rw, len(ruleText(c)))
-	}
-	row := func(b []byte, hk, rule, seen, changed, undec string) []byte {
-		return fmt.Appendf(b, "%-*s  %-*s  %8s  %8s  %11s\n", hw, hk, rw, rule, seen, changed, undec)
-	}
-	b = row(b, "hook", "rule", "seen", "changed", "undecidable")
-	for _, c := range res.Counts {
-		u := func(n uint64) string { return strconv.FormatUint(n, 10) }
-		b = row(b, c.Hook, ruleText(c), u(c.Seen), u(c.Changed), u(c.Undecided))
+		b = fmt.Appendf(b, "%9d %9d %11d ", c.Seen, c.Changed, c.Undecided)
+		if c.Rule == "" {
+			b = append(b, c.Hook...)
+		} else {
+			b = fmt.Appendf(b, "%-12s %s", c.Hook, c.Rule)
+		}
+		b = append(b, '\n')
 	}
 	for _, s := range res.Incomplete {
 		b = append(b, "incomplete: "...)
@@ -268,13 +267,6 @@ func (rp *report) summary(b []byte, res *Result) []byte {
 	}
 	return fmt.Appendf(b, "trec replay: %s changed, %d undecidable, of %s the hooks saw\n",
 		plural(res.Changed, "call"), res.Undecidable, plural(res.Seen, "call"))
-}
-
-func ruleText(c hook.Count) string {
-	if c.Rule == "" {
-		return "(all)"
-	}
-	return c.Rule
 }
 
 func plural(n uint64, word string) string {
