@@ -297,6 +297,15 @@ func (p *Printer) AppendCall(b []byte, c *Call) []byte {
 	return p.appendExitPart(b, start, c, n, split, false)
 }
 
+// AppendLine is AppendCall with the line's "[pid N] " prefix and
+// timestamp, as dump prints a call that no other thread interrupted.
+func (p *Printer) AppendLine(b []byte, c *Call) []byte {
+	if p.opts.JSON {
+		return p.appendCallJSON(b, c)
+	}
+	return p.appendWhole(b, c)
+}
+
 // appendResumed appends "<... read resumed>" and the exit part.
 func (p *Printer) appendResumed(b []byte, c *Call) []byte {
 	start := len(b)

@@ -135,13 +135,7 @@ func (rp *report) call(c *analyze.Call, th *thread, exit *hook.Decision, ret int
 		}
 		b = append(b, "]}"...)
 	} else {
-		b = append(b, "[pid "...)
-		for x := int64(10000); x > 1 && int64(c.Tid) < x; x /= 10 {
-			b = append(b, ' ')
-		}
-		b = strconv.AppendInt(b, int64(c.Tid), 10)
-		b = append(b, "] "...)
-		b = rp.p.AppendCall(b, &pc)
+		b = rp.p.AppendLine(b, &pc)
 		b = bytes.TrimRight(b, "\n")
 		for i := range errs {
 			b = append(b, " ("...)
