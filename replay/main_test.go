@@ -40,6 +40,8 @@ func runTests(m *testing.M) int {
 	// Built before any recording: record.Run ignores SIGCHLD while it
 	// runs, which exec.Cmd.Wait needs.
 	srcs, _ := filepath.Glob(filepath.Join("testdata", "progs", "*.c"))
+	common, _ := filepath.Glob(filepath.Join("..", "testdata", "progs", "*.c"))
+	srcs = append(srcs, common...)
 	for _, src := range srcs {
 		name := strings.TrimSuffix(filepath.Base(src), ".c")
 		if out, err := exec.Command("gcc", "-O1", "-pthread", "-o", filepath.Join(dir, name), src).CombinedOutput(); err != nil {
