@@ -87,7 +87,6 @@ func Run(src analyze.EventSource, h *format.Header, out io.Writer, opts Options)
 // replayer is the Visitor that runs the hooks over the calls a Walker
 // pairs.
 type replayer struct {
-	h       *format.Header
 	tab     *sysent.Table
 	chain   *hook.Chain
 	w       *analyze.Walker
@@ -122,9 +121,8 @@ type thread struct {
 	ret   int64
 	steps []hook.Step
 	errs  []hook.Step
-	// What the recording's own hooks did to the call: skipped it, and
-	// the result before they changed it at the exit.
-	recSkip   bool
+	// The call's result before the recording's own hooks changed it at
+	// the exit, when they did.
 	recOld    int64
 	recOldSet bool
 }
@@ -139,7 +137,7 @@ func newReplayer(h *format.Header, out io.Writer, opts Options) (*replayer, erro
 	if err != nil {
 		return nil, err
 	}
-	r := &replayer{h: h, tab: tab, chain: chain, w: w, threads: map[int32]*thread{},
+	r := &replayer{tab: tab, chain: chain, w: w, threads: map[int32]*thread{},
 		procs: procSet{}, made: map[int32]*format.Event{}, tracked: make([]bool, tab.Max())}
 	r.call.r = r
 	r.links = newLinks(linkRoot(h, opts))
@@ -248,7 +246,7 @@ func (r *replayer) step(e *format.Event) {
 	switch e.Kind {
 	case format.KindSyscallEnter:
 		if th := r.threads[e.Tid]; th != nil {
-			th.recSkip, th.recOldSet = false, false
+			th.recOldSet = false
 		}
 		if r.isTracked(e.Nr) {
 			ev := e.Copy()
@@ -264,11 +262,7 @@ func (r *replayer) step(e *format.Event) {
 			}
 		}
 	case format.KindHook:
-		th := r.thread(e.Tid)
-		switch {
-		case e.Hook.Op == format.HookSkip && !e.Hook.Exit:
-			th.recSkip = true
-		case e.Hook.Op == format.HookSetRet && e.Hook.Exit && !th.recOldSet:
+		if th := r.thread(e.Tid); e.Hook.Op == format.HookSetRet && e.Hook.Exit && !th.recOldSet {
 			th.recOld, th.recOldSet = int64(e.Hook.OldValue), true
 		}
 	case format.KindClone:
