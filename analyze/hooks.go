@@ -2,10 +2,8 @@ package analyze
 
 import (
 	"cmp"
-	"encoding/base64"
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/trecdev/trec/format"
 	"github.com/trecdev/trec/sysent"
@@ -158,10 +156,11 @@ func (p *Printer) appendHooksJSON(b []byte, c *Call) []byte {
 	return append(b, ']')
 }
 
-// appendHookJSON appends one hook action as the JSON conventions have it:
-// {"name", "rule", "action": fail|return|set_arg|set_ret|delay|signal,
-// "at": enter|exit, "path" when a path was judged, and the old and new
-// values of what changed}.
+// appendHookJSON appends one hook action as format/JSON.md's convention 11
+// has it: {"name", "rule", "action": fail|return|set_arg|set_ret|delay|
+// signal, "old" and "new" where something changed ("errno" beside a new
+// result that is an error), "delay_ns", "signal" and "signo", "path" when a
+// path was judged, "at": enter|exit}.
 func appendHookJSON(b []byte, sys *sysent.Syscall, h *format.Hook) []byte {
 	b = append(b, `{"name":`...)
 	b = appendJSONString(b, h.Name)
@@ -178,7 +177,7 @@ func appendHookJSON(b []byte, sys *sysent.Syscall, h *format.Hook) []byte {
 		} else {
 			b = append(b, `return"`...)
 		}
-		b = appendRetJSON(b, "ret", ret)
+		b = appendRetJSON(b, ret)
 	case format.HookSetArg:
 		b = append(b, `set_arg","arg":`...)
 		b = strconv.AppendInt(b, int64(h.Arg), 10)
@@ -188,18 +187,18 @@ func appendHookJSON(b []byte, sys *sysent.Syscall, h *format.Hook) []byte {
 		}
 		if h.NewData != nil {
 			b = append(b, `,"old":`...)
-			b = appendJSONData(b, h.OldData)
+			b = appendBytesJSON(b, h.OldData)
 			b = append(b, `,"new":`...)
-			b = appendJSONData(b, h.NewData)
+			b = appendBytesJSON(b, h.NewData)
 		} else {
 			signed := sys != nil && int(h.Arg) < len(sys.Args) && signedArg(sys.Args[h.Arg].Kind)
 			b = appendArgValueJSON(b, `,"old":`, h.OldValue, signed)
 			b = appendArgValueJSON(b, `,"new":`, h.NewValue, signed)
 		}
 	case format.HookSetRet:
-		b = append(b, `set_ret"`...)
-		b = appendRetJSON(b, "old", int64(h.OldValue))
-		b = appendRetJSON(b, "new", ret)
+		b = append(b, `set_ret","old":`...)
+		b = strconv.AppendInt(b, int64(h.OldValue), 10)
+		b = appendRetJSON(b, ret)
 	case format.HookDelay:
 		b = append(b, `delay","delay_ns":`...)
 		b = strconv.AppendUint(b, h.NewValue, 10)
@@ -215,7 +214,7 @@ func appendHookJSON(b []byte, sys *sysent.Syscall, h *format.Hook) []byte {
 	}
 	if h.Path != "" {
 		b = append(b, `,"path":`...)
-		b = appendJSONData(b, []byte(h.Path))
+		b = appendBytesJSON(b, []byte(h.Path))
 	}
 	if h.Exit {
 		b = append(b, `,"at":"exit"}`...)
@@ -241,35 +240,16 @@ func appendArgValueJSON(b []byte, key string, v uint64, signed bool) []byte {
 	return strconv.AppendUint(b, v, 10)
 }
 
-// appendRetJSON appends `,"KEY":N` and, for an error, `,"KEY_errno":NAME`
-// ("errno" for the key "ret").
-func appendRetJSON(b []byte, key string, ret int64) []byte {
-	b = append(b, `,"`...)
-	b = append(b, key...)
-	b = append(b, `":`...)
+// appendRetJSON appends the result a hook gave a call, `,"new":N`, and
+// `,"errno":NAME` when it is an error.
+func appendRetJSON(b []byte, ret int64) []byte {
+	b = append(b, `,"new":`...)
 	b = strconv.AppendInt(b, ret, 10)
 	if IsError(ret) {
-		if key == "ret" {
-			b = append(b, `,"errno":`...)
-		} else {
-			b = append(b, `,"`...)
-			b = append(b, key...)
-			b = append(b, `_errno":`...)
-		}
-		b = appendJSONString(b, ErrnoName(int(-ret)))
+		b = append(b, `,"errno":`...)
+		b = appendJSONString(b, errnoText(int(-ret)))
 	}
 	return b
-}
-
-// appendJSONData appends bytes as a JSON string when they are valid UTF-8,
-// else as {"base64": "..."}.
-func appendJSONData(b []byte, data []byte) []byte {
-	if utf8.Valid(data) {
-		return appendJSONString(b, data)
-	}
-	b = append(b, `{"base64":"`...)
-	b = base64.StdEncoding.AppendEncode(b, data)
-	return append(b, `"}`...)
 }
 
 // hookStats accumulates, per hook and rule, the calls hooks changed, and
@@ -362,7 +342,7 @@ type ViolationRow struct {
 // hookRows returns the rows in the order the hooks and rules came, each
 // hook's total first.
 func (hs *hookStats) hookRows() []HookRow {
-	var rows []HookRow
+	rows := []HookRow{}
 	var hooks []string
 	for _, k := range hs.order {
 		if !slices.Contains(hooks, k.hook) {

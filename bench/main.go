@@ -238,7 +238,7 @@ func run(s settings) error {
 	// Warm up (page cache, the build's headers) and check each workload
 	// runs at all.
 	for _, w := range ws {
-		if _, _, err := runOnce(t, w.argv(t), filepath.Join(dir, "warmup.err")); err != nil {
+		if _, _, _, err := runOnce(t, w.argv(t), filepath.Join(dir, "warmup.err")); err != nil {
 			return fmt.Errorf("workload %s: %w", w.name, err)
 		}
 	}
@@ -256,7 +256,7 @@ func run(s settings) error {
 				}
 				out := filepath.Join(dir, "trace-"+c.name)
 				os.Remove(out)
-				d, stderr, err := runOnce(t, c.argv(t, out, w.argv(t)), filepath.Join(dir, "run.err"))
+				d, cpu, stderr, err := runOnce(t, c.argv(t, out, w.argv(t)), filepath.Join(dir, "run.err"))
 				k := key{w.name, c.name}
 				if err != nil {
 					m.fail[k] = err.Error()
@@ -264,6 +264,7 @@ func run(s settings) error {
 					continue
 				}
 				m.times[k] = append(m.times[k], d)
+				m.cpu[k] = append(m.cpu[k], cpu)
 				if fi, err := os.Stat(out); err == nil {
 					m.sizes[k] = append(m.sizes[k], fi.Size())
 				}
@@ -410,16 +411,17 @@ double f%d_%d(const double *x, int n) {
 }
 
 // runOnce runs argv with stdin and stdout on /dev/null and returns its wall
-// time and standard error.
-func runOnce(t *tools, argv []string, errPath string) (time.Duration, []byte, error) {
+// time, the CPU time (user and system) of it and the descendants it waited
+// for, and its standard error.
+func runOnce(t *tools, argv []string, errPath string) (time.Duration, time.Duration, []byte, error) {
 	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
 	if err != nil {
-		return 0, nil, err
+		return 0, 0, nil, err
 	}
 	defer null.Close()
 	errFile, err := os.Create(errPath)
 	if err != nil {
-		return 0, nil, err
+		return 0, 0, nil, err
 	}
 	defer errFile.Close()
 	cmd := exec.Command(argv[0], argv[1:]...)
@@ -430,9 +432,9 @@ func runOnce(t *tools, argv []string, errPath string) (time.Duration, []byte, er
 	d := time.Since(start)
 	stderr, _ := os.ReadFile(errPath)
 	if err != nil {
-		return 0, stderr, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, firstLine(stderr))
+		return 0, 0, stderr, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, firstLine(stderr))
 	}
-	return d, stderr, nil
+	return d, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), stderr, nil
 }
 
 func firstLine(b []byte) string {
@@ -465,6 +467,9 @@ type key struct{ workload, config string }
 // measurements collects the runs.
 type measurements struct {
 	times map[key][]time.Duration
+	// cpu is the user and system time of each run, the tracer's and the
+	// program's: on a busy machine it moves less than the wall time.
+	cpu   map[key][]time.Duration
 	sizes map[key][]int64
 	na    map[key]string   // config not run: why
 	fail  map[key]string   // config failed: the error
@@ -474,6 +479,7 @@ type measurements struct {
 func newMeasurements() *measurements {
 	return &measurements{
 		times: map[key][]time.Duration{},
+		cpu:   map[key][]time.Duration{},
 		sizes: map[key][]int64{},
 		na:    map[key]string{},
 		fail:  map[key]string{},
@@ -481,10 +487,18 @@ func newMeasurements() *measurements {
 	}
 }
 
-// median returns the median of the runs of k, or 0 when it has none.
+// median returns the median wall time of the runs of k, or 0 when it has
+// none.
 func (m *measurements) median(k key) time.Duration {
-	ts := slices.Clone(m.times[k])
-	if len(ts) == 0 || m.fail[k] != "" {
+	if m.fail[k] != "" {
+		return 0
+	}
+	return medianOf(m.times[k])
+}
+
+func medianOf(ts []time.Duration) time.Duration {
+	ts = slices.Clone(ts)
+	if len(ts) == 0 {
 		return 0
 	}
 	slices.Sort(ts)
@@ -508,6 +522,7 @@ func printHeader(w io.Writer, t *tools, runs int) {
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Fprintf(w, "# load average at the end: %s (other work on the machine skews the numbers)\n", strings.Join(strings.Fields(string(load))[:3], " "))
 	fmt.Fprintf(w, "# median of %d runs, interleaved; wall time in seconds; ratios are median/median\n", runs)
+	fmt.Fprintf(w, "# cpu s: user and system time of the command and what it waited for (the tracer and the program)\n")
 	fmt.Fprintf(w, "# command: go run ./bench %s\n", strings.Join(os.Args[1:], " "))
 }
 
@@ -530,7 +545,7 @@ func printTable(w io.Writer, t *tools, wl workload, m *measurements) {
 		fmt.Fprintf(w, " (%d syscall stops)", n)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "%-20s %9s", "config", "median s")
+	fmt.Fprintf(w, "%-20s %9s %9s", "config", "median s", "cpu s")
 	var cols []string
 	for _, r := range ratioTo {
 		if slices.Contains(wl.configs, r) {
@@ -551,7 +566,7 @@ func printTable(w io.Writer, t *tools, wl workload, m *measurements) {
 			fmt.Fprintf(w, " %9s  (%s)\n", "failed", m.fail[k])
 			continue
 		}
-		fmt.Fprintf(w, " %9.3f", d.Seconds())
+		fmt.Fprintf(w, " %9.3f %9.3f", d.Seconds(), medianOf(m.cpu[k]).Seconds())
 		for _, r := range cols {
 			if base := m.median(key{wl.name, r}); base > 0 {
 				fmt.Fprintf(w, " %11s", ratio(d.Seconds()/base.Seconds()))
@@ -662,6 +677,10 @@ func printTargets(w io.Writer, ws []workload, m *measurements) {
 		if r > tg.max {
 			verdict = fmt.Sprintf("MISSED by %.0f%%", (r/tg.max-1)*100)
 		}
-		fmt.Fprintf(w, "%.3f %s\n", r, verdict)
+		fmt.Fprintf(w, "%.3f %s", r, verdict)
+		if c, b := medianOf(m.cpu[key{tg.workload, tg.config}]), medianOf(m.cpu[key{tg.workload, tg.base}]); !tg.size && c > 0 && b > 0 {
+			fmt.Fprintf(w, " (cpu time %.3f)", c.Seconds()/b.Seconds())
+		}
+		fmt.Fprintln(w)
 	}
 }

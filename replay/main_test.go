@@ -2,6 +2,7 @@ package replay
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -137,7 +139,7 @@ func replayTrace(t *testing.T, trace []byte, opts Options) (*replayed, Result) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	opts.JSON = true
+	opts.Print.JSON = true
 	res, err := Run(rd, rd.Header(), &out, opts)
 	if err != nil {
 		t.Fatalf("replay: %v", err)
@@ -165,7 +167,7 @@ func (c change) String() string { return c.proc + " " + c.call + ": " + c.action
 // changes returns the calls of calls that hooks changed. Processes are
 // named "p0", "p1", ... in the order the trace shows them start, so that
 // runs with other pids compare; with keepPids the pid and the call's time
-// stay.
+// stay, and the calls are put in the order of their entries.
 func changes(t *testing.T, trace []byte, calls []callJSON, keepPids bool) []change {
 	t.Helper()
 	rd, err := format.NewReader(bytes.NewReader(trace))
@@ -193,6 +195,12 @@ func changes(t *testing.T, trace []byte, calls []callJSON, keepPids bool) []chan
 		case e.Kind == format.KindClone && e.Clone.Kind != format.CloneThread:
 			name(e.Clone.Child)
 		}
+	}
+	if keepPids {
+		// dump --json lists calls by their entry; a replay as they end.
+		slices.SortStableFunc(calls, func(a, b callJSON) int {
+			return cmp.Or(cmp.Compare(a.TimeNs, b.TimeNs), cmp.Compare(a.Tid, b.Tid))
+		})
 	}
 	var out []change
 	for _, c := range calls {

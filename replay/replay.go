@@ -34,11 +34,9 @@ type Options struct {
 	Host string
 	// Name names the trace in the output.
 	Name string
-	// JSON prints one JSON object rather than text.
-	JSON bool
-	// FDPaths and StrLen are trec dump's -y and -s for the calls printed.
-	FDPaths bool
-	StrLen  int
+	// Print says how the calls are printed, as trec dump prints them;
+	// with Print.JSON the whole output is one JSON object.
+	Print analyze.DumpOptions
 }
 
 // Result sums up a replay.

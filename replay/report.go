@@ -32,8 +32,8 @@ type report struct {
 func newReport(out io.Writer, w *analyze.Walker, h *format.Header, opts Options, chain *hook.Chain) *report {
 	rp := &report{
 		w:        bufio.NewWriterSize(out, 64<<10),
-		json:     opts.JSON,
-		p:        analyze.NewPrinter(io.Discard, w, h, analyze.DumpOptions{FDPaths: opts.FDPaths, StrLen: opts.StrLen, JSON: opts.JSON}),
+		json:     opts.Print.JSON,
+		p:        analyze.NewPrinter(io.Discard, w, h, opts.Print),
 		name:     opts.Name,
 		recorded: h.GetOptions().GetHooks(),
 	}

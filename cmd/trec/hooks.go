@@ -16,9 +16,9 @@ import (
 // hookFlags are trec record's flags that change what the program sees.
 func hookFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.GenericFlag{Name: "inject", Value: &multiString{}, Usage: "`SPEC` is SET:error=ERRNO|retval=N[:signal=SIG][:delay_enter=DUR][:delay_exit=DUR][:when=FIRST[..LAST][+STEP]], strace's --inject (repeatable)"},
-		&cli.GenericFlag{Name: "deny", Value: &multiString{}, Usage: "`SET[:errno=ERRNO]`: fail these syscalls (names, %classes, !negation) without running them, EPERM by default (repeatable)"},
-		&cli.GenericFlag{Name: "redirect-fd", Value: &multiString{}, Usage: "`FROM:TO`: send writes to fd FROM to fd TO instead (repeatable)"},
+		&cli.GenericFlag{Name: "inject", Value: &multiString{}, Usage: "strace's --inject: `SPEC` is SET:ACTION[:ACTION]..., an ACTION error=ERRNO, retval=N, signal=SIG, delay_enter=DUR, delay_exit=DUR or when=FIRST[..LAST][+STEP] (repeatable)"},
+		&cli.GenericFlag{Name: "deny", Value: &multiString{}, Usage: "fail the syscalls of `SET[:errno=ERRNO]` (names, %classes, !negation) without running them, EPERM by default (repeatable)"},
+		&cli.GenericFlag{Name: "redirect-fd", Value: &multiString{}, Usage: "`FROM:TO`: send writes to fd FROM to fd TO (repeatable)"},
 		&cli.GenericFlag{Name: "map-path", Value: &multiString{}, Usage: "`FROM=TO`: rewrite paths at or under FROM to the same place under TO (repeatable)"},
 		&cli.StringFlag{Name: "sandbox", Usage: "deny the paths the policy in `FILE` does not allow (EACCES); not a security boundary"},
 	}

@@ -88,7 +88,7 @@ func TestRecordSandboxCat(t *testing.T) {
 			t.Errorf("%v: stats --json violations %v", mode, viol)
 		}
 		js, _, _ := trec(t, nil, "dump", "--json", trace)
-		must(t, "dump --json", js, `"hooks":\[\{"name":"sandbox","rule":"deny [^"]+","action":"fail","ret":-13,"errno":"EACCES","path":"`+regexp.QuoteMeta(secret)+`","at":"enter"\}\]`)
+		must(t, "dump --json", js, `"hooks":\[\{"name":"sandbox","rule":"deny [^"]+","action":"fail","new":-13,"errno":"EACCES","path":"`+regexp.QuoteMeta(secret)+`","at":"enter"\}\]`)
 	}
 }
 

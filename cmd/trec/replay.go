@@ -13,7 +13,7 @@ import (
 func replayCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "replay",
-		Usage: "run hooks over a recording: what would this policy have changed?",
+		Usage: "run hooks over a recording and show what they would have changed: sandbox policies, fault injection",
 		Description: "Runs --sandbox, --deny, --inject, --redirect-fd and --map-path, the hooks of trec record,\n" +
 			"over the calls of a recording, and prints each call they would have changed with the\n" +
 			"action beside it, then the calls each hook and rule saw and changed. A call a hook\n" +
@@ -30,11 +30,12 @@ func replayCommand() *cli.Command {
 		ArgsUsage: "FILE",
 		Args:      true,
 		Flags: withFilterFlags(append(hookFlags(),
-			&cli.BoolFlag{Name: "json", Usage: "print one JSON object: the calls, \"changed\", \"undecidable\" and the counts per rule"},
 			&cli.BoolFlag{Name: "allow-undecidable", Usage: "exit 0 when the only findings are undecidable calls or gaps in the trace"},
 			&cli.StringFlag{Name: "root", Usage: "read symbolic links from the file system under `DIR` (a copy of the recording machine's)", DefaultText: "/ when the trace was recorded on this host"},
-			&cli.BoolFlag{Name: "y", Usage: "print the paths of fds: 3</etc/passwd>"},
-			&cli.IntFlag{Name: "s", Value: analyze.DefaultStrLen, Usage: "print at most `N` bytes of each string"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object: the calls, \"changed\", \"undecidable\" and the counts per rule (format/JSON.md)", Category: catOutput},
+			&cli.BoolFlag{Name: "y", Usage: "print what fds refer to, as trec dump -y does; -yy adds sockets' endpoints", Category: catOutput},
+			&cli.IntFlag{Name: "s", Value: analyze.DefaultStrLen, Usage: "print at most `N` bytes of each string (0: none)", Category: catOutput},
+			&cli.BoolFlag{Name: "x", Usage: "print strings in hex as trec dump -x does", Category: catOutput},
 		)...),
 		Action: runReplay,
 		// A bad flag is trouble: exit 1 would say a hook changed a call.
@@ -54,8 +55,9 @@ func runReplay(c *cli.Context) error {
 }
 
 func replayRun(c *cli.Context) error {
-	if c.Int("s") < 0 {
-		return errors.New("-s: must not be negative")
+	print, err := dumpOptions(c)
+	if err != nil {
+		return err
 	}
 	s, err := openSession(c, false)
 	if err != nil {
@@ -70,23 +72,17 @@ func replayRun(c *cli.Context) error {
 	if len(hooks) == 0 {
 		return errors.New("no hooks to replay: give --sandbox, --deny, --inject, --redirect-fd or --map-path")
 	}
-	strLen := c.Int("s")
-	if strLen == 0 {
-		strLen = analyze.StrLenNone
-	}
 	src := analyze.EventSource(s.in.Reader)
 	if p := newProgress(c.App.ErrWriter, s.in); p != nil {
 		defer p.done()
 		src = p
 	}
 	res, err := replay.Run(src, h, c.App.Writer, replay.Options{
-		Hooks:   hooks,
-		Filter:  s.filter,
-		Root:    c.String("root"),
-		Name:    s.in.name,
-		JSON:    c.Bool("json"),
-		FDPaths: c.Bool("y"),
-		StrLen:  strLen,
+		Hooks:  hooks,
+		Filter: s.filter,
+		Root:   c.String("root"),
+		Name:   s.in.name,
+		Print:  print,
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.in.name, err)
