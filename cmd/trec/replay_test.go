@@ -146,3 +146,27 @@ func TestReplayHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayGolden keeps replay's text and JSON for the repository's
+// pipeline trace under testdata/traces/golden (go test -update rewrites
+// them): hooks that read no symbolic links, so that the output is the same
+// on every machine.
+func TestReplayGolden(t *testing.T) {
+	for _, tc := range []struct {
+		golden string
+		args   []string
+	}{
+		{"replay-pipeline-redirect-fd-1-2-inject.txt", []string{"replay", "--redirect-fd", "1:2", "--inject", "openat:error=ENOENT:when=2", "pipeline.trc"}},
+		{"replay-pipeline-json-redirect-fd-1-2-inject.json", []string{"replay", "--json", "--redirect-fd", "1:2", "--inject", "openat:error=ENOENT:when=2", "pipeline.trc"}},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			args := append([]string(nil), tc.args...)
+			args[len(args)-1] = filepath.Join(tracesDir, args[len(args)-1])
+			out, errs, code := trec(t, nil, args...)
+			if code != 1 || errs != "" {
+				t.Fatalf("trec %s: exit %d, stderr %q; want 1, the hooks change calls", strings.Join(tc.args, " "), code, errs)
+			}
+			checkGolden(t, tc.golden, []byte(out))
+		})
+	}
+}
