@@ -179,7 +179,7 @@ func (h *hooker) applyEntry(t *tracer, th *thread, st *hookState, d *hook.Decisi
 		return true
 	case err == unix.ESRCH:
 	case errors.Is(err, errNoPlace):
-		h.logf(t, "trec: hook: process %d: %v; %s runs unchanged\n", th.pid, err, th.sc.Name)
+		h.logf(t, "trec: hook: process %d: %v; %s runs unchanged\n", th.pid, err, t.table.Name(th.nr))
 	default:
 		t.fail(fmt.Errorf("record: apply a hook to %d: %w", th.tid, err))
 	}
