@@ -146,6 +146,13 @@ func (h *hooker) applyEntry(t *tracer, th *thread, st *hookState, d *hook.Decisi
 	case d.Skip:
 		err = h.ap.setEntry(th.tid, &t.si, -1, &th.args)
 		st.skip, st.ret = err == nil, d.Ret
+		// A rewrite a later hook's skip made moot is recorded, its data
+		// not placed.
+		for j := range d.Steps {
+			if s := &d.Steps[j]; s.Op == hook.OpSetArg && hook.IsPlaceholder(s.New) {
+				s.New = 0
+			}
+		}
 	case d.ArgMask != 0:
 		args := th.args
 		below := placeBase(t.si.SP)
@@ -179,7 +186,7 @@ func (h *hooker) applyEntry(t *tracer, th *thread, st *hookState, d *hook.Decisi
 		return true
 	case err == unix.ESRCH:
 	case errors.Is(err, errNoPlace):
-		h.logf(t, "trec: hook: process %d: %v; %s runs unchanged\n", th.pid, err, th.sc.Name)
+		h.logf(t, "trec: hook: process %d: %v; %s runs unchanged\n", th.pid, err, t.table.Name(th.nr))
 	default:
 		t.fail(fmt.Errorf("record: apply a hook to %d: %w", th.tid, err))
 	}

@@ -169,3 +169,26 @@ func TestSandboxCat(t *testing.T) {
 		}
 	})
 }
+
+// TestSandboxAfterMapPath checks that the sandbox judges the path --map-path
+// made, and that the trace shows the rewrite and the denial.
+func TestSandboxAfterMapPath(t *testing.T) {
+	eachHookMode(t, func(t *testing.T, m hookMode, opts Options) {
+		dir := sandboxDir(t)
+		mp, _ := hook.ParseMapPath([]string{"/trec-fixture=" + dir})
+		sb := sandbox(t, dir, basePolicy)
+		opts.Argv = []string{prog("hookprobe"), "open", "/trec-fixture/secret"}
+		r := recordHooked(t, 0, m, opts, mp, sb)
+		wantStdout(t, r, "open: EACCES\n")
+		var ops []format.HookOp
+		for _, e := range r.kind(format.KindHook) {
+			ops = append(ops, e.Hook.Op)
+			if e.Hook.Op == format.HookSetArg && (e.Hook.NewValue != 0 || string(e.Hook.NewData) != dir+"/secret") {
+				t.Errorf("the moot rewrite: %+v", e.Hook)
+			}
+		}
+		if len(ops) != 2 || ops[0] != format.HookSetArg || ops[1] != format.HookSkip {
+			t.Errorf("hook records %v, want the rewrite then the denial", ops)
+		}
+	})
+}
