@@ -126,7 +126,10 @@ type tracer struct {
 	// foreignSeen is set once a syscall of another ABI was reported.
 	foreignSeen bool
 	seccompErr  syscall.Errno
-	order       stopOrder
+	// seccompFallback says why the program runs without the filter the
+	// header announces, for the trailer.
+	seccompFallback string
+	order           stopOrder
 
 	threads threadTable
 	// pollOff counts the stops to wait for before polling again, and
@@ -138,19 +141,16 @@ type tracer struct {
 	// stopTime is when the current stop was taken, the time of its events.
 	stopTime int64
 	// held are the new threads waiting for their parent's clone event.
-	held []*thread
-	mem  *memReader
-	cap  *capturer
-	ev   format.Event
-	si   syscallInfo
-	sig  siginfo
-	// pending holds the events of the shim phase (the target's execve
-	// entry) until the trace header can be written.
-	pending []format.Event
-
+	held        []*thread
+	mem         *memReader
+	cap         *capturer
+	ev          format.Event
+	si          syscallInfo
+	sig         siginfo
 	initial     int
 	shimPhase   bool
 	status      int
+	signal      syscall.Signal
 	statusKnown bool
 	startErr    error
 	processes   int
@@ -201,12 +201,7 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 		}
 	}
 	t.sock = newSockCalls(table)
-	t.cwd = opts.Dir
-	if t.cwd == "" {
-		t.cwd, _ = os.Getwd()
-	} else if abs, err := absDir(t.cwd); err == nil {
-		t.cwd = abs
-	}
+	t.cwd = kernelCwd(opts.Dir)
 	pageSize := os.Getpagesize()
 	t.mem = newMemReader(pageSize)
 	t.cap = newCapturer(t.mem, opts.CaptureSize)
@@ -271,15 +266,22 @@ func (t *tracer) noSeccomp(reason string) {
 	}
 }
 
-func absDir(d string) (string, error) {
-	if len(d) > 0 && d[0] == '/' {
-		return d, nil
+// kernelCwd returns dir, "" for the current directory, as the kernel
+// resolves it (the link of an fd open on it), as fds are captured: without
+// the symlinks a $PWD may hold.
+func kernelCwd(dir string) string {
+	if dir == "" {
+		dir = "."
 	}
-	wd, err := os.Getwd()
+	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return "", err
+		return dir
 	}
-	return wd + "/" + d, nil
+	defer unix.Close(fd)
+	if p, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(fd)); err == nil {
+		return p
+	}
+	return dir
 }
 
 // run starts the program and traces it to the end. It runs on the locked
@@ -295,44 +297,49 @@ func (t *tracer) run() (Result, error) {
 	}
 	t.loop()
 	end := time.Since(t.start)
-	if t.startErr != nil {
-		return Result{}, t.startErr
-	}
 	res := Result{
 		ExitStatus: t.status,
+		Signal:     t.signal,
 		Processes:  t.processes,
 		Threads:    t.nthreads,
 		Duration:   end,
 		hookRegs:   t.hooks != nil && !t.hooks.ap.usesSetInfo(),
 	}
-	if t.w == nil {
-		if t.err == nil {
-			t.err = errors.New("record: the program ended before its exec")
-		}
-		return res, t.err
-	}
 	res.Events = t.w.Events()
 	tr := &format.Trailer{
-		EndTime:    int64(end),
-		ExitStatus: int32(t.status),
-		Processes:  uint32(t.processes),
-		Threads:    uint32(t.nthreads),
+		EndTime:         int64(end),
+		ExitStatus:      int32(t.status),
+		Processes:       uint32(t.processes),
+		Threads:         uint32(t.nthreads),
+		SeccompFallback: t.seccompFallback,
 	}
 	if t.hooks != nil {
 		tr.Hooks = t.hooks.counts()
 	}
 	cerr := t.w.Close(tr)
+	if t.startErr != nil {
+		return Result{}, t.startErr
+	}
+	if t.shimPhase && t.err == nil {
+		t.err = errors.New("record: the program ended before its exec")
+	}
 	if t.err == nil && cerr != nil {
 		t.err = fmt.Errorf("record: close trace: %w", cerr)
 	}
 	return res, t.err
 }
 
-// startShim starts the shim, waits for it to stop itself, seizes it and
-// lets it run on to the target's execve.
+// startShim starts the shim, writes the trace header, waits for the shim
+// to stop itself, seizes it and lets it run on to the target's execve.
+//
+// The shim dies with the tracer's thread until it is seized (it sets
+// PR_SET_PDEATHSIG before it stops, and checks that its parent is still
+// this process), and with PTRACE_O_EXITKILL from then on: whenever the
+// recorder is killed, nothing of the program is left, stopped or
+// untraced.
 func (t *tracer) startShim() error {
-	argv := make([]string, 0, len(t.opts.Argv)+4)
-	argv = append(argv, shimArg0, encodeFilter(t.prog), t.inherit.String(), t.path)
+	argv := make([]string, 0, len(t.opts.Argv)+5)
+	argv = append(argv, shimArg0, strconv.Itoa(os.Getpid()), encodeFilter(t.prog), t.inherit.String(), t.path)
 	argv = append(argv, t.opts.Argv...)
 	env := append(slices.Clip(t.opts.Env), shimMarker)
 	attr := &syscall.ProcAttr{
@@ -341,8 +348,14 @@ func (t *tracer) startShim() error {
 		Files: []uintptr{t.opts.Stdin.Fd(), t.opts.Stdout.Fd(), t.opts.Stderr.Fd()},
 	}
 	t.start = time.Now()
+	// The header goes out first, so that a trace cut at any time after
+	// reads as a recording.
+	if err := t.openWriter(); err != nil {
+		return err
+	}
 	pid, err := syscall.ForkExec("/proc/self/exe", argv, attr)
 	if err != nil {
+		t.w.Close(nil)
 		return &StartError{Path: t.opts.Argv[0], Err: err}
 	}
 	var ws unix.WaitStatus
@@ -353,12 +366,14 @@ func (t *tracer) startShim() error {
 		}
 		if err != nil {
 			unix.Kill(pid, unix.SIGKILL)
+			t.w.Close(nil)
 			return fmt.Errorf("record: wait for shim %d: %w", pid, err)
 		}
 		if ws.Stopped() {
 			break
 		}
 		if ws.Exited() || ws.Signaled() {
+			t.w.Close(nil)
 			return fmt.Errorf("record: shim %d ended before it could be traced (status %#x)", pid, uint32(ws))
 		}
 	}
@@ -371,6 +386,7 @@ func (t *tracer) startShim() error {
 	if err := seize(pid, opts); err != nil {
 		unix.Kill(pid, unix.SIGKILL)
 		wait4(pid, &ws, 0)
+		t.w.Close(nil)
 		return fmt.Errorf("record: seize %d: %w", pid, err)
 	}
 	// Every ptrace stop would send this process a SIGCHLD that Go's
@@ -886,13 +902,10 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 				reason = t.seccompErr.Error()
 			}
 			t.noSeccomp(reason)
+			t.seccompFallback = reason
 		}
 		if err := ptrace(unix.PTRACE_SETOPTIONS, th.tid, 0, uintptr(opts)); err != nil && err != unix.ESRCH {
 			t.fail(fmt.Errorf("record: set options of %d: %w", th.tid, err))
-		}
-		if err := t.openWriter(th.pid); err != nil {
-			t.fail(err)
-			return th
 		}
 	}
 	t.begin(format.KindExec, th)
@@ -913,10 +926,16 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 // groupStop records a group-stop; the tracee is resumed with PTRACE_LISTEN
 // so that it stays stopped until SIGCONT, as it would untraced.
 func (t *tracer) groupStop(th *thread, sig int) action {
-	if !th.shim {
-		t.begin(format.KindStop, th)
-		t.ev.Signal.Signo = int32(sig)
-		t.emit()
+	if th.shim {
+		return actListen
+	}
+	t.begin(format.KindStop, th)
+	t.ev.Signal.Signo = int32(sig)
+	t.emit()
+	if t.opts.JobControl && th.tid == t.initial && !t.killing {
+		t.resume(th, actListen, 0)
+		t.stopWithProgram(sig)
+		return actNone
 	}
 	return actListen
 }
@@ -946,6 +965,11 @@ func (t *tracer) signalStop(th *thread, sig int) (action, int) {
 		s.SenderPid, s.SenderUid = t.sig.pid(), t.sig.uid()
 	}
 	t.emit()
+	if isStopSignal(sig) && contPending(th.tid) {
+		// A SIGCONT came after the stop signal was taken from the
+		// queue: untraced, it would have discarded the stop signal.
+		return actResume, 0
+	}
 	return actResume, sig
 }
 
@@ -1007,6 +1031,9 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	}
 	if tid == t.initial {
 		t.status, t.statusKnown = status, true
+		if ws.Signaled() {
+			t.signal = ws.Signal()
+		}
 	}
 	t.ev = format.Event{Kind: format.KindExit, Time: t.stopTime, Tid: int32(tid), Pid: int32(pid)}
 	if ws.Exited() {
@@ -1041,30 +1068,21 @@ func (t *tracer) begin(kind format.Kind, th *thread) {
 	t.cap.reset()
 }
 
-// emit writes the current event; before the trace is open it is kept.
+// emit writes the current event.
 func (t *tracer) emit() {
 	t.ev.Captures = t.cap.finish()
 	if len(t.ev.Captures) == 0 {
 		t.ev.Captures = nil
-	}
-	if t.w == nil {
-		t.pending = append(t.pending, t.ev.Copy())
-		return
 	}
 	if err := t.w.Write(&t.ev); err != nil {
 		t.fail(fmt.Errorf("record: %w", err))
 	}
 }
 
-// openWriter starts the trace once the program, process pid, has exec'd.
-func (t *tracer) openWriter(pid int) error {
+// openWriter starts the trace with its header, before the program starts.
+func (t *tracer) openWriter() error {
 	var uts unix.Utsname
 	unix.Uname(&uts)
-	// The working directory as the kernel resolves it, as fds are
-	// captured: without symlinks a $PWD may hold.
-	if cwd, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/cwd"); err == nil {
-		t.cwd = cwd
-	}
 	h := &format.Header{
 		TrecVersion:   t.opts.Version,
 		Argv:          t.opts.Argv,
@@ -1078,7 +1096,7 @@ func (t *tracer) openWriter(pid int) error {
 		TracerPid:     int32(os.Getpid()),
 		Options: &format.Options{
 			Filter:      t.opts.Filter,
-			CaptureSize: uint32(t.opts.CaptureSize),
+			CaptureSize: uint64(t.opts.CaptureSize),
 			Seccomp:     t.seccomp,
 			Cpu:         int32(t.place.cpu),
 		},
@@ -1091,12 +1109,6 @@ func (t *tracer) openWriter(pid int) error {
 		return fmt.Errorf("record: open trace: %w", err)
 	}
 	t.w = w
-	for i := range t.pending {
-		if err := w.Write(&t.pending[i]); err != nil {
-			return fmt.Errorf("record: %w", err)
-		}
-	}
-	t.pending = nil
 	return nil
 }
 

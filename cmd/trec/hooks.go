@@ -24,14 +24,6 @@ func hookFlags() []cli.Flag {
 	}
 }
 
-// specError is a bad hook spec or sandbox policy: a usage error.
-type specError struct{ error }
-
-func (e specError) Unwrap() error { return e.error }
-
-// ExitCode returns 2, a usage error's status.
-func (e specError) ExitCode() int { return 2 }
-
 // recordHooks builds the hooks the flags ask for (trec record's, trec
 // replay's), in the order they apply: --map-path first, so that the others
 // see the paths the kernel will use, then --redirect-fd, --deny, --sandbox
@@ -76,7 +68,8 @@ func recordHooks(c *cli.Context, t *sysent.Table, cwd string) ([]hook.Hook, *hoo
 			if errors.As(err, &se) && se.File == "" {
 				se.Flag = "--" + f.flag
 			}
-			return nil, nil, specError{err}
+			// A bad spec or policy is a usage error.
+			return nil, nil, usage(err)
 		}
 		hooks = append(hooks, h)
 	}

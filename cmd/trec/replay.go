@@ -38,13 +38,11 @@ func replayCommand() *cli.Command {
 			&cli.BoolFlag{Name: "x", Usage: "print strings in hex as trec dump -x does", Category: catOutput},
 		)...),
 		Action: runReplay,
-		// A bad flag is trouble: exit 1 would say a hook changed a call.
-		OnUsageError: func(c *cli.Context, err error, sub bool) error {
-			return troubleError{usageError(c, err, sub)}
-		},
 	}
 }
 
+// runReplay runs trec replay: exit 1 says a hook would change a call, so
+// every other failure is trouble, 2, as diff(1)'s.
 func runReplay(c *cli.Context) error {
 	err := replayRun(c)
 	var ee *exitError
@@ -88,7 +86,7 @@ func replayRun(c *cli.Context) error {
 		return fmt.Errorf("%s: %w", s.in.name, err)
 	}
 	if res.Changed > 0 || !c.Bool("allow-undecidable") && (res.Undecidable > 0 || len(res.Incomplete) > 0) {
-		return &exitError{1}
+		return &exitError{code: 1}
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 
 	"github.com/urfave/cli/v2"
 
@@ -32,10 +31,10 @@ func statsCommand() *cli.Command {
 func runStats(c *cli.Context) error {
 	key, err := analyze.ParseSortBy(c.String("sort-by"))
 	if err != nil {
-		return err
+		return usage(err)
 	}
 	if c.Int("top") < 0 {
-		return errors.New("--top: must not be negative")
+		return usagef("--top %d: must not be negative", c.Int("top"))
 	}
 	s, err := openSession(c, true)
 	if err != nil {

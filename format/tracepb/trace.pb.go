@@ -1159,11 +1159,13 @@ type Options struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The -e trace= expression, empty for all syscalls.
 	Filter string `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
-	// Largest captured buffer in bytes; paths are captured whole.
-	CaptureSize uint32 `protobuf:"varint,2,opt,name=capture_size,json=captureSize,proto3" json:"capture_size,omitempty"`
+	// Largest captured buffer in bytes; paths are captured whole. (uint32
+	// before: the same encoding.)
+	CaptureSize uint64 `protobuf:"varint,2,opt,name=capture_size,json=captureSize,proto3" json:"capture_size,omitempty"`
 	// Hooks active while recording, as the user wrote them.
 	Hooks []string `protobuf:"bytes,3,rep,name=hooks,proto3" json:"hooks,omitempty"`
-	// True when a seccomp filter selected the stops.
+	// True when a seccomp filter was to select the stops; the trailer's
+	// seccomp_fallback says when the program could not install it.
 	Seccomp bool `protobuf:"varint,4,opt,name=seccomp,proto3" json:"seccomp,omitempty"`
 	// CPU the tracer and tracees were pinned to, or -1.
 	Cpu int32 `protobuf:"varint,5,opt,name=cpu,proto3" json:"cpu,omitempty"`
@@ -1210,7 +1212,7 @@ func (x *Options) GetFilter() string {
 	return ""
 }
 
-func (x *Options) GetCaptureSize() uint32 {
+func (x *Options) GetCaptureSize() uint64 {
 	if x != nil {
 		return x.CaptureSize
 	}
@@ -1258,6 +1260,10 @@ type Trailer struct {
 	// Processes and threads seen.
 	Processes uint32 `protobuf:"varint,4,opt,name=processes,proto3" json:"processes,omitempty"`
 	Threads   uint32 `protobuf:"varint,5,opt,name=threads,proto3" json:"threads,omitempty"`
+	// Why the program ran without the seccomp filter that the header's
+	// options.seccomp announced (every syscall stopped and the recorder
+	// filtered); empty when the filter was in place or none was asked for.
+	SeccompFallback string `protobuf:"bytes,8,opt,name=seccomp_fallback,json=seccompFallback,proto3" json:"seccomp_fallback,omitempty"`
 	// Per hook, its total (rule empty) and then each of its rules: the
 	// calls it saw and changed while recording.
 	Hooks         []*HookCount `protobuf:"bytes,10,rep,name=hooks,proto3" json:"hooks,omitempty"`
@@ -1328,6 +1334,13 @@ func (x *Trailer) GetThreads() uint32 {
 		return x.Threads
 	}
 	return 0
+}
+
+func (x *Trailer) GetSeccompFallback() string {
+	if x != nil {
+		return x.SeccompFallback
+	}
+	return ""
 }
 
 func (x *Trailer) GetHooks() []*HookCount {
@@ -1502,18 +1515,19 @@ const file_trace_proto_rawDesc = "" +
 	"tracer_pid\x18\x11 \x01(\x05R\ttracerPid\"\xaf\x01\n" +
 	"\aOptions\x12\x16\n" +
 	"\x06filter\x18\x01 \x01(\tR\x06filter\x12!\n" +
-	"\fcapture_size\x18\x02 \x01(\rR\vcaptureSize\x12\x14\n" +
+	"\fcapture_size\x18\x02 \x01(\x04R\vcaptureSize\x12\x14\n" +
 	"\x05hooks\x18\x03 \x03(\tR\x05hooks\x12\x18\n" +
 	"\aseccomp\x18\x04 \x01(\bR\aseccomp\x12\x10\n" +
 	"\x03cpu\x18\x05 \x01(\x05R\x03cpu\x12'\n" +
-	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\"\xc6\x01\n" +
+	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\"\xf1\x01\n" +
 	"\aTrailer\x12\x16\n" +
 	"\x06events\x18\x01 \x01(\x04R\x06events\x12\x19\n" +
 	"\bend_time\x18\x02 \x01(\x03R\aendTime\x12\x1f\n" +
 	"\vexit_status\x18\x03 \x01(\x05R\n" +
 	"exitStatus\x12\x1c\n" +
 	"\tprocesses\x18\x04 \x01(\rR\tprocesses\x12\x18\n" +
-	"\athreads\x18\x05 \x01(\rR\athreads\x12/\n" +
+	"\athreads\x18\x05 \x01(\rR\athreads\x12)\n" +
+	"\x10seccomp_fallback\x18\b \x01(\tR\x0fseccompFallback\x12/\n" +
 	"\x05hooks\x18\n" +
 	" \x03(\v2\x19.trec.format.v1.HookCountR\x05hooks\"\x7f\n" +
 	"\tHookCount\x12\x12\n" +
