@@ -36,6 +36,7 @@ const (
 	fdBind            // arg 0, a socket, gets its address (bind, listen)
 	fdRecvmsg         // SCM_RIGHTS messages bring new fds
 	fdIoctl           // some requests return a new fd
+	fdUnseen          // may make fds the trace does not show (SCM_RIGHTS, CLONE_PIDFD)
 )
 
 // callInfo is what the analyzer needs to know of one syscall number,
@@ -85,7 +86,8 @@ var fdOps = map[string]fdOp{
 	"inotify_init1": fdAnon, "pidfd_open": fdAnon, "userfaultfd": fdAnon, "perf_event_open": fdAnon,
 	"fanotify_init": fdAnon, "io_uring_setup": fdAnon, "memfd_create": fdMemfd,
 	"chdir": fdChdir, "fchdir": fdFchdir, "unlink": fdUnlink, "unlinkat": fdUnlink,
-	"rmdir": fdUnlink, "bind": fdBind, "listen": fdBind, "recvmsg": fdRecvmsg, "ioctl": fdIoctl,
+	"rmdir": fdUnlink, "bind": fdBind, "listen": fdBind, "recvmsg": fdRecvmsg, "recvmmsg": fdUnseen,
+	"ioctl": fdIoctl, "clone": fdUnseen, "clone3": fdUnseen, "io_uring_enter": fdUnseen,
 }
 
 var anonNames = map[string]string{

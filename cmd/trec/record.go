@@ -21,14 +21,14 @@ func recordCommand() *cli.Command {
 		Name:      "record",
 		Usage:     "run a program and record its syscalls, signals, forks, execs and exits",
 		ArgsUsage: "[--] PROG [ARGS...]",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "trec.trc", Usage: "write the trace to `FILE`"},
 			&cli.StringFlag{Name: "string-limit", Aliases: []string{"s"}, Value: "4096", Usage: "capture at most `SIZE` bytes of each buffer read or written, at most 16 MiB; 0 captures no buffer at all (not \"no limit\"), max captures each whole up to 16 MiB; paths, addresses and structs are captured whole whatever SIZE says (dump's -s is the length it prints)"},
 			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "record only the syscalls of `trace=SET` (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the summary line"},
 			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N`", DefaultText: "the CPU trec runs on"},
 			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: faster for programs that keep several CPUs busy with few syscalls"},
-		},
+		}, hookFlags()...),
 		Action: runRecord,
 	}
 }
@@ -43,6 +43,15 @@ func runRecord(c *cli.Context) error {
 		return err
 	}
 	filter, err := recordFilter(c)
+	if err != nil {
+		return err
+	}
+	arch, err := sysent.ParseArch(runtime.GOARCH)
+	if err != nil {
+		return err
+	}
+	cwd, _ := os.Getwd()
+	hooks, sandbox, err := recordHooks(c, sysent.ForArch(arch), cwd)
 	if err != nil {
 		return err
 	}
@@ -85,6 +94,7 @@ func runRecord(c *cli.Context) error {
 		JobControl:  true,
 		Log:         c.App.ErrWriter,
 		Version:     version,
+		Hooks:       hooks,
 	}, out)
 	stdio.close()
 
@@ -99,6 +109,9 @@ func runRecord(c *cli.Context) error {
 	}
 	if err := file.close(); err != nil {
 		return fmt.Errorf("-o: %w", err)
+	}
+	if sandbox != nil {
+		reportSandbox(c.App.ErrWriter, sandbox, name, c.Bool("quiet"))
 	}
 	if !c.Bool("quiet") {
 		size := int64(-1)
