@@ -144,7 +144,11 @@ func (d *decoder) appendSpecialArg(b []byte, c *Call, i int) ([]byte, bool) {
 			return d.appendStruct(b, c.Sys.Args[4], captureData(c.Enter, 4, format.CaptureStruct), args[4]), true
 		}
 	case decEpollCtl:
-		if i == 3 {
+		switch {
+		case i == 3 && args[1] == epollCtlDel:
+			// The kernel ignores the event of a removal.
+			return appendPtr(b, args[3]), true
+		case i == 3:
 			return d.appendEpollEvent(b, captureData(c.Enter, 3, format.CaptureStruct), args[3]), true
 		}
 	case decEpollWait:

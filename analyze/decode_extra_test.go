@@ -22,6 +22,7 @@ const (
 	nrMmap         = 9
 	nrClockNsleep  = 230
 	nrEpollWait    = 232
+	nrEpollCtl     = 233
 	nrSetsockopt   = 54
 	nrPoll         = 7
 	nrFcntlNr      = 72
@@ -132,6 +133,10 @@ func TestDumpExtraCaptures(t *testing.T) {
 		withCap(withCap(withCap(withIndexCap(exit(23, 10, 10, nrRecvmsg, 2), 1, format.CaptureIovec, 0, "hi"), 1, format.CaptureStruct, msghdr), 1, format.CaptureBuffer, cmsg), 1, format.CaptureIovecArray, iovecs(0x5100, 8)),
 		enter(24, 10, 10, nrSchedGetaff, 0, 128, 0xa000),
 		withCap(exit(25, 10, 10, nrSchedGetaff, 8), 2, format.CaptureBuffer, "\x05\x00\x00\x00\x00\x00\x00\x00"),
+		withCap(enter(26, 10, 10, nrEpollCtl, 5, 1, 4, 0xb000), 3, format.CaptureStruct, u32s(1|1<<31, 4, 0)),
+		exit(27, 10, 10, nrEpollCtl, 0),
+		withCap(enter(28, 10, 10, nrEpollCtl, 5, 2, 4, 0xb000), 3, format.CaptureStruct, u32s(0x2000ffff, 7, 0)),
+		exit(29, 10, 10, nrEpollCtl, 0),
 	}
 	checkLines(t, "extra captures", dump(t, evs, FilterOptions{}, DumpOptions{}), `
 readv(3, [{iov_base="vm\n", iov_len=100}, {iov_base=NULL, iov_len=0}, {iov_base="", iov_len=50}], 3) = 3
@@ -147,6 +152,8 @@ prctl(0x7777 /* PR_??? */, 0x1, 0, 0x3, 0) = -1 EINVAL (Invalid argument)
 nanosleep(0x4000, 0x4010)               = 0
 recvmsg(4, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hi", iov_len=8}], msg_iovlen=1, msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[5]}], msg_controllen=24, msg_flags=0}, 0) = 2
 sched_getaffinity(0, 128, [0 2])        = 8
+epoll_ctl(5, EPOLL_CTL_ADD, 4, {events=EPOLLIN|EPOLLET, data={u32=4, u64=4}}) = 0
+epoll_ctl(5, EPOLL_CTL_DEL, 4, 0xb000)  = 0
 `)
 }
 

@@ -198,6 +198,9 @@ func (d *decoder) appendPselectSig(b []byte, c *Call) []byte {
 	return append(b, '}')
 }
 
+// epollCtlDel is EPOLL_CTL_DEL.
+const epollCtlDel = 2
+
 // appendEpollEvent appends one struct epoll_event:
 // {events=EPOLLIN, data={u32=3, u64=3}}.
 func (d *decoder) appendEpollEvent(b []byte, data []byte, ptr uint64) []byte {

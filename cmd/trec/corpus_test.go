@@ -98,6 +98,7 @@ var corpusItems = []corpusItem{
 	item("select's sets and time left", `^pselect6\(.*\(in \[\d+\]`),
 	item("pselect6's mask", `\{sigmask=\[USR1\], sigsetsize=8\}`),
 	item("epoll_ctl", `^epoll_ctl\(.*\{events=EPOLLIN`),
+	item("epoll_ctl's removal", `^epoll_ctl\(.*EPOLL_CTL_DEL, \d+<pipe:\[N\]>, 0x\?\) = 0`),
 	item("epoll waits", `^epoll_(wait|pwait2?)\(.*\[\{events=EPOLLIN, data=\{u32=`),
 	item("socket options", `^[gs]etsockopt\(.*(SOL_SOCKET|SOL_TCP|SOL_IP|SOL_IPV6|SOL_NETLINK), `),
 	item("SO_ERROR", `SO_ERROR, \[0\], \[4\]`),
