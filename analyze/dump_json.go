@@ -203,6 +203,23 @@ func (p *Printer) appendEventJSON(b []byte, e *format.Event) ([]byte, bool) {
 		b = strconv.AppendUint(b, e.Hook.OldValue, 10)
 		b = append(b, `,"new_value":`...)
 		b = strconv.AppendUint(b, e.Hook.NewValue, 10)
+	case format.KindAttach, format.KindDetach:
+		b = append(b, `,"in_syscall":`...)
+		b = strconv.AppendBool(b, e.Attach.InSyscall)
+		if e.Attach.InSyscall {
+			b = append(b, `,"syscall":`...)
+			b = appendJSONString(b, p.dec.w.ct.get(e.Nr).name)
+			b = append(b, `,"nr":`...)
+			b = strconv.AppendInt(b, int64(e.Nr), 10)
+		}
+		b = append(b, `,"stopped":`...)
+		b = strconv.AppendBool(b, e.Attach.Stopped)
+		if e.Exec.Path != "" || len(e.Exec.Argv) > 0 {
+			b = append(b, `,"path":`...)
+			b = appendJSONString(b, e.Exec.Path)
+			b = append(b, `,"argv":`...)
+			b = appendJSONStrings(b, e.Exec.Argv)
+		}
 	default:
 		return b, false
 	}

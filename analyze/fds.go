@@ -261,6 +261,24 @@ func (t *fdTracker) exec(e *format.Event) {
 	}
 }
 
+// attach sets the fd table and working directory of a process an attached
+// recording began with, from the captures of its first KIND_ATTACH event.
+func (t *fdTracker) attach(e *format.Event) {
+	ft := t.table(e.Pid)
+	for i := range e.Captures {
+		cp := &e.Captures[i]
+		switch {
+		case cp.Kind != format.CaptureFD:
+		case cp.Index == format.CwdIndex:
+			ft.cwd = t.str(cp.Data)
+		default:
+			var fe fdEntry
+			t.setLink(&fe, cp.Data)
+			ft.set(int64(cp.Index), fe)
+		}
+	}
+}
+
 // fdLink returns what the recorder read of fd at event e (a CaptureFD), or
 // nil; fd int64(format.CwdIndex) asks for the working directory.
 func fdLink(e *format.Event, fd int64) []byte {

@@ -330,6 +330,14 @@ func (s *Stats) Event(e *format.Event) {
 			p.execs = p.execs[:0]
 		}
 		p.execs = append(p.execs, ExecRow{Seconds: seconds(e.Time), Path: e.Exec.Path, Argv: slices.Clone(e.Exec.Argv)})
+	case format.KindAttach:
+		p := s.proc(pid, e.Time)
+		if e.Tid != pid {
+			p.threads++
+		}
+		if e.Exec.Path != "" || len(e.Exec.Argv) > 0 {
+			p.execs = append(p.execs, ExecRow{Seconds: seconds(e.Time), Path: e.Exec.Path, Argv: slices.Clone(e.Exec.Argv), Attached: true})
+		}
 	case format.KindExit:
 		if e.Exit.Thread {
 			return
@@ -387,6 +395,9 @@ type ExecRow struct {
 	// Inherited is set for the program a child runs from its parent
 	// before any exec of its own.
 	Inherited bool `json:"inherited,omitempty"`
+	// Attached is set for the program a process ran when the recorder
+	// attached to it.
+	Attached bool `json:"attached,omitempty"`
 }
 
 // ExitRow says how a process ended.

@@ -22,8 +22,8 @@ const version = "0.1.0-dev"
 func recordCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "record",
-		Usage:     "run a program and record its syscalls, signals, forks, execs and exits",
-		ArgsUsage: "[--] PROG [ARGS...]",
+		Usage:     "run a program, or attach to running processes, and record their syscalls, signals, forks, execs and exits",
+		ArgsUsage: "[--] PROG [ARGS...] | -p PID[,PID...]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "trec.trc", Usage: "write the trace to `FILE`"},
 			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none); paths are captured whole"},
@@ -31,28 +31,27 @@ func recordCommand() *cli.Command {
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the summary line"},
 			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N`", DefaultText: "the CPU trec runs on"},
 			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: faster for programs that keep several CPUs busy with few syscalls"},
+			&cli.GenericFlag{Name: "pid", Aliases: []string{"p"}, Value: &multiString{}, Usage: "attach to the running process `PID` instead of starting a program (PID,PID... or repeated); Ctrl-C detaches"},
+			&cli.DurationFlag{Name: "duration", Usage: "with -p: detach and end the recording after `TIME` (30s, 5m)"},
 		},
 		Action: runRecord,
 	}
 }
 
 func runRecord(c *cli.Context) error {
+	if c.IsSet("pid") {
+		return runAttach(c)
+	}
+	if c.IsSet("duration") {
+		return errors.New("--duration: only with -p (a started program runs to its end)")
+	}
 	argv := c.Args().Slice()
 	if len(argv) == 0 {
 		return errors.New("record: no program given (trec record [-o FILE] -- PROG [ARGS...])")
 	}
-	if c.Int("string-limit") < 0 {
-		return fmt.Errorf("-s %d: must not be negative", c.Int("string-limit"))
-	}
-	filter, err := recordFilter(c)
+	filter, err := recordFlags(c)
 	if err != nil {
 		return err
-	}
-	if c.IsSet("cpu") && c.Bool("no-pin") {
-		return errors.New("--cpu and --no-pin exclude each other")
-	}
-	if c.IsSet("cpu") && c.Int("cpu") < 0 {
-		return fmt.Errorf("--cpu %d: not a CPU number", c.Int("cpu"))
 	}
 	name := c.String("output")
 	if name == stdinName {
@@ -96,22 +95,47 @@ func runRecord(c *cli.Context) error {
 	if err := file.close(); err != nil {
 		return fmt.Errorf("-o: %w", err)
 	}
-	if !c.Bool("quiet") {
-		size := int64(-1)
-		if fi, err := os.Stat(name); err == nil {
-			size = fi.Size()
-		}
-		procs := "processes"
-		if res.Processes == 1 {
-			procs = "process"
-		}
-		fmt.Fprintf(c.App.ErrWriter, "trec: %d events, %d %s, %.3fs, %s (%s)\n",
-			res.Events, res.Processes, procs, res.Duration.Seconds(), name, byteSize(size))
-	}
+	printSummary(c, res, name)
 	if res.ExitStatus != 0 {
 		return &exitError{code: res.ExitStatus}
 	}
 	return nil
+}
+
+// recordFlags checks the flags a recording takes whether it starts a
+// program or attaches, and returns the syscall filter.
+func recordFlags(c *cli.Context) (string, error) {
+	if c.Int("string-limit") < 0 {
+		return "", fmt.Errorf("-s %d: must not be negative", c.Int("string-limit"))
+	}
+	filter, err := recordFilter(c)
+	if err != nil {
+		return "", err
+	}
+	if c.IsSet("cpu") && c.Bool("no-pin") {
+		return "", errors.New("--cpu and --no-pin exclude each other")
+	}
+	if c.IsSet("cpu") && c.Int("cpu") < 0 {
+		return "", fmt.Errorf("--cpu %d: not a CPU number", c.Int("cpu"))
+	}
+	return filter, nil
+}
+
+// printSummary prints the line that ends a recording, unless -q.
+func printSummary(c *cli.Context, res record.Result, name string) {
+	if c.Bool("quiet") {
+		return
+	}
+	size := int64(-1)
+	if fi, err := os.Stat(name); err == nil {
+		size = fi.Size()
+	}
+	procs := "processes"
+	if res.Processes == 1 {
+		procs = "process"
+	}
+	fmt.Fprintf(c.App.ErrWriter, "trec: %d events, %d %s, %.3fs, %s (%s)\n",
+		res.Events, res.Processes, procs, res.Duration.Seconds(), name, byteSize(size))
 }
 
 // recordFilter turns the -e flags into the one syscall set the recorder
