@@ -189,6 +189,7 @@ func (t *tracer) runAttached() (Result, error) {
 		return Result{}, err
 	}
 	t.loop()
+	t.reapWaker()
 	reason := "exited"
 	switch {
 	case t.err != nil:
@@ -433,7 +434,7 @@ func (t *tracer) attachStop(th *thread, ws unix.WaitStatus) {
 		st.InSyscall = t.traced(nr)
 		switch {
 		case event == ptraceEventFork || event == ptraceEventVfork || event == ptraceEventClone || event == ptraceEventExec:
-			th.inSyscall, th.nr, th.args = true, nr, args
+			th.inSyscall, th.nr, th.args, th.sc = true, nr, args, t.table.Lookup(nr)
 		case isRestart(ret):
 			th.inSyscall, th.nr, th.entryOp = true, nr, entryResumed
 		default:
@@ -456,10 +457,15 @@ func (t *tracer) attachStop(th *thread, ws unix.WaitStatus) {
 		t.cap.cwdLink(th.tid)
 	}
 	t.emit()
-	if returned && st.InSyscall {
-		t.begin(format.KindSyscallExit, th)
-		t.ev.Nr, t.ev.Ret = int32(nr), ret
-		t.emit()
+	if returned {
+		// The exit as its stop would have shown it. (On arm64 the first
+		// argument's register holds the result by now.)
+		th.inSyscall, th.nr, th.args, th.sc = true, nr, args, t.table.Lookup(nr)
+		t.si.Op, t.si.Nr, t.si.Args[0] = syscallInfoExit, uint64(ret), 0
+		if ret < 0 && ret >= -4095 {
+			t.si.Args[0] = 1
+		}
+		t.exit(th)
 	}
 }
 
@@ -504,12 +510,11 @@ func (t *tracer) attachedExit(tid int) (*thread, bool) {
 	return th, true
 }
 
-// exitedAttached ends the loop, through the waker, once every traced
-// thread has exited.
+// exitedAttached ends the loop once every traced thread has exited. (The
+// tracer's thread may have children it does not trace: wait4 would not
+// fail with ECHILD.)
 func (t *tracer) exitedAttached() {
-	if t.threads.n == 0 && len(t.att.first) == 0 {
-		t.att.wake()
-	}
+	t.gone = t.threads.n == 0 && len(t.att.first) == 0 && len(t.held) == 0
 }
 
 // detachAll ends a recording of running processes: it lets every thread
@@ -532,7 +537,7 @@ func (t *tracer) detachAll(tid int, ws unix.WaitStatus) {
 	})
 	t.detachStop(tid, ws)
 	deadline := time.Now().Add(detachWait)
-	for {
+	for t.threads.n > 0 || len(t.att.first) > 0 {
 		tid, err := unix.Wait4(-1, &ws, unix.WNOHANG|unix.WALL|unix.WNOTHREAD, nil)
 		if err == unix.EINTR {
 			continue
@@ -633,9 +638,8 @@ func (t *tracer) recordDetach(th *thread) {
 
 // startWaker starts the waker: a child of the tracer's thread that does
 // nothing, kept in a ptrace-stop where nothing but SIGKILL reaches it.
-// When the recording must end (cancel) or every traced process has
-// exited, the waker is killed, and its exit wakes the tracer if it is
-// blocked in wait4 with nothing else to come. It is traced so that its
+// When the recording must end (cancel), the waker is killed, and its exit
+// wakes the tracer if it is blocked in wait4 with nothing else to come. It is traced so that its
 // exit is reported even while SIGCHLD is ignored. It is the shim, which
 // stops itself before it would exec.
 func (t *tracer) startWaker() error {

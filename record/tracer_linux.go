@@ -159,7 +159,9 @@ type tracer struct {
 	processes   int
 	nthreads    int
 	killing     bool
-	err         error
+	// gone is set when every thread of an attached recording has ended.
+	gone bool
+	err  error
 
 	cancelled atomic.Bool
 	mu        sync.Mutex
@@ -381,10 +383,11 @@ func waitShimStop(pid int) error {
 	}
 }
 
-// loop reaps stops until no tracee is left.
+// loop reaps stops until no tracee is left: wait4 fails with ECHILD or,
+// recording running processes, every traced thread is gone.
 func (t *tracer) loop() {
 	var ws unix.WaitStatus
-	for {
+	for !t.gone {
 		tid, err := t.next(&ws)
 		// One clock read per stop: the time of its events, and of the
 		// cycle that a yield may have made slow.
