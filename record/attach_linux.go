@@ -525,6 +525,7 @@ func (t *tracer) exitedAttached() {
 // are recorded as detached and left to the kernel, which detaches them
 // when the tracer's thread exits.
 func (t *tracer) detachAll(tid int, ws unix.WaitStatus) {
+	t.ending = endDetach
 	t.att.wake()
 	for _, h := range t.held {
 		t.letGo(h, 0)
@@ -535,7 +536,7 @@ func (t *tracer) detachAll(tid int, ws unix.WaitStatus) {
 			ptrace(unix.PTRACE_INTERRUPT, th.tid, 0, 0)
 		}
 	})
-	t.detachStop(tid, ws)
+	t.stop(tid, ws)
 	deadline := time.Now().Add(detachWait)
 	for t.threads.n > 0 || len(t.att.first) > 0 {
 		tid, err := unix.Wait4(-1, &ws, unix.WNOHANG|unix.WALL|unix.WNOTHREAD, nil)
@@ -553,7 +554,7 @@ func (t *tracer) detachAll(tid int, ws unix.WaitStatus) {
 			continue
 		}
 		t.stopTime = t.now()
-		t.detachStop(tid, ws)
+		t.stop(tid, ws)
 	}
 	var left []*thread
 	t.threads.each(func(th *thread) { left = append(left, th) })
@@ -567,27 +568,12 @@ func (t *tracer) detachAll(tid int, ws unix.WaitStatus) {
 	}
 }
 
-// detachStop records a stop during detachAll, as tracer.stop would, and
-// detaches the thread, passing on a signal about to be delivered. An exit
-// stop that returns a restart code is not recorded: the call, interrupted
-// by the detach, goes on untraced.
-func (t *tracer) detachStop(tid int, ws unix.WaitStatus) {
-	if ws.Exited() || ws.Signaled() {
-		t.exited(tid, ws)
-		return
-	}
-	if !ws.Stopped() {
-		return
-	}
-	th := t.threads.get(tid)
-	if th == nil {
-		th = t.attached(tid, ws)
-	}
-	if th == nil {
-		// Created by a traced thread just now.
-		tgid, _ := procIDs(tid)
-		th = t.newThread(tid, tgid)
-	}
+// detachStop records a stop of th during detachAll, as tracer.stop would,
+// and detaches the thread, passing on a signal about to be delivered. An
+// exit stop that returns a restart code is not recorded: the call,
+// interrupted by the detach, goes on untraced.
+func (t *tracer) detachStop(th *thread, ws unix.WaitStatus) {
+	tid := th.tid
 	sig := int(ws.StopSignal())
 	event := int(ws) >> 16
 	inject := 0

@@ -83,6 +83,15 @@ type knownNrs struct {
 	restart                                      int
 }
 
+// ending is how a recording ends once it must.
+type ending uint8
+
+const (
+	endNot    ending = iota // recording
+	endKill                 // kill every tracee, then drain their exits
+	endDetach               // detach from every thread (an attached recording)
+)
+
 // stopOrder is the order in which a syscall that is both traced with
 // PTRACE_SYSCALL and selected by the seccomp filter makes its entry stop
 // and its seccomp stop. The kernel decides it (entry first since Linux
@@ -158,7 +167,9 @@ type tracer struct {
 	startErr    error
 	processes   int
 	nthreads    int
-	killing     bool
+	// ending says how the recording ends once it must: by killing
+	// every tracee or by detaching from every thread.
+	ending ending
 	// gone is set when every thread of an attached recording has ended.
 	gone bool
 	err  error
@@ -406,7 +417,7 @@ func (t *tracer) loop() {
 			t.fail(fmt.Errorf("record: wait: %w", err))
 			return
 		}
-		if !t.killing && (t.err != nil || t.cancelled.Load()) {
+		if t.ending == endNot && (t.err != nil || t.cancelled.Load()) {
 			if t.att != nil {
 				t.detachAll(tid, ws)
 				return
@@ -491,7 +502,7 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 		tgid, ppid := procIDs(tid)
 		th = t.newThread(tid, tgid)
 		th.shim = t.shimPhase && th.pid == t.initial
-		if !t.killing && !th.shim && int(ws)>>16 == ptraceEventStop && ws.StopSignal() == unix.SIGTRAP {
+		if t.ending == endNot && !th.shim && int(ws)>>16 == ptraceEventStop && ws.StopSignal() == unix.SIGTRAP {
 			th.held, th.heldBy = true, ppid
 			if tgid != tid {
 				th.heldBy = tgid
@@ -500,7 +511,11 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 			return
 		}
 	}
-	if t.killing {
+	if t.ending != endNot {
+		if t.ending == endDetach {
+			t.detachStop(th, ws)
+			return
+		}
 		unix.Tgkill(th.pid, tid, unix.SIGKILL)
 		ptrace(unix.PTRACE_CONT, tid, 0, 0)
 		return
@@ -1120,7 +1135,7 @@ func (t *tracer) fail(err error) {
 // killAll kills every traced process and switches the loop to killing
 // whatever stops next.
 func (t *tracer) killAll() {
-	t.killing = true
+	t.ending = endKill
 	t.killProcs()
 }
 

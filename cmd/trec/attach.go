@@ -50,15 +50,7 @@ func runAttach(c *cli.Context) error {
 		ctx, cancel = context.WithTimeout(ctx, c.Duration("duration"))
 		defer cancel()
 	}
-	res, err := record.Attach(ctx, pids, record.Options{
-		CaptureSize: c.Int("string-limit"),
-		Filter:      filter,
-		NoPin:       c.Bool("no-pin"),
-		UseCPU:      c.IsSet("cpu"),
-		CPU:         c.Int("cpu"),
-		Log:         c.App.ErrWriter,
-		Version:     version,
-	}, out)
+	res, err := record.Attach(ctx, pids, recordOptions(c, filter), out)
 	if err != nil {
 		file.discard()
 		return err

@@ -68,19 +68,10 @@ func runRecord(c *cli.Context) error {
 		return err
 	}
 	unshield := shieldSignals()
-	res, err := record.Run(c.Context, record.Options{
-		Argv:        argv,
-		Stdin:       stdio.files[0],
-		Stdout:      stdio.files[1],
-		Stderr:      stdio.files[2],
-		CaptureSize: c.Int("string-limit"),
-		Filter:      filter,
-		NoPin:       c.Bool("no-pin"),
-		UseCPU:      c.IsSet("cpu"),
-		CPU:         c.Int("cpu"),
-		Log:         c.App.ErrWriter,
-		Version:     version,
-	}, out)
+	opts := recordOptions(c, filter)
+	opts.Argv = argv
+	opts.Stdin, opts.Stdout, opts.Stderr = stdio.files[0], stdio.files[1], stdio.files[2]
+	res, err := record.Run(c.Context, opts, out)
 	unshield()
 	stdio.close()
 
@@ -119,6 +110,19 @@ func recordFlags(c *cli.Context) (string, error) {
 		return "", fmt.Errorf("--cpu %d: not a CPU number", c.Int("cpu"))
 	}
 	return filter, nil
+}
+
+// recordOptions returns the recorder's options that the flags set.
+func recordOptions(c *cli.Context, filter string) record.Options {
+	return record.Options{
+		CaptureSize: c.Int("string-limit"),
+		Filter:      filter,
+		NoPin:       c.Bool("no-pin"),
+		UseCPU:      c.IsSet("cpu"),
+		CPU:         c.Int("cpu"),
+		Log:         c.App.ErrWriter,
+		Version:     version,
+	}
 }
 
 // printSummary prints the line that ends a recording, unless -q.
