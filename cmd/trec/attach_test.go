@@ -105,10 +105,14 @@ func TestAttachSIGINT(t *testing.T) {
 	}
 }
 
-// TestAttachDuration ends the recording after --duration.
+// TestAttachDuration ends the recording after --duration. The fd the
+// shell opened before the attach is named in dump -y and stats.
 func TestAttachDuration(t *testing.T) {
-	busy, _ := startProc(t, `while :; do echo x >/dev/null; sleep 0.01; done`)
-	trace := filepath.Join(t.TempDir(), "x.trc")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	busy, _ := startProc(t, `exec 3>`+out+`; while :; do echo x >&3; sleep 0.01; done`)
+	waitFor(t, "it writes", func() bool { b, _ := os.ReadFile(out); return len(b) > 0 })
+	trace := filepath.Join(dir, "x.trc")
 	start := time.Now()
 	_, stderr, code := trec(t, nil, "record", "-q", "-p", strconv.Itoa(busy.Process.Pid), "--duration", "1s", "-o", trace)
 	if d := time.Since(start); code != 0 || d < time.Second {
@@ -118,6 +122,15 @@ func TestAttachDuration(t *testing.T) {
 	dump, _, _ := trec(t, nil, "dump", trace)
 	if !regexp.MustCompile(`(?m)^\[pid +\d+\] <\.\.\. wait4 resumed>`).MatchString(dump) || !regexp.MustCompile(`(vfork|clone3?)\(`).MatchString(dump) {
 		t.Errorf("dump lacks the shell's wait4 and its children:\n%s", dump)
+	}
+	dumpY, _, _ := trec(t, nil, "dump", "-y", "-e", "trace=write", trace)
+	// dash writes through a dup2 of fd 3 on fd 1.
+	if !strings.Contains(dumpY, `write(1<`+out+`>, "x\n", 2) = 2`) {
+		t.Errorf("dump -y does not name the file opened before the attach:\n%s", dumpY)
+	}
+	stats, _, _ := trec(t, nil, "stats", trace)
+	if !strings.Contains(stats, out) || !strings.Contains(stats, "sh -c exec 3>"+out) {
+		t.Errorf("stats names neither the file nor the program:\n%s", stats)
 	}
 }
 
@@ -150,6 +163,14 @@ func TestAttachResumedRead(t *testing.T) {
 	}
 	if _, stderr, code := trec(t, nil, "stats", trace); code != 0 {
 		t.Errorf("stats: %s", stderr)
+	}
+	reads, _, _ := trec(t, nil, "dump", "-e", "trace=read", trace)
+	if !strings.Contains(reads, "<... read resumed>") {
+		t.Errorf("dump -e trace=read drops the resumed read:\n%s", reads)
+	}
+	writes, _, _ := trec(t, nil, "dump", "-e", "trace=write", trace)
+	if strings.Contains(writes, "read") {
+		t.Errorf("dump -e trace=write keeps reads:\n%s", writes)
 	}
 }
 
