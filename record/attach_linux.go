@@ -168,12 +168,7 @@ func (t *tracer) runAttached() (Result, error) {
 	}
 	defer t.closeWaker()
 	if err := t.seizeAll(); err != nil {
-		// The threads seized so far are let go by the kernel when this
-		// thread exits, as it does when the recording returns.
-		for _, th := range a.first {
-			t.unpin(th)
-		}
-		t.reapWaker()
+		t.abandon()
 		return Result{}, err
 	}
 	// As for a started program (startShim): no signal per stop.
@@ -185,7 +180,7 @@ func (t *tracer) runAttached() (Result, error) {
 	h.AttachedProcesses = a.procs
 	h.Cwd = a.procs[0].Cwd
 	if err := t.startWriter(h); err != nil {
-		t.reapWaker()
+		t.abandon()
 		return Result{}, err
 	}
 	t.loop()
@@ -203,6 +198,16 @@ func (t *tracer) runAttached() (Result, error) {
 		a.mu.Unlock()
 	}
 	return t.finish(&format.Trailer{Detached: uint32(a.detached), EndReason: reason})
+}
+
+// abandon gives up an attach before the recording: the threads seized
+// get their CPU masks back, and the kernel lets them go when this thread
+// exits, as it does when the recording returns.
+func (t *tracer) abandon() {
+	for _, th := range t.att.first {
+		t.unpin(th)
+	}
+	t.reapWaker()
 }
 
 // seizeAll seizes every thread of every process asked for.
