@@ -15,6 +15,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/trecdev/trec/format"
 	"github.com/trecdev/trec/sysent"
@@ -121,6 +124,11 @@ func startAttach(t *testing.T, ctx context.Context, opts Options, pids ...int) *
 		defer close(a.done)
 		a.res, a.err = Attach(ctx, pids, opts, &a.trace)
 	}()
+	// A test that fails on its way ends the recording too.
+	t.Cleanup(func() {
+		cancel()
+		<-a.done
+	})
 	for _, pid := range pids {
 		waitUntil(t, fmt.Sprintf("%d is traced", pid), func() bool {
 			select {
@@ -461,6 +469,9 @@ func TestAttachFork(t *testing.T) {
 	a := startAttach(t, context.Background(), Options{}, tg.pid())
 	io.WriteString(tg.stdin, "\n")
 	waitUntil(t, "the child wrote", func() bool { return fileLines(tg.file) == 1 })
+	// Reaped by its parent, it is past its exit, which the tracer saw
+	// first.
+	waitUntil(t, "the child is reaped", func() bool { return len(children(tg.pid())) == 0 })
 	r := a.stop(t)
 
 	clones := r.kind(format.KindClone)
@@ -606,15 +617,20 @@ func TestAttachPinned(t *testing.T) {
 		return m
 	}
 	before := masks()
-	a := startAttach(t, context.Background(), Options{UseCPU: true, CPU: 0}, tg.pid())
+	// The CPU this test runs on now, as trec would choose.
+	var cpu uint32
+	if _, _, e := unix.RawSyscall(unix.SYS_GETCPU, uintptr(unsafe.Pointer(&cpu)), 0, 0); e != 0 {
+		t.Fatal(e)
+	}
+	a := startAttach(t, context.Background(), Options{UseCPU: true, CPU: int(cpu)}, tg.pid())
 	time.Sleep(50 * time.Millisecond)
 	during := masks()
 	r := a.stop(t)
-	if r.header.Options.GetCpu() != 0 {
-		t.Errorf("header cpu %d", r.header.Options.GetCpu())
+	if r.header.Options.GetCpu() != int32(cpu) {
+		t.Errorf("header cpu %d, want %d", r.header.Options.GetCpu(), cpu)
 	}
 	for tid, m := range during {
-		if m != fmt.Sprintf("%x", oneCPU(0, len(m)/2)) {
+		if m != fmt.Sprintf("%x", oneCPU(int(cpu), len(m)/2)) {
 			t.Errorf("thread %d mask %s while recorded", tid, m)
 		}
 	}
