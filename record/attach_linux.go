@@ -651,19 +651,27 @@ func (t *tracer) startWaker() error {
 			unix.Close(fd)
 		}
 		unix.Kill(pid, unix.SIGKILL)
-		wait4(pid, nil, 0)
+		reap(pid)
 		return fmt.Errorf("record: start the waker: %w", err)
 	}
 	// The stop that seizing a stopped process makes, reaped: the waker
 	// stays in it.
-	var ws unix.WaitStatus
-	wait4(pid, &ws, 0)
+	reap(pid)
 	a := t.att
 	a.waker = pid
 	a.mu.Lock()
 	a.wakerFD = fd
 	a.mu.Unlock()
 	return nil
+}
+
+// reap waits for the next stop or the end of pid.
+func reap(pid int) {
+	for {
+		if _, err := wait4(pid, nil, 0); err != unix.EINTR {
+			return
+		}
+	}
 }
 
 // wake kills the waker; safe from any goroutine, as it goes through a
@@ -689,7 +697,7 @@ func (t *tracer) reapWaker() {
 		return
 	}
 	t.att.wake()
-	wait4(t.att.waker, nil, 0)
+	reap(t.att.waker)
 	t.att.waker = 0
 }
 
