@@ -21,6 +21,11 @@ type FilterOptions struct {
 	Pids []int
 	// PidTrees keep these processes and their descendants.
 	PidTrees []int
+	// Comms keep the processes running a program of this name (the
+	// kernel's comm: the executable's base name, or argv[0]'s); each is a
+	// path.Match pattern. A process is kept from the exec that gives it
+	// the name, that execve call included.
+	Comms []string
 	// Paths keep calls that name a matching path, directly or through an
 	// fd; each is a path.Match pattern.
 	Paths []string
@@ -38,12 +43,40 @@ type Filter struct {
 	set      sysent.Set
 	hasSet   bool
 	status   Status
-	pids     map[int32]bool
+	byProc   bool
+	pids     map[int32]*selected
 	tree     map[int32]bool
+	roots    map[int32]*selected
+	comms    []*commSel
+	commOK   map[int32]bool
 	paths    []string
 	since    int64
 	until    int64
 	hasUntil bool
+	// signals is the -e signal= set, bit N for signal N.
+	signals    uint64
+	hasSignals bool
+	// named are the syscalls a -e trace= list names, with whether the
+	// trace had a call of each; warnings are what parsing found to say.
+	named    []namedCall
+	warnings []string
+}
+
+// selected is a -p or --pid-tree process, and whether the trace had it.
+type selected struct{ seen bool }
+
+// commSel is a --comm pattern, and whether a process matched it.
+type commSel struct {
+	pattern string
+	seen    bool
+}
+
+// namedCall is a syscall named in -e trace=, and whether a call of it was
+// in the trace.
+type namedCall struct {
+	name string
+	nr   int32
+	seen bool
 }
 
 // ParseFilter checks opts against syscall table tab and returns the
@@ -57,6 +90,10 @@ func ParseFilter(tab *sysent.Table, opts FilterOptions) (*Filter, error) {
 		}
 		switch key {
 		case "trace", "t":
+			val, err := f.checkNames(tab, e, val)
+			if err != nil {
+				return nil, err
+			}
 			s, err := sysent.ParseSet(tab, val)
 			if err != nil {
 				return nil, fmt.Errorf("-e %s: %w", e, err)
@@ -75,28 +112,43 @@ func ParseFilter(tab *sysent.Table, opts FilterOptions) (*Filter, error) {
 				return nil, fmt.Errorf("-e %s: %w", e, err)
 			}
 			f.status = st
+		case "signal", "signals", "s":
+			set, err := parseSignalSet(val)
+			if err != nil {
+				return nil, fmt.Errorf("-e %s: %w", e, err)
+			}
+			f.signals, f.hasSignals = set, true
 		default:
-			return nil, fmt.Errorf("-e %s: unknown qualifier %q (want trace= or status=)", e, key)
+			return nil, fmt.Errorf("-e %s: unknown qualifier %q (want trace=, status= or signal=)", e, key)
 		}
 	}
 	if len(opts.Pids) > 0 {
-		f.pids = map[int32]bool{}
+		f.pids = map[int32]*selected{}
 		for _, p := range opts.Pids {
 			if p <= 0 {
-				return nil, fmt.Errorf("--pid %d: not a process id", p)
+				return nil, fmt.Errorf("-p %d: not a process id", p)
 			}
-			f.pids[int32(p)] = true
+			f.pids[int32(p)] = &selected{}
 		}
 	}
 	if len(opts.PidTrees) > 0 {
-		f.tree = map[int32]bool{}
+		f.tree, f.roots = map[int32]bool{}, map[int32]*selected{}
 		for _, p := range opts.PidTrees {
 			if p <= 0 {
 				return nil, fmt.Errorf("--pid-tree %d: not a process id", p)
 			}
 			f.tree[int32(p)] = true
+			f.roots[int32(p)] = &selected{}
 		}
 	}
+	for _, c := range opts.Comms {
+		if _, err := path.Match(c, ""); err != nil || c == "" {
+			return nil, fmt.Errorf("--comm %q: not a program name or pattern", c)
+		}
+		f.comms = append(f.comms, &commSel{pattern: c})
+		f.commOK = map[int32]bool{}
+	}
+	f.byProc = f.pids != nil || f.tree != nil || f.comms != nil
 	for _, p := range opts.Paths {
 		if _, err := path.Match(p, ""); err != nil {
 			return nil, fmt.Errorf("--path %q: %w", p, err)
@@ -129,7 +181,7 @@ func (f *Filter) Clone() *Filter {
 
 // IsZero reports whether the filter keeps everything.
 func (f *Filter) IsZero() bool {
-	return f == nil || (!f.hasSet && f.status == statusAll && f.pids == nil && f.tree == nil &&
+	return f == nil || (!f.hasSet && f.status == statusAll && !f.byProc && !f.hasSignals &&
 		len(f.paths) == 0 && f.since == 0 && !f.hasUntil)
 }
 
@@ -137,6 +189,13 @@ func (f *Filter) IsZero() bool {
 // qualifiers are already merged, so a recorder that applies the filter live
 // takes this one set.
 func (f *Filter) TraceSet() (sysent.Set, bool) { return f.set, f.hasSet }
+
+// SelectsCalls reports whether the filter keeps some calls of a process
+// and not others (-e trace=, -e status=, -P), rather than whole processes
+// or a window of time.
+func (f *Filter) SelectsCalls() bool {
+	return f != nil && (f.hasSet || f.status != statusAll || len(f.paths) > 0)
+}
 
 // NeedsResult reports whether the filter decides on a call only at its
 // exit (-e status=).
@@ -160,6 +219,9 @@ func (f *Filter) String() string {
 	}
 	for _, p := range f.opts.PidTrees {
 		parts = append(parts, "--pid-tree "+strconv.Itoa(p))
+	}
+	for _, c := range f.opts.Comms {
+		parts = append(parts, "--comm "+c)
 	}
 	for _, p := range f.opts.Paths {
 		parts = append(parts, "-P "+p)
@@ -204,7 +266,15 @@ func parseStatus(s string) (Status, error) {
 			}
 		}
 		if !found {
-			return 0, fmt.Errorf("unknown status %q (want successful, failed, unfinished, unavailable or detached)", tok)
+			var names []string
+			for _, n := range statusNames {
+				names = append(names, n.name)
+			}
+			hint := DidYouMean(tok, names)
+			if hint == "" {
+				hint = " (want successful, failed, unfinished, unavailable or detached)"
+			}
+			return 0, fmt.Errorf("unknown status %q%s", tok, hint)
 		}
 	}
 	if neg {
@@ -231,10 +301,26 @@ func parseOffset(s string) (int64, error) {
 
 // pidOK reports whether the filter keeps thread tid of process pid.
 func (f *Filter) pidOK(tid, pid int32) bool {
-	if f.pids == nil && f.tree == nil {
+	if !f.byProc {
 		return true
 	}
-	return f.pids[tid] || f.pids[pid] || f.tree[tid] || f.tree[pid]
+	if f.pids != nil {
+		if s := f.pids[tid]; s != nil {
+			s.seen = true
+			return true
+		}
+		if s := f.pids[pid]; s != nil {
+			s.seen = true
+			return true
+		}
+	}
+	if f.tree != nil && (f.tree[tid] || f.tree[pid]) {
+		if s := f.roots[pid]; s != nil {
+			s.seen = true
+		}
+		return true
+	}
+	return f.commOK[pid]
 }
 
 // timeOK reports whether t is inside the time window.
@@ -245,14 +331,61 @@ func (f *Filter) timeOK(t int64) bool {
 // statusOK reports whether a call that ended with st is kept.
 func (f *Filter) statusOK(st Status) bool { return f.status&st != 0 }
 
-// clone follows the process tree: a child of a kept process is kept.
+// clone follows the process tree: a child of a kept process is kept, and
+// runs its parent's program.
 func (f *Filter) clone(e *format.Event) {
-	if f.tree == nil {
-		return
+	pid := e.Pid
+	if pid == 0 {
+		pid = e.Tid
 	}
-	if f.tree[e.Tid] || f.tree[e.Pid] {
+	if f.tree != nil && (f.tree[e.Tid] || f.tree[pid]) {
 		f.tree[e.Clone.Child] = true
 	}
+	if f.commOK != nil && e.Clone.Kind != format.CloneThread {
+		if f.commOK[pid] {
+			f.commOK[e.Clone.Child] = true
+		} else {
+			delete(f.commOK, e.Clone.Child)
+		}
+	}
+}
+
+// exec follows the programs processes run, for --comm.
+func (f *Filter) exec(e *format.Event) {
+	if f.commOK == nil {
+		return
+	}
+	pid := e.Pid
+	if pid == 0 {
+		pid = e.Tid
+	}
+	var argv0 string
+	if len(e.Exec.Argv) > 0 {
+		argv0 = e.Exec.Argv[0]
+	}
+	if f.matchComm(e.Exec.Path, argv0) {
+		f.commOK[pid] = true
+	} else {
+		delete(f.commOK, pid)
+	}
+}
+
+// matchComm reports whether a program run from path (argv[0] argv0)
+// matches a --comm pattern, by its base name or the kernel's 15-byte comm.
+func (f *Filter) matchComm(file, argv0 string) bool {
+	ok := false
+	for _, c := range f.comms {
+		for _, name := range [...]string{path.Base(file), path.Base(argv0)} {
+			comm := name
+			if len(comm) > 15 {
+				comm = comm[:15]
+			}
+			if m, _ := path.Match(c.pattern, name); m || (name != "" && (c.pattern == comm || c.pattern == name)) {
+				c.seen, ok = true, true
+			}
+		}
+	}
+	return ok
 }
 
 // keepEvent decides on an event that is not a syscall.
@@ -261,6 +394,10 @@ func (f *Filter) keepEvent(e *format.Event) bool {
 	if pid == 0 {
 		pid = e.Tid
 	}
+	if f.hasSignals && (e.Kind == format.KindSignal || e.Kind == format.KindStop) &&
+		(e.Signal.Signo < 1 || e.Signal.Signo > 64 || f.signals&(1<<(e.Signal.Signo-1)) == 0) {
+		return false
+	}
 	return f.pidOK(e.Tid, pid) && f.timeOK(e.Time)
 }
 
@@ -268,16 +405,31 @@ func (f *Filter) keepEvent(e *format.Event) bool {
 // kept, deferred that the decision waits for its result.
 func (f *Filter) keepEnter(c *Call, fds *fdTracker) (keep, deferred bool) {
 	e := c.Enter
-	if !f.pidOK(c.Tid, c.Pid) || !f.timeOK(e.Time) {
+	if !f.pidOK(c.Tid, c.Pid) && !f.execsComm(c) || !f.timeOK(e.Time) {
 		return false, false
 	}
 	if f.hasSet && !f.set.Has(int(c.Nr)) {
 		return false, false
 	}
+	for i := range f.named {
+		if f.named[i].nr == c.Nr {
+			f.named[i].seen = true
+		}
+	}
 	if len(f.paths) > 0 && !f.pathOK(c, fds) {
 		return false, false
 	}
 	return true, f.status != statusAll
+}
+
+// execsComm reports whether c is an execve of a program --comm selects:
+// the call that gives the process its name is kept with what follows.
+func (f *Filter) execsComm(c *Call) bool {
+	if f.comms == nil || (c.Name != "execve" && c.Name != "execveat") {
+		return false
+	}
+	p := captureData(c.Enter, int(c.info.pathArg), format.CaptureString)
+	return p != nil && f.matchComm(string(p), "")
 }
 
 // keepOrphanExit decides on an exit whose enter is not in the trace.

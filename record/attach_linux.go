@@ -634,7 +634,7 @@ func (t *tracer) recordDetach(th *thread) {
 // exit is reported even while SIGCHLD is ignored. It is the shim, which
 // stops itself before it would exec.
 func (t *tracer) startWaker() error {
-	argv := []string{shimArg0, "", startstate.State{}.String(), "/", "trec-waker"}
+	argv := []string{shimArg0, strconv.Itoa(os.Getpid()), "", startstate.State{}.String(), "/", "trec-waker"}
 	pid, err := syscall.ForkExec("/proc/self/exe", argv, &syscall.ProcAttr{Env: []string{shimMarker}})
 	if err != nil {
 		return fmt.Errorf("record: start the waker: %w", err)

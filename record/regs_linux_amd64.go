@@ -9,8 +9,9 @@ import (
 )
 
 // nativeArch is the syscall ABI of the tracer's own architecture, the one
-// whose table decodes the tracees' syscalls. A tracee stop reporting
-// another ABI (i386 via int 0x80) is recorded without captures.
+// whose table decodes the tracees' syscalls. A syscall of another ABI
+// (i386's, through int 0x80) is not recorded, since its number names
+// another call here; the tracer says so once on Options.Log.
 const nativeArch = sysent.X86_64
 
 // syscallRegs reads, at a stop outside syscall tracing (the first stop of

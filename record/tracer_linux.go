@@ -121,6 +121,7 @@ type tracer struct {
 	filter sysent.Set
 	all    bool
 	nrs    knownNrs
+	sock   sockCalls
 	audit  uint32
 	place  placement
 
@@ -135,7 +136,10 @@ type tracer struct {
 	// foreignSeen is set once a syscall of another ABI was reported.
 	foreignSeen bool
 	seccompErr  syscall.Errno
-	order       stopOrder
+	// seccompFallback says why the program runs without the filter the
+	// header announces, for the trailer.
+	seccompFallback string
+	order           stopOrder
 
 	threads threadTable
 	// att is the state of a recording of running processes (Attach), nil
@@ -150,19 +154,16 @@ type tracer struct {
 	// stopTime is when the current stop was taken, the time of its events.
 	stopTime int64
 	// held are the new threads waiting for their parent's clone event.
-	held []*thread
-	mem  *memReader
-	cap  *capturer
-	ev   format.Event
-	si   syscallInfo
-	sig  siginfo
-	// pending holds the events of the shim phase (the target's execve
-	// entry) until the trace header can be written.
-	pending []format.Event
-
+	held        []*thread
+	mem         *memReader
+	cap         *capturer
+	ev          format.Event
+	si          syscallInfo
+	sig         siginfo
 	initial     int
 	shimPhase   bool
 	status      int
+	signal      syscall.Signal
 	statusKnown bool
 	startErr    error
 	processes   int
@@ -214,12 +215,8 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 			*nr = sc.Nr
 		}
 	}
-	t.cwd = opts.Dir
-	if t.cwd == "" {
-		t.cwd, _ = os.Getwd()
-	} else if abs, err := absDir(t.cwd); err == nil {
-		t.cwd = abs
-	}
+	t.sock = newSockCalls(table)
+	t.cwd = kernelCwd(opts.Dir)
 	pageSize := os.Getpagesize()
 	t.mem = newMemReader(pageSize)
 	t.cap = newCapturer(t.mem, opts.CaptureSize)
@@ -266,15 +263,22 @@ func (t *tracer) noSeccomp(reason string) {
 	}
 }
 
-func absDir(d string) (string, error) {
-	if len(d) > 0 && d[0] == '/' {
-		return d, nil
+// kernelCwd returns dir, "" for the current directory, as the kernel
+// resolves it (the link of an fd open on it), as fds are captured: without
+// the symlinks a $PWD may hold.
+func kernelCwd(dir string) string {
+	if dir == "" {
+		dir = "."
 	}
-	wd, err := os.Getwd()
+	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return "", err
+		return dir
 	}
-	return wd + "/" + d, nil
+	defer unix.Close(fd)
+	if p, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(fd)); err == nil {
+		return p
+	}
+	return dir
 }
 
 // run starts the program and traces it to the end. It runs on the locked
@@ -292,10 +296,7 @@ func (t *tracer) run() (Result, error) {
 		return Result{}, err
 	}
 	t.loop()
-	if t.startErr != nil {
-		return Result{}, t.startErr
-	}
-	return t.finish(&format.Trailer{})
+	return t.finish(&format.Trailer{SeccompFallback: t.seccompFallback})
 }
 
 // finish closes the trace with trailer, completed with the counts, once
@@ -304,15 +305,10 @@ func (t *tracer) finish(trailer *format.Trailer) (Result, error) {
 	end := time.Since(t.start)
 	res := Result{
 		ExitStatus: t.status,
+		Signal:     t.signal,
 		Processes:  t.processes,
 		Threads:    t.nthreads,
 		Duration:   end,
-	}
-	if t.w == nil {
-		if t.err == nil {
-			t.err = errors.New("record: the program ended before its exec")
-		}
-		return res, t.err
 	}
 	res.Events = t.w.Events()
 	trailer.EndTime = int64(end)
@@ -320,17 +316,29 @@ func (t *tracer) finish(trailer *format.Trailer) (Result, error) {
 	trailer.Processes = uint32(t.processes)
 	trailer.Threads = uint32(t.nthreads)
 	cerr := t.w.Close(trailer)
+	if t.startErr != nil {
+		return Result{}, t.startErr
+	}
+	if t.shimPhase && t.err == nil {
+		t.err = errors.New("record: the program ended before its exec")
+	}
 	if t.err == nil && cerr != nil {
 		t.err = fmt.Errorf("record: close trace: %w", cerr)
 	}
 	return res, t.err
 }
 
-// startShim starts the shim, waits for it to stop itself, seizes it and
-// lets it run on to the target's execve.
+// startShim starts the shim, writes the trace header, waits for the shim
+// to stop itself, seizes it and lets it run on to the target's execve.
+//
+// The shim dies with the tracer's thread until it is seized (it sets
+// PR_SET_PDEATHSIG before it stops, and checks that its parent is still
+// this process), and with PTRACE_O_EXITKILL from then on: whenever the
+// recorder is killed, nothing of the program is left, stopped or
+// untraced.
 func (t *tracer) startShim() error {
-	argv := make([]string, 0, len(t.opts.Argv)+4)
-	argv = append(argv, shimArg0, encodeFilter(t.prog), t.inherit.String(), t.path)
+	argv := make([]string, 0, len(t.opts.Argv)+5)
+	argv = append(argv, shimArg0, strconv.Itoa(os.Getpid()), encodeFilter(t.prog), t.inherit.String(), t.path)
 	argv = append(argv, t.opts.Argv...)
 	env := append(slices.Clip(t.opts.Env), shimMarker)
 	attr := &syscall.ProcAttr{
@@ -339,11 +347,18 @@ func (t *tracer) startShim() error {
 		Files: []uintptr{t.opts.Stdin.Fd(), t.opts.Stdout.Fd(), t.opts.Stderr.Fd()},
 	}
 	t.start = time.Now()
+	// The header goes out first, so that a trace cut at any time after
+	// reads as a recording.
+	if err := t.openWriter(); err != nil {
+		return err
+	}
 	pid, err := syscall.ForkExec("/proc/self/exe", argv, attr)
 	if err != nil {
+		t.w.Close(nil)
 		return &StartError{Path: t.opts.Argv[0], Err: err}
 	}
 	if err := waitShimStop(pid); err != nil {
+		t.w.Close(nil)
 		return err
 	}
 	var ws unix.WaitStatus
@@ -356,6 +371,7 @@ func (t *tracer) startShim() error {
 	if err := seize(pid, opts); err != nil {
 		unix.Kill(pid, unix.SIGKILL)
 		wait4(pid, &ws, 0)
+		t.w.Close(nil)
 		return fmt.Errorf("record: seize %d: %w", pid, err)
 	}
 	// Every ptrace stop would send this process a SIGCHLD that Go's
@@ -733,6 +749,9 @@ func (t *tracer) exit(th *thread) {
 			t.cap.fdLink(th.tid, ret)
 		}
 	}
+	if t.sock.has(th.nr) {
+		t.sockExit(th, failed, ret)
+	}
 	t.emit()
 }
 
@@ -889,13 +908,10 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 				reason = t.seccompErr.Error()
 			}
 			t.noSeccomp(reason)
+			t.seccompFallback = reason
 		}
 		if err := ptrace(unix.PTRACE_SETOPTIONS, th.tid, 0, uintptr(opts)); err != nil && err != unix.ESRCH {
 			t.fail(fmt.Errorf("record: set options of %d: %w", th.tid, err))
-		}
-		if err := t.openWriter(th.pid); err != nil {
-			t.fail(err)
-			return th
 		}
 	}
 	t.begin(format.KindExec, th)
@@ -917,10 +933,16 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 // so that it stays stopped until SIGCONT, as it would untraced.
 func (t *tracer) groupStop(th *thread, sig int) action {
 	th.stopped = true
-	if !th.shim {
-		t.begin(format.KindStop, th)
-		t.ev.Signal.Signo = int32(sig)
-		t.emit()
+	if th.shim {
+		return actListen
+	}
+	t.begin(format.KindStop, th)
+	t.ev.Signal.Signo = int32(sig)
+	t.emit()
+	if t.opts.JobControl && th.tid == t.initial && t.ending == endNot {
+		t.resume(th, actListen, 0)
+		t.stopWithProgram(sig)
+		return actNone
 	}
 	return actListen
 }
@@ -950,6 +972,11 @@ func (t *tracer) signalStop(th *thread, sig int) (action, int) {
 		s.SenderPid, s.SenderUid = t.sig.pid(), t.sig.uid()
 	}
 	t.emit()
+	if isStopSignal(sig) && contPending(th.tid) {
+		// A SIGCONT came after the stop signal was taken from the
+		// queue: untraced, it would have discarded the stop signal.
+		return actResume, 0
+	}
 	return actResume, sig
 }
 
@@ -1014,6 +1041,9 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	}
 	if tid == t.initial {
 		t.status, t.statusKnown = status, true
+		if ws.Signaled() {
+			t.signal = ws.Signal()
+		}
 	}
 	t.ev = format.Event{Kind: format.KindExit, Time: t.stopTime, Tid: int32(tid), Pid: int32(pid)}
 	if ws.Exited() {
@@ -1058,30 +1088,22 @@ func (t *tracer) begin(kind format.Kind, th *thread) {
 	t.cap.reset()
 }
 
-// emit writes the current event; before the trace is open it is kept.
+// emit writes the current event.
 func (t *tracer) emit() {
 	t.ev.Captures = t.cap.finish()
 	if len(t.ev.Captures) == 0 {
 		t.ev.Captures = nil
-	}
-	if t.w == nil {
-		t.pending = append(t.pending, t.ev.Copy())
-		return
 	}
 	if err := t.w.Write(&t.ev); err != nil {
 		t.fail(fmt.Errorf("record: %w", err))
 	}
 }
 
-// openWriter starts the trace once the program, process pid, has exec'd.
-func (t *tracer) openWriter(pid int) error {
-	// The working directory as the kernel resolves it, as fds are
-	// captured: without symlinks a $PWD may hold.
-	if cwd, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/cwd"); err == nil {
-		t.cwd = cwd
-	}
+// openWriter starts the trace with its header, before the program starts.
+func (t *tracer) openWriter() error {
 	h := t.header()
 	h.Argv = t.opts.Argv
+	h.TracerPid = int32(os.Getpid())
 	return t.startWriter(h)
 }
 
@@ -1101,7 +1123,7 @@ func (t *tracer) header() *format.Header {
 		PageSize:      uint32(os.Getpagesize()),
 		Options: &format.Options{
 			Filter:      t.opts.Filter,
-			CaptureSize: uint32(t.opts.CaptureSize),
+			CaptureSize: uint64(t.opts.CaptureSize),
 			Seccomp:     t.seccomp,
 			Cpu:         int32(t.place.cpu),
 		},
@@ -1115,12 +1137,6 @@ func (t *tracer) startWriter(h *format.Header) error {
 		return fmt.Errorf("record: open trace: %w", err)
 	}
 	t.w = w
-	for i := range t.pending {
-		if err := w.Write(&t.pending[i]); err != nil {
-			return fmt.Errorf("record: %w", err)
-		}
-	}
-	t.pending = nil
 	return nil
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os/signal"
 	"strconv"
@@ -21,14 +20,14 @@ import (
 // processes run on, trec closes the trace and exits 0.
 func runAttach(c *cli.Context) error {
 	if c.NArg() > 0 {
-		return errors.New("-p and a program to run exclude each other")
+		return usagef("-p and a program to run exclude each other")
 	}
 	pids, err := parsePids(c.Generic("pid").(*multiString).vals)
 	if err != nil {
 		return err
 	}
 	if c.IsSet("duration") && c.Duration("duration") <= 0 {
-		return fmt.Errorf("--duration %v: must be positive", c.Duration("duration"))
+		return usagef("--duration %v: must be positive", c.Duration("duration"))
 	}
 	filter, err := recordFlags(c)
 	if err != nil {
@@ -52,7 +51,11 @@ func runAttach(c *cli.Context) error {
 	}
 	res, err := record.Attach(ctx, pids, recordOptions(c, filter), out)
 	if err != nil {
-		file.discard()
+		// A process that could not be attached to leaves no trace file;
+		// a recording that failed later keeps what it wrote.
+		if res.Events == 0 {
+			file.discard()
+		}
 		return err
 	}
 	if err := file.close(); err != nil {
@@ -70,13 +73,13 @@ func parsePids(vals []string) ([]int, error) {
 		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' }) {
 			pid, err := strconv.Atoi(f)
 			if err != nil || pid <= 0 {
-				return nil, fmt.Errorf("-p %s: not a process id", f)
+				return nil, usagef("-p %s: not a process id", f)
 			}
 			pids = append(pids, pid)
 		}
 	}
 	if len(pids) == 0 {
-		return nil, errors.New("-p: no process id given")
+		return nil, usagef("-p: no process id given")
 	}
 	return pids, nil
 }

@@ -63,7 +63,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func checkRunsUntraced(t *testing.T, pid int) {
 	t.Helper()
 	st := procStatus(pid)
-	if s := st["State"]; !strings.HasPrefix(s, "R") && !strings.HasPrefix(s, "S") {
+	// Running or sleeping (D too: a shell's vfork waits so).
+	if s := st["State"]; s == "" || strings.ContainsAny(s[:1], "TtZX") {
 		t.Errorf("state %q after trec ended", s)
 	}
 	if st["TracerPid"] != "0" {
@@ -120,7 +121,7 @@ func TestAttachDuration(t *testing.T) {
 	}
 	checkRunsUntraced(t, busy.Process.Pid)
 	dump, _, _ := trec(t, nil, "dump", trace)
-	if !regexp.MustCompile(`(?m)^\[pid +\d+\] <\.\.\. wait4 resumed>`).MatchString(dump) || !regexp.MustCompile(`(vfork|clone3?)\(`).MatchString(dump) {
+	if !regexp.MustCompile(`(?m)^(\[pid +\d+\] )?<\.\.\. wait4 resumed>`).MatchString(dump) || !regexp.MustCompile(`(vfork|clone3?)\(`).MatchString(dump) {
 		t.Errorf("dump lacks the shell's wait4 and its children:\n%s", dump)
 	}
 	dumpY, _, _ := trec(t, nil, "dump", "-y", "-e", "trace=write", trace)
@@ -129,7 +130,7 @@ func TestAttachDuration(t *testing.T) {
 		t.Errorf("dump -y does not name the file opened before the attach:\n%s", dumpY)
 	}
 	stats, _, _ := trec(t, nil, "stats", trace)
-	if !strings.Contains(stats, out) || !strings.Contains(stats, "sh -c exec 3>"+out) {
+	if !strings.Contains(stats, out) || !strings.Contains(stats, "sh -c 'exec 3>"+out) {
 		t.Errorf("stats names neither the file nor the program:\n%s", stats)
 	}
 }
@@ -155,7 +156,7 @@ func TestAttachResumedRead(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	dump, _, _ := trec(t, nil, "dump", trace)
-	if !strings.HasPrefix(strings.SplitN(dump, "\n", 2)[0], fmt.Sprintf("[pid %5s] <... read resumed>) ", pid)) {
+	if !strings.HasPrefix(dump, "<... read resumed>) ") {
 		t.Errorf("dump does not begin with the resumed read:\n%s", dump)
 	}
 	if !strings.Contains(dump, `read(0,  <detached ...>`) {
@@ -198,9 +199,9 @@ func TestAttachErrors(t *testing.T) {
 		{[]string{"-p", missing}, 1, "attach " + missing + ": no such process"},
 		{[]string{"-p", zpid}, 1, "attach " + zpid + ": process is a zombie (it has exited; its parent, process " + strconv.Itoa(os.Getpid()) + ", has not reaped it)"},
 		{[]string{"-p", "2"}, 1, "attach 2: permission denied (a kernel thread cannot be traced)"},
-		{[]string{"-p", "x1"}, 1, "-p x1: not a process id"},
-		{[]string{"-p", "1", "--", "true"}, 1, "-p and a program to run exclude each other"},
-		{[]string{"--duration", "1s", "--", "true"}, 1, "--duration: only with -p (a started program runs to its end)"},
+		{[]string{"-p", "x1"}, 2, "-p x1: not a process id"},
+		{[]string{"-p", "1", "--", "true"}, 2, "-p and a program to run exclude each other"},
+		{[]string{"--duration", "1s", "--", "true"}, 2, "--duration: only with -p (a started program runs to its end)"},
 	} {
 		_, stderr, code := trec(t, nil, append([]string{"record", "-o", out}, tc.args...)...)
 		if code != tc.code || stderr != "trec: "+tc.msg+"\n" {

@@ -37,10 +37,6 @@ func diffCommand() *cli.Command {
 			&cli.IntFlag{Name: "s", Value: analyze.DefaultStrLen, Usage: "print at most `N` bytes of each string"},
 		),
 		Action: runDiff,
-		// A bad flag is trouble too: exit 1 would say the runs differ.
-		OnUsageError: func(c *cli.Context, err error, sub bool) error {
-			return troubleError{usageError(c, err, sub)}
-		},
 	}
 }
 
@@ -92,6 +88,13 @@ func diffRun(c *cli.Context) error {
 	if strLen == 0 {
 		strLen = analyze.StrLenNone
 	}
+	fo, quiet, err := filterOptions(c)
+	if err == nil && len(quiet) > 0 {
+		err = fmt.Errorf("-e quiet=%s: only trec dump prints the lines it hides", quiet[0])
+	}
+	if err != nil {
+		return err
+	}
 	names := c.Args().Slice()
 	if names[0] == stdinName && names[1] == stdinName {
 		return errors.New("only one of the traces can be standard input")
@@ -101,7 +104,7 @@ func diffRun(c *cli.Context) error {
 		inputs[i] = diffInput(c, name)
 	}
 	opts := diff.Options{
-		Filter:        filterOptions(c),
+		Filter:        fo,
 		Ignore:        c.String("ignore"),
 		Strict:        c.Bool("strict"),
 		TimeThreshold: thr,
@@ -131,7 +134,7 @@ func diffRun(c *cli.Context) error {
 		return fmt.Errorf("write: %w", err)
 	}
 	if !rep.Equal {
-		return &exitError{1}
+		return &exitError{code: 1}
 	}
 	return nil
 }

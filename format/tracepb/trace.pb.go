@@ -157,19 +157,26 @@ const (
 	// with. Index 4294967196 (AT_FDCWD as a uint32) holds
 	// the working directory, /proc/TID/cwd, at the exit of chdir and fchdir.
 	CaptureKind_CAPTURE_FD CaptureKind = 7
+	// A socket's endpoints, for -yy and the network statistics: family,
+	// type, protocol, inodes, local and peer sockaddr, as FORMAT.md lays it
+	// out. index is the fd; arg is 0. Carried by the exits of the calls that
+	// create, name or connect sockets, and by the exec record that starts a
+	// trace for the sockets the program started with.
+	CaptureKind_CAPTURE_SOCKET CaptureKind = 22
 )
 
 // Enum value maps for CaptureKind.
 var (
 	CaptureKind_name = map[int32]string{
-		0: "CAPTURE_UNSPECIFIED",
-		1: "CAPTURE_STRING",
-		2: "CAPTURE_BUFFER",
-		3: "CAPTURE_IOVEC",
-		4: "CAPTURE_SOCKADDR",
-		5: "CAPTURE_STRUCT",
-		6: "CAPTURE_STRING_ARRAY",
-		7: "CAPTURE_FD",
+		0:  "CAPTURE_UNSPECIFIED",
+		1:  "CAPTURE_STRING",
+		2:  "CAPTURE_BUFFER",
+		3:  "CAPTURE_IOVEC",
+		4:  "CAPTURE_SOCKADDR",
+		5:  "CAPTURE_STRUCT",
+		6:  "CAPTURE_STRING_ARRAY",
+		7:  "CAPTURE_FD",
+		22: "CAPTURE_SOCKET",
 	}
 	CaptureKind_value = map[string]int32{
 		"CAPTURE_UNSPECIFIED":  0,
@@ -180,6 +187,7 @@ var (
 		"CAPTURE_STRUCT":       5,
 		"CAPTURE_STRING_ARRAY": 6,
 		"CAPTURE_FD":           7,
+		"CAPTURE_SOCKET":       22,
 	}
 )
 
@@ -1139,8 +1147,11 @@ type Header struct {
 	// The same processes, with their command line, working directory and
 	// executable when trec attached.
 	AttachedProcesses []*AttachedProcess `protobuf:"bytes,13,rep,name=attached_processes,json=attachedProcesses,proto3" json:"attached_processes,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// The recorder's process id: the parent of the program it started. 0
+	// when unknown.
+	TracerPid     int32 `protobuf:"varint,17,opt,name=tracer_pid,json=tracerPid,proto3" json:"tracer_pid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Header) Reset() {
@@ -1264,16 +1275,25 @@ func (x *Header) GetAttachedProcesses() []*AttachedProcess {
 	return nil
 }
 
+func (x *Header) GetTracerPid() int32 {
+	if x != nil {
+		return x.TracerPid
+	}
+	return 0
+}
+
 // Options are the recording options that shaped the trace.
 type Options struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The -e trace= expression, empty for all syscalls.
 	Filter string `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
-	// Largest captured buffer in bytes; paths are captured whole.
-	CaptureSize uint32 `protobuf:"varint,2,opt,name=capture_size,json=captureSize,proto3" json:"capture_size,omitempty"`
+	// Largest captured buffer in bytes; paths are captured whole. (uint32
+	// before: the same encoding.)
+	CaptureSize uint64 `protobuf:"varint,2,opt,name=capture_size,json=captureSize,proto3" json:"capture_size,omitempty"`
 	// Hooks active while recording, as the user wrote them.
 	Hooks []string `protobuf:"bytes,3,rep,name=hooks,proto3" json:"hooks,omitempty"`
-	// True when a seccomp filter selected the stops.
+	// True when a seccomp filter was to select the stops; the trailer's
+	// seccomp_fallback says when the program could not install it.
 	Seccomp bool `protobuf:"varint,4,opt,name=seccomp,proto3" json:"seccomp,omitempty"`
 	// CPU the tracer and tracees were pinned to, or -1.
 	Cpu int32 `protobuf:"varint,5,opt,name=cpu,proto3" json:"cpu,omitempty"`
@@ -1320,7 +1340,7 @@ func (x *Options) GetFilter() string {
 	return ""
 }
 
-func (x *Options) GetCaptureSize() uint32 {
+func (x *Options) GetCaptureSize() uint64 {
 	if x != nil {
 		return x.CaptureSize
 	}
@@ -1363,11 +1383,15 @@ type Trailer struct {
 	// Event time of the end of the recording.
 	EndTime int64 `protobuf:"varint,2,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
 	// The traced program's exit status as a shell reports it (128+N for
-	// signal N).
+	// signal N); 0 for an attached recording.
 	ExitStatus int32 `protobuf:"varint,3,opt,name=exit_status,json=exitStatus,proto3" json:"exit_status,omitempty"`
 	// Processes and threads seen.
 	Processes uint32 `protobuf:"varint,4,opt,name=processes,proto3" json:"processes,omitempty"`
 	Threads   uint32 `protobuf:"varint,5,opt,name=threads,proto3" json:"threads,omitempty"`
+	// Why the program ran without the seccomp filter that the header's
+	// options.seccomp announced (every syscall stopped and the recorder
+	// filtered); empty when the filter was in place or none was asked for.
+	SeccompFallback string `protobuf:"bytes,8,opt,name=seccomp_fallback,json=seccompFallback,proto3" json:"seccomp_fallback,omitempty"`
 	// Threads trec detached from at the end of an attached recording, which
 	// run on untraced.
 	Detached uint32 `protobuf:"varint,12,opt,name=detached,proto3" json:"detached,omitempty"`
@@ -1442,6 +1466,13 @@ func (x *Trailer) GetThreads() uint32 {
 		return x.Threads
 	}
 	return 0
+}
+
+func (x *Trailer) GetSeccompFallback() string {
+	if x != nil {
+		return x.SeccompFallback
+	}
+	return ""
 }
 
 func (x *Trailer) GetDetached() uint32 {
@@ -1529,7 +1560,7 @@ const file_trace_proto_rawDesc = "" +
 	"\x03pid\x18\x01 \x01(\x05R\x03pid\x12\x12\n" +
 	"\x04argv\x18\x02 \x03(\tR\x04argv\x12\x10\n" +
 	"\x03cwd\x18\x03 \x01(\tR\x03cwd\x12\x10\n" +
-	"\x03exe\x18\x04 \x01(\tR\x03exe\"\xc9\x03\n" +
+	"\x03exe\x18\x04 \x01(\tR\x03exe\"\xe8\x03\n" +
 	"\x06Header\x12%\n" +
 	"\x0eformat_version\x18\x01 \x01(\rR\rformatVersion\x12!\n" +
 	"\ftrec_version\x18\x02 \x01(\tR\vtrecVersion\x12\x12\n" +
@@ -1544,21 +1575,24 @@ const file_trace_proto_rawDesc = "" +
 	" \x01(\rR\bpageSize\x121\n" +
 	"\aoptions\x18\v \x01(\v2\x17.trec.format.v1.OptionsR\aoptions\x12\x1a\n" +
 	"\battached\x18\f \x03(\x05R\battached\x12N\n" +
-	"\x12attached_processes\x18\r \x03(\v2\x1f.trec.format.v1.AttachedProcessR\x11attachedProcesses\"\xaf\x01\n" +
+	"\x12attached_processes\x18\r \x03(\v2\x1f.trec.format.v1.AttachedProcessR\x11attachedProcesses\x12\x1d\n" +
+	"\n" +
+	"tracer_pid\x18\x11 \x01(\x05R\ttracerPid\"\xaf\x01\n" +
 	"\aOptions\x12\x16\n" +
 	"\x06filter\x18\x01 \x01(\tR\x06filter\x12!\n" +
-	"\fcapture_size\x18\x02 \x01(\rR\vcaptureSize\x12\x14\n" +
+	"\fcapture_size\x18\x02 \x01(\x04R\vcaptureSize\x12\x14\n" +
 	"\x05hooks\x18\x03 \x03(\tR\x05hooks\x12\x18\n" +
 	"\aseccomp\x18\x04 \x01(\bR\aseccomp\x12\x10\n" +
 	"\x03cpu\x18\x05 \x01(\x05R\x03cpu\x12'\n" +
-	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\"\xd0\x01\n" +
+	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\"\xfb\x01\n" +
 	"\aTrailer\x12\x16\n" +
 	"\x06events\x18\x01 \x01(\x04R\x06events\x12\x19\n" +
 	"\bend_time\x18\x02 \x01(\x03R\aendTime\x12\x1f\n" +
 	"\vexit_status\x18\x03 \x01(\x05R\n" +
 	"exitStatus\x12\x1c\n" +
 	"\tprocesses\x18\x04 \x01(\rR\tprocesses\x12\x18\n" +
-	"\athreads\x18\x05 \x01(\rR\athreads\x12\x1a\n" +
+	"\athreads\x18\x05 \x01(\rR\athreads\x12)\n" +
+	"\x10seccomp_fallback\x18\b \x01(\tR\x0fseccompFallback\x12\x1a\n" +
 	"\bdetached\x18\f \x01(\rR\bdetached\x12\x1d\n" +
 	"\n" +
 	"end_reason\x18\r \x01(\tR\tendReason*\xed\x01\n" +
@@ -1577,7 +1611,7 @@ const file_trace_proto_rawDesc = "" +
 	"\tKIND_STOP\x10\n" +
 	"\x12\x0f\n" +
 	"\vKIND_ATTACH\x10\v\x12\x0f\n" +
-	"\vKIND_DETACH\x10\f*\xb5\x01\n" +
+	"\vKIND_DETACH\x10\f*\xc9\x01\n" +
 	"\vCaptureKind\x12\x17\n" +
 	"\x13CAPTURE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eCAPTURE_STRING\x10\x01\x12\x12\n" +
@@ -1587,7 +1621,8 @@ const file_trace_proto_rawDesc = "" +
 	"\x0eCAPTURE_STRUCT\x10\x05\x12\x18\n" +
 	"\x14CAPTURE_STRING_ARRAY\x10\x06\x12\x0e\n" +
 	"\n" +
-	"CAPTURE_FD\x10\a*h\n" +
+	"CAPTURE_FD\x10\a\x12\x12\n" +
+	"\x0eCAPTURE_SOCKET\x10\x16*h\n" +
 	"\tCloneKind\x12\x15\n" +
 	"\x11CLONE_UNSPECIFIED\x10\x00\x12\x0e\n" +
 	"\n" +
