@@ -68,6 +68,9 @@ type Call struct {
 	// Detach is set on a call that was in progress when the recorder
 	// detached from its thread (KIND_DETACH): it goes on untraced.
 	Detach bool
+	// Hooks are the hook records of the call (format.KindHook), the
+	// changes hooks made to it while recording, in order.
+	Hooks []format.Event
 
 	info *callInfo
 	// seq is the position of the call's first event in the trace, for
@@ -141,6 +144,7 @@ type thread struct {
 	enter    format.Event
 	caps     []format.Capture
 	data     []byte
+	hooks    []format.Event
 	call     Call
 }
 
@@ -315,6 +319,8 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 		if !e.Exit.Thread && w.fds != nil {
 			w.fds.exit(e.Pid)
 		}
+	case format.KindHook:
+		w.hook(e, v)
 	default:
 		w.event(e, v)
 	}
@@ -353,6 +359,7 @@ func (w *Walker) enter(e *format.Event, v Visitor) {
 		th.pid = e.Pid
 	}
 	th.copyEnter(e)
+	th.hooks = th.hooks[:0]
 	ci := w.ct.get(e.Nr)
 	th.call = Call{Tid: e.Tid, Pid: th.pid, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Enter: &th.enter, info: ci, seq: w.read}
 	th.pending = true

@@ -474,6 +474,26 @@ func (t *tracer) attachStop(th *thread, ws unix.WaitStatus) {
 	}
 }
 
+// syscallRegs reads, at a stop outside syscall tracing (the first stop of
+// a thread trec attached to), the syscall the thread is in: its number, -1
+// when it is in none; the value it returns, meaningful once it returned;
+// and its arguments (on aarch64 the first one's register holds the result
+// once the call returned). PTRACE_GET_SYSCALL_INFO tells these only at
+// syscall stops.
+func syscallRegs(tid int) (nr int, ret int64, args [6]uint64, err error) {
+	var g regs
+	if err = g.get(tid); err == nil {
+		nr, err = g.nr(tid)
+	}
+	if err != nil {
+		return -1, 0, args, err
+	}
+	for i, p := range g.args() {
+		args[i] = *p
+	}
+	return nr, int64(*g.ret()), args, nil
+}
+
 // isRestart reports whether ret is a code with which the kernel restarts
 // an interrupted syscall when no signal handler runs: ERESTARTSYS,
 // ERESTARTNOINTR, ERESTARTNOHAND and ERESTART_RESTARTBLOCK (which restarts

@@ -29,7 +29,7 @@ func runAttach(c *cli.Context) error {
 	if c.IsSet("duration") && c.Duration("duration") <= 0 {
 		return usagef("--duration %v: must be positive", c.Duration("duration"))
 	}
-	filter, err := recordFlags(c)
+	opts, sandbox, err := recordFlags(c)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func runAttach(c *cli.Context) error {
 		ctx, cancel = context.WithTimeout(ctx, c.Duration("duration"))
 		defer cancel()
 	}
-	res, err := record.Attach(ctx, pids, recordOptions(c, filter), out)
+	res, err := record.Attach(ctx, pids, opts, out)
 	if err != nil {
 		// A process that could not be attached to leaves no trace file;
 		// a recording that failed later keeps what it wrote.
@@ -61,7 +61,7 @@ func runAttach(c *cli.Context) error {
 	if err := file.close(); err != nil {
 		return fmt.Errorf("-o: %w", err)
 	}
-	printSummary(c, res, name)
+	printSummary(c, res, name, sandbox)
 	return nil
 }
 

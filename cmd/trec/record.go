@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/trecdev/trec/analyze"
+	"github.com/trecdev/trec/hook"
 	"github.com/trecdev/trec/record"
 	"github.com/trecdev/trec/sysent"
 )
@@ -21,7 +22,7 @@ func recordCommand() *cli.Command {
 		Name:      "record",
 		Usage:     "run a program, or attach to running processes, and record their syscalls, signals, forks, execs and exits",
 		ArgsUsage: "[--] PROG [ARGS...] | -p PID[,PID...]",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "trec.trc", Usage: "write the trace to `FILE`"},
 			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none, at most 16 MiB); paths are captured whole (dump's -s is the length it prints)"},
 			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "record only the syscalls of `trace=SET` (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
@@ -30,7 +31,7 @@ func recordCommand() *cli.Command {
 			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: faster for programs that keep several CPUs busy with few syscalls"},
 			&cli.GenericFlag{Name: "pid", Aliases: []string{"p"}, Value: &multiString{}, Usage: "attach to the running process `PID` instead of starting a program (PID,PID... or repeated); Ctrl-C detaches"},
 			&cli.DurationFlag{Name: "duration", Usage: "with -p: detach and end the recording after `TIME` (30s, 5m)"},
-		},
+		}, hookFlags()...),
 		Action: runRecord,
 	}
 }
@@ -46,7 +47,7 @@ func runRecord(c *cli.Context) error {
 	if len(argv) == 0 {
 		return usagef("record: no program given (trec record [-o FILE] -- PROG [ARGS...], or -p PID)")
 	}
-	filter, err := recordFlags(c)
+	opts, sandbox, err := recordFlags(c)
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,6 @@ func runRecord(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := recordOptions(c, filter)
 	opts.Argv = argv
 	opts.Stdin, opts.Stdout, opts.Stderr = stdio.files[0], stdio.files[1], stdio.files[2]
 	opts.JobControl = true
@@ -87,7 +87,7 @@ func runRecord(c *cli.Context) error {
 	if err := file.close(); err != nil {
 		return fmt.Errorf("-o: %w", err)
 	}
-	printSummary(c, res, name)
+	printSummary(c, res, name, sandbox)
 	if res.ExitStatus != 0 {
 		return &exitError{code: res.ExitStatus, signal: res.Signal}
 	}
@@ -95,42 +95,52 @@ func runRecord(c *cli.Context) error {
 }
 
 // recordFlags checks the flags a recording takes whether it starts a
-// program or attaches, and returns the syscall filter.
-func recordFlags(c *cli.Context) (string, error) {
+// program or attaches, and returns the recorder's options they set and
+// the sandbox, if one is asked for.
+func recordFlags(c *cli.Context) (record.Options, *hook.Sandbox, error) {
 	size := c.Int("string-limit")
 	if size < 0 || size > record.MaxCaptureSize {
-		return "", usagef("-s %d: want 0 to %d bytes", size, record.MaxCaptureSize)
+		return record.Options{}, nil, usagef("-s %d: want 0 to %d bytes", size, record.MaxCaptureSize)
 	}
 	filter, err := recordFilter(c)
 	if err != nil {
-		return "", err
+		return record.Options{}, nil, err
+	}
+	arch, err := sysent.ParseArch(runtime.GOARCH)
+	if err != nil {
+		return record.Options{}, nil, err
+	}
+	cwd, _ := os.Getwd()
+	hooks, sandbox, err := recordHooks(c, sysent.ForArch(arch), cwd)
+	if err != nil {
+		return record.Options{}, nil, err
 	}
 	if c.IsSet("cpu") && c.Bool("no-pin") {
-		return "", usagef("--cpu and --no-pin exclude each other")
+		return record.Options{}, nil, usagef("--cpu and --no-pin exclude each other")
 	}
 	if c.IsSet("cpu") {
 		if err := record.CheckCPU(c.Int("cpu")); err != nil {
-			return "", usagef("--cpu %d: %w", c.Int("cpu"), err)
+			return record.Options{}, nil, usagef("--cpu %d: %w", c.Int("cpu"), err)
 		}
 	}
-	return filter, nil
-}
-
-// recordOptions returns the recorder's options that the flags set.
-func recordOptions(c *cli.Context, filter string) record.Options {
 	return record.Options{
-		CaptureSize: c.Int("string-limit"),
+		CaptureSize: size,
 		Filter:      filter,
 		NoPin:       c.Bool("no-pin"),
 		UseCPU:      c.IsSet("cpu"),
 		CPU:         c.Int("cpu"),
 		Log:         c.App.ErrWriter,
 		Version:     version,
-	}
+		Hooks:       hooks,
+	}, sandbox, nil
 }
 
-// printSummary prints the line that ends a recording, unless -q.
-func printSummary(c *cli.Context, res record.Result, name string) {
+// printSummary reports the sandbox's violations and prints the line that
+// ends a recording, unless -q.
+func printSummary(c *cli.Context, res record.Result, name string, sandbox *hook.Sandbox) {
+	if sandbox != nil {
+		reportSandbox(c.App.ErrWriter, sandbox, name, c.Bool("quiet"))
+	}
 	if c.Bool("quiet") {
 		return
 	}
