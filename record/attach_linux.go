@@ -552,6 +552,14 @@ func (t *tracer) exitedAttached() {
 func (t *tracer) detachAll(tid int, ws unix.WaitStatus) {
 	t.ending = endDetach
 	t.att.wake()
+	if t.hooks != nil {
+		// A delay ends now: the thread goes on to its next stop, where it
+		// is detached (a call a hook skipped gets its result first).
+		for _, ht := range t.hooks.held {
+			t.resume(ht.th, ht.act, ht.sig)
+		}
+		t.hooks.held = nil
+	}
 	for _, h := range t.held {
 		t.letGo(h, 0)
 	}

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/hook"
 	"github.com/trecdev/trec/sysent"
 )
 
@@ -699,4 +700,77 @@ func TestAttachTraced(t *testing.T) {
 	if !errors.As(err, &ae) || !errors.Is(err, ErrTraced) || ae.Tracer != strace.Process.Pid || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}
+}
+
+// TestAttachDeny applies a hook to an attached process: its polls fail
+// with EPERM while it is recorded, and work again after the detach.
+func TestAttachDeny(t *testing.T) {
+	tg := startTarget(t, "count", "FILE")
+	waitUntil(t, "it writes", func() bool { return fileLines(tg.file) >= 3 })
+	d, err := hook.ParseDeny(table(), []string{"poll,ppoll"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startAttach(t, context.Background(), Options{Hooks: []hook.Hook{d}}, tg.pid())
+	time.Sleep(100 * time.Millisecond)
+	r := a.stop(t)
+
+	polls := r.calls("poll")
+	if sc, ok := table().ByName("ppoll"); ok && len(polls) == 0 {
+		polls = r.calls(sc.Name)
+	}
+	if len(polls) < 5 {
+		t.Fatalf("%d polls recorded\n%s", len(polls), r.dump())
+	}
+	for _, c := range polls {
+		if c.exit != nil && c.exit.Ret != -int64(unix.EPERM) {
+			t.Fatalf("a poll returned %d, want EPERM", c.exit.Ret)
+		}
+	}
+	if got := r.header.GetOptions().GetHooks(); len(got) != 1 || got[0] != "deny poll,ppoll" {
+		t.Errorf("header hooks %q", got)
+	}
+	if c := trailerCount(r, "deny", "poll,ppoll"); c == nil || c.Changed < uint64(len(polls))-1 {
+		t.Errorf("trailer count %v for %d polls", c, len(polls))
+	}
+	out := strings.SplitAfter(tg.finish(t), "\n")
+	checkCounted(t, "the program's file", out[:len(out)-2], "")
+}
+
+// TestAttachDelayed detaches from a thread that a delay hook holds: the
+// delay ends, the thread is detached at its next stop, and the program
+// goes on.
+func TestAttachDelayed(t *testing.T) {
+	tg := startTarget(t, "count", "FILE")
+	waitUntil(t, "it writes", func() bool { return fileLines(tg.file) >= 3 })
+	inj, err := hook.ParseInject(table(), []string{"write:delay_enter=10s:when=3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startAttach(t, context.Background(), Options{Hooks: []hook.Hook{inj}}, tg.pid())
+	// Held in its third write: stopped, and the file no longer grows.
+	waitUntil(t, "the delay holds it", func() bool {
+		n := fileLines(tg.file)
+		time.Sleep(20 * time.Millisecond)
+		return state(tg.pid()) == 't' && fileLines(tg.file) == n
+	})
+	start := time.Now()
+	r := a.stop(t)
+	if d := time.Since(start); d > 9*time.Second {
+		t.Errorf("the detach waited for the delay (%v)", d)
+	}
+	evs := r.of(tg.pid())
+	if last := evs[len(evs)-1]; last.Kind != format.KindDetach {
+		t.Errorf("last event %v, want the detach\n%s", last.Kind, r.dump())
+	}
+	// Let go of before its delay ended, the write went on: its exit is
+	// the thread's last stop.
+	writes := r.calls("write")
+	if w := writes[len(writes)-1]; w.exit == nil || w.exit.Ret <= 0 {
+		t.Errorf("the held write has no exit\n%s", r.dump())
+	}
+	n := fileLines(tg.file)
+	waitUntil(t, "it runs on", func() bool { return fileLines(tg.file) > n+3 })
+	out := strings.SplitAfter(tg.finish(t), "\n")
+	checkCounted(t, "the program's file", out[:len(out)-2], "")
 }

@@ -273,3 +273,27 @@ func TestAttachPermissionDenied(t *testing.T) {
 		t.Errorf("got %q, want %q ... no CAP_SYS_PTRACE)", out, want)
 	}
 }
+
+// TestAttachDeny applies --deny to an attached shell loop: its mkdir
+// fails while trec records it, and works again afterwards.
+func TestAttachDeny(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	sh, _ := startProc(t, `while :; do if mkdir `+dir+`/x 2>/dev/null; then rmdir `+dir+`/x; echo ok; else echo denied; fi; sleep 0.01; done >>`+out)
+	lines := func() string { b, _ := os.ReadFile(out); return string(b) }
+	waitFor(t, "it makes directories", func() bool { return strings.Contains(lines(), "ok") })
+	trace := filepath.Join(dir, "x.trc")
+	_, stderr, code := trec(t, nil, "record", "-q", "-p", strconv.Itoa(sh.Process.Pid), "--deny", "mkdir", "--duration", "1s", "-o", trace)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	before := lines()
+	if !strings.Contains(before, "ok\ndenied\n") {
+		t.Errorf("no mkdir was denied while recorded:\n%s", before)
+	}
+	waitFor(t, "mkdir works again", func() bool { return strings.Contains(strings.TrimPrefix(lines(), before), "ok") })
+	dump, _, _ := trec(t, nil, "dump", "-e", "trace=mkdir", trace)
+	if !strings.Contains(dump, "= -1 EPERM") {
+		t.Errorf("dump shows no denied mkdir:\n%s", dump)
+	}
+}
