@@ -161,7 +161,9 @@
 //
 // Without a seccomp filter (none can be installed in a running process),
 // every syscall stops and Options.Filter applies in the recorder. Hooks
-// apply to attached threads as to started ones.
+// apply to attached threads as to started ones, from their first syscall
+// entry after the attach; a delay still running when the recording ends is
+// cut short.
 //
 // The recording ends when every traced thread has exited, or when Attach's
 // context is done (trec: SIGINT, SIGTERM, SIGHUP, SIGQUIT, --duration). To
