@@ -50,19 +50,7 @@ func runAttach(c *cli.Context) error {
 		defer cancel()
 	}
 	res, err := record.Attach(ctx, pids, opts, out)
-	if err != nil {
-		// A process that could not be attached to leaves no trace file;
-		// a recording that failed later keeps what it wrote.
-		if res.Events == 0 {
-			file.discard()
-		}
-		return err
-	}
-	if err := file.close(); err != nil {
-		return fmt.Errorf("-o: %w", err)
-	}
-	printSummary(c, res, name, sandbox)
-	return nil
+	return endRecording(c, file, name, res, err, sandbox)
 }
 
 // parsePids reads the values of -p: process ids separated by commas or

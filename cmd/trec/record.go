@@ -74,20 +74,9 @@ func runRecord(c *cli.Context) error {
 	opts.JobControl = true
 	res, err := record.Run(c.Context, opts, out)
 	stdio.close()
-
-	if err != nil {
-		// A program that could not be started, or a recording that
-		// failed before any event, leaves no trace file; a recording cut
-		// later keeps what it wrote.
-		if res.Events == 0 {
-			file.discard()
-		}
+	if err := endRecording(c, file, name, res, err, sandbox); err != nil {
 		return err
 	}
-	if err := file.close(); err != nil {
-		return fmt.Errorf("-o: %w", err)
-	}
-	printSummary(c, res, name, sandbox)
 	if res.ExitStatus != 0 {
 		return &exitError{code: res.ExitStatus, signal: res.Signal}
 	}
@@ -133,6 +122,25 @@ func recordFlags(c *cli.Context) (record.Options, *hook.Sandbox, error) {
 		Version:     version,
 		Hooks:       hooks,
 	}, sandbox, nil
+}
+
+// endRecording closes the trace file of a recording that returned res and
+// err, and prints what ends it. A program that could not be started, a
+// process that could not be attached to, or a recording that failed
+// before any event, leaves no trace file; a recording cut later keeps what
+// it wrote.
+func endRecording(c *cli.Context, file *output, name string, res record.Result, err error, sandbox *hook.Sandbox) error {
+	if err != nil {
+		if res.Events == 0 {
+			file.discard()
+		}
+		return err
+	}
+	if err := file.close(); err != nil {
+		return fmt.Errorf("-o: %w", err)
+	}
+	printSummary(c, res, name, sandbox)
+	return nil
 }
 
 // printSummary reports the sandbox's violations and prints the line that
