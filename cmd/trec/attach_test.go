@@ -133,6 +133,14 @@ func TestAttachDuration(t *testing.T) {
 	if !strings.Contains(stats, out) || !strings.Contains(stats, "sh -c 'exec 3>"+out) {
 		t.Errorf("stats names neither the file nor the program:\n%s", stats)
 	}
+	first := fmt.Sprintf("attached to %d sh -c 'exec 3>%s;", busy.Process.Pid, out)
+	if !strings.HasPrefix(stats, first) || !strings.Contains(strings.SplitN(stats, "\n", 2)[0], ": detached after --duration, ") {
+		t.Errorf("stats' summary line:\n%s", strings.SplitN(stats, "\n", 2)[0])
+	}
+	info, _, _ := trec(t, nil, "info", trace)
+	if !strings.Contains(info, "ended         duration; threads detached: ") {
+		t.Errorf("info:\n%s", info)
+	}
 }
 
 // TestAttachResumedRead attaches to a shell blocked in read: dump shows
