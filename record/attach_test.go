@@ -751,7 +751,7 @@ func TestAttachDelayed(t *testing.T) {
 	// Held in its third write: stopped, and the file no longer grows.
 	waitUntil(t, "the delay holds it", func() bool {
 		n := fileLines(tg.file)
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(300 * time.Millisecond)
 		return state(tg.pid()) == 't' && fileLines(tg.file) == n
 	})
 	start := time.Now()
@@ -763,10 +763,18 @@ func TestAttachDelayed(t *testing.T) {
 	if last := evs[len(evs)-1]; last.Kind != format.KindDetach {
 		t.Errorf("last event %v, want the detach\n%s", last.Kind, r.dump())
 	}
-	// Let go of before its delay ended, the write went on: its exit is
-	// the thread's last stop.
-	writes := r.calls("write")
-	if w := writes[len(writes)-1]; w.exit == nil || w.exit.Ret <= 0 {
+	// Let go of before its delay ended, the held write went on: its exit
+	// follows the delay's record.
+	var delayed *call
+	for _, c := range r.calls("write") {
+		if r.hookBetween(c) || c.exit == nil && slices.ContainsFunc(r.hookRecords("write"), func(e *format.Event) bool { return r.index(e) > c.enterIdx }) {
+			delayed = &c
+		}
+	}
+	if delayed == nil {
+		t.Fatalf("no write was delayed\n%s", r.dump())
+	}
+	if delayed.exit == nil || delayed.exit.Ret <= 0 {
 		t.Errorf("the held write has no exit\n%s", r.dump())
 	}
 	n := fileLines(tg.file)
