@@ -301,6 +301,9 @@ func (p *Printer) appendExitPart(b []byte, lineStart int, c *Call, n, split int,
 			// strace: "<... pause resumed>) = ?" for a call that
 			// another thread's execve ended.
 			b = append(b, ") "...)
+		case c.Detach:
+			// strace: "read(0,  <detached ...>", no result.
+			return append(b, " <detached ...>\n"...)
 		default:
 			b = append(b, " <unfinished ...>) "...)
 		}

@@ -186,6 +186,13 @@ func (x *ChromeExporter) Event(e *format.Event) {
 			label = string(appendArgv(nil, e.Exec.Argv))
 		}
 		b = x.nameEvent(b, "process_name", pid, pid, label)
+	case format.KindAttach:
+		name, cat, scope = "attach", "process", "t"
+		if len(e.Exec.Argv) > 0 {
+			b = x.nameEvent(b, "process_name", pid, pid, string(appendArgv(nil, e.Exec.Argv)))
+		}
+	case format.KindDetach:
+		name, cat, scope = "detach", "process", "t"
 	default:
 		return
 	}

@@ -290,6 +290,22 @@ func (t *fdTracker) clone(parentPid, childPid int32, c *format.Clone) {
 func (t *fdTracker) exec(e *format.Event) {
 	ft := t.table(e.Pid)
 	ft.dropCloexec()
+	t.startFDs(ft, e)
+}
+
+// attach sets the fd table and working directory of a process an attached
+// recording began with, from the captures of its first KIND_ATTACH event.
+func (t *fdTracker) attach(e *format.Event) {
+	ft := t.table(e.Pid)
+	t.startFDs(ft, e)
+	if cwd := fdLink(e, int64(format.CwdIndex)); cwd != nil {
+		ft.cwd = t.str(cwd)
+	}
+}
+
+// startFDs sets what the fds a process starts with refer to, from the
+// links and sockets event e captured.
+func (t *fdTracker) startFDs(ft *fdTable, e *format.Event) {
 	for i := range e.Captures {
 		if cp := &e.Captures[i]; cp.Kind == format.CaptureFD && cp.Index != format.CwdIndex {
 			var fe fdEntry
