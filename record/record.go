@@ -221,17 +221,16 @@ func (t *tracer) record(ctx context.Context) (Result, error) {
 		err error
 	}
 	done := make(chan outcome, 1)
-	go func() {
+	go lockedOffMain(func() {
 		// Every ptrace request must come from the thread that seized the
 		// tracees. The thread is never unlocked: when this goroutine
 		// returns it dies, and PTRACE_O_EXITKILL kills any tracee left.
-		runtime.LockOSThread()
 		// Best effort: the thread's rseq area only makes every stop
 		// dearer.
 		rseq.Unregister()
 		res, err := t.run()
 		done <- outcome{res, err}
-	}()
+	})
 	defer restoreSIGCHLD()
 
 	var o outcome
@@ -245,6 +244,31 @@ func (t *tracer) record(ctx context.Context) (Result, error) {
 		}
 	}
 	return o.res, o.err
+}
+
+// lockedOffMain runs fn on a goroutine locked to a thread other than the
+// process's main thread. The tracer's wait4 sees the children of its own
+// thread: on the main thread those include the children this process had
+// before an exec (a shell's background job) and the orphans it reaps as a
+// subreaper, which the recording would wait for and record as exits of
+// its own. And Go keeps the main thread when a goroutine locked to it
+// returns: the kernel would never end what it still traces.
+func lockedOffMain(fn func()) {
+	runtime.LockOSThread()
+	if unix.Gettid() != unix.Getpid() {
+		fn()
+		return
+	}
+	// While this goroutine holds the main thread, another one cannot get
+	// it.
+	locked := make(chan struct{})
+	go func() {
+		runtime.LockOSThread()
+		close(locked)
+		fn()
+	}()
+	<-locked
+	runtime.UnlockOSThread()
 }
 
 // restoreSIGCHLD undoes the tracer's signal.Ignore(SIGCHLD).
