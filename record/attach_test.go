@@ -101,6 +101,15 @@ func fileLines(name string) int {
 	return bytes.Count(b, []byte("\n"))
 }
 
+// waitLines waits until the program has written n more lines to its file.
+// Called once it is attached to, at most one of them (a write it was in
+// at the attach) was written before the recording saw its entry.
+func (tg *target) waitLines(t *testing.T, n int) {
+	t.Helper()
+	from := fileLines(tg.file)
+	waitUntil(t, fmt.Sprintf("it writes %d more lines", n), func() bool { return fileLines(tg.file) >= from+n })
+}
+
 // attaching is an Attach running in the background.
 type attaching struct {
 	pids   []int
@@ -253,7 +262,7 @@ func TestAttachCounter(t *testing.T) {
 	tg := startTarget(t, "count", "FILE")
 	waitUntil(t, "it writes", func() bool { return fileLines(tg.file) >= 3 })
 	a := startAttach(t, context.Background(), Options{}, tg.pid())
-	time.Sleep(200 * time.Millisecond)
+	tg.waitLines(t, 11)
 	r := a.stop(t)
 
 	pid := tg.pid()
@@ -284,7 +293,7 @@ func TestAttachCounter(t *testing.T) {
 	}
 	lines := r.writtenLines(int32(pid), 3)
 	if len(lines) < 10 {
-		t.Fatalf("%d writes recorded in 200 ms\n%s", len(lines), r.dump())
+		t.Fatalf("%d writes recorded, want 10 or more\n%s", len(lines), r.dump())
 	}
 	checkCounted(t, "recorded writes", lines, "")
 	if r.trailer.Detached != 1 || r.trailer.EndReason != "interrupted" || r.res.Processes != 1 || r.res.Threads != 1 {
@@ -327,7 +336,19 @@ func TestAttachThreads(t *testing.T) {
 		return true
 	})
 	a := startAttach(t, context.Background(), Options{}, tg.pid())
-	time.Sleep(200 * time.Millisecond)
+	// Two more lines from each thread: at least one written while
+	// recorded.
+	b, _ := os.ReadFile(tg.file)
+	from := len(b)
+	waitUntil(t, "every thread writes twice more", func() bool {
+		b, _ := os.ReadFile(tg.file)
+		for i := range n {
+			if bytes.Count(b[from:], []byte(fmt.Sprintf("\n%d ", i))) < 2 {
+				return false
+			}
+		}
+		return true
+	})
 	r := a.stop(t)
 
 	tids := tasks(tg.pid())
@@ -385,6 +406,7 @@ func TestAttachBlockedRead(t *testing.T) {
 		b, _ := os.ReadFile(tg.stdout)
 		return string(b) == "hello\n"
 	})
+	waitUntil(t, "it is blocked in read again", func() bool { return inSyscall(tg.pid()) == readNr && state(tg.pid()) == 'S' })
 	r := a.stop(t)
 
 	evs := r.of(tg.pid())
@@ -516,9 +538,8 @@ func TestAttachStopped(t *testing.T) {
 	if n := len(r.calls("write")); n != 0 {
 		t.Errorf("%d writes while stopped", n)
 	}
-	if s := state(tg.pid()); s != 'T' {
-		t.Fatalf("state %c after the detach, want T (stopped)", s)
-	}
+	// The detach wakes the thread, which stops again by itself.
+	waitUntil(t, "it is stopped after the detach", func() bool { return state(tg.pid()) == 'T' })
 	n := fileLines(tg.file)
 	time.Sleep(50 * time.Millisecond)
 	if fileLines(tg.file) != n {
@@ -582,7 +603,7 @@ func TestAttachDuration(t *testing.T) {
 func TestAttachFilter(t *testing.T) {
 	tg := startTarget(t, "count", "FILE")
 	a := startAttach(t, context.Background(), Options{Filter: "write"}, tg.pid())
-	time.Sleep(100 * time.Millisecond)
+	tg.waitLines(t, 6)
 	r := a.stop(t)
 	if r.header.Options.GetSeccomp() || r.header.Options.GetFilter() != "write" {
 		t.Errorf("header options %v", r.header.Options)
@@ -624,16 +645,20 @@ func TestAttachPinned(t *testing.T) {
 		t.Fatal(e)
 	}
 	a := startAttach(t, context.Background(), Options{UseCPU: true, CPU: int(cpu)}, tg.pid())
-	time.Sleep(50 * time.Millisecond)
-	during := masks()
+	// The tracer pins each thread just after it seizes it.
+	var during map[int]string
+	waitUntil(t, "every thread is pinned", func() bool {
+		during = masks()
+		for _, m := range during {
+			if m != fmt.Sprintf("%x", oneCPU(int(cpu), len(m)/2)) {
+				return false
+			}
+		}
+		return true
+	})
 	r := a.stop(t)
 	if r.header.Options.GetCpu() != int32(cpu) {
 		t.Errorf("header cpu %d, want %d", r.header.Options.GetCpu(), cpu)
-	}
-	for tid, m := range during {
-		if m != fmt.Sprintf("%x", oneCPU(int(cpu), len(m)/2)) {
-			t.Errorf("thread %d mask %s while recorded", tid, m)
-		}
 	}
 	if after := masks(); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("masks %v after the detach, want %v", after, before)
@@ -712,7 +737,8 @@ func TestAttachDeny(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := startAttach(t, context.Background(), Options{Hooks: []hook.Hook{d}}, tg.pid())
-	time.Sleep(100 * time.Millisecond)
+	// Each line follows a poll of its turn of the loop.
+	tg.waitLines(t, 7)
 	r := a.stop(t)
 
 	polls := r.calls("poll")
