@@ -570,8 +570,11 @@ func TestKillMidRun(t *testing.T) {
 	tok := token("300.0")
 	trace := filepath.Join(t.TempDir(), "x.trc")
 	e := runGroup(t, trecCommand(recordArgs(trace, steady, tok)...), func(pid int) {
-		// Frames end every 200 ms: wait for a few.
-		time.Sleep(700 * time.Millisecond)
+		// Frames end every 200 ms or 64 KiB: wait until complete ones
+		// hold many calls.
+		for deadline := time.Now().Add(30 * time.Second); entriesSoFar(trace) < 100 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
 		syscall.Kill(pid, syscall.SIGKILL)
 	})
 	if !e.status.Signaled() || e.status.Signal() != syscall.SIGKILL {
@@ -581,6 +584,30 @@ func TestKillMidRun(t *testing.T) {
 	evs, tr, err := readTraceFile(t, trace)
 	if !errors.Is(err, format.ErrTruncated) || tr != nil || count(evs, format.KindSyscallEnter, nil) < 100 {
 		t.Errorf("trace of a killed trec: %d events, trailer %v, %v; want many events, then truncation", len(evs), tr, err)
+	}
+}
+
+// entriesSoFar returns the number of syscall entries in the complete
+// frames of a trace being written, 0 while it does not exist.
+func entriesSoFar(name string) int {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	rd, err := format.NewReader(f)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for {
+		e, err := rd.Next()
+		if err != nil {
+			return n
+		}
+		if e.Kind == format.KindSyscallEnter {
+			n++
+		}
 	}
 }
 

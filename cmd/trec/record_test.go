@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -260,6 +262,16 @@ const asCLI = "TREC_TEST_AS_CLI"
 func TestMain(m *testing.M) {
 	if os.Getenv(asCLI) == "1" {
 		exit(runSignal(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	}
+	// Run from a shell's background job (or nohup), this process starts
+	// with SIGINT (or SIGHUP) ignored, and so would the programs that the
+	// attack tests start, signal and compare: they need the default. Go
+	// keeps these two ignored until a handler is installed, and a handled
+	// signal is at its default after exec.
+	for _, sig := range []os.Signal{syscall.SIGINT, syscall.SIGHUP} {
+		if signal.Ignored(sig) {
+			signal.Notify(make(chan os.Signal, 1), sig)
+		}
 	}
 	code := m.Run()
 	if attack.dir != "" {
