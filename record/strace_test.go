@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/record/internal/startstate"
 )
 
 // straceCounts runs argv under strace -f -c and returns its calls and
@@ -18,6 +19,19 @@ func straceCounts(t *testing.T, argv []string) (calls, errs map[string]int) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "strace")
 	cmd := exec.Command("strace", append([]string{"-f", "-c", "-o", out, "--"}, argv...)...)
+	// The signals this process started with ignored (a background job's
+	// SIGINT and SIGQUIT) are ignored in a recorded program, which a
+	// shell's startup shows: ignored in strace's too.
+	start, _ := startstate.At()
+	var ignored []string
+	for sig := 1; sig <= 64; sig++ {
+		if start.Ignored&(1<<(sig-1)) != 0 {
+			ignored = append(ignored, strconv.Itoa(sig))
+		}
+	}
+	if len(ignored) > 0 {
+		cmd = exec.Command("sh", append([]string{"-c", `trap "" ` + strings.Join(ignored, " ") + `; exec "$@"`, "sh"}, cmd.Args...)...)
+	}
 	// Like record's: stdout to a regular file, stdin from /dev/null.
 	stdout, err := os.Create(out + ".stdout")
 	if err != nil {
