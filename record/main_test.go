@@ -24,6 +24,13 @@ var progDir string
 
 func TestMain(m *testing.M) {
 	MaybeRunShim()
+	if os.Getenv(mainThreadEnv) == "1" {
+		if err := recordFromMainThread(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	os.Exit(runTests(m))
 }
 
