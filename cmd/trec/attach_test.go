@@ -14,6 +14,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/trecdev/trec/format"
 )
 
 // startProc starts sh -c script, its stdin a pipe, and kills it at the end
@@ -91,7 +95,11 @@ func TestAttachSIGINT(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "trec traces the loop", func() bool { return procStatus(busy.Process.Pid)["TracerPid"] != "0" })
-	time.Sleep(300 * time.Millisecond)
+	// The trace's frames end every 200 ms: wait for the loop's writes in
+	// them (each after the open of its redirection).
+	waitFor(t, "the trace holds the loop's writes", func() bool {
+		return entriesSoFar(trace, func(e *format.Event) bool { return e.Nr == unix.SYS_WRITE }) >= 10
+	})
 	cmd.Process.Signal(syscall.SIGINT)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("trec: %v\n%s", err, stderr.String())
@@ -146,22 +154,29 @@ func TestAttachDuration(t *testing.T) {
 // TestAttachResumedRead attaches to a shell blocked in read: dump shows
 // the read resumed, as strace does.
 func TestAttachResumedRead(t *testing.T) {
-	sh, stdin := startProc(t, `read line; echo "$line" >/dev/null; read line`)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	sh, stdin := startProc(t, `read line; echo "$line" >`+out+`; read line`)
 	pid := strconv.Itoa(sh.Process.Pid)
-	waitFor(t, "it reads", func() bool {
+	inRead := func() bool {
 		b, _ := os.ReadFile("/proc/" + pid + "/syscall")
-		return strings.HasPrefix(string(b), "0 ")
-	})
-	trace := filepath.Join(t.TempDir(), "x.trc")
-	done := make(chan int)
-	go func() {
-		_, _, code := trec(t, nil, "record", "-q", "-p", pid, "--duration", "500ms", "-o", trace)
-		done <- code
-	}()
+		return strings.HasPrefix(string(b), "0 ") && strings.HasPrefix(procStatus(sh.Process.Pid)["State"], "S")
+	}
+	waitFor(t, "it reads", inRead)
+	trace := filepath.Join(dir, "x.trc")
+	cmd := exec.Command(os.Args[0], "record", "-q", "-p", pid, "-o", trace)
+	cmd.Env = append(os.Environ(), asCLI+"=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
 	waitFor(t, "trec traces it", func() bool { return procStatus(sh.Process.Pid)["TracerPid"] != "0" })
 	io.WriteString(stdin, "hi\n")
-	if code := <-done; code != 0 {
-		t.Fatalf("exit %d", code)
+	waitFor(t, "it reads again", func() bool { b, _ := os.ReadFile(out); return string(b) == "hi\n" && inRead() })
+	cmd.Process.Signal(syscall.SIGINT)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("trec: %v\n%s", err, stderr.String())
 	}
 	dump, _, _ := trec(t, nil, "dump", trace)
 	if !strings.HasPrefix(dump, "<... read resumed>) ") {

@@ -572,7 +572,7 @@ func TestKillMidRun(t *testing.T) {
 	e := runGroup(t, trecCommand(recordArgs(trace, steady, tok)...), func(pid int) {
 		// Frames end every 200 ms or 64 KiB: wait until complete ones
 		// hold many calls.
-		for deadline := time.Now().Add(30 * time.Second); entriesSoFar(trace) < 100 && time.Now().Before(deadline); {
+		for deadline := time.Now().Add(30 * time.Second); entriesSoFar(trace, nil) < 100 && time.Now().Before(deadline); {
 			time.Sleep(10 * time.Millisecond)
 		}
 		syscall.Kill(pid, syscall.SIGKILL)
@@ -588,8 +588,9 @@ func TestKillMidRun(t *testing.T) {
 }
 
 // entriesSoFar returns the number of syscall entries in the complete
-// frames of a trace being written, 0 while it does not exist.
-func entriesSoFar(name string) int {
+// frames of a trace being written, of those that keep passes when it is
+// not nil; 0 while the trace does not exist.
+func entriesSoFar(name string, keep func(*format.Event) bool) int {
 	f, err := os.Open(name)
 	if err != nil {
 		return 0
@@ -605,7 +606,7 @@ func entriesSoFar(name string) int {
 		if err != nil {
 			return n
 		}
-		if e.Kind == format.KindSyscallEnter {
+		if e.Kind == format.KindSyscallEnter && (keep == nil || keep(e)) {
 			n++
 		}
 	}
