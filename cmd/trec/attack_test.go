@@ -31,46 +31,57 @@ import (
 
 var long = flag.Bool("long", false, "run the attack tests' long variants (200 early kills, 10 minutes of steady syscalls)")
 
-// attack holds the C programs of testdata/attack, built once.
-var attack struct {
-	once sync.Once
-	dir  string
-	err  error
+// progs holds the C programs the tests build, each once, below a
+// directory that TestMain removes.
+var progs struct {
+	mu  sync.Mutex
+	dir string
+	// bin are the programs by source file.
+	bin map[string]string
 }
 
-// attackProg returns the path of the test program name, building them all
-// at the first call.
+// cProg returns the program built from the C source src, building it at
+// the first call, into a directory named after src's.
+func cProg(t *testing.T, src string) string {
+	t.Helper()
+	progs.mu.Lock()
+	defer progs.mu.Unlock()
+	if bin, ok := progs.bin[src]; ok {
+		return bin
+	}
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Fatal("gcc is needed to build the test programs (.ci/run installs it)")
+	}
+	if progs.dir == "" {
+		dir, err := os.MkdirTemp("", "trec-cmd-test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		progs.dir, progs.bin = dir, map[string]string{}
+	}
+	dir := filepath.Join(progs.dir, filepath.Base(filepath.Dir(src)))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, strings.TrimSuffix(filepath.Base(src), ".c"))
+	if out, err := exec.Command("gcc", "-O1", "-pthread", "-o", bin, src).CombinedOutput(); err != nil {
+		t.Fatalf("build %s: %v\n%s", src, err, out)
+	}
+	progs.bin[src] = bin
+	return bin
+}
+
+// attackProg returns the program built from testdata/attack/NAME.c.
 func attackProg(t *testing.T, name string) string {
 	t.Helper()
-	attack.once.Do(func() {
-		srcs, _ := filepath.Glob(filepath.Join("testdata", "attack", "*.c"))
-		if attack.dir, attack.err = os.MkdirTemp("", "trec-attack"); attack.err != nil {
-			return
-		}
-		errs := make(chan error, len(srcs))
-		sem := make(chan struct{}, 2)
-		for _, src := range srcs {
-			go func() {
-				sem <- struct{}{}
-				defer func() { <-sem }()
-				out := filepath.Join(attack.dir, strings.TrimSuffix(filepath.Base(src), ".c"))
-				if b, err := exec.Command("gcc", "-O1", "-pthread", "-o", out, src).CombinedOutput(); err != nil {
-					errs <- fmt.Errorf("build %s: %v\n%s", src, err, b)
-					return
-				}
-				errs <- nil
-			}()
-		}
-		for range srcs {
-			if err := <-errs; err != nil && attack.err == nil {
-				attack.err = err
-			}
-		}
-	})
-	if attack.err != nil {
-		t.Fatal(attack.err)
-	}
-	return filepath.Join(attack.dir, name)
+	return cProg(t, filepath.Join("testdata", "attack", name+".c"))
+}
+
+// testProg returns the program built from the repository's
+// testdata/progs/NAME.c.
+func testProg(t *testing.T, name string) string {
+	t.Helper()
+	return cProg(t, filepath.Join("..", "..", "testdata", "progs", name+".c"))
 }
 
 // trecCommand returns a command that runs this test binary as trec.

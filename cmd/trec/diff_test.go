@@ -3,27 +3,12 @@ package main
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 )
-
-// buildDiffProg compiles testdata/progs/NAME.c into dir.
-func buildDiffProg(t *testing.T, dir, name string) string {
-	t.Helper()
-	if _, err := exec.LookPath("gcc"); err != nil {
-		t.Fatal("gcc is needed to build the test programs")
-	}
-	bin := filepath.Join(dir, name)
-	src, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "progs", name+".c"))
-	if out, err := exec.Command("gcc", "-O1", "-pthread", "-o", bin, src).CombinedOutput(); err != nil {
-		t.Fatalf("gcc %s: %v\n%s", name, err, out)
-	}
-	return bin
-}
 
 // recordRun records a program in dir and returns the trace's path.
 func recordRun(t *testing.T, dir, trace string, argv ...string) string {
@@ -134,7 +119,7 @@ func diffJSON(t *testing.T, args ...string) (*diffReport, int) {
 
 func TestDiffSameProgramMatches(t *testing.T) {
 	dir := t.TempDir()
-	threads := buildDiffProg(t, dir, "diffthreads")
+	threads := testProg(t, "diffthreads")
 	src := filepath.Join(dir, "tree")
 	for i, n := range []int{10, 3000, 70000} {
 		sub := filepath.Join(src, "d"+strconv.Itoa(i))
@@ -164,7 +149,7 @@ func TestDiffSameProgramMatches(t *testing.T) {
 
 func TestDiffFindsChanges(t *testing.T) {
 	dir := t.TempDir()
-	prog := buildDiffProg(t, dir, "diffprog")
+	prog := testProg(t, "diffprog")
 	out := filepath.Join(dir, "out.txt")
 	a := recordRun(t, dir, "a.trc", prog, "a", out)
 	b := recordRun(t, dir, "b.trc", prog, "b", out)
@@ -253,7 +238,7 @@ func fmtEvent(e map[string]any) string {
 
 func TestDiffMatchesATreeWhoseMiddleChanged(t *testing.T) {
 	dir := t.TempDir()
-	tree := buildDiffProg(t, dir, "difftree")
+	tree := testProg(t, "difftree")
 	t.Setenv("DIFFTREE_MID", "x")
 	a := recordRun(t, dir, "a.trc", tree, "root")
 	t.Setenv("DIFFTREE_MID", "y")
@@ -278,7 +263,7 @@ func TestDiffMatchesATreeWhoseMiddleChanged(t *testing.T) {
 
 func TestDiffSlowerSyscall(t *testing.T) {
 	dir := t.TempDir()
-	prog := buildDiffProg(t, dir, "diffsleep")
+	prog := testProg(t, "diffsleep")
 	// Other calls can grow past the threshold when the machine is busy:
 	// try again before calling it a failure.
 	var r *diffReport
@@ -328,7 +313,7 @@ func TestDiffStreams(t *testing.T) {
 
 func TestDiffFilters(t *testing.T) {
 	dir := t.TempDir()
-	prog := buildDiffProg(t, dir, "diffprog")
+	prog := testProg(t, "diffprog")
 	out := filepath.Join(dir, "out.txt")
 	a := recordRun(t, dir, "a.trc", prog, "a", out)
 	b := recordRun(t, dir, "b.trc", prog, "b", out)

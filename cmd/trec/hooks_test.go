@@ -94,7 +94,7 @@ func TestRecordSandboxCat(t *testing.T) {
 
 func TestRecordDenyNetwork(t *testing.T) {
 	dir := t.TempDir()
-	probe := buildDiffProg(t, dir, "hookprobe")
+	probe := testProg(t, "hookprobe")
 	for _, mode := range filterModes {
 		stdout, stderr, code, trace := recordWith(t, dir, append([]string{"--deny", "%network"}, mode...), probe, "socket")
 		if code != 0 || !strings.Contains(stdout, "socket: -1 EPERM") {
@@ -142,7 +142,7 @@ func TestRecordMapPath(t *testing.T) {
 
 func TestRecordInject(t *testing.T) {
 	dir := t.TempDir()
-	probe := buildDiffProg(t, dir, "hookprobe")
+	probe := testProg(t, "hookprobe")
 	for _, mode := range filterModes {
 		stdout, _, code, trace := recordWith(t, dir, append([]string{"--inject", "openat:error=ENOENT:when=3+"}, mode...), probe, "opens", "4", "/dev/null")
 		if code != 0 || !strings.Contains(stdout, "child 2: ok\nchild 3: ENOENT\n") {

@@ -9,25 +9,11 @@ import (
 	"testing"
 )
 
-// buildProg compiles testdata/progs/NAME.c into the test's directory.
-func buildProg(t *testing.T, name string) string {
-	t.Helper()
-	if _, err := exec.LookPath("gcc"); err != nil {
-		t.Fatal("gcc is needed to build the test programs (.ci/run installs it)")
-	}
-	bin := filepath.Join(t.TempDir(), name)
-	out, err := exec.Command("gcc", "-O1", "-o", bin, filepath.Join("..", "..", "testdata", "progs", name+".c")).CombinedOutput()
-	if err != nil {
-		t.Fatalf("gcc %s: %v\n%s", name, err, out)
-	}
-	return bin
-}
-
 // An event-loop client connects without blocking (EINPROGRESS) and its
 // server accepts without asking for addresses: the network section counts
 // the bytes each way per peer, and no error.
 func TestNetworkStatsEventLoop(t *testing.T) {
-	bin := buildProg(t, "netloop")
+	bin := testProg(t, "netloop")
 	trace := filepath.Join(t.TempDir(), "net.trc")
 	if out, errs, code := trec(t, nil, "record", "-q", "-o", trace, "--", bin); code != 0 || out != "200 requests\n" {
 		t.Fatalf("record: exit %d, stdout %q: %s", code, out, errs)
@@ -63,7 +49,7 @@ func TestDumpSocketsMatchStrace(t *testing.T) {
 	if err != nil {
 		t.Skip("no strace")
 	}
-	bin := buildProg(t, "netloop")
+	bin := testProg(t, "netloop")
 	dir := t.TempDir()
 	st := filepath.Join(dir, "strace.txt")
 	if out, err := exec.Command(strace, "-f", "-yy", "-o", st, bin).CombinedOutput(); err != nil {

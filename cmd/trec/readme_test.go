@@ -88,7 +88,7 @@ func TestReadmeRecipes(t *testing.T) {
 	}
 	// A richer run for the recipes: files found and not, children, and a
 	// client and server over loopback TCP.
-	netloop := buildProg(t, "netloop")
+	netloop := testProg(t, "netloop")
 	script := "ls -la /etc/hostname /nonexistent; cat /etc/hostname >/dev/null; " + netloop
 	if out, errs, err := sh("trec record -q -o run.trc -- sh -c '" + script + "' >/dev/null"); err != nil {
 		t.Fatalf("record: %v\n%s%s", err, out, errs)

@@ -274,8 +274,8 @@ func TestMain(m *testing.M) {
 		}
 	}
 	code := m.Run()
-	if attack.dir != "" {
-		os.RemoveAll(attack.dir)
+	if progs.dir != "" {
+		os.RemoveAll(progs.dir)
 	}
 	os.Exit(code)
 }
