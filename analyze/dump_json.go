@@ -62,6 +62,8 @@ func (p *Printer) appendCallJSON(b []byte, c *Call) []byte {
 	b = strconv.AppendInt(b, c.Start(), 10)
 	b = append(b, `,"pid":`...)
 	b = strconv.AppendInt(b, int64(c.Pid), 10)
+	b = append(b, `,"process_start_ns":`...)
+	b = strconv.AppendInt(b, c.Proc.Start, 10)
 	b = append(b, `,"tid":`...)
 	b = strconv.AppendInt(b, int64(c.Tid), 10)
 	b = append(b, `,"nr":`...)
@@ -125,16 +127,15 @@ var cloneKindNames = [...]string{"unknown", "fork", "vfork", "process", "thread"
 // appendEventJSON appends one JSON Lines object for an event that is not a
 // syscall; ok is false for events that have none.
 func (p *Printer) appendEventJSON(b []byte, e *format.Event) ([]byte, bool) {
-	pid := e.Pid
-	if pid == 0 {
-		pid = e.Tid
-	}
+	proc := p.dec.w.Process(eventPid(e))
 	b = append(b, `{"type":`...)
 	b = appendJSONString(b, e.Kind.String())
 	b = append(b, `,"time_ns":`...)
 	b = strconv.AppendInt(b, e.Time, 10)
 	b = append(b, `,"pid":`...)
-	b = strconv.AppendInt(b, int64(pid), 10)
+	b = strconv.AppendInt(b, int64(proc.Pid), 10)
+	b = append(b, `,"process_start_ns":`...)
+	b = strconv.AppendInt(b, proc.Start, 10)
 	b = append(b, `,"tid":`...)
 	b = strconv.AppendInt(b, int64(e.Tid), 10)
 	switch e.Kind {

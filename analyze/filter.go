@@ -17,10 +17,15 @@ type FilterOptions struct {
 	// Exprs are -e qualifiers: "trace=SET", "status=LIST", or a bare SET
 	// (strace's shorthand for trace=SET).
 	Exprs []string
-	// Pids keep the threads and processes with these ids.
-	Pids []int
-	// PidTrees keep these processes and their descendants.
-	PidTrees []int
+	// Pids keep the threads and processes with these ids: "1234" keeps
+	// every process that had pid 1234 (pids are reused) and every thread
+	// that had tid 1234; "1234@1.5s" only the process 1234 that started
+	// then (the first with that pid to start at or after that offset from
+	// the trace start, in the forms Since takes).
+	Pids []string
+	// PidTrees keep these processes, in the forms Pids takes, and their
+	// descendants.
+	PidTrees []string
 	// Paths keep calls that name a matching path, directly or through an
 	// fd; each is a path.Match pattern.
 	Paths []string
@@ -38,8 +43,8 @@ type Filter struct {
 	set      sysent.Set
 	hasSet   bool
 	status   Status
-	pids     map[int32]bool
-	tree     map[int32]bool
+	pids     []pidSpec
+	tree     []pidSpec
 	paths    []string
 	since    int64
 	until    int64
@@ -79,46 +84,49 @@ func ParseFilter(tab *sysent.Table, opts FilterOptions) (*Filter, error) {
 			return nil, fmt.Errorf("-e %s: unknown qualifier %q (want trace= or status=)", e, key)
 		}
 	}
-	if len(opts.Pids) > 0 {
-		f.pids = map[int32]bool{}
-		for _, p := range opts.Pids {
-			if p <= 0 {
-				return nil, fmt.Errorf("--pid %d: not a process id", p)
-			}
-			f.pids[int32(p)] = true
-		}
+	if err := f.parseSelection(opts); err != nil {
+		return nil, err
 	}
-	if len(opts.PidTrees) > 0 {
-		f.tree = map[int32]bool{}
-		for _, p := range opts.PidTrees {
-			if p <= 0 {
-				return nil, fmt.Errorf("--pid-tree %d: not a process id", p)
-			}
-			f.tree[int32(p)] = true
-		}
+	return f, nil
+}
+
+// Check reports the errors ParseFilter would find in the options that do
+// not depend on a trace's syscall table (all but -e trace= names), so that
+// a command can reject bad flags before it opens a trace.
+func (o FilterOptions) Check() error {
+	return new(Filter).parseSelection(o)
+}
+
+// parseSelection parses the options other than -e into f.
+func (f *Filter) parseSelection(opts FilterOptions) error {
+	var err error
+	if f.pids, err = parsePids("-p", opts.Pids); err != nil {
+		return err
+	}
+	if f.tree, err = parsePids("--pid-tree", opts.PidTrees); err != nil {
+		return err
 	}
 	for _, p := range opts.Paths {
 		if _, err := path.Match(p, ""); err != nil {
-			return nil, fmt.Errorf("--path %q: %w", p, err)
+			return fmt.Errorf("--path %q: %w", p, err)
 		}
 		f.paths = append(f.paths, p)
 	}
-	var err error
 	if opts.Since != "" {
 		if f.since, err = parseOffset(opts.Since); err != nil {
-			return nil, fmt.Errorf("--since %q: %w", opts.Since, err)
+			return fmt.Errorf("--since %q: %w", opts.Since, err)
 		}
 	}
 	if opts.Until != "" {
 		if f.until, err = parseOffset(opts.Until); err != nil {
-			return nil, fmt.Errorf("--until %q: %w", opts.Until, err)
+			return fmt.Errorf("--until %q: %w", opts.Until, err)
 		}
 		f.hasUntil = true
 		if f.until < f.since {
-			return nil, fmt.Errorf("--until %s is before --since %s", opts.Until, opts.Since)
+			return fmt.Errorf("--until %s is before --since %s", opts.Until, opts.Since)
 		}
 	}
-	return f, nil
+	return nil
 }
 
 // Clone returns a filter with the same options and a fresh process tree.
@@ -156,10 +164,10 @@ func (f *Filter) String() string {
 		parts = append(parts, "-e "+e)
 	}
 	for _, p := range f.opts.Pids {
-		parts = append(parts, "-p "+strconv.Itoa(p))
+		parts = append(parts, "-p "+p)
 	}
 	for _, p := range f.opts.PidTrees {
-		parts = append(parts, "--pid-tree "+strconv.Itoa(p))
+		parts = append(parts, "--pid-tree "+p)
 	}
 	for _, p := range f.opts.Paths {
 		parts = append(parts, "-P "+p)
@@ -229,12 +237,83 @@ func parseOffset(s string) (int64, error) {
 	return int64(sec * 1e9), nil
 }
 
-// pidOK reports whether the filter keeps thread tid of process pid.
-func (f *Filter) pidOK(tid, pid int32) bool {
+// pidSpec is one -p or --pid-tree value: a pid, and the start of the one
+// process meant when the value names one.
+type pidSpec struct {
+	pid      int32
+	start    int64
+	hasStart bool
+	// matched is set once a spec with a start has picked its process.
+	matched bool
+}
+
+// parsePids parses the values of flag: "PID" or "PID@START".
+func parsePids(flag string, vals []string) ([]pidSpec, error) {
+	var specs []pidSpec
+	for _, v := range vals {
+		pidStr, startStr, hasStart := strings.Cut(v, "@")
+		pid, err := strconv.ParseInt(pidStr, 10, 32)
+		if err != nil || pid <= 0 {
+			return nil, fmt.Errorf("%s %s: not a process id (want PID or PID@START, e.g. 1234 or 1234@1.5s)", flag, v)
+		}
+		sp := pidSpec{pid: int32(pid), hasStart: hasStart}
+		if hasStart {
+			if sp.start, err = parseOffset(startStr); err != nil {
+				return nil, fmt.Errorf("%s %s: start %q: %w", flag, v, startStr, err)
+			}
+		}
+		specs = append(specs, sp)
+	}
+	return specs, nil
+}
+
+// matchProc reports whether one of specs names process p, and marks a
+// spec with a start as used by it: it names one process only.
+func matchProc(specs []pidSpec, p *Process) bool {
+	found := false
+	for i := range specs {
+		sp := &specs[i]
+		switch {
+		case sp.pid != p.Pid:
+		case !sp.hasStart:
+			found = true
+		case !sp.matched && p.Start >= sp.start:
+			sp.matched, found = true, true
+		}
+	}
+	return found
+}
+
+// matchTid reports whether one of specs names thread tid: a spec without
+// a start names every thread that had that id.
+func matchTid(specs []pidSpec, tid int32) bool {
+	for i := range specs {
+		if specs[i].pid == tid && !specs[i].hasStart {
+			return true
+		}
+	}
+	return false
+}
+
+// admit decides on process p as it appears, created by its parent's
+// thread tid: -p keeps it when it names it, --pid-tree when it names it
+// or its parent, or the thread that created it, is kept.
+func (f *Filter) admit(p *proc, tid int32) {
+	if f.pids != nil {
+		p.picked = matchProc(f.pids, &p.id)
+	}
+	if f.tree != nil {
+		p.inTree = matchProc(f.tree, &p.id) ||
+			(p.parent != nil && (p.parent.inTree || matchTid(f.tree, tid)))
+	}
+}
+
+// procOK reports whether the filter keeps thread tid of process p.
+func (f *Filter) procOK(tid int32, p *proc) bool {
 	if f.pids == nil && f.tree == nil {
 		return true
 	}
-	return f.pids[tid] || f.pids[pid] || f.tree[tid] || f.tree[pid]
+	return p.picked || p.inTree || matchTid(f.pids, tid) || matchTid(f.tree, tid)
 }
 
 // timeOK reports whether t is inside the time window.
@@ -245,30 +324,16 @@ func (f *Filter) timeOK(t int64) bool {
 // statusOK reports whether a call that ended with st is kept.
 func (f *Filter) statusOK(st Status) bool { return f.status&st != 0 }
 
-// clone follows the process tree: a child of a kept process is kept.
-func (f *Filter) clone(e *format.Event) {
-	if f.tree == nil {
-		return
-	}
-	if f.tree[e.Tid] || f.tree[e.Pid] {
-		f.tree[e.Clone.Child] = true
-	}
-}
-
-// keepEvent decides on an event that is not a syscall.
-func (f *Filter) keepEvent(e *format.Event) bool {
-	pid := e.Pid
-	if pid == 0 {
-		pid = e.Tid
-	}
-	return f.pidOK(e.Tid, pid) && f.timeOK(e.Time)
+// keepEvent decides on an event of process p that is not a syscall.
+func (f *Filter) keepEvent(e *format.Event, p *proc) bool {
+	return f.procOK(e.Tid, p) && f.timeOK(e.Time)
 }
 
 // keepEnter decides on a call at its entry: keep says whether it may be
 // kept, deferred that the decision waits for its result.
 func (f *Filter) keepEnter(c *Call, fds *fdTracker) (keep, deferred bool) {
 	e := c.Enter
-	if !f.pidOK(c.Tid, c.Pid) || !f.timeOK(e.Time) {
+	if !f.procOK(c.Tid, c.proc) || !f.timeOK(e.Time) {
 		return false, false
 	}
 	if f.hasSet && !f.set.Has(int(c.Nr)) {
@@ -282,7 +347,7 @@ func (f *Filter) keepEnter(c *Call, fds *fdTracker) (keep, deferred bool) {
 
 // keepOrphanExit decides on an exit whose enter is not in the trace.
 func (f *Filter) keepOrphanExit(c *Call) bool {
-	if !f.pidOK(c.Tid, c.Pid) || !f.timeOK(c.EndTime) || !f.statusOK(c.Status) {
+	if !f.procOK(c.Tid, c.proc) || !f.timeOK(c.EndTime) || !f.statusOK(c.Status) {
 		return false
 	}
 	if f.hasSet && !f.set.Has(int(c.Nr)) {

@@ -48,13 +48,14 @@ type sysCount struct {
 
 // procStat accumulates one process.
 type procStat struct {
-	pid, parent int32
-	start, end  int64
-	ended       bool
-	exit        format.Exit
-	execs       []ExecRow
-	calls       uint64
-	threads     int
+	id      Process
+	parent  Process
+	end     int64
+	ended   bool
+	exit    format.Exit
+	execs   []ExecRow
+	calls   uint64
+	threads int
 }
 
 // fileStat accumulates the calls on one path.
@@ -74,23 +75,23 @@ type peerStat struct {
 // signalStat accumulates one signal's deliveries.
 type signalStat struct {
 	count uint64
-	pids  []int32
+	procs []Process
 }
 
-// maxSignalPids bounds the pids listed per signal.
-const maxSignalPids = 32
+// maxSignalProcs bounds the processes listed per signal.
+const maxSignalProcs = 32
 
 // Stats is a Visitor that accumulates what trec stats reports: strace -c's
 // syscall table, processes, files, network peers, signals and the slowest
 // calls. Memory grows with the number of distinct syscalls, processes,
 // paths and peers, not with the trace's length.
 type Stats struct {
-	w       *Walker
-	opts    StatsOptions
-	counts  []sysCount
-	extra   map[int32]*sysCount
-	procs   map[int32]*procStat
-	lastPid int32
+	w      *Walker
+	opts   StatsOptions
+	counts []sysCount
+	extra  map[int32]*sysCount
+	// procs holds every process, by Process.Serial.
+	procs   map[uint32]*procStat
 	lastP   *procStat
 	files   map[string]*fileStat
 	peers   map[string]*peerStat
@@ -111,8 +112,7 @@ func NewStats(w *Walker, opts StatsOptions) *Stats {
 		w: w, opts: opts,
 		counts:  make([]sysCount, w.ct.tab.Max()),
 		extra:   map[int32]*sysCount{},
-		procs:   map[int32]*procStat{},
-		lastPid: -1,
+		procs:   map[uint32]*procStat{},
 		files:   map[string]*fileStat{},
 		peers:   map[string]*peerStat{},
 		signals: map[int32]*signalStat{},
@@ -120,17 +120,17 @@ func NewStats(w *Walker, opts StatsOptions) *Stats {
 	}
 }
 
-// proc returns the process pid, creating it as first seen at t.
-func (s *Stats) proc(pid int32, t int64) *procStat {
-	if pid == s.lastPid {
-		return s.lastP
+// proc returns the statistics of process id, creating them.
+func (s *Stats) proc(id Process) *procStat {
+	if p := s.lastP; p != nil && p.id.Serial == id.Serial {
+		return p
 	}
-	p := s.procs[pid]
+	p := s.procs[id.Serial]
 	if p == nil {
-		p = &procStat{pid: pid, start: t, threads: 1}
-		s.procs[pid] = p
+		p = &procStat{id: id, threads: 1}
+		s.procs[id.Serial] = p
 	}
-	s.lastPid, s.lastP = pid, p
+	s.lastP = p
 	return p
 }
 
@@ -161,7 +161,7 @@ func (s *Stats) SyscallExit(c *Call) {
 	if failed {
 		sc.errors++
 	}
-	s.proc(c.Pid, c.Start()).calls++
+	s.proc(c.Proc).calls++
 	if s.w.fds != nil {
 		s.files1(c, d, failed)
 	}
@@ -269,7 +269,7 @@ func (s *Stats) file(name string) *fileStat {
 // addSlow inserts c into the slowest calls, keeping slowN.
 func (s *Stats) addSlow(c *Call, d int64) {
 	sc := SlowCall{
-		Name: c.Name, Pid: c.Pid, Tid: c.Tid, StartSeconds: seconds(c.Start()),
+		Name: c.Name, Pid: c.Pid, ProcessStartNs: c.Proc.Start, Tid: c.Tid, StartSeconds: seconds(c.Start()),
 		Seconds: seconds(d), ns: d,
 	}
 	switch {
@@ -305,27 +305,23 @@ func (s *Stats) addSlow(c *Call, d int64) {
 
 // Event implements Visitor.
 func (s *Stats) Event(e *format.Event) {
-	pid := e.Pid
-	if pid == 0 {
-		pid = e.Tid
-	}
+	id := s.w.Process(eventPid(e))
 	switch e.Kind {
 	case format.KindClone:
 		if e.Clone.Kind == format.CloneThread {
-			s.proc(pid, e.Time).threads++
+			s.proc(id).threads++
 			return
 		}
-		s.proc(pid, e.Time)
-		child := s.proc(e.Clone.Child, e.Time)
-		child.parent = pid
-		child.start = e.Time
+		p := s.proc(id)
+		child := s.proc(s.w.Process(e.Clone.Child))
+		child.parent = id
 		// A child inherits its parent's program until it execs.
-		if p := s.procs[pid]; p != nil && len(p.execs) > 0 && len(child.execs) == 0 {
+		if len(p.execs) > 0 && len(child.execs) == 0 {
 			last := p.execs[len(p.execs)-1]
 			child.execs = append(child.execs, ExecRow{Path: last.Path, Argv: last.Argv, Inherited: true})
 		}
 	case format.KindExec:
-		p := s.proc(pid, e.Time)
+		p := s.proc(id)
 		if len(p.execs) == 1 && p.execs[0].Inherited {
 			p.execs = p.execs[:0]
 		}
@@ -334,7 +330,7 @@ func (s *Stats) Event(e *format.Event) {
 		if e.Exit.Thread {
 			return
 		}
-		p := s.proc(pid, e.Time)
+		p := s.proc(id)
 		p.ended, p.end, p.exit = true, e.Time, e.Exit
 	case format.KindSignal:
 		ss := s.signals[e.Signal.Signo]
@@ -343,8 +339,8 @@ func (s *Stats) Event(e *format.Event) {
 			s.signals[e.Signal.Signo] = ss
 		}
 		ss.count++
-		if len(ss.pids) < maxSignalPids && !slices.Contains(ss.pids, pid) {
-			ss.pids = append(ss.pids, pid)
+		if len(ss.procs) < maxSignalProcs && !slices.Contains(ss.procs, id) {
+			ss.procs = append(ss.procs, id)
 		}
 	}
 }
@@ -397,10 +393,17 @@ type ExitRow struct {
 	CoreDumped bool   `json:"core_dumped,omitempty"`
 }
 
-// ProcessRow is one process of the process tree.
+// ProcessRow is one process of the process tree. A pid can appear in
+// several rows: it names one process at a time, and Pid with StartNs
+// tells the rows apart.
 type ProcessRow struct {
-	Pid             int32     `json:"pid"`
+	Pid int32 `json:"pid"`
+	// StartNs is Process.Start: when the process appeared.
+	StartNs int64 `json:"start_ns"`
+	// Parent and ParentStartNs name the parent; 0 and 0 when the trace
+	// does not hold it.
 	Parent          int32     `json:"parent"`
+	ParentStartNs   int64     `json:"parent_start_ns"`
 	Execs           []ExecRow `json:"execs"`
 	Exit            *ExitRow  `json:"exit"`
 	StartSeconds    float64   `json:"start_seconds"`
@@ -434,22 +437,33 @@ type PeerRow struct {
 
 // SignalRow is one signal and its deliveries.
 type SignalRow struct {
-	Signal string  `json:"signal"`
-	Signo  int32   `json:"signo"`
-	Count  uint64  `json:"count"`
-	Pids   []int32 `json:"pids"`
+	Signal string `json:"signal"`
+	Signo  int32  `json:"signo"`
+	Count  uint64 `json:"count"`
+	// Processes lists the processes it was delivered to, at most 32.
+	Processes []ProcessRef `json:"processes"`
+}
+
+// ProcessRef names one process in a report: its pid and when it
+// started (Process.Start).
+type ProcessRef struct {
+	Pid     int32 `json:"pid"`
+	StartNs int64 `json:"start_ns"`
 }
 
 // SlowCall is one of the slowest calls.
 type SlowCall struct {
-	Name         string  `json:"name"`
-	Pid          int32   `json:"pid"`
-	Tid          int32   `json:"tid"`
-	StartSeconds float64 `json:"start_seconds"`
-	Seconds      float64 `json:"seconds"`
-	Result       string  `json:"result"`
-	Detail       string  `json:"detail,omitempty"`
-	ns           int64
+	Name string `json:"name"`
+	Pid  int32  `json:"pid"`
+	// ProcessStartNs is when the calling process started
+	// (Process.Start).
+	ProcessStartNs int64   `json:"process_start_ns"`
+	Tid            int32   `json:"tid"`
+	StartSeconds   float64 `json:"start_seconds"`
+	Seconds        float64 `json:"seconds"`
+	Result         string  `json:"result"`
+	Detail         string  `json:"detail,omitempty"`
+	ns             int64
 }
 
 // Report builds the report of what was accumulated. events is the number
@@ -517,37 +531,32 @@ func (s *Stats) Report(events uint64, end int64) *Report {
 // processRows lists processes depth-first from the roots, children in
 // order of creation.
 func (s *Stats) processRows() []ProcessRow {
-	children := map[int32][]*procStat{}
+	children := map[uint32][]*procStat{}
 	var roots []*procStat
 	for _, p := range s.procs {
-		if p.parent != 0 && s.procs[p.parent] != nil && p.parent != p.pid {
-			children[p.parent] = append(children[p.parent], p)
+		if p.parent.Serial != 0 && s.procs[p.parent.Serial] != nil {
+			children[p.parent.Serial] = append(children[p.parent.Serial], p)
 		} else {
 			roots = append(roots, p)
 		}
 	}
 	order := func(ps []*procStat) {
-		slices.SortFunc(ps, func(a, b *procStat) int {
-			if c := cmp.Compare(a.start, b.start); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.pid, b.pid)
-		})
+		slices.SortFunc(ps, func(a, b *procStat) int { return cmp.Compare(a.id.Serial, b.id.Serial) })
 	}
 	order(roots)
 	rows := []ProcessRow{}
 	var walk func(p *procStat, depth int)
 	walk = func(p *procStat, depth int) {
 		row := ProcessRow{
-			Pid: p.pid, Parent: p.parent, Execs: p.execs, StartSeconds: seconds(p.start),
-			Calls: p.calls, Threads: p.threads, depth: depth,
+			Pid: p.id.Pid, StartNs: p.id.Start, Parent: p.parent.Pid, ParentStartNs: p.parent.Start,
+			Execs: p.execs, StartSeconds: seconds(p.id.Start), Calls: p.calls, Threads: p.threads, depth: depth,
 		}
 		if row.Execs == nil {
 			row.Execs = []ExecRow{}
 		}
 		if p.ended {
 			row.EndSeconds = seconds(p.end)
-			row.LifetimeSeconds = seconds(p.end - p.start)
+			row.LifetimeSeconds = seconds(p.end - p.id.Start)
 			x := &ExitRow{Status: p.exit.Status(), Code: p.exit.Code, CoreDumped: p.exit.CoreDumped}
 			if p.exit.Signal != 0 {
 				x.Signal = SignalName(p.exit.Signal)
@@ -555,10 +564,10 @@ func (s *Stats) processRows() []ProcessRow {
 			row.Exit = x
 		} else {
 			row.EndSeconds = seconds(s.w.endTime)
-			row.LifetimeSeconds = seconds(s.w.endTime - p.start)
+			row.LifetimeSeconds = seconds(s.w.endTime - p.id.Start)
 		}
 		rows = append(rows, row)
-		kids := children[p.pid]
+		kids := children[p.id.Serial]
 		order(kids)
 		for _, k := range kids {
 			walk(k, depth+1)
@@ -623,7 +632,11 @@ func (s *Stats) peerRows(key string) []PeerRow {
 func (s *Stats) signalRows(key string) []SignalRow {
 	rows := make([]SignalRow, 0, len(s.signals))
 	for sig, st := range s.signals {
-		rows = append(rows, SignalRow{Signal: SignalName(sig), Signo: sig, Count: st.count, Pids: st.pids})
+		procs := make([]ProcessRef, len(st.procs))
+		for i, p := range st.procs {
+			procs[i] = ProcessRef{Pid: p.Pid, StartNs: p.Start}
+		}
+		rows = append(rows, SignalRow{Signal: SignalName(sig), Signo: sig, Count: st.count, Processes: procs})
 	}
 	slices.SortFunc(rows, func(a, b SignalRow) int {
 		if key != "name" && key != "none" {

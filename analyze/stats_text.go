@@ -125,11 +125,13 @@ func (r *Report) WriteText(w io.Writer) error {
 	i32 := func(v int32) string { return strconv.FormatInt(int64(v), 10) }
 	if len(r.Processes) > 0 {
 		b = append(b, "\nprocesses\n"...)
-		b = append(b, "    pid  parent     calls   lifetime  exit        program\n"...)
+		b = append(b, "    pid  parent      start     calls   lifetime  exit        program\n"...)
 		for _, p := range r.Processes {
 			b = padLeft(b, i32(p.Pid), 7)
 			b = append(b, ' ')
 			b = padLeft(b, i32(p.Parent), 7)
+			b = append(b, ' ')
+			b = padLeft(b, f(p.StartSeconds), 10)
 			b = append(b, ' ')
 			b = padLeft(b, u(p.Calls), 9)
 			b = append(b, ' ')
@@ -222,11 +224,11 @@ func (r *Report) WriteText(w io.Writer) error {
 			b = append(b, ' ')
 			b = padRight(b, x.Signal, 10)
 			b = append(b, ' ')
-			for j, p := range x.Pids {
+			for j, p := range x.Processes {
 				if j > 0 {
 					b = append(b, ' ')
 				}
-				b = strconv.AppendInt(b, int64(p), 10)
+				b = strconv.AppendInt(b, int64(p.Pid), 10)
 			}
 			b = append(b, '\n')
 		}

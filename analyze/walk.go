@@ -40,8 +40,10 @@ func statusOf(ret int64) Status {
 
 // Call is one syscall: its enter event and, once it returned, its exit.
 type Call struct {
-	// Tid and Pid are the calling thread and its process.
+	// Tid and Pid are the calling thread and its process id.
 	Tid, Pid int32
+	// Proc is the calling process: its pid and lifetime.
+	Proc Process
 	// Nr is the syscall number; Name its name ("syscall_0x1c3" when
 	// unknown); Sys its description, nil when unknown.
 	Nr   int32
@@ -66,6 +68,7 @@ type Call struct {
 	Superseded bool
 
 	info *callInfo
+	proc *proc
 }
 
 // Start returns the time the call was entered.
@@ -124,7 +127,7 @@ type EventSource interface {
 
 // thread is the walker's state for one tid.
 type thread struct {
-	pid      int32
+	proc     *proc
 	pending  bool
 	keep     bool
 	deferred bool
@@ -144,6 +147,10 @@ type Walker struct {
 	threads map[int32]*thread
 	lastTid int32
 	last    *thread
+	// procs holds the live processes by pid; serial counts every process
+	// seen.
+	procs   map[int32]*proc
+	serial  uint32
 	kept    uint64
 	read    uint64
 	endTime int64
@@ -185,7 +192,7 @@ func NewWalker(h *format.Header, f *Filter, opts WalkerOptions) (*Walker, error)
 	if f != nil && f.tab != nil && f.tab != tab {
 		return nil, errors.New("filter was parsed for another architecture")
 	}
-	w := &Walker{ct: newCallTable(tab), filter: f, threads: map[int32]*thread{}, lastTid: -1}
+	w := &Walker{ct: newCallTable(tab), filter: f, threads: map[int32]*thread{}, lastTid: -1, procs: map[int32]*proc{}}
 	if opts.TrackFDs || (f != nil && len(f.paths) > 0) {
 		w.fds = newFDTracker(h.GetCwd())
 	}
@@ -231,25 +238,20 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 	case format.KindSyscallExit:
 		w.exit(e, v)
 	case format.KindClone:
-		if w.filter != nil {
-			w.filter.clone(e)
-		}
-		if w.fds != nil {
-			parentPid := e.Pid
-			if parentPid == 0 {
-				parentPid = e.Tid
-			}
-			child := e.Clone.Child
-			if e.Clone.Kind == format.CloneThread {
-				if th := w.thread(child, parentPid); th != nil {
-					th.pid = parentPid
-				}
-			} else {
-				w.fds.clone(parentPid, child, &e.Clone)
+		pid := eventPid(e)
+		parent := w.procOf(pid, e.Time, e.Tid)
+		child := e.Clone.Child
+		if e.Clone.Kind == format.CloneThread {
+			w.thread(child).proc = parent
+		} else {
+			w.newProc(child, e.Time, parent, e.Tid)
+			if w.fds != nil {
+				w.fds.clone(pid, child, &e.Clone)
 			}
 		}
-		w.event(e, v)
+		w.event(e, parent, v)
 	case format.KindExec:
+		p := w.procOf(eventPid(e), e.Time, e.Tid)
 		if old := e.Exec.OldTid; old != 0 && old != e.Tid {
 			// The leader's pending call (if any) never returns; the
 			// exec'ing thread's execve returns on the leader's tid.
@@ -267,42 +269,46 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 		if w.fds != nil {
 			w.fds.exec(e)
 		}
-		w.event(e, v)
+		w.event(e, p, v)
 	case format.KindExit:
+		p := w.procOf(eventPid(e), e.Time, e.Tid)
 		if th := w.threads[e.Tid]; th != nil {
 			if th.pending {
 				w.unfinish(th, v, e.Time, StatusUnfinished)
 			}
 		}
-		w.event(e, v)
+		w.event(e, p, v)
 		delete(w.threads, e.Tid)
 		w.lastTid = -1
-		if !e.Exit.Thread && w.fds != nil {
-			w.fds.exit(e.Pid)
+		if !e.Exit.Thread {
+			if w.fds != nil {
+				w.fds.exit(p.id.Pid)
+			}
+			w.endProc(p)
 		}
 	default:
-		w.event(e, v)
+		w.event(e, w.procOf(eventPid(e), e.Time, e.Tid), v)
 	}
 }
 
 // Finish passes the calls still in progress to v as StatusDetached.
 func (w *Walker) Finish(v Visitor) { w.finishAll(v) }
 
-func (w *Walker) event(e *format.Event, v Visitor) {
-	if w.filter == nil || w.filter.keepEvent(e) {
+func (w *Walker) event(e *format.Event, p *proc, v Visitor) {
+	if w.filter == nil || w.filter.keepEvent(e, p) {
 		w.kept++
 		v.Event(e)
 	}
 }
 
 // thread returns the state of tid, creating it.
-func (w *Walker) thread(tid, pid int32) *thread {
+func (w *Walker) thread(tid int32) *thread {
 	if tid == w.lastTid {
 		return w.last
 	}
 	th := w.threads[tid]
 	if th == nil {
-		th = &thread{pid: pid}
+		th = &thread{}
 		w.threads[tid] = th
 	}
 	w.lastTid, w.last = tid, th
@@ -310,16 +316,14 @@ func (w *Walker) thread(tid, pid int32) *thread {
 }
 
 func (w *Walker) enter(e *format.Event, v Visitor) {
-	th := w.thread(e.Tid, e.Pid)
+	th := w.thread(e.Tid)
 	if th.pending {
 		w.unfinish(th, v, e.Time, StatusUnfinished)
 	}
-	if e.Pid != 0 {
-		th.pid = e.Pid
-	}
+	p := w.bind(th, e.Pid, e.Time, e.Tid)
 	th.copyEnter(e)
 	ci := w.ct.get(e.Nr)
-	th.call = Call{Tid: e.Tid, Pid: th.pid, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Enter: &th.enter, info: ci}
+	th.call = Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Enter: &th.enter, info: ci, proc: p}
 	th.pending = true
 	th.keep, th.deferred = true, false
 	if w.filter != nil {
@@ -337,14 +341,12 @@ func (w *Walker) enter(e *format.Event, v Visitor) {
 }
 
 func (w *Walker) exit(e *format.Event, v Visitor) {
-	th := w.thread(e.Tid, e.Pid)
+	th := w.thread(e.Tid)
 	if !th.pending {
 		// An exit without its enter: the call began before the trace.
+		p := w.bind(th, e.Pid, e.Time, e.Tid)
 		ci := w.ct.get(e.Nr)
-		c := Call{Tid: e.Tid, Pid: e.Pid, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Exit: e, EndTime: e.Time, Status: statusOf(e.Ret), info: ci}
-		if c.Pid == 0 {
-			c.Pid = th.pid
-		}
+		c := Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Exit: e, EndTime: e.Time, Status: statusOf(e.Ret), info: ci, proc: p}
 		if w.filter == nil || w.filter.keepOrphanExit(&c) {
 			w.kept++
 			v.SyscallExit(&c)

@@ -26,8 +26,8 @@ func (m *multiString) String() string     { return strings.Join(m.vals, " ") }
 func filterFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "qualifier `EXPR`: trace=SET (names, %classes, !negation) or status=successful,failed,unfinished,unavailable,detached; repeatable"},
-		&cli.IntSliceFlag{Name: "pid", Aliases: []string{"p"}, Usage: "keep process or thread `PID` (repeatable)"},
-		&cli.IntSliceFlag{Name: "pid-tree", Usage: "keep process `PID` and its descendants (repeatable)"},
+		&cli.StringSliceFlag{Name: "pid", Aliases: []string{"p"}, Usage: "keep process or thread `PID`: every process that had that pid, or with PID@START the one that started at START (as stats lists it); repeatable"},
+		&cli.StringSliceFlag{Name: "pid-tree", Usage: "keep process `PID` (or PID@START) and its descendants (repeatable)"},
 		&cli.GenericFlag{Name: "path", Aliases: []string{"P"}, Value: &multiString{}, Usage: "keep calls naming `PATH` directly or through an fd; glob patterns allowed (repeatable)"},
 		&cli.StringFlag{Name: "since", Usage: "keep what happened from `OFFSET` after the trace start (1.5s, 200ms)"},
 		&cli.StringFlag{Name: "until", Usage: "keep what happened up to `OFFSET` after the trace start"},
@@ -47,8 +47,8 @@ func filterOptions(c *cli.Context) analyze.FilterOptions {
 	}
 	return analyze.FilterOptions{
 		Exprs:    strs("e"),
-		Pids:     c.IntSlice("pid"),
-		PidTrees: c.IntSlice("pid-tree"),
+		Pids:     c.StringSlice("pid"),
+		PidTrees: c.StringSlice("pid-tree"),
 		Paths:    strs("path"),
 		Since:    c.String("since"),
 		Until:    c.String("until"),
@@ -69,6 +69,10 @@ func openSession(c *cli.Context, trackFDs bool) (*session, error) {
 		// urfave/cli stops parsing flags at the first argument.
 		return nil, fmt.Errorf("flag %s after the trace file: put flags before FILE", c.Args().Get(1))
 	}
+	opts := filterOptions(c)
+	if err := opts.Check(); err != nil {
+		return nil, err
+	}
 	in, err := openTrace(c)
 	if err != nil {
 		return nil, err
@@ -79,7 +83,7 @@ func openSession(c *cli.Context, trackFDs bool) (*session, error) {
 		in.file.Close()
 		return nil, fmt.Errorf("%s: %w", in.name, err)
 	}
-	f, err := analyze.ParseFilter(tab, filterOptions(c))
+	f, err := analyze.ParseFilter(tab, opts)
 	if err != nil {
 		in.file.Close()
 		return nil, err

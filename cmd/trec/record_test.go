@@ -106,7 +106,7 @@ func TestRecordBadArguments(t *testing.T) {
 		{[]string{"record", "-o", trace}, "no program given"},
 		{[]string{"record", "-Z", "--", "true"}, "flag provided but not defined: -Z (trec record --help"},
 		{[]string{"record", "-s", "x", "--", "true"}, `invalid value "x" for flag -s`},
-		{[]string{"dump", "-p", "abc", trace}, `invalid value "abc" for flag -p: not a number`},
+		{[]string{"dump", "-p", "abc", trace}, `-p abc: not a process id`},
 		{[]string{"record", "-o", trace, "-s", "-1", "--", "true"}, "-s -1"},
 		{[]string{"record", "-o", trace, "-e", "trace=nosuchcall", "--", "true"}, "nosuchcall"},
 		{[]string{"record", "-o", trace, "-e", "trace=%nosuchclass", "--", "true"}, "%nosuchclass"},
