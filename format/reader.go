@@ -17,7 +17,9 @@ const MaxRecordSize = 32 << 20
 
 var (
 	// ErrTruncated ends a trace that was cut off: every complete event
-	// before it was returned. A recorder that was killed leaves such traces.
+	// before it was returned. A recorder that was killed leaves such
+	// traces, and filtering one keeps the mark (Trailer.Truncated).
+	// NewReader wraps it for a trace that ends before its header.
 	ErrTruncated = errors.New("trace truncated")
 	// ErrNotTrace is returned for input that does not start like a trace.
 	ErrNotTrace = errors.New("not a trec trace")
@@ -72,29 +74,32 @@ func NewReader(r io.Reader) (*Reader, error) {
 	var lead [16]byte
 	n, err := io.ReadFull(fr.src, lead[:])
 	fr.off += int64(n)
-	switch {
-	case err != nil && err != io.EOF && err != io.ErrUnexpectedEOF:
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return nil, fmt.Errorf("read trace: %w", err)
-	case n == 0:
-		return nil, fmt.Errorf("%w: empty file", ErrNotTrace)
-	case err != nil && n < 8:
-		return nil, fmt.Errorf("%w: %d bytes", ErrNotTrace, n)
 	}
-	if binary.LittleEndian.Uint32(lead[0:]) != skippableMagic || string(lead[8:12]) != Magic {
+	if n < len(lead) {
+		if !leadPrefix(lead[:n]) {
+			return nil, fmt.Errorf("%w: %d bytes", ErrNotTrace, n)
+		}
+		// What a recorder killed before its first write leaves (an
+		// empty file), or during it.
+		return nil, errBeforeStart(n)
+	}
+	if !leadPrefix(lead[:]) {
 		return nil, ErrNotTrace
 	}
-	if err != nil || binary.LittleEndian.Uint32(lead[4:]) != 8 {
-		return nil, ErrNotTrace
-	}
-	if v := binary.LittleEndian.Uint32(lead[12:]); v > Version || v == 0 {
+	switch v := binary.LittleEndian.Uint32(lead[12:]); {
+	case v == 0:
+		return nil, &CorruptError{Offset: 12, Err: errors.New("format version 0 in the leading frame")}
+	case v > Version:
 		return nil, &VersionError{Version: v}
 	}
 	tr := &Reader{frames: fr}
 	body, err := tr.nextRecord()
-	if err != nil {
-		if err == io.EOF {
-			err = ErrTruncated
-		}
+	switch {
+	case err == io.EOF || err == ErrTruncated:
+		return nil, errBeforeStart(tr.frames.off)
+	case err != nil:
 		return nil, fmt.Errorf("read header: %w", err)
 	}
 	var rec tracepb.Record
@@ -111,10 +116,32 @@ func NewReader(r io.Reader) (*Reader, error) {
 	return tr, nil
 }
 
+// leadPrefix reports whether b is a prefix of the leading frame: the
+// skippable frame's magic and size, and Magic.
+func leadPrefix(b []byte) bool {
+	var want [12]byte
+	binary.LittleEndian.PutUint32(want[0:], skippableMagic)
+	binary.LittleEndian.PutUint32(want[4:], 8)
+	copy(want[8:], Magic)
+	n := min(len(b), len(want))
+	return string(b[:n]) == string(want[:n])
+}
+
+// errBeforeStart is the error of a trace that ends before its header, n
+// bytes long: its recorder was killed as it started.
+func errBeforeStart[N int | int64](n N) error {
+	if n == 0 {
+		return fmt.Errorf("%w: the recording ended before it began (empty file)", ErrTruncated)
+	}
+	return fmt.Errorf("%w: the recording ended before it began (%d bytes, no header)", ErrTruncated, n)
+}
+
 // Header returns the trace's header.
 func (r *Reader) Header() *Header { return r.header }
 
-// Trailer returns the trailer once Next has returned io.EOF, else nil.
+// Trailer returns the trailer once Next has returned io.EOF, or
+// ErrTruncated for a trace whose trailer says it was copied from a cut one
+// (Trailer.Truncated); else nil.
 func (r *Reader) Trailer() *Trailer { return r.trailer }
 
 // Events returns the number of events read so far.
@@ -124,7 +151,8 @@ func (r *Reader) Events() uint64 { return r.events }
 func (r *Reader) Offset() int64 { return r.frames.off }
 
 // Next returns the next event. It returns io.EOF after the trailer of a
-// cleanly closed trace and ErrTruncated when the trace ends without one;
+// cleanly closed trace and ErrTruncated when the trace ends without one,
+// or with one that marks it a copy of a truncated trace;
 // any other error is a *CorruptError or an I/O error. The event and its
 // slices are valid until the next call.
 func (r *Reader) Next() (*Event, error) {
@@ -155,6 +183,9 @@ func (r *Reader) Next() (*Event, error) {
 			r.trailer = &Trailer{}
 		}
 		r.err = r.checkEnd()
+		if r.err == io.EOF && r.trailer.Truncated {
+			r.err = ErrTruncated
+		}
 		return nil, r.err
 	case kind == tracepb.Kind_KIND_HEADER:
 		r.err = r.corrupt(errors.New("second header"))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -236,6 +237,9 @@ func runFilter(c *cli.Context) error {
 	var tr *format.Trailer
 	if t := s.in.Reader.Trailer(); t != nil {
 		tr = proto.Clone(t).(*format.Trailer)
+	} else if errors.Is(rerr, format.ErrTruncated) {
+		// The output must not read as complete: it keeps the mark.
+		tr = &format.Trailer{Truncated: true, EndTime: s.walker.EndTime()}
 	}
 	if err := tw.Close(tr); err != nil {
 		return fail(fmt.Errorf("%s: %w", outName, err))

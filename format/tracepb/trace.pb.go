@@ -1200,8 +1200,13 @@ type Trailer struct {
 	// signal N).
 	ExitStatus int32 `protobuf:"varint,3,opt,name=exit_status,json=exitStatus,proto3" json:"exit_status,omitempty"`
 	// Processes and threads seen.
-	Processes     uint32 `protobuf:"varint,4,opt,name=processes,proto3" json:"processes,omitempty"`
-	Threads       uint32 `protobuf:"varint,5,opt,name=threads,proto3" json:"threads,omitempty"`
+	Processes uint32 `protobuf:"varint,4,opt,name=processes,proto3" json:"processes,omitempty"`
+	Threads   uint32 `protobuf:"varint,5,opt,name=threads,proto3" json:"threads,omitempty"`
+	// Set by a writer that copied a trace that was cut short (trec filter of
+	// a truncated trace): the events end where the source's did, and
+	// exit_status, processes and threads are unknown unless the source said
+	// them. Readers report such a trace as truncated.
+	Truncated     bool `protobuf:"varint,8,opt,name=truncated,proto3" json:"truncated,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1269,6 +1274,13 @@ func (x *Trailer) GetThreads() uint32 {
 		return x.Threads
 	}
 	return 0
+}
+
+func (x *Trailer) GetTruncated() bool {
+	if x != nil {
+		return x.Truncated
+	}
+	return false
 }
 
 var File_trace_proto protoreflect.FileDescriptor
@@ -1353,14 +1365,15 @@ const file_trace_proto_rawDesc = "" +
 	"\x05hooks\x18\x03 \x03(\tR\x05hooks\x12\x18\n" +
 	"\aseccomp\x18\x04 \x01(\bR\aseccomp\x12\x10\n" +
 	"\x03cpu\x18\x05 \x01(\x05R\x03cpu\x12'\n" +
-	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\"\x95\x01\n" +
+	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\"\xb3\x01\n" +
 	"\aTrailer\x12\x16\n" +
 	"\x06events\x18\x01 \x01(\x04R\x06events\x12\x19\n" +
 	"\bend_time\x18\x02 \x01(\x03R\aendTime\x12\x1f\n" +
 	"\vexit_status\x18\x03 \x01(\x05R\n" +
 	"exitStatus\x12\x1c\n" +
 	"\tprocesses\x18\x04 \x01(\rR\tprocesses\x12\x18\n" +
-	"\athreads\x18\x05 \x01(\rR\athreads*\xcb\x01\n" +
+	"\athreads\x18\x05 \x01(\rR\athreads\x12\x1c\n" +
+	"\ttruncated\x18\b \x01(\bR\ttruncated*\xcb\x01\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vKIND_HEADER\x10\x01\x12\x10\n" +
