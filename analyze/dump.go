@@ -83,6 +83,9 @@ func NewPrinter(out io.Writer, w *Walker, h *format.Header, opts DumpOptions) *P
 	}
 }
 
+// Err returns the first write error.
+func (p *Printer) Err() error { return p.err }
+
 // Lines returns the number of lines printed so far.
 func (p *Printer) Lines() uint64 { return p.lines }
 

@@ -71,6 +71,9 @@ func (x *ChromeExporter) write(b []byte) {
 	}
 }
 
+// Err returns the first write error.
+func (x *ChromeExporter) Err() error { return x.err }
+
 // Close ends the JSON document and flushes it.
 func (x *ChromeExporter) Close() error {
 	x.write(append(x.buf[:0], "\n]}\n"...))

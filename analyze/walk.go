@@ -214,7 +214,11 @@ func (w *Walker) EndTime() int64 { return w.endTime }
 // Walk reads src to its end and returns the error that ended it: io.EOF
 // for a cleanly closed trace, format.ErrTruncated, or a read error. Calls
 // still in progress at the end are passed to v as StatusDetached first.
+// When v has an Err method (Printer, ChromeExporter) and it reports an
+// error, such as a write to a closed pipe, Walk stops soon after and
+// returns that error.
 func (w *Walker) Walk(src EventSource, v Visitor) error {
+	failing, _ := v.(interface{ Err() error })
 	for {
 		e, err := src.Next()
 		if err != nil {
@@ -222,6 +226,11 @@ func (w *Walker) Walk(src EventSource, v Visitor) error {
 			return err
 		}
 		w.Step(e, v)
+		if failing != nil && w.read%1024 == 0 {
+			if err := failing.Err(); err != nil {
+				return err
+			}
+		}
 	}
 }
 

@@ -67,6 +67,9 @@ func runDump(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := checkStdout(c); err != nil {
+		return err
+	}
 	s, err := openSession(c, opts.FDPaths)
 	if err != nil {
 		return err
@@ -75,7 +78,7 @@ func runDump(c *cli.Context) error {
 	rerr := s.walk(c, p)
 	if err := p.Flush(); err != nil {
 		s.in.file.Close()
-		return fmt.Errorf("write: %w", err)
+		return writeError(stdinName, err)
 	}
 	return s.in.finish(c, rerr)
 }

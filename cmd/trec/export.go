@@ -61,7 +61,7 @@ func runExport(c *cli.Context) error {
 	if werr := sink.finish(); werr != nil {
 		s.in.file.Close()
 		file.discard()
-		return fmt.Errorf("%s: %w", outName, werr)
+		return writeError(outName, werr)
 	}
 	return file.commit(c, s.in, rerr)
 }

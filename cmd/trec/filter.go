@@ -200,6 +200,9 @@ func (t *traceCopier) SyscallExit(c *analyze.Call) {
 
 func (t *traceCopier) Event(e *format.Event) { t.write(e) }
 
+// Err returns the first write error; the walk stops at it.
+func (t *traceCopier) Err() error { return t.err }
+
 func runFilter(c *cli.Context) error {
 	s, err := openSession(c, false)
 	if err != nil {
@@ -232,7 +235,7 @@ func runFilter(c *cli.Context) error {
 	rerr := s.walk(c, cp)
 	if cp.err != nil {
 		tw.Close(nil)
-		return fail(fmt.Errorf("%s: %w", outName, cp.err))
+		return fail(writeError(outName, cp.err))
 	}
 	var tr *format.Trailer
 	if t := s.in.Reader.Trailer(); t != nil {
@@ -242,7 +245,7 @@ func runFilter(c *cli.Context) error {
 		tr = &format.Trailer{Truncated: true, EndTime: s.walker.EndTime()}
 	}
 	if err := tw.Close(tr); err != nil {
-		return fail(fmt.Errorf("%s: %w", outName, err))
+		return fail(writeError(outName, err))
 	}
 	return file.commit(c, s.in, rerr)
 }

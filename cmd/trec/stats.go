@@ -33,6 +33,9 @@ func runStats(c *cli.Context) error {
 	if c.Int("top") < 0 {
 		return errors.New("--top: must not be negative")
 	}
+	if err := checkStdout(c); err != nil {
+		return err
+	}
 	s, err := openSession(c, true)
 	if err != nil {
 		return err
@@ -52,9 +55,14 @@ func runStats(c *cli.Context) error {
 	case c.Bool("json"):
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		err = enc.Encode(rep)
 	case c.Bool("summary-only"):
-		return rep.WriteSyscallTable(out)
+		err = rep.WriteSyscallTable(out)
+	default:
+		err = rep.WriteText(out)
 	}
-	return rep.WriteText(out)
+	if err != nil {
+		return writeError(stdinName, err)
+	}
+	return nil
 }
