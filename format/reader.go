@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
@@ -59,7 +60,7 @@ type Reader struct {
 	trailer *Trailer
 	dec     decoder
 	ev      Event
-	records int64
+	records int64 // records read whole: the next one's number, 0 the header's
 	events  uint64
 	err     error
 }
@@ -110,6 +111,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 		return nil, tr.corrupt(fmt.Errorf("first record is %v, not a header", rec.Kind))
 	}
 	tr.header = rec.Header
+	tr.records++
 	if tr.header.FormatVersion > Version {
 		return nil, &VersionError{Version: tr.header.FormatVersion}
 	}
@@ -191,6 +193,7 @@ func (r *Reader) Next() (*Event, error) {
 		r.err = r.corrupt(errors.New("second header"))
 		return nil, r.err
 	}
+	r.records++
 	r.events++
 	return &r.ev, nil
 }
@@ -202,7 +205,7 @@ func (r *Reader) checkEnd() error {
 	if len(r.pend) > 0 {
 		return r.corrupt(errors.New("records after the trailer"))
 	}
-	switch err := r.frames.next(); {
+	switch err := r.refill(); {
 	case err == io.EOF:
 		return io.EOF
 	case err == nil:
@@ -217,6 +220,8 @@ func (r *Reader) checkEnd() error {
 // stream, ErrTruncated when the stream ends inside a record.
 func (r *Reader) nextRecord() ([]byte, error) {
 	for {
+		// whole is the length of the record begun in pend, when known.
+		whole := 0
 		if len(r.pend) > 0 {
 			size, n := protowire.ConsumeVarint(r.pend)
 			switch {
@@ -225,18 +230,17 @@ func (r *Reader) nextRecord() ([]byte, error) {
 			case n > 0 && uint64(len(r.pend)-n) >= size:
 				body := r.pend[n : n+int(size)]
 				r.pend = r.pend[n+int(size):]
-				r.records++
 				return body, nil
+			case n > 0:
+				whole = n + int(size)
 			case n < 0 && len(r.pend) >= binary.MaxVarintLen64:
 				return nil, r.corrupt(protowire.ParseError(n))
 			}
 		}
 		if len(r.pend) > 0 {
-			// The next frame reuses the buffer the partial record sits in.
-			r.carry = append(r.carry[:0], r.pend...)
-			r.pend = r.carry
+			r.keepPending(whole)
 		}
-		err := r.frames.next()
+		err := r.refill()
 		if err == io.EOF {
 			if len(r.pend) > 0 {
 				return nil, ErrTruncated
@@ -246,7 +250,7 @@ func (r *Reader) nextRecord() ([]byte, error) {
 		if err != nil {
 			var ce *CorruptError
 			if errors.As(err, &ce) && ce.Record == 0 {
-				ce.Record = r.records + 1
+				ce.Record = r.records
 			}
 			return nil, err
 		}
@@ -257,6 +261,37 @@ func (r *Reader) nextRecord() ([]byte, error) {
 		r.carry = append(r.pend, r.frames.out...)
 		r.pend = r.carry
 	}
+}
+
+// keepPending moves the partial record in pend to the start of carry,
+// since the next frame reuses the buffer it sits in, with room for the
+// whole record when its length is known: a large record then grows in
+// place, chunk by chunk. A large carry a small record does not need is
+// let go.
+func (r *Reader) keepPending(whole int) {
+	if cap(r.carry) > 1<<20 && max(whole, len(r.pend)) < cap(r.carry)/4 {
+		r.carry = append(make([]byte, 0, max(whole, len(r.pend))), r.pend...)
+	} else if len(r.carry) == 0 || &r.pend[0] != &r.carry[0] {
+		r.carry = append(slices.Grow(r.carry[:0], whole), r.pend...)
+	} else if whole > cap(r.carry) {
+		r.carry = slices.Grow(r.carry, whole-len(r.carry))
+	}
+	r.pend = r.carry
+}
+
+// refill puts the next decompressed bytes in r.frames.out: the next
+// chunk of a large frame, or the next frame. A large frame may go on only
+// to complete a record that began within its first FrameRecordsLimit
+// bytes, as the writer's frames do.
+func (r *Reader) refill() error {
+	f := r.frames
+	if !f.streaming {
+		return f.next()
+	}
+	if f.produced-len(r.pend) >= FrameRecordsLimit {
+		return &CorruptError{Offset: f.start, Err: fmt.Errorf("zstd frame holds records past its first %d bytes, more than a trace writer writes", FrameRecordsLimit)}
+	}
+	return f.more()
 }
 
 func (r *Reader) corrupt(err error) error {
