@@ -206,24 +206,7 @@ func FuzzAnalyze(f *testing.F) {
 	f.Add(uint8(1), []byte("\x07\x01\x05\x03\x02\x01\x08\x03\x05\x04/etc\x02ls\x00\x09\x03\x01\x00\x01"))
 	f.Add(uint8(4), []byte("\x00\x01\x01\xd0\x02\x02\x04\x04\x04\x04\x01\x01\x02\x00\x01\x0a/etc/hosts\x04\x01\x02\x05\x00"))
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
-		evs := fuzzEvents(data)
-		var trace bytes.Buffer
-		w, err := format.NewWriter(&trace, &format.Header{Arch: "x86_64", Cwd: "/w"}, format.WriterOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range evs {
-			if err := w.Write(&evs[i]); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := w.Close(nil); err != nil {
-			t.Fatal(err)
-		}
-		r, err := format.NewReader(&trace)
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := traceOf(t, fuzzEvents(data))
 		flt := filterFor(t, fuzzFilters[int(which)%len(fuzzFilters)])
 		walker, err := NewWalker(r.Header(), flt, WalkerOptions{TrackFDs: true})
 		if err != nil {
