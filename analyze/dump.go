@@ -282,6 +282,21 @@ func (p *Printer) appendWhole(b []byte, c *Call) []byte {
 	return p.appendExitPart(b, start, c, n, split, false)
 }
 
+// AppendCall appends the line of the complete call c as dump prints it,
+// without the "[pid N] " prefix and the timestamp; with DumpOptions.JSON,
+// its JSON object. The line ends in a newline. Call it from a Visitor's
+// SyscallExit: fd paths (-y) are read from the walker's tables as they
+// are at that call.
+func (p *Printer) AppendCall(b []byte, c *Call) []byte {
+	if p.opts.JSON {
+		return p.appendCallJSON(b, c)
+	}
+	start := len(b)
+	n, split := p.dec.layout(c)
+	b = p.appendEnterPart(b, c, n, split)
+	return p.appendExitPart(b, start, c, n, split, false)
+}
+
 // appendResumed appends "<... read resumed>" and the exit part.
 func (p *Printer) appendResumed(b []byte, c *Call) []byte {
 	start := len(b)

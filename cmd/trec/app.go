@@ -40,11 +40,14 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			dumpCommand(),
 			filterCommand(),
 			exportCommand(),
+			diffCommand(),
 		},
 		OnUsageError: usageError,
 	}
 	for _, cmd := range app.Commands {
-		cmd.OnUsageError = usageError
+		if cmd.OnUsageError == nil {
+			cmd.OnUsageError = usageError
+		}
 		// Single-letter flags combine as in strace: -yT is -y -T.
 		cmd.UseShortOptionHandling = true
 	}
