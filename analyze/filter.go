@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"strconv"
@@ -251,20 +252,31 @@ type pidSpec struct {
 func parsePids(flag string, vals []string) ([]pidSpec, error) {
 	var specs []pidSpec
 	for _, v := range vals {
-		pidStr, startStr, hasStart := strings.Cut(v, "@")
-		pid, err := strconv.ParseInt(pidStr, 10, 32)
-		if err != nil || pid <= 0 {
-			return nil, fmt.Errorf("%s %s: not a process id (want PID or PID@START, e.g. 1234 or 1234@1.5s)", flag, v)
+		pid, start, hasStart, err := ParsePid(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", flag, v, err)
 		}
-		sp := pidSpec{pid: int32(pid), hasStart: hasStart}
-		if hasStart {
-			if sp.start, err = parseOffset(startStr); err != nil {
-				return nil, fmt.Errorf("%s %s: start %q: %w", flag, v, startStr, err)
-			}
-		}
-		specs = append(specs, sp)
+		specs = append(specs, pidSpec{pid: pid, start: start, hasStart: hasStart})
 	}
 	return specs, nil
+}
+
+// ParsePid parses a -p or --pid-tree value: "PID", every process that had
+// that pid, or "PID@START", the first process with that pid to start at or
+// after START (Process.Start), an offset from the trace start in the forms
+// FilterOptions.Since takes.
+func ParsePid(s string) (pid int32, start int64, hasStart bool, err error) {
+	pidStr, startStr, hasStart := strings.Cut(s, "@")
+	p, err := strconv.ParseInt(pidStr, 10, 32)
+	if err != nil || p <= 0 {
+		return 0, 0, false, errors.New("not a process id (want PID or PID@START, e.g. 1234 or 1234@1.5s)")
+	}
+	if hasStart {
+		if start, err = parseOffset(startStr); err != nil {
+			return 0, 0, false, fmt.Errorf("start %q: %w", startStr, err)
+		}
+	}
+	return int32(p), start, hasStart, nil
 }
 
 // matchProc reports whether one of specs names process p, and marks a
