@@ -1206,7 +1206,7 @@ type Trailer struct {
 	// a truncated trace): the events end where the source's did, and
 	// exit_status, processes and threads are unknown unless the source said
 	// them. Readers report such a trace as truncated.
-	Truncated     bool `protobuf:"varint,8,opt,name=truncated,proto3" json:"truncated,omitempty"`
+	Truncated     bool `protobuf:"varint,9,opt,name=truncated,proto3" json:"truncated,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1373,7 +1373,7 @@ const file_trace_proto_rawDesc = "" +
 	"exitStatus\x12\x1c\n" +
 	"\tprocesses\x18\x04 \x01(\rR\tprocesses\x12\x18\n" +
 	"\athreads\x18\x05 \x01(\rR\athreads\x12\x1c\n" +
-	"\ttruncated\x18\b \x01(\bR\ttruncated*\xcb\x01\n" +
+	"\ttruncated\x18\t \x01(\bR\ttruncated*\xcb\x01\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vKIND_HEADER\x10\x01\x12\x10\n" +
