@@ -131,7 +131,9 @@ func (r *Report) WriteText(w io.Writer) error {
 			b = append(b, ' ')
 			b = padLeft(b, i32(p.Parent), 7)
 			b = append(b, ' ')
-			b = padLeft(b, f(p.StartSeconds), 10)
+			// Cut, not rounded: -p PID@START with the printed start
+			// names this process, the first to start at or after it.
+			b = padLeft(b, string(appendFrac(append(strconv.AppendInt(nil, p.StartNs/1e9, 10), '.'), p.StartNs%1e9/1e3)), 10)
 			b = append(b, ' ')
 			b = padLeft(b, u(p.Calls), 9)
 			b = append(b, ' ')

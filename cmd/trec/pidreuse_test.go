@@ -206,6 +206,21 @@ func TestPidReuse(t *testing.T) {
 	if got := statsProcesses(t, "-p", at, trace); len(got) != 1 || got[0].StartNs != second.StartNs {
 		t.Errorf("stats -p %s: %+v, want the one process", at, got)
 	}
+	// The start stats prints names the process too.
+	text, _, _ := trec(t, nil, "stats", "-p", pid, trace)
+	var printed []string
+	for _, l := range strings.Split(text, "\n") {
+		if f := strings.Fields(l); len(f) > 3 && f[0] == pid {
+			printed = append(printed, f[2])
+		}
+	}
+	if len(printed) != len(want) {
+		t.Fatalf("stats -p %s lists %d processes, want %d:\n%s", pid, len(printed), len(want), text)
+	}
+	at = pid + "@" + printed[1]
+	if got := statsProcesses(t, "-p", at, trace); len(got) != 1 || got[0].StartNs != second.StartNs {
+		t.Errorf("stats -p %s: %+v, want the process that started at %dns", at, got, second.StartNs)
+	}
 	jsonl, errs, code := trec(t, nil, "dump", "--json", "-p", pid, trace)
 	if code != 0 {
 		t.Fatalf("dump --json -p %s: exit %d: %s", pid, code, errs)
