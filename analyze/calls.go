@@ -33,6 +33,7 @@ const (
 	fdChdir           // the working directory changes to the path argument
 	fdFchdir          // the working directory changes to arg 0's path
 	fdUnlink          // the path argument's file loses its name
+	fdBind            // arg 0, a socket, gets its address (bind, listen)
 )
 
 // callInfo is what the analyzer needs to know of one syscall number,
@@ -80,7 +81,7 @@ var fdOps = map[string]fdOp{
 	"inotify_init1": fdAnon, "pidfd_open": fdAnon, "userfaultfd": fdAnon, "perf_event_open": fdAnon,
 	"fanotify_init": fdAnon, "io_uring_setup": fdAnon, "memfd_create": fdMemfd,
 	"chdir": fdChdir, "fchdir": fdFchdir, "unlink": fdUnlink, "unlinkat": fdUnlink,
-	"rmdir": fdUnlink,
+	"rmdir": fdUnlink, "bind": fdBind, "listen": fdBind,
 }
 
 var anonNames = map[string]string{

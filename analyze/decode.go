@@ -25,7 +25,9 @@ type decoder struct {
 	// cwdPaths shows the working directory at AT_FDCWD, as strace -y
 	// does (dump's text under -y).
 	cwdPaths bool
-	w        *Walker
+	// sockets shows a socket's protocol and endpoints, as strace -yy.
+	sockets bool
+	w       *Walker
 }
 
 // le is the byte order of both supported architectures.
@@ -259,7 +261,7 @@ func (d *decoder) appendKind(b []byte, c *Call, i int, a sysent.Arg) []byte {
 		}
 		data := captureData(c.Exit, i, format.CaptureStruct)
 		if a.Type == "int[2]" && d.fdPaths && len(data) >= 8 {
-			return appendFDPair(b, c.Exit, data)
+			return d.appendFDPair(b, c.Exit, data)
 		}
 		return d.appendStruct(b, a, data, v)
 	case sysent.ArgInOutStruct:
@@ -326,15 +328,26 @@ func (d *decoder) appendFD(b []byte, pid int32, v uint64) []byte {
 	b = strconv.AppendInt(b, fd, 10)
 	if d.fdPaths && d.w != nil && d.w.fds != nil {
 		if e := d.w.fds.lookup(pid, fd); e != nil && e.target() != "" {
-			b = appendFDTarget(b, e.target(), e.deleted)
+			b = d.appendEntry(b, e)
 		}
 	}
 	return b
 }
 
+// appendEntry appends what fd entry e refers to, between <>: under -yy a
+// socket's protocol and endpoints.
+func (d *decoder) appendEntry(b []byte, e *fdEntry) []byte {
+	if d.sockets && e.sock != "" {
+		// Already in strace's notation.
+		b = d.w.fds.appendSock(append(b, '<'), e)
+		return append(b, '>')
+	}
+	return appendFDTarget(b, e.target(), e.deleted)
+}
+
 // appendFDPair appends the two fds of pipe, pipe2 or socketpair with what
 // they refer to, as strace -y does: [3<pipe:[4321]>, 4<pipe:[4321]>].
-func appendFDPair(b []byte, exit *format.Event, data []byte) []byte {
+func (d *decoder) appendFDPair(b []byte, exit *format.Event, data []byte) []byte {
 	b = append(b, '[')
 	for i := range 2 {
 		if i > 0 {
@@ -342,6 +355,12 @@ func appendFDPair(b []byte, exit *format.Event, data []byte) []byte {
 		}
 		fd := int64(int32(le.Uint32(data[4*i:])))
 		b = strconv.AppendInt(b, fd, 10)
+		if s, ok := decodeSock(sockCapture(exit, fd)); ok && d.sockets {
+			if text, ok := appendSockText(append(b, '<'), s, nil); ok {
+				b = append(text, '>')
+				continue
+			}
+		}
 		if link := fdLink(exit, fd); link != nil {
 			link, deleted := cutDeleted(link)
 			b = appendFDTarget(b, string(link), deleted)
@@ -753,7 +772,7 @@ func (d *decoder) appendRet(b []byte, c *Call) []byte {
 		b = strconv.AppendInt(b, ret, 10)
 		if d.fdPaths && d.w != nil && d.w.fds != nil {
 			if _, e, ok := d.w.fds.produced(c, d.w.fds.table(c.Pid)); ok && e.target() != "" {
-				b = appendFDTarget(b, e.target(), e.deleted)
+				b = d.appendEntry(b, &e)
 			}
 		}
 		return b

@@ -38,7 +38,28 @@ type DumpOptions struct {
 	Location *time.Location
 	// JSON prints JSON Lines instead of strace's notation.
 	JSON bool
+	// Hex prints strings in hexadecimal as strace's -x (HexNonASCII: a
+	// string with a non-printable byte) and -xx (HexAll) do.
+	Hex HexMode
+	// Sockets prints a socket fd with its protocol and endpoints, as
+	// strace -yy does: 3<TCP:[127.0.0.1:40000->127.0.0.1:80]>. It
+	// implies FDPaths.
+	Sockets bool
+	// QuietExits leaves out the lines of processes' and threads' ends
+	// ("+++ exited with 0 +++"), as strace -qq does; QuietSuperseded
+	// those of a leader replaced by another thread's execve.
+	QuietExits, QuietSuperseded bool
 }
+
+// HexMode selects how strings are printed: escaped, or in hexadecimal.
+type HexMode uint8
+
+// Hex modes, as strace's -x and -xx.
+const (
+	HexNone     HexMode = iota
+	HexNonASCII         // -x: a string with a non-printable byte, all in hex
+	HexAll              // -xx: every string in hex
+)
 
 // column is where strace aligns " = result".
 const column = 40
@@ -47,6 +68,7 @@ const column = 40
 // as JSON Lines. It writes through a buffer: call Flush at the end.
 type Printer struct {
 	out     *bufio.Writer
+	w       *Walker
 	dec     decoder
 	opts    DumpOptions
 	start   int64 // Header.StartUnixNano
@@ -60,6 +82,16 @@ type Printer struct {
 	hasLast bool
 	lines   uint64
 	err     error
+
+	// The JSON printer's: the decoder whose text becomes each value
+	// (strings whole, fds with their paths), its parser and buffers, and
+	// the lines held back for time order.
+	val     decoder
+	not     notation
+	valText []byte
+	hexBuf  []byte
+	q       jsonQueue
+	window  int
 }
 
 // NewPrinter returns a Printer writing to out the calls w walks in a trace
@@ -74,13 +106,24 @@ func NewPrinter(out io.Writer, w *Walker, h *format.Header, opts DumpOptions) *P
 	if opts.Location == nil {
 		opts.Location = time.Local
 	}
-	return &Printer{
+	if opts.Sockets {
+		opts.FDPaths = true
+	}
+	p := &Printer{
 		out:   bufio.NewWriterSize(out, 64<<10),
-		dec:   decoder{arch: w.ct.arch, strLen: opts.StrLen, fdPaths: opts.FDPaths, cwdPaths: opts.FDPaths && !opts.JSON, w: w},
+		w:     w,
+		dec:   decoder{arch: w.ct.arch, strLen: opts.StrLen, fdPaths: opts.FDPaths, cwdPaths: opts.FDPaths, sockets: opts.Sockets, w: w},
 		opts:  opts,
 		start: h.GetStartUnixNano(),
 		line:  make([]byte, 0, 512),
 	}
+	if opts.JSON {
+		tracks := w.fds != nil
+		p.val = decoder{arch: w.ct.arch, strLen: 1 << 30, fdPaths: tracks, cwdPaths: tracks, w: w}
+		p.window = jsonWindow
+		w.trackPending = true
+	}
+	return p
 }
 
 // Err returns the first write error.
@@ -92,6 +135,9 @@ func (p *Printer) Lines() uint64 { return p.lines }
 // Flush writes what is buffered and returns the first write error.
 func (p *Printer) Flush() error {
 	p.interrupt()
+	if p.opts.JSON {
+		p.releaseJSON(true)
+	}
 	if err := p.out.Flush(); err != nil && p.err == nil {
 		p.err = err
 	}
@@ -105,8 +151,20 @@ func (p *Printer) emit() {
 	}
 }
 
+// hexText applies -x or -xx to the strings of a text.
+func (p *Printer) hexText(b []byte) []byte {
+	if p.opts.Hex == HexNone {
+		return b
+	}
+	p.hexBuf = appendHexStrings(p.hexBuf[:0], b, p.opts.Hex)
+	return append(b[:0], p.hexBuf...)
+}
+
 // SyscallEnter implements Visitor.
 func (p *Printer) SyscallEnter(c *Call) {
+	if p.opts.JSON {
+		return
+	}
 	p.interrupt()
 	p.open, p.openTid = c, c.Tid
 }
@@ -114,9 +172,7 @@ func (p *Printer) SyscallEnter(c *Call) {
 // SyscallExit implements Visitor.
 func (p *Printer) SyscallExit(c *Call) {
 	if p.opts.JSON {
-		p.open = nil
-		p.line = p.appendCallJSON(p.line[:0], c)
-		p.emit()
+		p.syscallJSON(c)
 		return
 	}
 	if p.open == c {
@@ -150,13 +206,20 @@ func (p *Printer) interrupt() {
 	b := p.appendPrefix(p.line[:0], p.openTid, c.Start())
 	n, split := p.dec.layout(c)
 	b = p.appendEnterPart(b, c, n, split)
+	if p.opts.Hex != HexNone {
+		b = p.hexText(b)
+	}
 	b = append(b, " <unfinished ...>\n"...)
 	p.line = b
 	p.emit()
 }
 
-// appendPrefix appends "[pid  N] " and the timestamp.
+// appendPrefix appends "[pid  N] " and the timestamp. As strace -f does,
+// it names the thread only while the trace has more than one.
 func (p *Printer) appendPrefix(b []byte, tid int32, t int64) []byte {
+	if len(p.w.threads) < 2 {
+		return p.appendTime(b, t)
+	}
 	b = append(b, "[pid "...)
 	// strace's "%5u".
 	for x := int64(10000); x > 1 && int64(tid) < x; x /= 10 {
@@ -257,6 +320,10 @@ func (p *Printer) appendExitPart(b []byte, lineStart int, c *Call, n, split int,
 		}
 		b = append(b, ") "...)
 	}
+	if p.opts.Hex != HexNone {
+		// Before the padding, which counts what is printed.
+		b = append(b[:lineStart], p.hexText(b[lineStart:])...)
+	}
 	for col := len(b) - lineStart; col < column; col++ {
 		b = append(b, ' ')
 	}
@@ -289,7 +356,7 @@ func (p *Printer) appendWhole(b []byte, c *Call) []byte {
 // are at that call.
 func (p *Printer) AppendCall(b []byte, c *Call) []byte {
 	if p.opts.JSON {
-		return p.appendCallJSON(b, c)
+		return p.appendCallJSON(b, c, jsonWhole)
 	}
 	start := len(b)
 	n, split := p.dec.layout(c)
@@ -314,11 +381,12 @@ func (p *Printer) appendResumed(b []byte, c *Call) []byte {
 
 // Event implements Visitor.
 func (p *Printer) Event(e *format.Event) {
+	if (p.opts.QuietExits && e.Kind == format.KindExit) ||
+		(p.opts.QuietSuperseded && e.Kind == format.KindExec && !p.opts.JSON) {
+		return
+	}
 	if p.opts.JSON {
-		if b, ok := p.appendEventJSON(p.line[:0], e); ok {
-			p.line = b
-			p.emit()
-		}
+		p.eventJSON(e)
 		return
 	}
 	if !printsLine(e) {

@@ -35,6 +35,11 @@ type fdEntry struct {
 	deleted bool
 	// peer is the decoded address a socket is connected to.
 	peer string
+	// sock is what strace -yy shows of a socket: TCP:[a->b]. sockIno is
+	// the inode of a Unix socket whose peer was not known when the
+	// recorder asked (a connect the server has not accepted yet).
+	sock    string
+	sockIno uint64
 }
 
 // target is what strace -y shows of the fd: the link when the recorder
@@ -152,10 +157,14 @@ type fdTracker struct {
 	intern  map[string]string
 	lastPid int32
 	last    *fdTable
+
+	// unixPeers pairs the inodes of connected Unix sockets, as the
+	// recorder saw them at either end.
+	unixPeers map[uint64]uint64
 }
 
 func newFDTracker(cwd string) *fdTracker {
-	return &fdTracker{procs: map[int32]*fdTable{}, intern: map[string]string{}, lastPid: -1, initCwd: cwd}
+	return &fdTracker{procs: map[int32]*fdTable{}, intern: map[string]string{}, lastPid: -1, initCwd: cwd, unixPeers: map[uint64]uint64{}}
 }
 
 // table returns the fd table of process pid, creating it.
@@ -256,6 +265,9 @@ func (t *fdTracker) exec(e *format.Event) {
 		if cp := &e.Captures[i]; cp.Kind == format.CaptureFD && cp.Index != format.CwdIndex {
 			var fe fdEntry
 			t.setLink(&fe, cp.Data)
+			if data := sockCapture(e, int64(cp.Index)); data != nil {
+				t.setSock(&fe, data, nil)
+			}
 			ft.set(int64(cp.Index), fe)
 		}
 	}
@@ -334,6 +346,18 @@ func (t *fdTracker) update(c *Call) {
 			}
 		}
 	}
+	if ci.op == fdConnect && (ret == 0 || ret == -errInProgress) {
+		// A non-blocking connect is under way: the socket has its peer.
+		fd := int64(int32(args[0]))
+		sa := captureData(c.Enter, 1, format.CaptureSockaddr)
+		if old := ft.get(fd); old != nil && len(sa) > 0 {
+			e := *old
+			e.peer = t.str(appendSockaddr(nil, sa))
+			ft.set(fd, e)
+		}
+		t.applySocks(c, ft, sa)
+		return
+	}
 	if IsError(ret) {
 		return
 	}
@@ -363,18 +387,14 @@ func (t *fdTracker) update(c *Call) {
 				if link := fdLink(c.Exit, fd); link != nil {
 					t.setLink(&e, link)
 				}
+				if data := sockCapture(c.Exit, fd); data != nil {
+					t.setSock(&e, data, nil)
+				}
 				ft.set(fd, e)
 			}
 		}
-	case fdConnect:
-		fd := int64(int32(args[0]))
-		if old := ft.get(fd); old != nil {
-			if sa := captureData(c.Enter, 1, format.CaptureSockaddr); len(sa) > 0 {
-				e := *old
-				e.peer = t.str(appendSockaddr(nil, sa))
-				ft.set(fd, e)
-			}
-		}
+	case fdBind:
+		t.applySocks(c, ft, nil)
 	case fdUnlink:
 		// The kernel shows an open file that lost its name as
 		// "(deleted)": so does -y.
@@ -451,6 +471,9 @@ func (t *fdTracker) produced(c *Call, ft *fdTable) (fd int64, e fdEntry, ok bool
 	if ok {
 		if link := fdLink(c.Exit, fd); link != nil {
 			t.setLink(&e, link)
+		}
+		if data := sockCapture(c.Exit, fd); data != nil {
+			t.setSock(&e, data, nil)
 		}
 	}
 	return fd, e, ok

@@ -22,11 +22,16 @@ type FilterOptions struct {
 	// every process that had pid 1234 (pids are reused) and every thread
 	// that had tid 1234; "1234@1.5s" only the process 1234 that started
 	// then (the first with that pid to start at or after that offset from
-	// the trace start, in the forms Since takes).
+	// the trace start, in the forms Since takes; see ParsePid).
 	Pids []string
 	// PidTrees keep these processes, in the forms Pids takes, and their
 	// descendants.
 	PidTrees []string
+	// Comms keep the processes running a program of this name (the
+	// kernel's comm: the executable's base name, or argv[0]'s); each is a
+	// path.Match pattern. A process is kept from the exec that gives it
+	// the name, that execve call included.
+	Comms []string
 	// Paths keep calls that name a matching path, directly or through an
 	// fd; each is a path.Match pattern.
 	Paths []string
@@ -44,12 +49,35 @@ type Filter struct {
 	set      sysent.Set
 	hasSet   bool
 	status   Status
+	byProc   bool
 	pids     []pidSpec
 	tree     []pidSpec
+	comms    []*commSel
 	paths    []string
 	since    int64
 	until    int64
 	hasUntil bool
+	// signals is the -e signal= set, bit N for signal N.
+	signals    uint64
+	hasSignals bool
+	// named are the syscalls a -e trace= list names, with whether the
+	// trace had a call of each; warnings are what parsing found to say.
+	named    []namedCall
+	warnings []string
+}
+
+// commSel is a --comm pattern, and whether a process matched it.
+type commSel struct {
+	pattern string
+	seen    bool
+}
+
+// namedCall is a syscall named in -e trace=, and whether a call of it was
+// in the trace.
+type namedCall struct {
+	name string
+	nr   int32
+	seen bool
 }
 
 // ParseFilter checks opts against syscall table tab and returns the
@@ -63,6 +91,10 @@ func ParseFilter(tab *sysent.Table, opts FilterOptions) (*Filter, error) {
 		}
 		switch key {
 		case "trace", "t":
+			val, err := f.checkNames(tab, e, val)
+			if err != nil {
+				return nil, err
+			}
 			s, err := sysent.ParseSet(tab, val)
 			if err != nil {
 				return nil, fmt.Errorf("-e %s: %w", e, err)
@@ -81,8 +113,14 @@ func ParseFilter(tab *sysent.Table, opts FilterOptions) (*Filter, error) {
 				return nil, fmt.Errorf("-e %s: %w", e, err)
 			}
 			f.status = st
+		case "signal", "signals", "s":
+			set, err := parseSignalSet(val)
+			if err != nil {
+				return nil, fmt.Errorf("-e %s: %w", e, err)
+			}
+			f.signals, f.hasSignals = set, true
 		default:
-			return nil, fmt.Errorf("-e %s: unknown qualifier %q (want trace= or status=)", e, key)
+			return nil, fmt.Errorf("-e %s: unknown qualifier %q (want trace=, status= or signal=)", e, key)
 		}
 	}
 	if err := f.parseSelection(opts); err != nil {
@@ -92,8 +130,8 @@ func ParseFilter(tab *sysent.Table, opts FilterOptions) (*Filter, error) {
 }
 
 // Check reports the errors ParseFilter would find in the options that do
-// not depend on a trace's syscall table (all but -e trace= names), so that
-// a command can reject bad flags before it opens a trace.
+// not depend on a trace's syscall table (all but -e), so that a command can
+// reject bad flags before it opens a trace.
 func (o FilterOptions) Check() error {
 	return new(Filter).parseSelection(o)
 }
@@ -107,6 +145,13 @@ func (f *Filter) parseSelection(opts FilterOptions) error {
 	if f.tree, err = parsePids("--pid-tree", opts.PidTrees); err != nil {
 		return err
 	}
+	for _, c := range opts.Comms {
+		if _, err := path.Match(c, ""); err != nil || c == "" {
+			return fmt.Errorf("--comm %q: not a program name or pattern", c)
+		}
+		f.comms = append(f.comms, &commSel{pattern: c})
+	}
+	f.byProc = f.pids != nil || f.tree != nil || f.comms != nil
 	for _, p := range opts.Paths {
 		if _, err := path.Match(p, ""); err != nil {
 			return fmt.Errorf("--path %q: %w", p, err)
@@ -138,7 +183,7 @@ func (f *Filter) Clone() *Filter {
 
 // IsZero reports whether the filter keeps everything.
 func (f *Filter) IsZero() bool {
-	return f == nil || (!f.hasSet && f.status == statusAll && f.pids == nil && f.tree == nil &&
+	return f == nil || (!f.hasSet && f.status == statusAll && !f.byProc && !f.hasSignals &&
 		len(f.paths) == 0 && f.since == 0 && !f.hasUntil)
 }
 
@@ -146,6 +191,13 @@ func (f *Filter) IsZero() bool {
 // qualifiers are already merged, so a recorder that applies the filter live
 // takes this one set.
 func (f *Filter) TraceSet() (sysent.Set, bool) { return f.set, f.hasSet }
+
+// SelectsCalls reports whether the filter keeps some calls of a process
+// and not others (-e trace=, -e status=, -P), rather than whole processes
+// or a window of time.
+func (f *Filter) SelectsCalls() bool {
+	return f != nil && (f.hasSet || f.status != statusAll || len(f.paths) > 0)
+}
 
 // NeedsResult reports whether the filter decides on a call only at its
 // exit (-e status=).
@@ -169,6 +221,9 @@ func (f *Filter) String() string {
 	}
 	for _, p := range f.opts.PidTrees {
 		parts = append(parts, "--pid-tree "+p)
+	}
+	for _, c := range f.opts.Comms {
+		parts = append(parts, "--comm "+c)
 	}
 	for _, p := range f.opts.Paths {
 		parts = append(parts, "-P "+p)
@@ -213,7 +268,15 @@ func parseStatus(s string) (Status, error) {
 			}
 		}
 		if !found {
-			return 0, fmt.Errorf("unknown status %q (want successful, failed, unfinished, unavailable or detached)", tok)
+			var names []string
+			for _, n := range statusNames {
+				names = append(names, n.name)
+			}
+			hint := DidYouMean(tok, names)
+			if hint == "" {
+				hint = " (want successful, failed, unfinished, unavailable or detached)"
+			}
+			return 0, fmt.Errorf("unknown status %q%s", tok, hint)
 		}
 	}
 	if neg {
@@ -238,14 +301,16 @@ func parseOffset(s string) (int64, error) {
 	return int64(sec * 1e9), nil
 }
 
-// pidSpec is one -p or --pid-tree value: a pid, and the start of the one
-// process meant when the value names one.
+// pidSpec is one -p or --pid-tree value: a pid, the start of the one
+// process meant when the value names one, and whether the trace had what
+// it names.
 type pidSpec struct {
 	pid      int32
 	start    int64
 	hasStart bool
 	// matched is set once a spec with a start has picked its process.
 	matched bool
+	seen    bool
 }
 
 // parsePids parses the values of flag: "PID" or "PID@START".
@@ -299,17 +364,28 @@ func matchProc(specs []pidSpec, p *Process) bool {
 // matchTid reports whether one of specs names thread tid: a spec without
 // a start names every thread that had that id.
 func matchTid(specs []pidSpec, tid int32) bool {
+	found := false
 	for i := range specs {
-		if specs[i].pid == tid && !specs[i].hasStart {
-			return true
+		if sp := &specs[i]; sp.pid == tid && !sp.hasStart {
+			sp.seen, found = true, true
 		}
 	}
-	return false
+	return found
+}
+
+// markSeen notes that the trace had the process a spec names.
+func markSeen(specs []pidSpec, p *Process) {
+	for i := range specs {
+		if sp := &specs[i]; sp.pid == p.Pid && (!sp.hasStart || sp.matched) {
+			sp.seen = true
+		}
+	}
 }
 
 // admit decides on process p as it appears, created by its parent's
-// thread tid: -p keeps it when it names it, --pid-tree when it names it
-// or its parent, or the thread that created it, is kept.
+// thread tid: -p keeps it when it names it, --pid-tree when it names it or
+// its parent, or the thread that created it, is kept, --comm when its
+// parent ran a program it names (until p execs).
 func (f *Filter) admit(p *proc, tid int32) {
 	if f.pids != nil {
 		p.picked = matchProc(f.pids, &p.id)
@@ -318,14 +394,26 @@ func (f *Filter) admit(p *proc, tid int32) {
 		p.inTree = matchProc(f.tree, &p.id) ||
 			(p.parent != nil && (p.parent.inTree || matchTid(f.tree, tid)))
 	}
+	if f.comms != nil && p.parent != nil {
+		p.comm = p.parent.comm
+	}
 }
 
 // procOK reports whether the filter keeps thread tid of process p.
 func (f *Filter) procOK(tid int32, p *proc) bool {
-	if f.pids == nil && f.tree == nil {
+	if !f.byProc {
 		return true
 	}
-	return p.picked || p.inTree || matchTid(f.pids, tid) || matchTid(f.tree, tid)
+	switch {
+	case p.picked:
+		markSeen(f.pids, &p.id)
+	case p.inTree:
+		markSeen(f.tree, &p.id)
+	case p.comm:
+	default:
+		return matchTid(f.pids, tid) || matchTid(f.tree, tid)
+	}
+	return true
 }
 
 // timeOK reports whether t is inside the time window.
@@ -336,8 +424,43 @@ func (f *Filter) timeOK(t int64) bool {
 // statusOK reports whether a call that ended with st is kept.
 func (f *Filter) statusOK(st Status) bool { return f.status&st != 0 }
 
+// exec follows the programs processes run, for --comm: process p runs
+// the program of exec e from now on.
+func (f *Filter) exec(e *format.Event, p *proc) {
+	if f.comms == nil {
+		return
+	}
+	var argv0 string
+	if len(e.Exec.Argv) > 0 {
+		argv0 = e.Exec.Argv[0]
+	}
+	p.comm = f.matchComm(e.Exec.Path, argv0)
+}
+
+// matchComm reports whether a program run from path (argv[0] argv0)
+// matches a --comm pattern, by its base name or the kernel's 15-byte comm.
+func (f *Filter) matchComm(file, argv0 string) bool {
+	ok := false
+	for _, c := range f.comms {
+		for _, name := range [...]string{path.Base(file), path.Base(argv0)} {
+			comm := name
+			if len(comm) > 15 {
+				comm = comm[:15]
+			}
+			if m, _ := path.Match(c.pattern, name); m || (name != "" && (c.pattern == comm || c.pattern == name)) {
+				c.seen, ok = true, true
+			}
+		}
+	}
+	return ok
+}
+
 // keepEvent decides on an event of process p that is not a syscall.
 func (f *Filter) keepEvent(e *format.Event, p *proc) bool {
+	if f.hasSignals && (e.Kind == format.KindSignal || e.Kind == format.KindStop) &&
+		(e.Signal.Signo < 1 || e.Signal.Signo > 64 || f.signals&(1<<(e.Signal.Signo-1)) == 0) {
+		return false
+	}
 	return f.procOK(e.Tid, p) && f.timeOK(e.Time)
 }
 
@@ -345,16 +468,31 @@ func (f *Filter) keepEvent(e *format.Event, p *proc) bool {
 // kept, deferred that the decision waits for its result.
 func (f *Filter) keepEnter(c *Call, fds *fdTracker) (keep, deferred bool) {
 	e := c.Enter
-	if !f.procOK(c.Tid, c.proc) || !f.timeOK(e.Time) {
+	if !f.procOK(c.Tid, c.proc) && !f.execsComm(c) || !f.timeOK(e.Time) {
 		return false, false
 	}
 	if f.hasSet && !f.set.Has(int(c.Nr)) {
 		return false, false
 	}
+	for i := range f.named {
+		if f.named[i].nr == c.Nr {
+			f.named[i].seen = true
+		}
+	}
 	if len(f.paths) > 0 && !f.pathOK(c, fds) {
 		return false, false
 	}
 	return true, f.status != statusAll
+}
+
+// execsComm reports whether c is an execve of a program --comm selects:
+// the call that gives the process its name is kept with what follows.
+func (f *Filter) execsComm(c *Call) bool {
+	if f.comms == nil || (c.Name != "execve" && c.Name != "execveat") {
+		return false
+	}
+	p := captureData(c.Enter, int(c.info.pathArg), format.CaptureString)
+	return p != nil && f.matchComm(string(p), "")
 }
 
 // keepOrphanExit decides on an exit whose enter is not in the trace.

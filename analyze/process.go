@@ -32,8 +32,9 @@ type proc struct {
 	// with the same pid was created although no exit was read.
 	ended bool
 	// picked and inTree are the filter's decisions (-p, --pid-tree),
-	// made when the process appears.
-	picked, inTree bool
+	// made when the process appears; comm says it runs a program --comm
+	// names.
+	picked, inTree, comm bool
 }
 
 // Process returns the process that pid names at the event being walked:
@@ -46,6 +47,14 @@ func (w *Walker) Process(pid int32) Process {
 	}
 	return Process{Pid: pid}
 }
+
+// Processes returns how many processes the walk has seen so far: a pid
+// counts once per lifetime, as a trailer counts them.
+func (w *Walker) Processes() int { return int(w.serial) }
+
+// Threads returns how many threads the walk has seen so far, a tid once
+// per lifetime.
+func (w *Walker) Threads() int { return w.nthreads }
 
 // eventPid returns the process id of e; 0 means the thread's own.
 func eventPid(e *format.Event) int32 {

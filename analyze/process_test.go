@@ -3,6 +3,7 @@ package analyze
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -71,10 +72,14 @@ func TestReusedPidsAreSeparateProcesses(t *testing.T) {
 			prog += strings.Join(x.Argv, " ") + ";"
 		}
 		x := -1
-		if p.Exit != nil {
-			x = p.Exit.Status
+		if p.ExitStatus != nil {
+			x = *p.ExitStatus
 		}
-		got = append(got, row{p.Pid, p.Parent, p.StartNs, p.ParentStartNs, prog, x})
+		r := row{pid: p.Pid, start: p.StartNs, prog: prog, exit: x}
+		if p.Parent != nil {
+			r.parent, r.pstart = p.Parent.Pid, p.Parent.StartNs
+		}
+		got = append(got, r)
 	}
 	want := []row{
 		{1, 0, 1000, 0, "sh;", 0},
@@ -98,23 +103,29 @@ func TestReusedPidsFDTables(t *testing.T) {
 	// The cat's fd 3 is not the seq's file, nor is the last process's.
 	got := dump(t, reusedPids(), FilterOptions{Exprs: []string{"read,close"}}, DumpOptions{FDPaths: true})
 	checkLines(t, "-y", got, `
-[pid     7] read(3, "", 10)             = 0
+read(3, "", 10)                         = 0
 [pid     8] +++ exited with 0 +++
-[pid     7] +++ exited with 1 +++
-[pid     8] +++ exited with 0 +++
-[pid     7] close(3)                    = 0
-[pid     7] +++ exited with 2 +++
-[pid     1] +++ exited with 0 +++
++++ exited with 1 +++
++++ exited with 0 +++
+close(3)                                = 0
++++ exited with 2 +++
++++ exited with 0 +++
 `)
 }
 
 func TestReusedPidsFilters(t *testing.T) {
+	// ends lists the processes whose exit the filter keeps: "pid]status".
 	ends := func(fo FilterOptions) string {
-		out := dump(t, reusedPids(), fo, DumpOptions{Time: TimeRelative})
+		out := dump(t, reusedPids(), fo, DumpOptions{JSON: true})
 		var b strings.Builder
 		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-			if f := strings.Fields(l); len(f) > 0 && strings.Contains(l, "+++") {
-				b.WriteString(f[1] + f[len(f)-2] + " ")
+			var o struct {
+				Type       string `json:"type"`
+				Pid        int32  `json:"pid"`
+				ExitStatus int    `json:"exit_status"`
+			}
+			if json.Unmarshal([]byte(l), &o); o.Type == "exit" {
+				fmt.Fprintf(&b, "%d]%d ", o.Pid, o.ExitStatus)
 			}
 		}
 		return b.String()

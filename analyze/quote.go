@@ -81,3 +81,117 @@ func appendHexQuoted(b []byte, data []byte, limit int, more bool) []byte {
 	}
 	return b
 }
+
+// quotedByte decodes the byte of a strace quoted string that starts at
+// s[i] (inside the quotes): a plain byte or an escape (\n, \177, \x7f).
+// next is where the following byte starts; ok is false at the closing
+// quote or a malformed escape.
+func quotedByte(s []byte, i int) (c byte, next int, ok bool) {
+	if i >= len(s) || s[i] == '"' {
+		return 0, i, false
+	}
+	if s[i] != '\\' {
+		return s[i], i + 1, true
+	}
+	if i+1 >= len(s) {
+		return 0, i, false
+	}
+	e := s[i+1]
+	i += 2
+	switch e {
+	case 'n':
+		return '\n', i, true
+	case 't':
+		return '\t', i, true
+	case 'r':
+		return '\r', i, true
+	case 'v':
+		return '\v', i, true
+	case 'f':
+		return '\f', i, true
+	case 'x':
+		if i+2 > len(s) {
+			return 0, i, false
+		}
+		hi, ok1 := unhex(s[i])
+		lo, ok2 := unhex(s[i+1])
+		return hi<<4 | lo, i + 2, ok1 && ok2
+	case '0', '1', '2', '3', '4', '5', '6', '7':
+		v := uint(e - '0')
+		for k := 0; k < 2 && i < len(s) && s[i] >= '0' && s[i] <= '7'; k++ {
+			v = v*8 + uint(s[i]-'0')
+			i++
+		}
+		return byte(v), i, true
+	}
+	return e, i, true
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// appendHexStrings appends line with its quoted strings in hexadecimal, as
+// strace prints them under -x (a string with a byte that is neither
+// printable nor \t \n \v \f \r) or -xx (every string). What fds refer to,
+// between <>, is left as it is.
+func appendHexStrings(dst, line []byte, mode HexMode) []byte {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(line); {
+		switch line[i] {
+		case '<':
+			j := i + 1
+			for j < len(line) && line[j] != '>' {
+				j++
+			}
+			dst = append(dst, line[i:min(j+1, len(line))]...)
+			i = j + 1
+			continue
+		case '"':
+		default:
+			dst = append(dst, line[i])
+			i++
+			continue
+		}
+		start := i + 1
+		end, needs := start, mode == HexAll
+		for {
+			c, next, ok := quotedByte(line, end)
+			if !ok {
+				break
+			}
+			if c >= 0x7f || (c < ' ' && (c < '\t' || c > '\r')) {
+				needs = true
+			}
+			end = next
+		}
+		if end >= len(line) || line[end] != '"' {
+			// Not a string strace printed: copy the rest.
+			return append(dst, line[i:]...)
+		}
+		if !needs {
+			dst = append(dst, line[i:end+1]...)
+		} else {
+			dst = append(dst, '"')
+			for k := start; ; {
+				c, next, ok := quotedByte(line, k)
+				if !ok {
+					break
+				}
+				dst = append(dst, '\\', 'x', hex[c>>4], hex[c&0xf])
+				k = next
+			}
+			dst = append(dst, '"')
+		}
+		i = end + 1
+	}
+	return dst
+}

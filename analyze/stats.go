@@ -15,9 +15,12 @@ type StatsOptions struct {
 	// SortBy orders the syscall table and the sections: "time" (the
 	// default), "calls", "errors", "name", or "none" (syscall number).
 	SortBy string
-	// Top limits every section to its first N rows; 0 means all (and 10
-	// slowest calls).
+	// Top limits every section to its first N rows, counting the rest
+	// in Report.Omitted; 0 keeps every row (and 10 slowest calls).
 	Top int
+	// CallingOnly lists only the processes that made a kept call, and
+	// their ancestors: with a filter on calls, the others are noise.
+	CallingOnly bool
 }
 
 // sortKeys are the -S values, with strace's aliases.
@@ -48,13 +51,15 @@ type sysCount struct {
 
 // procStat accumulates one process.
 type procStat struct {
-	id      Process
+	id Process
+	// parent is the parent, which may have ended; Serial 0 when unknown.
 	parent  Process
 	end     int64
 	ended   bool
 	exit    format.Exit
 	execs   []ExecRow
 	calls   uint64
+	errors  uint64
 	threads int
 }
 
@@ -65,21 +70,28 @@ type fileStat struct {
 	bytesRead, bytesWritten uint64
 }
 
+// failKey is a failed path: the path, the syscall and its errno.
+type failKey struct {
+	path  string
+	nr    int32
+	errno int32
+}
+
 // peerStat accumulates the calls to one network peer.
 type peerStat struct {
-	calls, errors         uint64
-	bytesSent, bytesRecvd uint64
-	syscalls              []string
+	calls, errors           uint64
+	bytesRead, bytesWritten uint64
+	syscalls                []string
 }
 
 // signalStat accumulates one signal's deliveries.
 type signalStat struct {
 	count uint64
-	procs []Process
+	procs []ProcRef
 }
 
-// maxSignalProcs bounds the processes listed per signal.
-const maxSignalProcs = 32
+// maxSignalPids bounds the pids listed per signal.
+const maxSignalPids = 32
 
 // Stats is a Visitor that accumulates what trec stats reports: strace -c's
 // syscall table, processes, files, network peers, signals and the slowest
@@ -94,6 +106,7 @@ type Stats struct {
 	procs   map[uint32]*procStat
 	lastP   *procStat
 	files   map[string]*fileStat
+	failed  map[failKey]uint64
 	peers   map[string]*peerStat
 	signals map[int32]*signalStat
 	slow    []SlowCall
@@ -114,6 +127,7 @@ func NewStats(w *Walker, opts StatsOptions) *Stats {
 		extra:   map[int32]*sysCount{},
 		procs:   map[uint32]*procStat{},
 		files:   map[string]*fileStat{},
+		failed:  map[failKey]uint64{},
 		peers:   map[string]*peerStat{},
 		signals: map[int32]*signalStat{},
 		slowN:   n,
@@ -161,11 +175,15 @@ func (s *Stats) SyscallExit(c *Call) {
 	if failed {
 		sc.errors++
 	}
-	s.proc(c.Proc).calls++
+	p := s.proc(c.Proc)
+	p.calls++
+	if failed {
+		p.errors++
+	}
 	if s.w.fds != nil {
 		s.files1(c, d, failed)
 	}
-	if len(s.slow) < s.slowN || d > s.slow[len(s.slow)-1].ns {
+	if len(s.slow) < s.slowN || d > s.slow[len(s.slow)-1].DurationNs {
 		s.addSlow(c, d)
 	}
 }
@@ -190,6 +208,9 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 			fs = s.file(name)
 			if ci.op == fdOpen && !failed {
 				fs.opens++
+			}
+			if failed {
+				s.failed[failKey{name, c.Nr, int32(-c.Exit.Ret)}]++
 			}
 		}
 	}
@@ -233,6 +254,13 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 	if peer == "" && e != nil && e.kind == fdSock && e.peer != "" && ci.io != ioNone {
 		peer = e.peer
 	}
+	if peer == "" && ci.op == fdAccept {
+		// Accepted without an address (accept4(fd, NULL, NULL)): the
+		// recorder asked the new socket.
+		if s.scratch = acceptedPeer(c, s.scratch[:0]); len(s.scratch) > 0 {
+			peer = fds.str(s.scratch)
+		}
+	}
 	if peer == "" {
 		return
 	}
@@ -242,7 +270,10 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 		s.peers[peer] = ps
 	}
 	ps.calls++
-	if failed {
+	// Event loops connect without blocking (EINPROGRESS says the
+	// connection is under way) and read and write until EAGAIN: neither
+	// is a network error.
+	if failed && !(ci.op == fdConnect && c.Exit.Ret == -errInProgress) && c.Exit.Ret != -errAgain {
 		ps.errors++
 	}
 	if !slices.Contains(ps.syscalls, ci.name) {
@@ -250,9 +281,9 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 	}
 	if ci.io != ioNone && c.Exit != nil && c.Exit.Ret > 0 {
 		if ci.io == ioRead {
-			ps.bytesRecvd += uint64(c.Exit.Ret)
+			ps.bytesRead += uint64(c.Exit.Ret)
 		} else {
-			ps.bytesSent += uint64(c.Exit.Ret)
+			ps.bytesWritten += uint64(c.Exit.Ret)
 		}
 	}
 }
@@ -268,33 +299,33 @@ func (s *Stats) file(name string) *fileStat {
 
 // addSlow inserts c into the slowest calls, keeping slowN.
 func (s *Stats) addSlow(c *Call, d int64) {
-	sc := SlowCall{
-		Name: c.Name, Pid: c.Pid, ProcessStartNs: c.Proc.Start, Tid: c.Tid, StartSeconds: seconds(c.Start()),
-		Seconds: seconds(d), ns: d,
-	}
+	sc := SlowCall{Syscall: c.Name, Pid: c.Pid, ProcessStartNs: c.Proc.Start, Tid: c.Tid, TimeNs: c.Start(), DurationNs: d}
 	switch {
 	case c.Exit == nil:
-		sc.Result = "?"
+		sc.RetText = "?"
 	case IsError(c.Exit.Ret):
-		sc.Result = "-1 " + ErrnoName(int(-c.Exit.Ret))
+		sc.Errno = errnoText(int(-c.Exit.Ret))
+		sc.RetText = "-1 " + sc.Errno
 	case c.Sys != nil && c.Sys.Ret == sysent.RetHex:
-		sc.Result = fmt.Sprintf("%#x", uint64(c.Exit.Ret))
+		sc.RetText = fmt.Sprintf("%#x", uint64(c.Exit.Ret))
 	default:
-		sc.Result = fmt.Sprint(c.Exit.Ret)
+		sc.RetText = fmt.Sprint(c.Exit.Ret)
+	}
+	if c.Exit != nil {
+		ret := c.Exit.Ret
+		sc.Ret = &ret
 	}
 	ci := c.info
 	if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); ci.pathArg >= 0 && p != nil {
-		sc.Detail = string(p)
+		sc.Path = string(p)
 	} else if fd := int64(int32(c.Enter.Args[max(ci.fdArg, 0)])); ci.fdArg >= 0 && fd >= 0 {
 		// No fd, no detail: mmap's fd is -1 for an anonymous map.
-		sc.Detail = fmt.Sprintf("fd %d", fd)
-		if p, ok := s.w.FDPath(c.Pid, fd); ok {
-			sc.Detail += " " + p
-		}
+		sc.FD = &FDRef{FD: fd}
+		sc.FD.Path, _ = s.w.FDPath(c.Pid, fd)
 	}
-	i, _ := slices.BinarySearchFunc(s.slow, d, func(a SlowCall, d int64) int { return cmp.Compare(d, a.ns) })
+	i, _ := slices.BinarySearchFunc(s.slow, d, func(a SlowCall, d int64) int { return cmp.Compare(d, a.DurationNs) })
 	// Equal durations keep trace order: insert after them.
-	for i < len(s.slow) && s.slow[i].ns == d {
+	for i < len(s.slow) && s.slow[i].DurationNs == d {
 		i++
 	}
 	s.slow = slices.Insert(s.slow, i, sc)
@@ -312,12 +343,12 @@ func (s *Stats) Event(e *format.Event) {
 			s.proc(id).threads++
 			return
 		}
-		p := s.proc(id)
+		parent := s.proc(id)
 		child := s.proc(s.w.Process(e.Clone.Child))
 		child.parent = id
 		// A child inherits its parent's program until it execs.
-		if len(p.execs) > 0 && len(child.execs) == 0 {
-			last := p.execs[len(p.execs)-1]
+		if len(parent.execs) > 0 && len(child.execs) == 0 {
+			last := parent.execs[len(parent.execs)-1]
 			child.execs = append(child.execs, ExecRow{Path: last.Path, Argv: last.Argv, Inherited: true})
 		}
 	case format.KindExec:
@@ -325,7 +356,7 @@ func (s *Stats) Event(e *format.Event) {
 		if len(p.execs) == 1 && p.execs[0].Inherited {
 			p.execs = p.execs[:0]
 		}
-		p.execs = append(p.execs, ExecRow{Seconds: seconds(e.Time), Path: e.Exec.Path, Argv: slices.Clone(e.Exec.Argv)})
+		p.execs = append(p.execs, ExecRow{TimeNs: e.Time, Path: e.Exec.Path, Argv: slices.Clone(e.Exec.Argv)})
 	case format.KindExit:
 		if e.Exit.Thread {
 			return
@@ -339,8 +370,8 @@ func (s *Stats) Event(e *format.Event) {
 			s.signals[e.Signal.Signo] = ss
 		}
 		ss.count++
-		if len(ss.procs) < maxSignalProcs && !slices.Contains(ss.procs, id) {
-			ss.procs = append(ss.procs, id)
+		if ref := (ProcRef{id.Pid, id.Start}); len(ss.procs) < maxSignalPids && !slices.Contains(ss.procs, ref) {
+			ss.procs = append(ss.procs, ref)
 		}
 	}
 }
@@ -350,139 +381,251 @@ func seconds(ns int64) float64 {
 	return float64(ns/1e9) + float64(ns%1e9)/1e9
 }
 
-// Report is the result of a stats walk; its JSON form is trec stats --json.
-type Report struct {
-	Events          uint64       `json:"events"`
-	DurationSeconds float64      `json:"duration_seconds"`
-	Syscalls        []SyscallRow `json:"syscalls"`
-	Processes       []ProcessRow `json:"processes"`
-	Files           []FileRow    `json:"files"`
-	Network         []PeerRow    `json:"network"`
-	Signals         []SignalRow  `json:"signals"`
-	Slowest         []SlowCall   `json:"slowest"`
+// errInProgress and errAgain are EINPROGRESS and EAGAIN, the same on
+// every supported arch.
+const (
+	errInProgress = 115
+	errAgain      = 11
+)
 
-	// totals for the table's last row
-	total sysCount
+// Report is the result of a stats walk; its JSON form is trec stats --json,
+// as format/JSON.md describes it.
+type Report struct {
+	Summary     Summary      `json:"summary"`
+	Syscalls    []SyscallRow `json:"syscalls"`
+	Total       TotalRow     `json:"total"`
+	FailedPaths []FailedPath `json:"failed_paths"`
+	Processes   []ProcessRow `json:"processes"`
+	Files       []FileRow    `json:"files"`
+	Network     []PeerRow    `json:"network"`
+	Signals     []SignalRow  `json:"signals"`
+	Slowest     []SlowCall   `json:"slowest"`
+	Omitted     Omitted      `json:"omitted"`
+	// TextRows caps the sections WriteText prints whole otherwise
+	// (failed paths, processes, files, network, signals); 0 prints every
+	// row. A cut section ends with how many rows it left out.
+	TextRows int `json:"-"`
+	// rooted is set when the trace started its first processes: their
+	// parent is the recorder.
+	rooted bool
+	// key is the -S key, by which a cut keeps the top processes.
+	key string
+}
+
+// Summary is the report's first line.
+type Summary struct {
+	Argv []string `json:"argv"`
+	// ExitStatus is the program's, as a shell reports it; nil when the
+	// trace does not tell.
+	ExitStatus *int   `json:"exit_status"`
+	Signal     string `json:"signal,omitempty"`
+	Signo      int32  `json:"signo,omitempty"`
+	DurationNs int64  `json:"duration_ns"`
+	Processes  int    `json:"processes"`
+	Threads    int    `json:"threads"`
+	Calls      uint64 `json:"calls"`
+	Errors     uint64 `json:"errors"`
+	Events     uint64 `json:"events"`
+	// Complete is false for a trace cut short.
+	Complete bool `json:"complete"`
+	// Filter is the filter the report was made with, as flags.
+	Filter string `json:"filter"`
+}
+
+// TraceInfo is what a report says of the trace beyond its events.
+type TraceInfo struct {
+	Header  *format.Header
+	Trailer *format.Trailer
+	// Complete is set when the whole trace was read.
+	Complete bool
+	// Filter is the filter as flags ("-e trace=%file"), "" for none.
+	Filter string
+}
+
+// SetTrace fills the summary's fields that come from the trace's header
+// and trailer, and names the recorder as the parent of the first
+// processes.
+func (r *Report) SetTrace(ti TraceInfo) {
+	r.Summary.Argv = ti.Header.GetArgv()
+	if r.Summary.Argv == nil {
+		r.Summary.Argv = []string{}
+	}
+	r.Summary.Complete = ti.Complete
+	r.Summary.Filter = ti.Filter
+	if ti.Trailer != nil {
+		if !ti.Trailer.GetTruncated() {
+			// A copy of a cut trace does not know the exit status.
+			st := int(ti.Trailer.GetExitStatus())
+			r.Summary.ExitStatus = &st
+		}
+		r.Summary.DurationNs = max(r.Summary.DurationNs, ti.Trailer.GetEndTime())
+	}
+	if len(r.Processes) > 0 && r.Processes[0].Parent == nil {
+		root := &r.Processes[0]
+		if root.Signal != "" {
+			r.Summary.Signal, r.Summary.Signo = root.Signal, root.Signo
+		}
+		if r.Summary.ExitStatus == nil && root.ExitStatus != nil && ti.Complete {
+			r.Summary.ExitStatus = root.ExitStatus
+		}
+	}
+	r.rooted = len(ti.Header.GetAttached()) == 0
+	if tp := ti.Header.GetTracerPid(); tp != 0 && r.rooted {
+		for i := range r.Processes {
+			if r.Processes[i].Parent == nil {
+				r.Processes[i].ParentPid = &tp
+			}
+		}
+	}
 }
 
 // SyscallRow is one line of the syscall table.
 type SyscallRow struct {
-	Name    string  `json:"name"`
-	Calls   uint64  `json:"calls"`
-	Errors  uint64  `json:"errors"`
-	Seconds float64 `json:"seconds"`
-	nr      int32
-	ns      int64
+	Syscall    string `json:"syscall"`
+	Nr         int32  `json:"nr"`
+	Calls      uint64 `json:"calls"`
+	Errors     uint64 `json:"errors"`
+	DurationNs int64  `json:"duration_ns"`
 }
 
-// ExecRow is one program a process ran.
-type ExecRow struct {
-	Seconds float64  `json:"time_seconds"`
-	Path    string   `json:"path"`
-	Argv    []string `json:"argv"`
-	// Inherited is set for the program a child runs from its parent
-	// before any exec of its own.
-	Inherited bool `json:"inherited,omitempty"`
+// TotalRow is the syscall table's last line.
+type TotalRow struct {
+	Calls      uint64 `json:"calls"`
+	Errors     uint64 `json:"errors"`
+	DurationNs int64  `json:"duration_ns"`
 }
 
-// ExitRow says how a process ended.
-type ExitRow struct {
-	Status     int    `json:"status"`
-	Code       int32  `json:"code"`
-	Signal     string `json:"signal,omitempty"`
-	CoreDumped bool   `json:"core_dumped,omitempty"`
+// FailedPath counts the failures of one syscall with one errno on one
+// path.
+type FailedPath struct {
+	Path    string `json:"path"`
+	Syscall string `json:"syscall"`
+	Errno   string `json:"errno"`
+	Count   uint64 `json:"count"`
 }
 
-// ProcessRow is one process of the process tree. A pid can appear in
-// several rows: it names one process at a time, and Pid with StartNs
-// tells the rows apart.
-type ProcessRow struct {
-	Pid int32 `json:"pid"`
-	// StartNs is Process.Start: when the process appeared.
-	StartNs int64 `json:"start_ns"`
-	// Parent and ParentStartNs name the parent; 0 and 0 when the trace
-	// does not hold it.
-	Parent          int32     `json:"parent"`
-	ParentStartNs   int64     `json:"parent_start_ns"`
-	Execs           []ExecRow `json:"execs"`
-	Exit            *ExitRow  `json:"exit"`
-	StartSeconds    float64   `json:"start_seconds"`
-	EndSeconds      float64   `json:"end_seconds"`
-	LifetimeSeconds float64   `json:"lifetime_seconds"`
-	Calls           uint64    `json:"calls"`
-	Threads         int       `json:"threads"`
-	depth           int
-}
-
-// FileRow is one path and the calls that used it.
-type FileRow struct {
-	Path         string  `json:"path"`
-	Opens        uint64  `json:"opens"` // successful opens
-	Calls        uint64  `json:"calls"`
-	Errors       uint64  `json:"errors"`
-	Seconds      float64 `json:"seconds"`
-	BytesRead    uint64  `json:"bytes_read"`
-	BytesWritten uint64  `json:"bytes_written"`
-}
-
-// PeerRow is one network peer.
-type PeerRow struct {
-	Address       string   `json:"address"`
-	Calls         uint64   `json:"calls"`
-	Errors        uint64   `json:"errors"`
-	BytesSent     uint64   `json:"bytes_sent"`
-	BytesReceived uint64   `json:"bytes_received"`
-	Syscalls      []string `json:"syscalls"`
-}
-
-// SignalRow is one signal and its deliveries.
-type SignalRow struct {
-	Signal string `json:"signal"`
-	Signo  int32  `json:"signo"`
-	Count  uint64 `json:"count"`
-	// Processes lists the processes it was delivered to, at most 32.
-	Processes []ProcessRef `json:"processes"`
-}
-
-// ProcessRef names one process in a report: its pid and when it
-// started (Process.Start).
-type ProcessRef struct {
+// ProcRef names a process: a pid and the start of its lifetime
+// (Process.Start).
+type ProcRef struct {
 	Pid     int32 `json:"pid"`
 	StartNs int64 `json:"start_ns"`
 }
 
+// ExecRow is one program a process ran.
+type ExecRow struct {
+	TimeNs int64    `json:"time_ns"`
+	Path   string   `json:"path"`
+	Argv   []string `json:"argv"`
+	// Inherited is set for the program a child runs from its parent
+	// before any exec of its own.
+	Inherited bool `json:"inherited"`
+}
+
+// ProcessRow is one process of the process tree.
+type ProcessRow struct {
+	Pid     int32 `json:"pid"`
+	StartNs int64 `json:"start_ns"`
+	// Parent is the traced parent, nil for a root.
+	Parent *ProcRef `json:"parent"`
+	// ParentPid is the parent's pid: for a root, the recorder's when the
+	// trace tells it, else nil.
+	ParentPid *int32    `json:"parent_pid"`
+	Execs     []ExecRow `json:"execs"`
+	// EndNs, DurationNs and ExitStatus are nil while the process runs.
+	EndNs      *int64 `json:"end_ns"`
+	DurationNs *int64 `json:"duration_ns"`
+	ExitStatus *int   `json:"exit_status"`
+	ExitCode   *int32 `json:"exit_code,omitempty"`
+	Signal     string `json:"signal,omitempty"`
+	Signo      int32  `json:"signo,omitempty"`
+	CoreDumped bool   `json:"core_dumped,omitempty"`
+	Calls      uint64 `json:"calls"`
+	Errors     uint64 `json:"errors"`
+	Threads    int    `json:"threads"`
+	depth      int
+	// sofar is the time from the start to the trace's end, for a
+	// process still running.
+	sofar int64
+}
+
+// FileRow is one path and the calls that used it.
+type FileRow struct {
+	Path         string `json:"path"`
+	Opens        uint64 `json:"opens"` // successful opens
+	Calls        uint64 `json:"calls"`
+	Errors       uint64 `json:"errors"`
+	DurationNs   int64  `json:"duration_ns"`
+	BytesRead    uint64 `json:"bytes_read"`
+	BytesWritten uint64 `json:"bytes_written"`
+}
+
+// PeerRow is one network peer.
+type PeerRow struct {
+	Peer         string   `json:"peer"`
+	Calls        uint64   `json:"calls"`
+	Errors       uint64   `json:"errors"`
+	BytesRead    uint64   `json:"bytes_read"`
+	BytesWritten uint64   `json:"bytes_written"`
+	Syscalls     []string `json:"syscalls"`
+}
+
+// SignalRow is one signal and its deliveries.
+type SignalRow struct {
+	Signal    string    `json:"signal"`
+	Signo     int32     `json:"signo"`
+	Count     uint64    `json:"count"`
+	Processes []ProcRef `json:"processes"`
+}
+
+// FDRef is an fd and what it refers to.
+type FDRef struct {
+	FD   int64  `json:"fd"`
+	Path string `json:"path,omitempty"`
+}
+
 // SlowCall is one of the slowest calls.
 type SlowCall struct {
-	Name string `json:"name"`
-	Pid  int32  `json:"pid"`
-	// ProcessStartNs is when the calling process started
-	// (Process.Start).
-	ProcessStartNs int64   `json:"process_start_ns"`
-	Tid            int32   `json:"tid"`
-	StartSeconds   float64 `json:"start_seconds"`
-	Seconds        float64 `json:"seconds"`
-	Result         string  `json:"result"`
-	Detail         string  `json:"detail,omitempty"`
-	ns             int64
+	Syscall string `json:"syscall"`
+	Pid     int32  `json:"pid"`
+	// ProcessStartNs is the calling process's start (Process.Start).
+	ProcessStartNs int64 `json:"process_start_ns"`
+	Tid            int32 `json:"tid"`
+	TimeNs         int64 `json:"time_ns"`
+	DurationNs     int64 `json:"duration_ns"`
+	// Ret is nil for a call that never returned.
+	Ret     *int64 `json:"ret"`
+	Errno   string `json:"errno,omitempty"`
+	RetText string `json:"ret_text"`
+	Path    string `json:"path,omitempty"`
+	FD      *FDRef `json:"fd,omitempty"`
+}
+
+// Omitted counts the rows StatsOptions.Top left out of each section.
+type Omitted struct {
+	Syscalls    int `json:"syscalls"`
+	FailedPaths int `json:"failed_paths"`
+	Processes   int `json:"processes"`
+	Files       int `json:"files"`
+	Network     int `json:"network"`
+	Signals     int `json:"signals"`
 }
 
 // Report builds the report of what was accumulated. events is the number
 // of events to report (the walker's kept events) and end the trace's end
-// time in nanoseconds.
+// time in nanoseconds. SetTrace adds what the header and trailer tell.
 func (s *Stats) Report(events uint64, end int64) *Report {
 	key, _ := ParseSortBy(s.opts.SortBy)
-	r := &Report{Events: events, DurationSeconds: seconds(end)}
+	r := &Report{key: key}
 	add := func(nr int32, sc *sysCount) {
 		if sc.calls == 0 {
 			return
 		}
 		r.Syscalls = append(r.Syscalls, SyscallRow{
-			Name: s.w.ct.get(nr).name, Calls: sc.calls, Errors: sc.errors,
-			Seconds: seconds(sc.ns), nr: nr, ns: sc.ns,
+			Syscall: s.w.ct.get(nr).name, Nr: nr, Calls: sc.calls, Errors: sc.errors, DurationNs: sc.ns,
 		})
-		r.total.calls += sc.calls
-		r.total.errors += sc.errors
-		r.total.ns += sc.ns
+		r.Total.Calls += sc.calls
+		r.Total.Errors += sc.errors
+		r.Total.DurationNs += sc.ns
 	}
 	for nr := range s.counts {
 		add(int32(nr), &s.counts[nr])
@@ -499,33 +642,120 @@ func (s *Stats) Report(events uint64, end int64) *Report {
 	// strace's sort of its number-indexed table does.
 	switch key {
 	case "time":
-		slices.SortStableFunc(r.Syscalls, func(a, b SyscallRow) int { return cmp.Compare(b.ns, a.ns) })
+		slices.SortStableFunc(r.Syscalls, func(a, b SyscallRow) int { return cmp.Compare(b.DurationNs, a.DurationNs) })
 	case "calls":
 		slices.SortStableFunc(r.Syscalls, func(a, b SyscallRow) int { return cmp.Compare(b.Calls, a.Calls) })
 	case "errors":
 		slices.SortStableFunc(r.Syscalls, func(a, b SyscallRow) int { return cmp.Compare(b.Errors, a.Errors) })
 	case "name":
-		slices.SortStableFunc(r.Syscalls, func(a, b SyscallRow) int { return strings.Compare(a.Name, b.Name) })
+		slices.SortStableFunc(r.Syscalls, func(a, b SyscallRow) int { return strings.Compare(a.Syscall, b.Syscall) })
 	}
+	r.FailedPaths = s.failedRows()
 	r.Processes = s.processRows()
 	r.Files = s.fileRows(key)
 	r.Network = s.peerRows(key)
 	r.Signals = s.signalRows(key)
 	r.Slowest = slices.Clone(s.slow)
-	if r.Slowest == nil {
-		r.Slowest = []SlowCall{}
+	sm := &r.Summary
+	sm.DurationNs, sm.Events, sm.Calls, sm.Errors = end, events, r.Total.Calls, r.Total.Errors
+	sm.Processes = len(r.Processes)
+	for _, p := range r.Processes {
+		sm.Threads += p.Threads
 	}
 	if n := s.opts.Top; n > 0 {
-		r.Syscalls = r.Syscalls[:min(n, len(r.Syscalls))]
-		r.Processes = r.Processes[:min(n, len(r.Processes))]
-		r.Files = r.Files[:min(n, len(r.Files))]
-		r.Network = r.Network[:min(n, len(r.Network))]
-		r.Signals = r.Signals[:min(n, len(r.Signals))]
+		r.Syscalls, r.Omitted.Syscalls = cut(r.Syscalls, n)
+		r.FailedPaths, r.Omitted.FailedPaths = cut(r.FailedPaths, n)
+		r.Processes, r.Omitted.Processes = topProcesses(r.Processes, n, key)
+		r.Files, r.Omitted.Files = cut(r.Files, n)
+		r.Network, r.Omitted.Network = cut(r.Network, n)
+		r.Signals, r.Omitted.Signals = cut(r.Signals, n)
 	}
-	if r.Syscalls == nil {
-		r.Syscalls = []SyscallRow{}
-	}
+	// Lists are [] in JSON, never null.
+	nonNil(&r.Syscalls)
+	nonNil(&r.FailedPaths)
+	nonNil(&r.Processes)
+	nonNil(&r.Files)
+	nonNil(&r.Network)
+	nonNil(&r.Signals)
+	nonNil(&r.Slowest)
 	return r
+}
+
+// topProcesses keeps the n processes first by key (time: the longest
+// lived, calls, errors; name and none: the first in the tree), in the
+// tree's order, and returns how many it dropped.
+func topProcesses(rows []ProcessRow, n int, key string) ([]ProcessRow, int) {
+	if len(rows) <= n {
+		return rows, 0
+	}
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	life := func(p *ProcessRow) int64 {
+		if p.DurationNs != nil {
+			return *p.DurationNs
+		}
+		return p.sofar
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		x, y := &rows[a], &rows[b]
+		switch key {
+		case "time":
+			return cmp.Compare(life(y), life(x))
+		case "calls":
+			return cmp.Compare(y.Calls, x.Calls)
+		case "errors":
+			return cmp.Compare(y.Errors, x.Errors)
+		}
+		return 0
+	})
+	keep := make([]bool, len(rows))
+	for _, i := range order[:n] {
+		keep[i] = true
+	}
+	top := make([]ProcessRow, 0, n)
+	for i := range rows {
+		if keep[i] {
+			top = append(top, rows[i])
+		}
+	}
+	return top, len(rows) - n
+}
+
+// cut keeps the first n rows and returns how many it dropped.
+func cut[T any](rows []T, n int) ([]T, int) {
+	if len(rows) <= n {
+		return rows, 0
+	}
+	return rows[:n], len(rows) - n
+}
+
+func nonNil[T any](s *[]T) {
+	if *s == nil {
+		*s = []T{}
+	}
+}
+
+// failedRows lists the failed paths, most frequent first.
+func (s *Stats) failedRows() []FailedPath {
+	rows := make([]FailedPath, 0, len(s.failed))
+	for k, n := range s.failed {
+		rows = append(rows, FailedPath{Path: k.path, Syscall: s.w.ct.get(k.nr).name, Errno: errnoText(int(k.errno)), Count: n})
+	}
+	slices.SortFunc(rows, func(a, b FailedPath) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Syscall, b.Syscall); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Errno, b.Errno)
+	})
+	return rows
 }
 
 // processRows lists processes depth-first from the roots, children in
@@ -544,27 +774,46 @@ func (s *Stats) processRows() []ProcessRow {
 		slices.SortFunc(ps, func(a, b *procStat) int { return cmp.Compare(a.id.Serial, b.id.Serial) })
 	}
 	order(roots)
-	rows := []ProcessRow{}
+	var calling func(p *procStat) bool
+	calling = func(p *procStat) bool {
+		if p.calls > 0 {
+			return true
+		}
+		for _, k := range children[p.id.Serial] {
+			if calling(k) {
+				return true
+			}
+		}
+		return false
+	}
+	var rows []ProcessRow
 	var walk func(p *procStat, depth int)
 	walk = func(p *procStat, depth int) {
+		if s.opts.CallingOnly && !calling(p) {
+			return
+		}
 		row := ProcessRow{
-			Pid: p.id.Pid, StartNs: p.id.Start, Parent: p.parent.Pid, ParentStartNs: p.parent.Start,
-			Execs: p.execs, StartSeconds: seconds(p.id.Start), Calls: p.calls, Threads: p.threads, depth: depth,
+			Pid: p.id.Pid, StartNs: p.id.Start, Execs: p.execs, Calls: p.calls, Errors: p.errors, Threads: p.threads, depth: depth,
+		}
+		if depth > 0 {
+			row.Parent = &ProcRef{p.parent.Pid, p.parent.Start}
+			pp := p.parent.Pid
+			row.ParentPid = &pp
 		}
 		if row.Execs == nil {
 			row.Execs = []ExecRow{}
 		}
 		if p.ended {
-			row.EndSeconds = seconds(p.end)
-			row.LifetimeSeconds = seconds(p.end - p.id.Start)
-			x := &ExitRow{Status: p.exit.Status(), Code: p.exit.Code, CoreDumped: p.exit.CoreDumped}
+			end, d, st := p.end, p.end-p.id.Start, p.exit.Status()
+			row.EndNs, row.DurationNs, row.ExitStatus = &end, &d, &st
 			if p.exit.Signal != 0 {
-				x.Signal = SignalName(p.exit.Signal)
+				row.Signal, row.Signo, row.CoreDumped = SignalName(p.exit.Signal), p.exit.Signal, p.exit.CoreDumped
+			} else {
+				code := p.exit.Code
+				row.ExitCode = &code
 			}
-			row.Exit = x
 		} else {
-			row.EndSeconds = seconds(s.w.endTime)
-			row.LifetimeSeconds = seconds(s.w.endTime - p.id.Start)
+			row.sofar = s.w.endTime - p.id.Start
 		}
 		rows = append(rows, row)
 		kids := children[p.id.Serial]
@@ -583,7 +832,7 @@ func (s *Stats) fileRows(key string) []FileRow {
 	rows := make([]FileRow, 0, len(s.files))
 	for p, f := range s.files {
 		rows = append(rows, FileRow{
-			Path: p, Opens: f.opens, Calls: f.calls, Errors: f.errors, Seconds: seconds(f.ns),
+			Path: p, Opens: f.opens, Calls: f.calls, Errors: f.errors, DurationNs: f.ns,
 			BytesRead: f.bytesRead, BytesWritten: f.bytesWritten,
 		})
 	}
@@ -591,7 +840,7 @@ func (s *Stats) fileRows(key string) []FileRow {
 		var c int
 		switch key {
 		case "time":
-			c = cmp.Compare(b.Seconds, a.Seconds)
+			c = cmp.Compare(b.DurationNs, a.DurationNs)
 		case "calls":
 			c = cmp.Compare(b.Calls, a.Calls)
 		case "errors":
@@ -609,8 +858,8 @@ func (s *Stats) peerRows(key string) []PeerRow {
 	rows := make([]PeerRow, 0, len(s.peers))
 	for a, p := range s.peers {
 		rows = append(rows, PeerRow{
-			Address: a, Calls: p.calls, Errors: p.errors, BytesSent: p.bytesSent,
-			BytesReceived: p.bytesRecvd, Syscalls: p.syscalls,
+			Peer: a, Calls: p.calls, Errors: p.errors, BytesRead: p.bytesRead,
+			BytesWritten: p.bytesWritten, Syscalls: p.syscalls,
 		})
 	}
 	slices.SortFunc(rows, func(a, b PeerRow) int {
@@ -624,7 +873,7 @@ func (s *Stats) peerRows(key string) []PeerRow {
 		if c != 0 {
 			return c
 		}
-		return strings.Compare(a.Address, b.Address)
+		return strings.Compare(a.Peer, b.Peer)
 	})
 	return rows
 }
@@ -632,11 +881,7 @@ func (s *Stats) peerRows(key string) []PeerRow {
 func (s *Stats) signalRows(key string) []SignalRow {
 	rows := make([]SignalRow, 0, len(s.signals))
 	for sig, st := range s.signals {
-		procs := make([]ProcessRef, len(st.procs))
-		for i, p := range st.procs {
-			procs[i] = ProcessRef{Pid: p.Pid, StartNs: p.Start}
-		}
-		rows = append(rows, SignalRow{Signal: SignalName(sig), Signo: sig, Count: st.count, Processes: procs})
+		rows = append(rows, SignalRow{Signal: SignalName(sig), Signo: sig, Count: st.count, Processes: st.procs})
 	}
 	slices.SortFunc(rows, func(a, b SignalRow) int {
 		if key != "name" && key != "none" {

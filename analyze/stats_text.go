@@ -12,21 +12,21 @@ import (
 // total row.
 func (r *Report) WriteSyscallTable(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	totalSec := seconds(r.total.ns)
+	totalSec := seconds(r.Total.DurationNs)
 	var maxAvg uint64
 	for i := range r.Syscalls {
-		if a := avgUsecs(r.Syscalls[i].ns, r.Syscalls[i].Calls); a > maxAvg {
+		if a := avgUsecs(r.Syscalls[i].DurationNs, r.Syscalls[i].Calls); a > maxAvg {
 			maxAvg = a
 		}
 	}
 	wPct := 6
 	wSec := max(11, len(strconv.FormatFloat(totalSec, 'f', 6, 64)))
 	wAvg := max(11, len(strconv.FormatUint(maxAvg, 10)))
-	wCalls := max(9, len(strconv.FormatUint(r.total.calls, 10)))
-	wErr := max(9, len(strconv.FormatUint(r.total.errors, 10)))
+	wCalls := max(9, len(strconv.FormatUint(r.Total.Calls, 10)))
+	wErr := max(9, len(strconv.FormatUint(r.Total.Errors, 10)))
 	nameMax := 0
 	for i := range r.Syscalls {
-		nameMax = max(nameMax, len(r.Syscalls[i].Name))
+		nameMax = max(nameMax, len(r.Syscalls[i].Syscall))
 	}
 	wName := max(16, nameMax+1)
 
@@ -71,19 +71,19 @@ func (r *Report) WriteSyscallTable(w io.Writer) error {
 	}
 	for i := range r.Syscalls {
 		s := &r.Syscalls[i]
-		sec := seconds(s.ns)
+		sec := seconds(s.DurationNs)
 		pct := 100 * sec
 		if pct != 0 {
 			pct /= totalSec
 		}
-		b = row(b, pct, sec, avgUsecs(s.ns, s.Calls), s.Calls, s.Errors, s.Name)
+		b = row(b, pct, sec, avgUsecs(s.DurationNs, s.Calls), s.Calls, s.Errors, s.Syscall)
 	}
 	b = rule(b)
 	var totAvg uint64
-	if r.total.calls > 0 {
-		totAvg = uint64(totalSec / float64(r.total.calls) * 1e6)
+	if r.Total.Calls > 0 {
+		totAvg = uint64(totalSec / float64(r.Total.Calls) * 1e6)
 	}
-	b = row(b, 100, totalSec, totAvg, r.total.calls, r.total.errors, "total")
+	b = row(b, 100, totalSec, totAvg, r.Total.Calls, r.Total.Errors, "total")
 	bw.Write(b)
 	return bw.Flush()
 }
@@ -113,23 +113,61 @@ func padRight(b []byte, s string, w int) []byte {
 	return b
 }
 
-// WriteText writes the syscall table followed by the other sections that
-// have rows, each under a title line.
+// WriteText writes the report as trec stats prints it: the summary line,
+// the failed paths, strace -c's table, then the processes, files, network
+// peers, signals and slowest calls, each under a title line and only when
+// it has rows. Sections other than the table and the slowest calls are cut
+// at TextRows rows, with a line saying how many more there are.
 func (r *Report) WriteText(w io.Writer) error {
+	b := r.appendSummary(nil)
+	f := func(ns int64) string { return strconv.FormatFloat(seconds(ns), 'f', 6, 64) }
+	u := func(v uint64) string { return strconv.FormatUint(v, 10) }
+	i32 := func(v int32) string { return strconv.FormatInt(int64(v), 10) }
+	if len(r.FailedPaths) > 0 {
+		b = append(b, "\nfailed paths\n"...)
+		b = append(b, "    count syscall          errno           path\n"...)
+		rows, more := r.textRows(len(r.FailedPaths), r.Omitted.FailedPaths)
+		for _, x := range r.FailedPaths[:rows] {
+			b = padLeft(b, u(x.Count), 9)
+			b = append(b, ' ')
+			b = padRight(b, x.Syscall, 16)
+			b = append(b, ' ')
+			b = padRight(b, x.Errno, 15)
+			b = append(b, ' ')
+			b = append(b, x.Path...)
+			b = append(b, '\n')
+		}
+		b = appendMore(b, more)
+	}
+	b = append(b, '\n')
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
 	if err := r.WriteSyscallTable(w); err != nil {
 		return err
 	}
-	var b []byte
-	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
-	u := func(v uint64) string { return strconv.FormatUint(v, 10) }
-	i32 := func(v int32) string { return strconv.FormatInt(int64(v), 10) }
+	b = b[:0]
 	if len(r.Processes) > 0 {
 		b = append(b, "\nprocesses\n"...)
-		b = append(b, "    pid  parent      start     calls   lifetime  exit        program\n"...)
-		for _, p := range r.Processes {
+		b = append(b, "    pid  parent      start     calls   duration  exit        program\n"...)
+		procs, more := r.Processes, r.Omitted.Processes
+		if r.TextRows > 0 {
+			var cut int
+			procs, cut = topProcesses(procs, r.TextRows, r.key)
+			more += cut
+		}
+		for _, p := range procs {
 			b = padLeft(b, i32(p.Pid), 7)
 			b = append(b, ' ')
-			b = padLeft(b, i32(p.Parent), 7)
+			switch {
+			case p.Parent != nil:
+				b = padLeft(b, i32(p.Parent.Pid), 7)
+			case r.rooted:
+				// The program trec started: trec is its parent.
+				b = padLeft(b, "trec", 7)
+			default:
+				b = padLeft(b, "-", 7)
+			}
 			b = append(b, ' ')
 			// Cut, not rounded: -p PID@START with the printed start
 			// names this process, the first to start at or after it.
@@ -137,19 +175,20 @@ func (r *Report) WriteText(w io.Writer) error {
 			b = append(b, ' ')
 			b = padLeft(b, u(p.Calls), 9)
 			b = append(b, ' ')
-			b = padLeft(b, f(p.LifetimeSeconds), 10)
-			b = append(b, "  "...)
-			exit := "running"
-			if p.Exit != nil {
+			d, exit := p.sofar, "running"
+			if p.DurationNs != nil {
+				d = *p.DurationNs
 				switch {
-				case p.Exit.Signal != "" && p.Exit.CoreDumped:
-					exit = p.Exit.Signal + "+core"
-				case p.Exit.Signal != "":
-					exit = p.Exit.Signal
+				case p.Signal != "" && p.CoreDumped:
+					exit = p.Signal + "+core"
+				case p.Signal != "":
+					exit = p.Signal
 				default:
-					exit = strconv.Itoa(p.Exit.Status)
+					exit = strconv.Itoa(*p.ExitStatus)
 				}
 			}
+			b = padLeft(b, f(d), 10)
+			b = append(b, "  "...)
 			b = padRight(b, exit, 11)
 			b = append(b, ' ')
 			for range p.depth {
@@ -169,7 +208,7 @@ func (r *Report) WriteText(w io.Writer) error {
 					if k > 0 {
 						b = append(b, ' ')
 					}
-					b = append(b, a...)
+					b = appendShellWord(b, a)
 				}
 			}
 			if p.Threads > 1 {
@@ -179,18 +218,20 @@ func (r *Report) WriteText(w io.Writer) error {
 			}
 			b = append(b, '\n')
 		}
+		b = appendMore(b, more)
 	}
 	if len(r.Files) > 0 {
 		b = append(b, "\nfiles\n"...)
-		b = append(b, "    calls    errors     opens     seconds    bytes read  bytes written path\n"...)
-		for _, x := range r.Files {
+		b = append(b, "    calls    errors     opens    duration    bytes read  bytes written path\n"...)
+		rows, more := r.textRows(len(r.Files), r.Omitted.Files)
+		for _, x := range r.Files[:rows] {
 			b = padLeft(b, u(x.Calls), 9)
 			b = append(b, ' ')
 			b = padLeft(b, blank0(x.Errors), 9)
 			b = append(b, ' ')
 			b = padLeft(b, u(x.Opens), 9)
 			b = append(b, ' ')
-			b = padLeft(b, f(x.Seconds), 11)
+			b = padLeft(b, f(x.DurationNs), 11)
 			b = append(b, ' ')
 			b = padLeft(b, u(x.BytesRead), 13)
 			b = append(b, ' ')
@@ -199,29 +240,33 @@ func (r *Report) WriteText(w io.Writer) error {
 			b = append(b, x.Path...)
 			b = append(b, '\n')
 		}
+		b = appendMore(b, more)
 	}
 	if len(r.Network) > 0 {
 		b = append(b, "\nnetwork\n"...)
-		b = append(b, "    calls    errors    bytes sent  bytes received peer (syscalls)\n"...)
-		for _, x := range r.Network {
+		b = append(b, "    calls    errors    bytes read  bytes written peer (syscalls)\n"...)
+		rows, more := r.textRows(len(r.Network), r.Omitted.Network)
+		for _, x := range r.Network[:rows] {
 			b = padLeft(b, u(x.Calls), 9)
 			b = append(b, ' ')
 			b = padLeft(b, blank0(x.Errors), 9)
 			b = append(b, ' ')
-			b = padLeft(b, u(x.BytesSent), 13)
+			b = padLeft(b, u(x.BytesRead), 13)
 			b = append(b, ' ')
-			b = padLeft(b, u(x.BytesReceived), 15)
+			b = padLeft(b, u(x.BytesWritten), 14)
 			b = append(b, ' ')
-			b = append(b, x.Address...)
+			b = append(b, x.Peer...)
 			b = append(b, " ("...)
 			b = append(b, strings.Join(x.Syscalls, ", ")...)
 			b = append(b, ")\n"...)
 		}
+		b = appendMore(b, more)
 	}
 	if len(r.Signals) > 0 {
 		b = append(b, "\nsignals\n"...)
 		b = append(b, "    count signal     pids\n"...)
-		for _, x := range r.Signals {
+		rows, more := r.textRows(len(r.Signals), r.Omitted.Signals)
+		for _, x := range r.Signals[:rows] {
 			b = padLeft(b, u(x.Count), 9)
 			b = append(b, ' ')
 			b = padRight(b, x.Signal, 10)
@@ -234,29 +279,148 @@ func (r *Report) WriteText(w io.Writer) error {
 			}
 			b = append(b, '\n')
 		}
+		b = appendMore(b, more)
 	}
 	if len(r.Slowest) > 0 {
 		b = append(b, "\nslowest calls\n"...)
-		b = append(b, "    seconds       start     pid syscall          result\n"...)
+		b = append(b, "   duration       start     pid syscall          result\n"...)
 		for _, x := range r.Slowest {
-			b = padLeft(b, f(x.Seconds), 11)
+			b = padLeft(b, f(x.DurationNs), 11)
 			b = append(b, ' ')
-			b = padLeft(b, f(x.StartSeconds), 11)
+			b = padLeft(b, f(x.TimeNs), 11)
 			b = append(b, ' ')
 			b = padLeft(b, i32(x.Tid), 7)
 			b = append(b, ' ')
-			b = padRight(b, x.Name, 16)
+			b = padRight(b, x.Syscall, 16)
 			b = append(b, ' ')
-			b = append(b, x.Result...)
-			if x.Detail != "" {
+			b = append(b, x.RetText...)
+			switch {
+			case x.Path != "":
 				b = append(b, "  "...)
-				b = append(b, x.Detail...)
+				b = append(b, x.Path...)
+			case x.FD != nil:
+				b = append(b, "  fd "...)
+				b = strconv.AppendInt(b, x.FD.FD, 10)
+				if x.FD.Path != "" {
+					b = append(b, ' ')
+					b = append(b, x.FD.Path...)
+				}
 			}
 			b = append(b, '\n')
 		}
 	}
 	_, err := w.Write(b)
 	return err
+}
+
+// textRows returns how many of a section's n rows WriteText prints, and
+// how many it leaves out, counting those the report already left out.
+func (r *Report) textRows(n, omitted int) (rows, more int) {
+	rows = n
+	if r.TextRows > 0 && n > r.TextRows {
+		rows = r.TextRows
+	}
+	return rows, n - rows + omitted
+}
+
+// appendMore appends the line that ends a cut section.
+func appendMore(b []byte, more int) []byte {
+	if more == 0 {
+		return b
+	}
+	b = append(b, "  ... "...)
+	b = strconv.AppendInt(b, int64(more), 10)
+	return append(b, " more (--top 0 for all)\n"...)
+}
+
+// appendSummary appends the report's first line: the command, how it
+// ended, how long it ran, and its processes, calls and errors.
+func (r *Report) appendSummary(b []byte) []byte {
+	sm := &r.Summary
+	if len(sm.Argv) == 0 {
+		b = append(b, "(attached processes)"...)
+	}
+	for i, a := range sm.Argv {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = appendShellWord(b, a)
+	}
+	b = append(b, ": "...)
+	switch {
+	case sm.Signal != "":
+		b = append(b, "killed by "...)
+		b = append(b, sm.Signal...)
+	case sm.ExitStatus != nil:
+		b = append(b, "exit status "...)
+		b = strconv.AppendInt(b, int64(*sm.ExitStatus), 10)
+	case !sm.Complete:
+		b = append(b, "trace cut short"...)
+	default:
+		b = append(b, "exit status unknown"...)
+	}
+	b = append(b, ", "...)
+	b = strconv.AppendFloat(b, seconds(sm.DurationNs), 'f', 6, 64)
+	b = append(b, " s, "...)
+	b = appendCount(b, uint64(sm.Processes), "process", "processes")
+	if sm.Threads > sm.Processes {
+		b = append(b, " ("...)
+		b = appendCount(b, uint64(sm.Threads), "thread", "threads")
+		b = append(b, ')')
+	}
+	b = append(b, ", "...)
+	b = appendCount(b, sm.Calls, "call", "calls")
+	b = append(b, ", "...)
+	b = appendCount(b, sm.Errors, "error", "errors")
+	if sm.Filter != "" {
+		b = append(b, " (filter: "...)
+		b = append(b, sm.Filter...)
+		b = append(b, ')')
+	}
+	return append(b, '\n')
+}
+
+func appendCount(b []byte, n uint64, one, many string) []byte {
+	b = strconv.AppendUint(b, n, 10)
+	b = append(b, ' ')
+	if n == 1 {
+		return append(b, one...)
+	}
+	return append(b, many...)
+}
+
+// ShellJoin returns argv as a shell command line, each word quoted when
+// it needs to be: /bin/sh -c 'echo hi | tr a-z A-Z'.
+func ShellJoin(argv []string) string {
+	var b []byte
+	for i, a := range argv {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = appendShellWord(b, a)
+	}
+	return string(b)
+}
+
+// appendShellWord appends s quoted for a POSIX shell when it needs to be.
+func appendShellWord(b []byte, s string) []byte {
+	plain := s != ""
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("@%+=:,./-_", c) >= 0
+	}
+	if plain {
+		return append(b, s...)
+	}
+	b = append(b, '\'')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' {
+			b = append(b, `'\''`...)
+		} else {
+			b = append(b, s[i])
+		}
+	}
+	return append(b, '\'')
 }
 
 func blank0(v uint64) string {

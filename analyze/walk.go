@@ -69,6 +69,12 @@ type Call struct {
 
 	info *callInfo
 	proc *proc
+	// seq is the position of the call's first event in the trace, for
+	// ordering by time with ties in trace order.
+	seq uint64
+	// split is set on a call the JSON printer wrote at its entry, to
+	// complete at its exit.
+	split bool
 }
 
 // Start returns the time the call was entered.
@@ -149,11 +155,26 @@ type Walker struct {
 	last    *thread
 	// procs holds the live processes by pid; serial counts every process
 	// seen.
-	procs   map[int32]*proc
-	serial  uint32
-	kept    uint64
-	read    uint64
-	endTime int64
+	procs  map[int32]*proc
+	serial uint32
+	// nthreads counts every thread seen, a tid's lifetime once.
+	nthreads int
+	kept     uint64
+	read     uint64
+	endTime  int64
+	// pending lists kept calls in the order they were entered, for
+	// oldestPending; a call that has ended stays in it until it reaches
+	// the front. Filled only when trackPending is set.
+	pending      []pendingCall
+	pendingHead  int
+	trackPending bool
+}
+
+// pendingCall is an entry of Walker.pending: the thread and the seq of
+// the call it was in.
+type pendingCall struct {
+	th  *thread
+	seq uint64
 }
 
 // WalkerOptions configure a Walker.
@@ -249,11 +270,13 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 	case format.KindClone:
 		pid := eventPid(e)
 		parent := w.procOf(pid, e.Time, e.Tid)
+		// The child is a thread of the trace from now on, whether or not
+		// its first stop came before this event.
 		child := e.Clone.Child
 		if e.Clone.Kind == format.CloneThread {
 			w.thread(child).proc = parent
 		} else {
-			w.newProc(child, e.Time, parent, e.Tid)
+			w.thread(child).proc = w.newProc(child, e.Time, parent, e.Tid)
 			if w.fds != nil {
 				w.fds.clone(pid, child, &e.Clone)
 			}
@@ -277,6 +300,9 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 		}
 		if w.fds != nil {
 			w.fds.exec(e)
+		}
+		if w.filter != nil {
+			w.filter.exec(e, p)
 		}
 		w.event(e, p, v)
 	case format.KindExit:
@@ -319,6 +345,7 @@ func (w *Walker) thread(tid int32) *thread {
 	if th == nil {
 		th = &thread{}
 		w.threads[tid] = th
+		w.nthreads++
 	}
 	w.lastTid, w.last = tid, th
 	return th
@@ -332,13 +359,16 @@ func (w *Walker) enter(e *format.Event, v Visitor) {
 	p := w.bind(th, e.Pid, e.Time, e.Tid)
 	th.copyEnter(e)
 	ci := w.ct.get(e.Nr)
-	th.call = Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Enter: &th.enter, info: ci, proc: p}
+	th.call = Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Enter: &th.enter, info: ci, proc: p, seq: w.read}
 	th.pending = true
 	th.keep, th.deferred = true, false
 	if w.filter != nil {
 		th.keep, th.deferred = w.filter.keepEnter(&th.call, w.fds)
 	}
 	if th.keep {
+		if w.trackPending {
+			w.pending = append(w.pending, pendingCall{th, w.read})
+		}
 		// The enter counts as kept now; a deferred call whose status
 		// does not match is taken back at its exit.
 		w.kept++
@@ -355,7 +385,7 @@ func (w *Walker) exit(e *format.Event, v Visitor) {
 		// An exit without its enter: the call began before the trace.
 		p := w.bind(th, e.Pid, e.Time, e.Tid)
 		ci := w.ct.get(e.Nr)
-		c := Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Exit: e, EndTime: e.Time, Status: statusOf(e.Ret), info: ci, proc: p}
+		c := Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Exit: e, EndTime: e.Time, Status: statusOf(e.Ret), info: ci, proc: p, seq: w.read}
 		if w.filter == nil || w.filter.keepOrphanExit(&c) {
 			w.kept++
 			v.SyscallExit(&c)
@@ -364,6 +394,7 @@ func (w *Walker) exit(e *format.Event, v Visitor) {
 	}
 	c := &th.call
 	c.Exit, c.EndTime, c.Status = e, e.Time, statusOf(e.Ret)
+	th.pending = false
 	if th.keep {
 		if th.deferred && !w.filter.statusOK(c.Status) {
 			w.kept--
@@ -375,7 +406,6 @@ func (w *Walker) exit(e *format.Event, v Visitor) {
 	if w.fds != nil {
 		w.fds.update(c)
 	}
-	th.pending = false
 	c.Exit = nil
 }
 
@@ -405,6 +435,32 @@ func (w *Walker) finishAll(v Visitor) {
 	sortThreads(pend)
 	for _, th := range pend {
 		w.unfinish(th, v, w.endTime, StatusDetached)
+	}
+}
+
+// oldestPending returns the kept call in progress that was entered first,
+// not counting calls already split, or nil. It needs trackPending.
+func (w *Walker) oldestPending() *Call {
+	w.compactPending()
+	for w.pendingHead < len(w.pending) {
+		p := w.pending[w.pendingHead]
+		if p.th.pending && p.th.keep && p.th.call.seq == p.seq && !p.th.call.split {
+			return &p.th.call
+		}
+		w.pending[w.pendingHead] = pendingCall{}
+		w.pendingHead++
+	}
+	w.pending, w.pendingHead = w.pending[:0], 0
+	return nil
+}
+
+// compactPending drops the ended calls at the front of w.pending once they
+// are most of it.
+func (w *Walker) compactPending() {
+	if w.pendingHead > 1024 && w.pendingHead*2 > len(w.pending) {
+		n := copy(w.pending, w.pending[w.pendingHead:])
+		clear(w.pending[n:])
+		w.pending, w.pendingHead = w.pending[:n], 0
 	}
 }
 

@@ -124,8 +124,8 @@ func TestDumpInterleaved(t *testing.T) {
 [pid   101] exit_group(0 <unfinished ...>
 [pid   102] <... read resumed> <unfinished ...>) = ?
 [pid   102] +++ exited with 0 +++
-[pid   101] <... exit_group resumed>)   = ?
-[pid   101] +++ exited with 0 +++
+<... exit_group resumed>)               = ?
++++ exited with 0 +++
 `)
 	checkLines(t, "-T -r", dump(t, evs[:4], FilterOptions{}, DumpOptions{Durations: true, Time: TimeRelative}), `
 [pid   101]      0.000000 read(3,  <unfinished ...>
@@ -133,10 +133,10 @@ func TestDumpInterleaved(t *testing.T) {
 [pid   101]      0.000009 <... read resumed>"hello", 4096) = 5 <0.000010>
 `)
 	checkLines(t, "-ttt", dump(t, evs[1:3], FilterOptions{}, DumpOptions{Time: TimeEpoch}), `
-[pid   102] 1700000000.000011 write(1, "hi", 2) = 2
+1700000000.000011 write(1, "hi", 2)     = 2
 `)
 	checkLines(t, "-tt", dump(t, evs[1:3], FilterOptions{}, DumpOptions{Time: TimeClockUs}), `
-[pid   102] 22:13:20.000011 write(1, "hi", 2) = 2
+22:13:20.000011 write(1, "hi", 2)       = 2
 `)
 }
 
@@ -148,18 +148,18 @@ func TestDumpUnfinished(t *testing.T) {
 		enter(20, 200, 200, nrRead, 0, 0x1000, 1), // still blocked at the end
 	}
 	checkLines(t, "unfinished", dump(t, evs, FilterOptions{}, DumpOptions{}), `
-[pid   101] <... read resumed>)         = 7
-[pid   101] exit_group(3)               = ?
-[pid   101] +++ exited with 3 +++
-[pid   200] read(0,  <unfinished ...>)  = ?
+<... read resumed>)                     = 7
+exit_group(3)                           = ?
++++ exited with 3 +++
+read(0,  <unfinished ...>)              = ?
 `)
 	checkLines(t, "status=unfinished", dump(t, evs, FilterOptions{Exprs: []string{"status=unfinished"}}, DumpOptions{}), `
-[pid   101] exit_group(3)               = ?
-[pid   101] +++ exited with 3 +++
+exit_group(3)                           = ?
++++ exited with 3 +++
 `)
 	checkLines(t, "status=detached", dump(t, evs, FilterOptions{Exprs: []string{"status=detached"}}, DumpOptions{}), `
-[pid   101] +++ exited with 3 +++
-[pid   200] read(0,  <unfinished ...>)  = ?
++++ exited with 3 +++
+read(0,  <unfinished ...>)              = ?
 `)
 }
 
@@ -184,17 +184,17 @@ func TestDumpFDPaths(t *testing.T) {
 		exit(16, 10, 10, nrRead, -4),
 	}
 	checkLines(t, "-y", dump(t, evs, FilterOptions{}, DumpOptions{FDPaths: true}), `
-[pid    10] openat(AT_FDCWD</work>, "/etc/passwd", O_RDONLY) = 3</etc/passwd>
-[pid    10] openat(AT_FDCWD</work>, "rel/file", O_RDONLY|O_CLOEXEC) = 4</work/rel/file>
-[pid    10] dup2(3</etc/passwd>, 7)     = 7</etc/passwd>
+openat(AT_FDCWD</work>, "/etc/passwd", O_RDONLY) = 3</etc/passwd>
+openat(AT_FDCWD</work>, "rel/file", O_RDONLY|O_CLOEXEC) = 4</work/rel/file>
+dup2(3</etc/passwd>, 7)                 = 7</etc/passwd>
 [pid    10] close(3</etc/passwd>)       = 0
 [pid    11] read(3</etc/passwd>, "", 1) = 0
 [pid    11] read(4, 0x1000, 1)          = -1 EBADF (Bad file descriptor)
 [pid    10] read(7</etc/passwd>, 0x1000, 1) = -1 EINTR (Interrupted system call)
 `)
 	checkLines(t, "-P via fd", dump(t, evs, FilterOptions{Paths: []string{"/etc/pass*"}}, DumpOptions{}), `
-[pid    10] openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3
-[pid    10] dup2(3, 7)                  = 7
+openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3
+dup2(3, 7)                              = 7
 [pid    10] close(3)                    = 0
 [pid    11] read(3, "", 1)              = 0
 [pid    10] read(7, 0x1000, 1)          = -1 EINTR (Interrupted system call)
@@ -203,7 +203,7 @@ func TestDumpFDPaths(t *testing.T) {
 [pid    11] read(4, 0x1000, 1)          = -1 EBADF (Bad file descriptor)
 `)
 	checkLines(t, "trace=!read,openat --since --until", dump(t, evs, FilterOptions{Exprs: []string{"trace=!read,openat"}, Since: "4us", Until: "0.000009"}, DumpOptions{}), `
-[pid    10] dup2(3, 7)                  = 7
+dup2(3, 7)                              = 7
 [pid    10] close(3)                    = 0
 `)
 }
@@ -221,8 +221,8 @@ func TestExecFromThread(t *testing.T) {
 [pid    22] execve("/bin/ls", 0x2000, 0x3000 <unfinished ...>
 [pid    21] <... read resumed> <unfinished ...>) = ?
 [pid    21] +++ exited with 0 +++
-[pid    20] +++ superseded by execve in pid 22 +++
-[pid    20] <... execve resumed>)       = 0
++++ superseded by execve in pid 22 +++
+<... execve resumed>)                   = 0
 `)
 }
 
@@ -306,17 +306,20 @@ func TestStatsTable(t *testing.T) {
 ------ ----------- ----------- --------- --------- ----------------
 100.00    0.002001         500         4         2 total
 `)
-	if rep.Events != uint64(len(evs)) || len(rep.Processes) != 1 || rep.Processes[0].Exit == nil {
+	if rep.Summary.Events != uint64(len(evs)) || len(rep.Processes) != 1 || rep.Processes[0].ExitStatus == nil {
 		t.Errorf("report %+v", rep)
+	}
+	if len(rep.FailedPaths) != 1 || rep.FailedPaths[0] != (FailedPath{"/nonexistent", "openat", "ENOENT", 1}) {
+		t.Errorf("failed paths %+v", rep.FailedPaths)
 	}
 	if len(rep.Files) != 1 || rep.Files[0].Path != "/nonexistent" || rep.Files[0].Errors != 1 {
 		t.Errorf("files %+v", rep.Files)
 	}
-	if len(rep.Slowest) != 4 || rep.Slowest[0].Name != "read" || rep.Slowest[0].Result != "10" {
+	if len(rep.Slowest) != 4 || rep.Slowest[0].Syscall != "read" || rep.Slowest[0].RetText != "10" {
 		t.Errorf("slowest %+v", rep.Slowest)
 	}
 	s.opts.SortBy = "name"
-	if got := s.Report(0, 0).Syscalls; got[0].Name != "exit_group" || got[2].Name != "read" {
+	if got := s.Report(0, 0).Syscalls; got[0].Syscall != "exit_group" || got[2].Syscall != "read" {
 		t.Errorf("sort by name: %+v", got)
 	}
 }
@@ -341,16 +344,16 @@ func TestDumpAsStrace(t *testing.T) {
 		exit(14, 10, 10, nrFcntl, 0),
 	}
 	checkLines(t, "getcwd, statx, write, accept4", dump(t, evs, FilterOptions{}, DumpOptions{}), `
-[pid    10] getcwd("/tmp", 4096)        = 5
-[pid    10] statx(AT_FDCWD, "/x", AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, 0x3000) = -1 ENOENT (No such file or directory)
-[pid    10] write(1, "hello\n", 6)      = 6
-[pid    10] accept4(3, NULL, NULL, SOCK_CLOEXEC) = 4
-[pid    10] fcntl(4, F_GETFD)           = 0x1 (flags FD_CLOEXEC)
-[pid    10] fcntl(4, F_GETFL)           = 0x802 (flags O_RDWR|O_NONBLOCK)
-[pid    10] fcntl(4, F_SETFD, FD_CLOEXEC) = 0
+getcwd("/tmp", 4096)                    = 5
+statx(AT_FDCWD, "/x", AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, 0x3000) = -1 ENOENT (No such file or directory)
+write(1, "hello\n", 6)                  = 6
+accept4(3, NULL, NULL, SOCK_CLOEXEC)    = 4
+fcntl(4, F_GETFD)                       = 0x1 (flags FD_CLOEXEC)
+fcntl(4, F_GETFL)                       = 0x802 (flags O_RDWR|O_NONBLOCK)
+fcntl(4, F_SETFD, FD_CLOEXEC)           = 0
 `)
 	checkLines(t, "-s 0", dump(t, evs[4:6], FilterOptions{}, DumpOptions{StrLen: StrLenNone}), `
-[pid    10] write(1, ""..., 6)          = 6
+write(1, ""..., 6)                      = 6
 `)
 }
 
@@ -368,7 +371,7 @@ func TestExecFromThreadWhileLeaderBlocks(t *testing.T) {
 [pid    20] read(0,  <unfinished ...>
 [pid    22] execve("/bin/ls", 0x2000, 0x3000 <unfinished ...>
 [pid    20] <... read resumed>)         = ?
-[pid    20] +++ superseded by execve in pid 22 +++
-[pid    20] <... execve resumed>)       = 0
++++ superseded by execve in pid 22 +++
+<... execve resumed>)                   = 0
 `)
 }

@@ -129,6 +129,9 @@ const (
 	// CaptureFD is what fd Index refers to, as /proc/TID/fd/Index reads;
 	// with Index CwdIndex, the working directory.
 	CaptureFD CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_FD)
+	// CaptureSocket is the endpoints of socket fd Index, laid out as
+	// FORMAT.md says.
+	CaptureSocket CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_SOCKET)
 )
 
 // CwdIndex is the Index of a CaptureFD that holds the working directory

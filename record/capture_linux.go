@@ -381,7 +381,11 @@ func (c *capturer) fdLinks(pid int) {
 	}
 	for _, e := range entries {
 		if fd, err := strconv.ParseInt(e.Name(), 10, 32); err == nil {
+			n := len(c.caps)
 			c.fdLink(pid, fd)
+			if len(c.caps) > n && string(c.arena[c.spans[n].off:][:min(c.spans[n].n, 7)]) == "socket:" {
+				c.sockInfo(pid, fd)
+			}
 		}
 	}
 }

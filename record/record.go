@@ -258,7 +258,8 @@ func lookPath(name, dir string, env []string) (string, error) {
 }
 
 // checkExecutable returns nil for a regular file this process may execute,
-// ENOENT for a missing one and EACCES otherwise.
+// ENOENT for a missing one, EISDIR for a directory (as bash says) and
+// EACCES otherwise.
 func checkExecutable(p string) error {
 	var st unix.Stat_t
 	if err := unix.Stat(p, &st); err != nil {
@@ -266,6 +267,9 @@ func checkExecutable(p string) error {
 			return unix.ENOENT
 		}
 		return err
+	}
+	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
+		return unix.EISDIR
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		return unix.EACCES

@@ -107,6 +107,7 @@ type tracer struct {
 	filter sysent.Set
 	all    bool
 	nrs    knownNrs
+	sock   sockCalls
 	audit  uint32
 	place  placement
 
@@ -192,6 +193,7 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 			*nr = sc.Nr
 		}
 	}
+	t.sock = newSockCalls(table)
 	t.cwd = opts.Dir
 	if t.cwd == "" {
 		t.cwd, _ = os.Getwd()
@@ -680,6 +682,9 @@ func (t *tracer) exit(th *thread) {
 			t.cap.fdLink(th.tid, ret)
 		}
 	}
+	if t.sock.has(th.nr) {
+		t.sockExit(th, failed, ret)
+	}
 	t.emit()
 }
 
@@ -1022,6 +1027,7 @@ func (t *tracer) openWriter(pid int) error {
 		KernelRelease: unix.ByteSliceToString(uts.Release[:]),
 		Hostname:      unix.ByteSliceToString(uts.Nodename[:]),
 		PageSize:      uint32(os.Getpagesize()),
+		TracerPid:     int32(os.Getpid()),
 		Options: &format.Options{
 			Filter:      t.opts.Filter,
 			CaptureSize: uint32(t.opts.CaptureSize),

@@ -6,8 +6,13 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"runtime"
+	"runtime/debug"
+	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/trecdev/trec/analyze"
 )
 
 // exitError carries an exit status out of a command without printing
@@ -20,17 +25,27 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code
 // tests drive it through app.Run with buffers.
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
-		Name:            "trec",
-		Usage:           "record and analyze syscall traces",
-		HideHelpCommand: true,
-		Reader:          stdin,
-		Writer:          stdout,
-		ErrWriter:       stderr,
+		Name:        "trec",
+		Usage:       "record and analyze syscall traces",
+		HideVersion: true,
+		Reader:      stdin,
+		Writer:      stdout,
+		ErrWriter:   stderr,
 		// Errors are printed once, by run, in one line.
 		ExitErrHandler: func(*cli.Context, error) {},
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print trec's version"},
+			// urfave/cli adds its own only when there is no help
+			// command.
+			&cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "show help"},
+		},
 		Action: func(c *cli.Context) error {
+			if c.Bool("version") {
+				fmt.Fprintln(c.App.Writer, versionLine())
+				return nil
+			}
 			if c.NArg() > 0 {
-				return fmt.Errorf("unknown command %q (trec --help lists the commands)", c.Args().First())
+				return unknownCommand(c.App, c.Args().First())
 			}
 			return cli.ShowAppHelp(c)
 		},
@@ -41,6 +56,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			filterCommand(),
 			exportCommand(),
 			diffCommand(),
+			infoCommand(),
+			completionCommand(),
+			manCommand(),
 		},
 		OnUsageError: usageError,
 	}
@@ -50,20 +68,98 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		}
 		// Single-letter flags combine as in strace: -yT is -y -T.
 		cmd.UseShortOptionHandling = true
+		cmd.CustomHelpTemplate = asTemplate(commandHelp(cmd))
 	}
+	app.Commands = append(app.Commands, &cli.Command{
+		Name:      "help",
+		Usage:     "show a command's help: trec help COMMAND",
+		ArgsUsage: "[COMMAND]",
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return cli.ShowAppHelp(c)
+			}
+			name := c.Args().First()
+			if cmd := c.App.Command(name); cmd != nil {
+				_, err := io.WriteString(c.App.Writer, commandHelp(cmd))
+				return err
+			}
+			return unknownCommand(c.App, name)
+		},
+	})
+	help := app.Commands[len(app.Commands)-1]
+	help.CustomHelpTemplate = asTemplate(commandHelp(help))
+	app.CustomAppHelpTemplate = asTemplate(appHelp(app))
 	return app
+}
+
+// unknownCommand is the error for a command trec does not have.
+func unknownCommand(app *cli.App, name string) error {
+	var names []string
+	for _, c := range app.Commands {
+		names = append(names, c.Name)
+	}
+	return fmt.Errorf("unknown command %q%s (trec help lists the commands)", name, analyze.DidYouMean(name, names))
+}
+
+// versionLine is what trec --version prints: the version, and the commit
+// and Go release it was built from.
+func versionLine() string {
+	s := "trec " + version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		var rev string
+		dirty := false
+		for _, kv := range bi.Settings {
+			switch kv.Key {
+			case "vcs.revision":
+				rev = kv.Value
+			case "vcs.modified":
+				dirty = kv.Value == "true"
+			}
+		}
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		if rev != "" && dirty {
+			rev += "+changes"
+		}
+		if rev != "" {
+			s += " (" + rev + ")"
+		}
+	}
+	return s + " " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH
 }
 
 // parseNoise is what Go's number parsers add to a bad flag value.
 var parseNoise = regexp.MustCompile(`strconv\.Parse\w+: parsing "[^"]*": invalid syntax`)
+
+// undefinedFlag is the flag package's message for a flag a command does
+// not have.
+var undefinedFlag = regexp.MustCompile(`^flag provided but not defined: (-+.*)$`)
 
 // usageError turns a flag parsing error into the one line run prints,
 // instead of urfave/cli's error followed by the whole help on stdout.
 func usageError(c *cli.Context, err error, _ bool) error {
 	msg := parseNoise.ReplaceAllString(err.Error(), "not a number")
 	name := "trec"
+	var flags []cli.Flag
 	if c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
 		name += " " + c.Command.Name
+		flags = c.Command.Flags
+	} else {
+		flags = c.App.Flags
+	}
+	if m := undefinedFlag.FindStringSubmatch(msg); m != nil {
+		var known []string
+		for _, d := range flagDocs(flags) {
+			known = append(known, d.names...)
+		}
+		// The flag package reports every flag with one dash: words were
+		// typed with two, letters (and letters combined, -yK) with one.
+		flag := m[1]
+		if name := strings.TrimLeft(flag, "-"); len(name) > 3 {
+			flag = "--" + name
+		}
+		msg = fmt.Sprintf("unknown flag %s%s", flag, analyze.DidYouMean(flag, known))
 	}
 	return fmt.Errorf("%s (%s --help lists the flags)", msg, name)
 }
@@ -71,7 +167,7 @@ func usageError(c *cli.Context, err error, _ bool) error {
 // run executes the CLI and returns the process exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
-	err := app.Run(args)
+	err := app.Run(permute(app, args))
 	if err == nil {
 		return 0
 	}
@@ -87,6 +183,58 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return coded.ExitCode()
 	}
 	return 1
+}
+
+// permute moves the flags given after a reading command's FILE before it,
+// so that "trec dump run.trc -p 42" reads as "trec dump -p 42 run.trc":
+// urfave/cli, like Go's flag package, stops at the first argument. A "--"
+// ends the flags. record is left alone: what follows PROG is the
+// program's.
+func permute(app *cli.App, args []string) []string {
+	if len(args) < 3 {
+		return args
+	}
+	cmd := app.Command(args[1])
+	if cmd == nil || cmd.ArgsUsage != "FILE" {
+		return args
+	}
+	takes := map[string]bool{}
+	for _, f := range cmd.Flags {
+		g, ok := f.(cli.DocGenerationFlag)
+		for _, n := range f.Names() {
+			takes[n] = ok && g.TakesValue()
+		}
+	}
+	var flags, operands []string
+	rest := args[2:]
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		if a == "--" {
+			operands = append(operands, rest[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			operands = append(operands, a)
+			continue
+		}
+		flags = append(flags, a)
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		valued, known := takes[name]
+		if !known && !strings.HasPrefix(a, "--") {
+			// Combined letters (-ys 8): the last one may take the
+			// value.
+			valued = takes[name[len(name)-1:]]
+		}
+		if valued && !hasValue && i+1 < len(rest) {
+			i++
+			flags = append(flags, rest[i])
+		}
+	}
+	out := append([]string{args[0], args[1]}, flags...)
+	if len(operands) > 0 {
+		out = append(append(out, "--"), operands...)
+	}
+	return out
 }
 
 // stdinName is the file name that means standard input.

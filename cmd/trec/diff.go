@@ -92,6 +92,13 @@ func diffRun(c *cli.Context) error {
 	if strLen == 0 {
 		strLen = analyze.StrLenNone
 	}
+	fo, quiet, err := filterOptions(c)
+	if err == nil && len(quiet) > 0 {
+		err = fmt.Errorf("-e quiet=%s: only trec dump prints the lines it hides", quiet[0])
+	}
+	if err != nil {
+		return err
+	}
 	names := c.Args().Slice()
 	if names[0] == stdinName && names[1] == stdinName {
 		return errors.New("only one of the traces can be standard input")
@@ -101,7 +108,7 @@ func diffRun(c *cli.Context) error {
 		inputs[i] = diffInput(c, name)
 	}
 	opts := diff.Options{
-		Filter:        filterOptions(c),
+		Filter:        fo,
 		Ignore:        c.String("ignore"),
 		Strict:        c.Bool("strict"),
 		TimeThreshold: thr,

@@ -204,7 +204,7 @@ func TestDiffFindsChanges(t *testing.T) {
 	}
 	want := []string{
 		`+openat /etc/group`, `+close /etc/group`, `+openat diffprog-missing-file ENOENT`,
-		`-write ` + out + ` result: aaa\n`, `+write ` + out + ` result: bbb\n`,
+		`-write ` + out + " result: aaa\n", `+write ` + out + " result: bbb\n",
 	}
 	if !slices.Equal(changes, want) {
 		t.Errorf("first hunk's changes:\n%s\nwant:\n%s", strings.Join(changes, "\n"), strings.Join(want, "\n"))
@@ -386,7 +386,7 @@ func TestDiffStdinAndErrors(t *testing.T) {
 		{[]string{"diff", "--time-threshold", "fast", trc, trc}, "--time-threshold"},
 		{[]string{"diff", "--ignore", "nosuchcall", trc, trc}, "nosuchcall"},
 		{[]string{"diff", trc, trc, "--json"}, "put flags before"},
-		{[]string{"diff", "--bogus", trc, trc}, "flag provided but not defined"},
+		{[]string{"diff", "--bogus", trc, trc}, "unknown flag --bogus"},
 	} {
 		_, stderr, code := trec(t, nil, tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.msg) || strings.Count(stderr, "\n") != 1 {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -16,14 +17,16 @@ func dumpCommand() *cli.Command {
 		ArgsUsage: "FILE",
 		Args:      true,
 		Flags: withFilterFlags(
-			&cli.BoolFlag{Name: "t", Usage: "prefix each line with the time of day"},
-			&cli.BoolFlag{Name: "tt", Usage: "prefix each line with the time of day and microseconds"},
-			&cli.BoolFlag{Name: "ttt", Usage: "prefix each line with seconds since the epoch and microseconds"},
-			&cli.BoolFlag{Name: "r", Usage: "prefix each line with the time since the previous line"},
-			&cli.BoolFlag{Name: "T", Usage: "append each call's duration: <0.000012>"},
-			&cli.BoolFlag{Name: "y", Usage: "print the paths of fds: 3</etc/passwd>"},
-			&cli.IntFlag{Name: "s", Value: analyze.DefaultStrLen, Usage: "print at most `N` bytes of each string"},
-			&cli.BoolFlag{Name: "json", Usage: "print JSON Lines: one object per call or event"},
+			&cli.BoolFlag{Name: "t", Usage: "prefix each line with the time of day; -tt adds microseconds, -ttt prints seconds since the epoch", Category: catOutput},
+			&cli.BoolFlag{Name: "tt", Usage: "prefix each line with the time of day and microseconds", Category: catOutput, Hidden: true},
+			&cli.BoolFlag{Name: "ttt", Usage: "prefix each line with seconds since the epoch and microseconds", Category: catOutput, Hidden: true},
+			&cli.BoolFlag{Name: "r", Usage: "prefix each line with the time since the previous line", Category: catOutput},
+			&cli.BoolFlag{Name: "T", Usage: "append each call's duration: <0.000012>", Category: catOutput},
+			&cli.BoolFlag{Name: "y", Usage: "print what fds refer to: 3</etc/passwd>; -yy adds sockets' protocol and endpoints: 5<TCP:[127.0.0.1:41952->127.0.0.1:80]>", Category: catOutput},
+			&cli.IntFlag{Name: "s", Value: analyze.DefaultStrLen, Usage: "print at most `N` bytes of each string (0: none)", Category: catOutput},
+			&cli.BoolFlag{Name: "x", Usage: "print a string with a non-printable byte in hex; -xx prints every string in hex", Category: catOutput},
+			&cli.BoolFlag{Name: "q", Usage: "-qq leaves out the lines of processes' ends (+++ exited with 0 +++), as -e quiet=exit does", Category: catOutput},
+			&cli.BoolFlag{Name: "json", Usage: "print JSON Lines: one object per call or event (format/JSON.md)", Category: catOutput},
 		),
 		Action: runDump,
 	}
@@ -32,10 +35,13 @@ func dumpCommand() *cli.Command {
 // dumpOptions reads dump's output flags.
 func dumpOptions(c *cli.Context) (analyze.DumpOptions, error) {
 	o := analyze.DumpOptions{
-		Durations: c.Bool("T"),
-		FDPaths:   c.Bool("y"),
-		StrLen:    c.Int("s"),
-		JSON:      c.Bool("json"),
+		Durations:  c.Bool("T"),
+		FDPaths:    c.Bool("y"),
+		Sockets:    c.Count("y") > 1,
+		StrLen:     c.Int("s"),
+		JSON:       c.Bool("json"),
+		Hex:        analyze.HexMode(min(c.Count("x"), 2)),
+		QuietExits: c.Count("q") > 1,
 	}
 	if o.StrLen < 0 {
 		return o, errors.New("-s: must not be negative")
@@ -70,9 +76,15 @@ func runDump(c *cli.Context) error {
 	if err := checkStdout(c); err != nil {
 		return err
 	}
-	s, err := openSession(c, opts.FDPaths)
+	s, err := openSession(c, opts.FDPaths || opts.JSON)
 	if err != nil {
 		return err
+	}
+	for _, q := range s.quiet {
+		if err := quietOptions(&opts, q); err != nil {
+			s.in.file.Close()
+			return err
+		}
 	}
 	p := analyze.NewPrinter(c.App.Writer, s.walker, s.in.Reader.Header(), opts)
 	rerr := s.walk(c, p)
@@ -80,5 +92,37 @@ func runDump(c *cli.Context) error {
 		s.in.file.Close()
 		return writeError(stdinName, err)
 	}
-	return s.in.finish(c, rerr)
+	if err := s.in.finish(c, rerr); err != nil {
+		return err
+	}
+	s.warnUnmatched(c)
+	return nil
+}
+
+// quietOptions applies strace's -e quiet=LIST: exit (the lines of
+// processes' ends), thread-execve or superseded (a leader replaced by
+// another thread's execve), none, all, and ! negation. The messages strace
+// prints that dump never does (attach, personality, path-resolution) are
+// accepted and change nothing.
+func quietOptions(o *analyze.DumpOptions, list string) error {
+	body, neg := strings.CutPrefix(list, "!")
+	exits, superseded := false, false
+	for _, w := range strings.Split(body, ",") {
+		switch w {
+		case "exit", "exits":
+			exits = true
+		case "thread-execve", "superseded":
+			superseded = true
+		case "all":
+			exits, superseded = true, true
+		case "none", "", "attach", "personality", "path-resolution":
+		default:
+			return fmt.Errorf("-e quiet=%s: unknown message %q (want exit, thread-execve, attach, personality, path-resolution, all or none)", list, w)
+		}
+	}
+	if neg {
+		exits, superseded = !exits, !superseded
+	}
+	o.QuietExits, o.QuietSuperseded = exits, superseded
+	return nil
 }

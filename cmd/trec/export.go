@@ -15,8 +15,8 @@ func exportCommand() *cli.Command {
 		ArgsUsage: "FILE",
 		Args:      true,
 		Flags: withFilterFlags(
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "chrome-json", Usage: "output `FORMAT`: chrome-json or jsonl"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "write to `OUT` (- for stdout)"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "chrome-json", Usage: "output `FORMAT`: chrome-json or jsonl (format/JSON.md)", Category: catOutput},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "write to `OUT` (- for standard output)", Category: catOutput},
 		),
 		Action: runExport,
 	}
@@ -50,6 +50,11 @@ func runExport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	refs, err := s.refine(true)
+	if err != nil {
+		file.discard()
+		return err
+	}
 	h := s.in.Reader.Header()
 	var sink exportSink
 	if fmtName == "jsonl" {
@@ -57,7 +62,7 @@ func runExport(c *cli.Context) error {
 	} else {
 		sink = chromeSink{analyze.NewChromeExporter(out, s.walker, h)}
 	}
-	rerr := s.walk(c, sink)
+	rerr := s.walk(c, keeping(refs, sink))
 	if werr := sink.finish(); werr != nil {
 		s.in.file.Close()
 		file.discard()

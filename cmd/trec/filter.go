@@ -26,34 +26,61 @@ func (m *multiString) String() string     { return strings.Join(m.vals, " ") }
 // filterFlags are the flags every trace-reading command takes.
 func filterFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "qualifier `EXPR`: trace=SET (names, %classes, !negation) or status=successful,failed,unfinished,unavailable,detached; repeatable"},
-		&cli.StringSliceFlag{Name: "pid", Aliases: []string{"p"}, Usage: "keep process or thread `PID`: every process that had that pid, or with PID@START the one that started at START (as stats lists it); repeatable"},
-		&cli.StringSliceFlag{Name: "pid-tree", Usage: "keep process `PID` (or PID@START) and its descendants (repeatable)"},
-		&cli.GenericFlag{Name: "path", Aliases: []string{"P"}, Value: &multiString{}, Usage: "keep calls naming `PATH` directly or through an fd; glob patterns allowed (repeatable)"},
-		&cli.StringFlag{Name: "since", Usage: "keep what happened from `OFFSET` after the trace start (1.5s, 200ms)"},
-		&cli.StringFlag{Name: "until", Usage: "keep what happened up to `OFFSET` after the trace start"},
+		&cli.GenericFlag{Name: "e", Value: &multiString{}, Category: catFilter, Usage: "qualifier `EXPR`, repeatable: trace=SET (syscall names, %classes " +
+			"such as %file, %net, %process, %desc, %memory, ! to negate), status=LIST (successful, failed, unfinished, " +
+			"unavailable, detached), signal=SET (SIGTERM or TERM, numbers, all, none, ! to negate)"},
+		&cli.BoolFlag{Name: "z", Aliases: []string{"successful-only"}, Usage: "keep only the calls that succeeded (-e status=successful)", Category: catFilter},
+		&cli.BoolFlag{Name: "Z", Aliases: []string{"failed-only"}, Usage: "keep only the calls that failed (-e status=failed)", Category: catFilter},
+		&cli.StringSliceFlag{Name: "pid", Aliases: []string{"p"}, Usage: "keep process or thread `PID`: every process that had that pid, or with PID@START the one that started at START (as stats lists it); repeatable", Category: catFilter},
+		&cli.StringSliceFlag{Name: "pid-tree", Usage: "keep process `PID` (or PID@START) and its descendants (repeatable)", Category: catFilter},
+		&cli.GenericFlag{Name: "comm", Value: &multiString{}, Usage: "keep the processes running program `NAME` (a glob; repeatable)", Category: catFilter},
+		&cli.GenericFlag{Name: "path", Aliases: []string{"P"}, Value: &multiString{}, Usage: "keep calls naming `PATH`, directly or through an fd (a glob; repeatable)", Category: catFilter},
+		&cli.StringFlag{Name: "since", Usage: "keep what happened from `OFFSET` after the trace start (1.5s, 200ms)", Category: catFilter},
+		&cli.StringFlag{Name: "until", Usage: "keep what happened up to `OFFSET` after the trace start", Category: catFilter},
 	}
 }
 
 // withFilterFlags appends the filter flags to a command's own.
 func withFilterFlags(own ...cli.Flag) []cli.Flag { return append(own, filterFlags()...) }
 
-// filterOptions reads the filter flags.
-func filterOptions(c *cli.Context) analyze.FilterOptions {
-	strs := func(name string) []string {
-		if m, ok := c.Generic(name).(*multiString); ok {
-			return m.vals
+// strs returns the values of a repeatable string flag.
+func strs(c *cli.Context, name string) []string {
+	if m, ok := c.Generic(name).(*multiString); ok {
+		return m.vals
+	}
+	return nil
+}
+
+// filterOptions reads the filter flags. strace's -e quiet= qualifiers,
+// which shape dump's output rather than select, come back apart.
+func filterOptions(c *cli.Context) (opts analyze.FilterOptions, quiet []string, err error) {
+	var exprs []string
+	for _, e := range strs(c, "e") {
+		if v, ok := strings.CutPrefix(e, "quiet="); ok {
+			quiet = append(quiet, v)
+		} else if v, ok := strings.CutPrefix(e, "q="); ok {
+			quiet = append(quiet, v)
+		} else {
+			exprs = append(exprs, e)
 		}
-		return nil
+	}
+	switch {
+	case c.Bool("z") && c.Bool("Z"):
+		return opts, nil, errors.New("-z and -Z: use one (-e status=successful,failed keeps both)")
+	case c.Bool("z"):
+		exprs = append(exprs, "status=successful")
+	case c.Bool("Z"):
+		exprs = append(exprs, "status=failed")
 	}
 	return analyze.FilterOptions{
-		Exprs:    strs("e"),
+		Exprs:    exprs,
 		Pids:     c.StringSlice("pid"),
 		PidTrees: c.StringSlice("pid-tree"),
-		Paths:    strs("path"),
+		Comms:    strs(c, "comm"),
+		Paths:    strs(c, "path"),
 		Since:    c.String("since"),
 		Until:    c.String("until"),
-	}
+	}, quiet, nil
 }
 
 // session is an open trace with its filter and walker.
@@ -61,20 +88,27 @@ type session struct {
 	in     *traceInput
 	filter *analyze.Filter
 	walker *analyze.Walker
+	// quiet are the -e quiet= lists, for dump.
+	quiet []string
 }
 
 // openSession opens the trace named on the command line, parses the filter
 // flags against its architecture and builds a walker.
 func openSession(c *cli.Context, trackFDs bool) (*session, error) {
-	if c.NArg() > 1 && strings.HasPrefix(c.Args().Get(1), "-") && c.Args().Get(1) != stdinName {
-		// urfave/cli stops parsing flags at the first argument.
-		return nil, fmt.Errorf("flag %s after the trace file: put flags before FILE", c.Args().Get(1))
-	}
-	opts := filterOptions(c)
-	if err := opts.Check(); err != nil {
+	fo, quiet, err := filterOptions(c)
+	if err != nil {
 		return nil, err
 	}
-	in, err := openTrace(c)
+	if len(quiet) > 0 && c.Command.Name != "dump" {
+		return nil, fmt.Errorf("-e quiet=%s: only trec dump prints the lines it hides", quiet[0])
+	}
+	// filter and export read a trace twice to drop what the calls they
+	// keep do not refer to (see refine).
+	if err := fo.Check(); err != nil {
+		return nil, err
+	}
+	twice := (c.Command.Name == "filter" || c.Command.Name == "export") && selectsCalls(fo)
+	in, err := openTraceSpooled(c, twice)
 	if err != nil {
 		return nil, err
 	}
@@ -84,17 +118,80 @@ func openSession(c *cli.Context, trackFDs bool) (*session, error) {
 		in.file.Close()
 		return nil, fmt.Errorf("%s: %w", in.name, err)
 	}
-	f, err := analyze.ParseFilter(tab, opts)
+	f, err := analyze.ParseFilter(tab, fo)
 	if err != nil {
 		in.file.Close()
 		return nil, err
+	}
+	for _, w := range f.Warnings() {
+		fmt.Fprintf(c.App.ErrWriter, "trec: warning: %s\n", w)
 	}
 	w, err := analyze.NewWalker(h, f, analyze.WalkerOptions{TrackFDs: trackFDs})
 	if err != nil {
 		in.file.Close()
 		return nil, fmt.Errorf("%s: %w", in.name, err)
 	}
-	return &session{in: in, filter: f, walker: w}, nil
+	return &session{in: in, filter: f, walker: w, quiet: quiet}, nil
+}
+
+// selectsCalls reports whether filter options keep some calls of a
+// process and not others, as Filter.SelectsCalls does once parsed.
+func selectsCalls(fo analyze.FilterOptions) bool {
+	for _, e := range fo.Exprs {
+		if !strings.HasPrefix(e, "signal=") && !strings.HasPrefix(e, "signals=") && !strings.HasPrefix(e, "s=") {
+			return true
+		}
+	}
+	return len(fo.Paths) > 0
+}
+
+// refine prepares the session to keep, of the events that are not calls,
+// only those the kept calls refer to, when the filter selects calls: the
+// processes that made them, the clones and execs on the way to them, their
+// exits. It reads the trace once to find them and opens it again for the
+// walk that follows, with a new reader and walker; refs.Keep wraps the
+// visitor of that walk. refs is nil when there is nothing to drop.
+func (s *session) refine(trackFDs bool) (refs *analyze.Refs, err error) {
+	if !s.filter.SelectsCalls() {
+		return nil, nil
+	}
+	refs = analyze.NewRefs()
+	err = s.walker.Walk(s.in.Reader, refs.Collect())
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, format.ErrTruncated) {
+		s.in.file.Close()
+		return nil, fmt.Errorf("%s: %w", s.in.name, err)
+	}
+	again, err := s.in.reread()
+	if err != nil {
+		return nil, err
+	}
+	if s.in.spool == nil {
+		s.in.file.Close()
+	}
+	f := s.filter.Clone()
+	w, err := analyze.NewWalker(again.Reader.Header(), f, analyze.WalkerOptions{TrackFDs: trackFDs})
+	if err != nil {
+		again.file.Close()
+		return nil, fmt.Errorf("%s: %w", s.in.name, err)
+	}
+	s.in, s.filter, s.walker = again, f, w
+	return refs, nil
+}
+
+// keeping wraps v with refs.Keep, when refine returned refs.
+func keeping(refs *analyze.Refs, v analyze.Visitor) analyze.Visitor {
+	if refs == nil {
+		return v
+	}
+	return refs.Keep(v)
+}
+
+// warnUnmatched says, after a walk, which parts of the filter matched
+// nothing in the trace.
+func (s *session) warnUnmatched(c *cli.Context) {
+	for _, w := range s.filter.Unmatched() {
+		fmt.Fprintf(c.App.ErrWriter, "trec: warning: %s\n", w)
+	}
 }
 
 // walk reads the whole trace into v, showing progress on a terminal, and
@@ -159,14 +256,15 @@ func filterCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "filter",
 		Usage: "write the calls and events a filter keeps to a smaller, valid trace",
-		Description: "Kept calls are written whole (enter and exit), with the clone, exec, exit and signal\n" +
-			"events of the kept processes; the header is copied and the filter appended to its\n" +
-			"derived filters. With -e status= a call is decided at its exit, so its enter is\n" +
-			"written just before its exit rather than at its own time.",
+		Description: "Kept calls are written whole (enter and exit); the header is copied and the filter " +
+			"appended to its derived filters. With a filter on calls (-e trace=, -e status=, -z, -Z, -P), " +
+			"the other events are kept for the processes that made a kept call: their execs, exits and " +
+			"signals, and the clones that lead to them. With -e status= a call is decided at its exit, " +
+			"so its enter is written just before its exit.",
 		ArgsUsage: "FILE",
 		Args:      true,
 		Flags: withFilterFlags(
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "write the trace to `OUT` (- for stdout)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the trace to `OUT`, required (- for standard output)", Category: catOutput},
 		),
 		Action: runFilter,
 	}
@@ -204,6 +302,9 @@ func (t *traceCopier) Event(e *format.Event) { t.write(e) }
 func (t *traceCopier) Err() error { return t.err }
 
 func runFilter(c *cli.Context) error {
+	if !c.IsSet("output") {
+		return fmt.Errorf("-o OUT is required: the trace to write (usage: %s)", usageLine(c.Command))
+	}
 	s, err := openSession(c, false)
 	if err != nil {
 		return err
@@ -232,7 +333,13 @@ func runFilter(c *cli.Context) error {
 		return fail(fmt.Errorf("%s: %w", outName, err))
 	}
 	cp := &traceCopier{w: tw}
-	rerr := s.walk(c, cp)
+	refs, err := s.refine(false)
+	if err != nil {
+		tw.Close(nil)
+		file.discard()
+		return err
+	}
+	rerr := s.walk(c, keeping(refs, cp))
 	if cp.err != nil {
 		tw.Close(nil)
 		return fail(writeError(outName, cp.err))

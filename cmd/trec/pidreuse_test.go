@@ -97,24 +97,26 @@ exit $status`
 	return trace
 }
 
+// procRef is a process in JSON: its pid and start.
+type procRef struct {
+	Pid     int32 `json:"pid"`
+	StartNs int64 `json:"start_ns"`
+}
+
 // statsProcess is a process row of stats --json.
 type statsProcess struct {
-	Pid           int32 `json:"pid"`
-	StartNs       int64 `json:"start_ns"`
-	Parent        int32 `json:"parent"`
-	ParentStartNs int64 `json:"parent_start_ns"`
-	Execs         []struct {
+	procRef
+	Parent *procRef `json:"parent"`
+	Execs  []struct {
 		Argv      []string `json:"argv"`
 		Inherited bool     `json:"inherited"`
 	} `json:"execs"`
-	Exit *struct {
-		Status int `json:"status"`
-	} `json:"exit"`
+	ExitStatus *int `json:"exit_status"`
 }
 
 func statsProcesses(t *testing.T, args ...string) []statsProcess {
 	t.Helper()
-	out, errs, code := trec(t, nil, append([]string{"stats", "--json"}, args...)...)
+	out, errs, code := trec(t, nil, append([]string{"stats", "--json", "--top", "0"}, args...)...)
 	if code != 0 {
 		t.Fatalf("stats %v: exit %d: %s", args, code, errs)
 	}
@@ -165,8 +167,8 @@ func TestPidReuse(t *testing.T) {
 			continue
 		}
 		// Children come in order of creation: child i-1 exits with i-1.
-		if p.Exit == nil || p.Exit.Status != (i-1)&0xff || p.Parent != procs[0].Pid || p.ParentStartNs != procs[0].StartNs {
-			t.Fatalf("child %d: %+v; want exit %d, parent %d", i-1, p, (i-1)&0xff, procs[0].Pid)
+		if p.ExitStatus == nil || *p.ExitStatus != (i-1)&0xff || p.Parent == nil || *p.Parent != procs[0].procRef {
+			t.Fatalf("child %d: %+v; want exit %d, parent %+v", i-1, p, (i-1)&0xff, procs[0].procRef)
 		}
 		own := 0
 		for _, x := range p.Execs {
@@ -183,6 +185,11 @@ func TestPidReuse(t *testing.T) {
 	}
 	if len(seen) != len(procs) {
 		t.Errorf("%d processes, %d distinct pid and start_ns", len(procs), len(seen))
+	}
+	info, _, _ := trec(t, nil, "info", "--json", trace)
+	var ti struct{ Processes uint32 }
+	if err := json.Unmarshal([]byte(info), &ti); err != nil || ti.Processes != tr.Processes {
+		t.Errorf("info: %d processes (%v), the trailer %d", ti.Processes, err, tr.Processes)
 	}
 	// The pid that names the most processes.
 	var reused int32

@@ -26,8 +26,8 @@ func recordCommand() *cli.Command {
 		ArgsUsage: "[--] PROG [ARGS...]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "trec.trc", Usage: "write the trace to `FILE`"},
-			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none); paths are captured whole"},
-			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "`trace=SET`: record only these syscalls (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
+			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none); paths are captured whole (dump's -s is the length it prints)"},
+			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "record only the syscalls of `trace=SET` (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the summary line"},
 			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N`", DefaultText: "the CPU trec runs on"},
 			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: faster for programs that keep several CPUs busy with few syscalls"},

@@ -82,7 +82,7 @@ func TestRecordStartErrors(t *testing.T) {
 		{"trec-no-such-program", 127, "trec: trec-no-such-program: command not found\n"},
 		{filepath.Join(dir, "missing"), 127, "trec: " + filepath.Join(dir, "missing") + ": no such file or directory\n"},
 		{notExec, 126, "trec: " + notExec + ": permission denied\n"},
-		{dir, 126, "trec: " + dir + ": permission denied\n"},
+		{dir, 126, "trec: " + dir + ": is a directory\n"},
 	} {
 		trace := filepath.Join(dir, "start.trc")
 		stdout, stderr, code := trec(t, nil, "record", "-o", trace, "--", tc.prog)
@@ -104,7 +104,8 @@ func TestRecordBadArguments(t *testing.T) {
 	}{
 		{[]string{"recrod", "-o", trace, "--", "true"}, `unknown command "recrod"`},
 		{[]string{"record", "-o", trace}, "no program given"},
-		{[]string{"record", "-Z", "--", "true"}, "flag provided but not defined: -Z (trec record --help"},
+		{[]string{"record", "-Z", "--", "true"}, "unknown flag -Z (trec record --help"},
+		{[]string{"record", "--ouput", trace, "--", "true"}, "unknown flag --ouput (did you mean --output?)"},
 		{[]string{"record", "-s", "x", "--", "true"}, `invalid value "x" for flag -s`},
 		{[]string{"dump", "-p", "abc", trace}, `-p abc: not a process id`},
 		{[]string{"record", "-o", trace, "-s", "-1", "--", "true"}, "-s -1"},

@@ -9,17 +9,21 @@ import (
 	"github.com/trecdev/trec/analyze"
 )
 
+// textTop is how many rows the text report shows of each section but the
+// syscall table and the slowest calls, unless --top says otherwise.
+const textTop = 10
+
 func statsCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "stats",
-		Usage:     "summarize a trace: strace -c's syscall table, processes, files, network peers, signals, slowest calls",
+		Usage:     "summarize a trace: how it ended, failed paths, strace -c's table, processes, files, network, signals, slowest calls",
 		ArgsUsage: "FILE",
 		Args:      true,
 		Flags: withFilterFlags(
-			&cli.BoolFlag{Name: "json", Usage: "print every section as one JSON object"},
-			&cli.StringFlag{Name: "sort-by", Aliases: []string{"S"}, Value: "time", Usage: "sort by `KEY`: time, calls, errors, name or none"},
-			&cli.IntFlag{Name: "top", Usage: "show the first `N` rows of each section (0: all, and 10 slowest calls)"},
-			&cli.BoolFlag{Name: "summary-only", Aliases: []string{"c"}, Usage: "print only the syscall table"},
+			&cli.BoolFlag{Name: "json", Usage: "print the report as one JSON object (format/JSON.md)", Category: catOutput},
+			&cli.StringFlag{Name: "sort-by", Aliases: []string{"S"}, Value: "time", Usage: "sort by `KEY`: time, calls, errors, name or none", Category: catOutput},
+			&cli.IntFlag{Name: "top", Usage: "show the first `N` rows of each section; 0 shows all (default: 10 in text, all in JSON, the syscall table whole)", Category: catOutput},
+			&cli.BoolFlag{Name: "summary-only", Aliases: []string{"c"}, Usage: "print only strace -c's syscall table", Category: catOutput},
 		),
 		Action: runStats,
 	}
@@ -40,22 +44,32 @@ func runStats(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	st := analyze.NewStats(s.walker, analyze.StatsOptions{SortBy: key, Top: c.Int("top")})
+	st := analyze.NewStats(s.walker, analyze.StatsOptions{SortBy: key, Top: c.Int("top"), CallingOnly: s.filter.SelectsCalls()})
 	rerr := s.walk(c, st)
+	complete := s.in.Reader.Trailer() != nil && !s.in.Reader.Trailer().GetTruncated()
 	if err := s.in.finish(c, rerr); err != nil {
 		return err
 	}
+	s.warnUnmatched(c)
 	end := s.walker.EndTime()
-	if t := s.in.Reader.Trailer(); t != nil && t.EndTime > end {
-		end = t.EndTime
+	tr := s.in.Reader.Trailer()
+	if tr != nil && tr.EndTime > end {
+		end = tr.EndTime
 	}
 	rep := st.Report(s.walker.Kept(), end)
+	rep.SetTrace(analyze.TraceInfo{Header: s.in.Reader.Header(), Trailer: tr, Complete: complete, Filter: s.filter.String()})
+	if !c.IsSet("top") {
+		rep.TextRows = textTop
+	}
 	out := c.App.Writer
 	switch {
+	case c.Bool("json") && c.Bool("summary-only"):
+		err = writeJSON(out, struct {
+			Syscalls []analyze.SyscallRow `json:"syscalls"`
+			Total    analyze.TotalRow     `json:"total"`
+		}{rep.Syscalls, rep.Total})
 	case c.Bool("json"):
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(rep)
+		err = writeJSON(out, rep)
 	case c.Bool("summary-only"):
 		err = rep.WriteSyscallTable(out)
 	default:
@@ -65,4 +79,12 @@ func runStats(c *cli.Context) error {
 		return writeError(stdinName, err)
 	}
 	return nil
+}
+
+// writeJSON writes v as one indented JSON object.
+func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }

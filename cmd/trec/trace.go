@@ -17,16 +17,24 @@ type traceInput struct {
 	file   io.ReadCloser
 	size   int64
 	Reader *format.Reader
+	// spool is a copy of standard input, for a second reading.
+	spool *os.File
 }
 
 // openTrace opens the trace named by the command's first argument ("-" is
 // standard input) and reads its header. Errors name the file.
 func openTrace(c *cli.Context) (*traceInput, error) {
+	return openTraceSpooled(c, false)
+}
+
+// openTraceSpooled is openTrace; with spool set, standard input is also
+// copied to a temporary file as it is read, to read it again (reread).
+func openTraceSpooled(c *cli.Context, spool bool) (*traceInput, error) {
 	if c.NArg() < 1 {
-		return nil, errors.New("missing trace file argument")
+		return nil, fmt.Errorf("missing trace file (usage: %s)", usageLine(c.Command))
 	}
 	if c.NArg() > 1 {
-		return nil, fmt.Errorf("unexpected argument %q", c.Args().Get(1))
+		return nil, fmt.Errorf("unexpected argument %q: one trace at a time (usage: %s)", c.Args().Get(1), usageLine(c.Command))
 	}
 	name := c.Args().First()
 	f, err := openInput(c, name)
@@ -34,6 +42,16 @@ func openTrace(c *cli.Context) (*traceInput, error) {
 		return nil, err
 	}
 	in := &traceInput{name: name, file: f}
+	if spool && name == stdinName {
+		if in.spool, err = os.CreateTemp("", "trec-stdin-*.trc"); err != nil {
+			return nil, fmt.Errorf("copy of standard input: %w", err)
+		}
+		os.Remove(in.spool.Name())
+		in.file = struct {
+			io.Reader
+			io.Closer
+		}{io.TeeReader(f, in.spool), f}
+	}
 	if st, ok := f.(*os.File); ok {
 		if fi, err := st.Stat(); err == nil {
 			if fi.IsDir() {
@@ -43,13 +61,38 @@ func openTrace(c *cli.Context) (*traceInput, error) {
 			in.size = fi.Size()
 		}
 	}
-	r, err := format.NewReader(f)
+	r, err := format.NewReader(in.file)
 	if err != nil {
-		f.Close()
+		in.file.Close()
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	in.Reader = r
 	return in, nil
+}
+
+// reread opens the trace again from its start: the file by its name, or
+// the copy of standard input.
+func (in *traceInput) reread() (*traceInput, error) {
+	again := &traceInput{name: in.name, size: in.size}
+	if in.spool != nil {
+		if _, err := in.spool.Seek(0, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("copy of standard input: %w", err)
+		}
+		again.file = in.spool
+	} else {
+		f, err := os.Open(in.name)
+		if err != nil {
+			return nil, err
+		}
+		again.file = f
+	}
+	r, err := format.NewReader(again.file)
+	if err != nil {
+		again.file.Close()
+		return nil, fmt.Errorf("%s: %w", in.name, err)
+	}
+	again.Reader = r
+	return again, nil
 }
 
 // finish closes the input and turns the reader's final error into the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -43,10 +44,28 @@ func TestFilterKeepsTruncation(t *testing.T) {
 	}
 	duration := func(trace string) string {
 		out, _, _ := trec(t, nil, "stats", "--json", trace)
-		return regexp.MustCompile(`"duration_seconds": [0-9.]+`).FindString(out)
+		return regexp.MustCompile(`"duration_ns": [0-9]+`).FindString(out)
 	}
 	if a, b := duration(cut), duration(twice); a == "" || a != b {
 		t.Errorf("duration of the cut trace %q, of its filtered copy %q", a, b)
+	}
+	out, _, _ := trec(t, nil, "stats", "--json", twice)
+	var st struct {
+		Summary struct {
+			ExitStatus *int `json:"exit_status"`
+			Complete   bool `json:"complete"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil || st.Summary.Complete || st.Summary.ExitStatus != nil {
+		t.Errorf("stats --json of the filtered cut trace: %+v (%v), want incomplete, no exit status", st.Summary, err)
+	}
+	out, _, _ = trec(t, nil, "info", "--json", twice)
+	var ti struct {
+		Complete   bool `json:"complete"`
+		ExitStatus *int `json:"exit_status"`
+	}
+	if err := json.Unmarshal([]byte(out), &ti); err != nil || ti.Complete || ti.ExitStatus != nil {
+		t.Errorf("info --json of the filtered cut trace: %+v (%v), want incomplete, no exit status", ti, err)
 	}
 
 	// A complete trace filters to a complete one.

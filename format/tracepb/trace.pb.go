@@ -141,19 +141,26 @@ const (
 	// with. Index 4294967196 (AT_FDCWD as a uint32) holds
 	// the working directory, /proc/TID/cwd, at the exit of chdir and fchdir.
 	CaptureKind_CAPTURE_FD CaptureKind = 7
+	// A socket's endpoints, for -yy and the network statistics: family,
+	// type, protocol, inodes, local and peer sockaddr, as FORMAT.md lays it
+	// out. index is the fd; arg is 0. Carried by the exits of the calls that
+	// create, name or connect sockets, and by the exec record that starts a
+	// trace for the sockets the program started with.
+	CaptureKind_CAPTURE_SOCKET CaptureKind = 22
 )
 
 // Enum value maps for CaptureKind.
 var (
 	CaptureKind_name = map[int32]string{
-		0: "CAPTURE_UNSPECIFIED",
-		1: "CAPTURE_STRING",
-		2: "CAPTURE_BUFFER",
-		3: "CAPTURE_IOVEC",
-		4: "CAPTURE_SOCKADDR",
-		5: "CAPTURE_STRUCT",
-		6: "CAPTURE_STRING_ARRAY",
-		7: "CAPTURE_FD",
+		0:  "CAPTURE_UNSPECIFIED",
+		1:  "CAPTURE_STRING",
+		2:  "CAPTURE_BUFFER",
+		3:  "CAPTURE_IOVEC",
+		4:  "CAPTURE_SOCKADDR",
+		5:  "CAPTURE_STRUCT",
+		6:  "CAPTURE_STRING_ARRAY",
+		7:  "CAPTURE_FD",
+		22: "CAPTURE_SOCKET",
 	}
 	CaptureKind_value = map[string]int32{
 		"CAPTURE_UNSPECIFIED":  0,
@@ -164,6 +171,7 @@ var (
 		"CAPTURE_STRUCT":       5,
 		"CAPTURE_STRING_ARRAY": 6,
 		"CAPTURE_FD":           7,
+		"CAPTURE_SOCKET":       22,
 	}
 )
 
@@ -979,7 +987,10 @@ type Header struct {
 	PageSize      uint32   `protobuf:"varint,10,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	Options       *Options `protobuf:"bytes,11,opt,name=options,proto3" json:"options,omitempty"`
 	// Processes attached to, when the trace did not start them.
-	Attached      []int32 `protobuf:"varint,12,rep,packed,name=attached,proto3" json:"attached,omitempty"`
+	Attached []int32 `protobuf:"varint,12,rep,packed,name=attached,proto3" json:"attached,omitempty"`
+	// The recorder's process id: the parent of the program it started. 0
+	// when unknown.
+	TracerPid     int32 `protobuf:"varint,17,opt,name=tracer_pid,json=tracerPid,proto3" json:"tracer_pid,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1096,6 +1107,13 @@ func (x *Header) GetAttached() []int32 {
 		return x.Attached
 	}
 	return nil
+}
+
+func (x *Header) GetTracerPid() int32 {
+	if x != nil {
+		return x.TracerPid
+	}
+	return 0
 }
 
 // Options are the recording options that shaped the trace.
@@ -1344,7 +1362,7 @@ const file_trace_proto_rawDesc = "" +
 	"\told_value\x18\x04 \x01(\x04R\boldValue\x12\x1b\n" +
 	"\tnew_value\x18\x05 \x01(\x04R\bnewValue\x12\x19\n" +
 	"\bold_data\x18\x06 \x01(\fR\aoldData\x12\x19\n" +
-	"\bnew_data\x18\a \x01(\fR\anewData\"\xf9\x02\n" +
+	"\bnew_data\x18\a \x01(\fR\anewData\"\x98\x03\n" +
 	"\x06Header\x12%\n" +
 	"\x0eformat_version\x18\x01 \x01(\rR\rformatVersion\x12!\n" +
 	"\ftrec_version\x18\x02 \x01(\tR\vtrecVersion\x12\x12\n" +
@@ -1358,7 +1376,9 @@ const file_trace_proto_rawDesc = "" +
 	"\tpage_size\x18\n" +
 	" \x01(\rR\bpageSize\x121\n" +
 	"\aoptions\x18\v \x01(\v2\x17.trec.format.v1.OptionsR\aoptions\x12\x1a\n" +
-	"\battached\x18\f \x03(\x05R\battached\"\xaf\x01\n" +
+	"\battached\x18\f \x03(\x05R\battached\x12\x1d\n" +
+	"\n" +
+	"tracer_pid\x18\x11 \x01(\x05R\ttracerPid\"\xaf\x01\n" +
 	"\aOptions\x12\x16\n" +
 	"\x06filter\x18\x01 \x01(\tR\x06filter\x12!\n" +
 	"\fcapture_size\x18\x02 \x01(\rR\vcaptureSize\x12\x14\n" +
@@ -1387,7 +1407,7 @@ const file_trace_proto_rawDesc = "" +
 	"\tKIND_EXIT\x10\b\x12\r\n" +
 	"\tKIND_HOOK\x10\t\x12\r\n" +
 	"\tKIND_STOP\x10\n" +
-	"*\xb5\x01\n" +
+	"*\xc9\x01\n" +
 	"\vCaptureKind\x12\x17\n" +
 	"\x13CAPTURE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eCAPTURE_STRING\x10\x01\x12\x12\n" +
@@ -1397,7 +1417,8 @@ const file_trace_proto_rawDesc = "" +
 	"\x0eCAPTURE_STRUCT\x10\x05\x12\x18\n" +
 	"\x14CAPTURE_STRING_ARRAY\x10\x06\x12\x0e\n" +
 	"\n" +
-	"CAPTURE_FD\x10\a*h\n" +
+	"CAPTURE_FD\x10\a\x12\x12\n" +
+	"\x0eCAPTURE_SOCKET\x10\x16*h\n" +
 	"\tCloneKind\x12\x15\n" +
 	"\x11CLONE_UNSPECIFIED\x10\x00\x12\x0e\n" +
 	"\n" +
