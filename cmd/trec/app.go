@@ -220,7 +220,7 @@ func permute(app *cli.App, args []string) []string {
 		flags = append(flags, a)
 		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		valued, known := takes[name]
-		if !known && !strings.HasPrefix(a, "--") {
+		if !known && !strings.HasPrefix(a, "--") && name != "" {
 			// Combined letters (-ys 8): the last one may take the
 			// value.
 			valued = takes[name[len(name)-1:]]
