@@ -63,6 +63,9 @@ type Reader struct {
 	records int64 // records read whole: the next one's number, 0 the header's
 	events  uint64
 	err     error
+
+	// headerRaw is the header record as stored, for a stable trace id.
+	headerRaw []byte
 }
 
 // NewReader checks the magic frame, reads the header and returns a Reader
@@ -112,6 +115,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 	}
 	tr.header = rec.Header
 	tr.records++
+	tr.headerRaw = append([]byte(nil), body...)
 	if tr.header.FormatVersion > Version {
 		return nil, &VersionError{Version: tr.header.FormatVersion}
 	}
@@ -140,6 +144,11 @@ func errBeforeStart[N int | int64](n N) error {
 
 // Header returns the trace's header.
 func (r *Reader) Header() *Header { return r.header }
+
+// HeaderBytes returns the header record as stored in the trace: the
+// protobuf Record message that follows the first length prefix. A hash of
+// it identifies the trace.
+func (r *Reader) HeaderBytes() []byte { return r.headerRaw }
 
 // Trailer returns the trailer once Next has returned io.EOF, or
 // ErrTruncated for a trace whose trailer says it was copied from a cut one

@@ -31,12 +31,16 @@ func openTrace(c *cli.Context) (*traceInput, error) {
 // copied to a temporary file as it is read, to read it again (reread).
 func openTraceSpooled(c *cli.Context, spool bool) (*traceInput, error) {
 	if c.NArg() < 1 {
-		return nil, fmt.Errorf("missing trace file (usage: %s)", usageLine(c.Command))
+		return nil, usagef("missing trace file (usage: %s)", usageLine(c.Command))
 	}
 	if c.NArg() > 1 {
-		return nil, fmt.Errorf("unexpected argument %q: one trace at a time (usage: %s)", c.Args().Get(1), usageLine(c.Command))
+		return nil, usagef("unexpected argument %q: one trace at a time (usage: %s)", c.Args().Get(1), usageLine(c.Command))
 	}
-	name := c.Args().First()
+	return openTraceName(c, c.Args().First(), spool)
+}
+
+// openTraceName is openTraceSpooled for the trace name, one of several.
+func openTraceName(c *cli.Context, name string, spool bool) (*traceInput, error) {
 	f, err := openInput(c, name)
 	if err != nil {
 		return nil, err
