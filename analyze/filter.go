@@ -464,11 +464,11 @@ func (f *Filter) keepEvent(e *format.Event, p *proc) bool {
 	return f.procOK(e.Tid, p) && f.timeOK(e.Time)
 }
 
-// keepEnter decides on a call at its entry: keep says whether it may be
-// kept, deferred that the decision waits for its result.
-func (f *Filter) keepEnter(c *Call, fds *fdTracker) (keep, deferred bool) {
+// keepEnter decides on a call of process p at its entry: keep says
+// whether it may be kept, deferred that the decision waits for its result.
+func (f *Filter) keepEnter(c *Call, p *proc, fds *fdTracker) (keep, deferred bool) {
 	e := c.Enter
-	if !f.procOK(c.Tid, c.proc) && !f.execsComm(c) || !f.timeOK(e.Time) {
+	if !f.procOK(c.Tid, p) && !f.execsComm(c) || !f.timeOK(e.Time) {
 		return false, false
 	}
 	if f.hasSet && !f.set.Has(int(c.Nr)) {
@@ -495,9 +495,10 @@ func (f *Filter) execsComm(c *Call) bool {
 	return p != nil && f.matchComm(string(p), "")
 }
 
-// keepOrphanExit decides on an exit whose enter is not in the trace.
-func (f *Filter) keepOrphanExit(c *Call) bool {
-	if !f.procOK(c.Tid, c.proc) || !f.timeOK(c.EndTime) || !f.statusOK(c.Status) {
+// keepOrphanExit decides on an exit of process p whose enter is not in
+// the trace.
+func (f *Filter) keepOrphanExit(c *Call, p *proc) bool {
+	if !f.procOK(c.Tid, p) || !f.timeOK(c.EndTime) || !f.statusOK(c.Status) {
 		return false
 	}
 	if f.hasSet && !f.set.Has(int(c.Nr)) {

@@ -14,11 +14,11 @@ import "github.com/trecdev/trec/format"
 // left out), of its first event. JSON outputs carry it as start_ns beside
 // pid (process_start_ns in objects that are not processes).
 type Process struct {
-	// Pid is the process id (thread-group id).
-	Pid int32
 	// Start is when the process appeared, in nanoseconds since the trace
 	// start.
 	Start int64
+	// Pid is the process id (thread-group id).
+	Pid int32
 	// Serial numbers the processes of one walk in order of appearance,
 	// from 1; unlike a pid it is never reused. 0 means no process.
 	Serial uint32
@@ -105,7 +105,8 @@ func (w *Walker) endProc(p *proc) {
 // bind returns the process of thread tid for an event of process pid (0:
 // the thread's own), binding th, the thread's state, to it: a thread
 // whose process ended (a tid whose thread died unseen and was reused) or
-// changed gets the live one.
+// changed gets the live one. Walker.enter checks th.proc itself first, on
+// the path of every call.
 func (w *Walker) bind(th *thread, pid int32, t int64, tid int32) *proc {
 	if p := th.proc; p != nil && !p.ended && (p.id.Pid == pid || pid == 0) {
 		return p

@@ -229,9 +229,10 @@ func TestProcessOfEvents(t *testing.T) {
 	if err := w.Walk(r, v); err != io.EOF {
 		t.Fatal(err)
 	}
+	p := func(pid int32, start int64, serial uint32) Process { return Process{Pid: pid, Start: start, Serial: serial} }
 	want := []Process{
-		{1, 1000, 1}, {7, 10000, 2}, {1, 1000, 1}, {7, 20000, 3},
-		{7, 20000, 3}, {8, 24000, 4}, {1, 1000, 1}, {8, 30000, 5},
+		p(1, 1000, 1), p(7, 10000, 2), p(1, 1000, 1), p(7, 20000, 3),
+		p(7, 20000, 3), p(8, 24000, 4), p(1, 1000, 1), p(8, 30000, 5),
 	}
 	if len(seen) != len(want) {
 		t.Fatalf("clones: %v", seen)

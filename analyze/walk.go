@@ -75,7 +75,6 @@ type Call struct {
 	Hooks []format.Event
 
 	info *callInfo
-	proc *proc
 	// seq is the position of the call's first event in the trace, for
 	// ordering by time with ties in trace order.
 	seq uint64
@@ -366,15 +365,18 @@ func (w *Walker) enter(e *format.Event, v Visitor) {
 	if th.pending {
 		w.unfinish(th, v, e.Time, StatusUnfinished)
 	}
-	p := w.bind(th, e.Pid, e.Time, e.Tid)
+	p := th.proc
+	if p == nil || p.ended || (p.id.Pid != e.Pid && e.Pid != 0) {
+		p = w.bind(th, e.Pid, e.Time, e.Tid)
+	}
 	th.copyEnter(e)
 	th.hooks = th.hooks[:0]
 	ci := w.ct.get(e.Nr)
-	th.call = Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Enter: &th.enter, info: ci, proc: p, seq: w.read}
+	th.call = Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Enter: &th.enter, info: ci, seq: w.read}
 	th.pending = true
 	th.keep, th.deferred = true, false
 	if w.filter != nil {
-		th.keep, th.deferred = w.filter.keepEnter(&th.call, w.fds)
+		th.keep, th.deferred = w.filter.keepEnter(&th.call, p, w.fds)
 	}
 	if th.keep {
 		if w.trackPending {
@@ -396,8 +398,8 @@ func (w *Walker) exit(e *format.Event, v Visitor) {
 		// An exit without its enter: the call began before the trace.
 		p := w.bind(th, e.Pid, e.Time, e.Tid)
 		ci := w.ct.get(e.Nr)
-		c := Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Exit: e, EndTime: e.Time, Status: statusOf(e.Ret), info: ci, proc: p, seq: w.read}
-		if w.filter == nil || w.filter.keepOrphanExit(&c) {
+		c := Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Exit: e, EndTime: e.Time, Status: statusOf(e.Ret), info: ci, seq: w.read}
+		if w.filter == nil || w.filter.keepOrphanExit(&c, p) {
 			w.kept++
 			v.SyscallExit(&c)
 		}
