@@ -229,7 +229,9 @@ func TestProcessOfEvents(t *testing.T) {
 	if err := w.Walk(r, v); err != io.EOF {
 		t.Fatal(err)
 	}
-	p := func(pid int32, start int64, serial uint32) Process { return Process{Pid: pid, Start: start, Serial: serial} }
+	p := func(pid int32, start int64, serial uint32) Process {
+		return Process{Pid: pid, Start: start, Serial: serial}
+	}
 	want := []Process{
 		p(1, 1000, 1), p(7, 10000, 2), p(1, 1000, 1), p(7, 20000, 3),
 		p(7, 20000, 3), p(8, 24000, 4), p(1, 1000, 1), p(8, 30000, 5),
