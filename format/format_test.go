@@ -154,6 +154,45 @@ func TestRoundTripEveryKind(t *testing.T) {
 	}
 }
 
+// TestReplayableFields round-trips what --replayable recordings add: the
+// environment and the start state in the header, AT_RANDOM and the vDSO
+// flag in exec events, output captures.
+func TestReplayableFields(t *testing.T) {
+	h := sampleHeader()
+	h.Options.Replayable = true
+	h.Env = []string{"HOME=/root", "A="}
+	h.StartState = &tracepb.StartState{IgnoredSignals: 1 << 12, BlockedSignals: 3, ClosedFds: 4, Exact: true}
+	random := []byte("0123456789abcdef")
+	want := []Event{
+		{Kind: KindExec, Time: 10, Tid: 7, Pid: 7, Exec: Exec{Path: "/bin/true", Argv: []string{"true"}, Random: random, VdsoOff: true}},
+		{Kind: KindSyscallExit, Time: 20, Tid: 7, Pid: 7, Nr: 16, Ret: 0,
+			Captures: []Capture{{Arg: 2, Kind: CaptureOutput, Data: []byte{24, 0, 80, 0, 0, 0, 0, 0}}}},
+	}
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, h, WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if err := w.Write(&want[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(&Trailer{}); err != nil {
+		t.Fatal(err)
+	}
+	r, got, err := readAll(buf.Bytes())
+	if err != io.EOF {
+		t.Fatalf("read ended with %v", err)
+	}
+	if !reflect.DeepEqual(normalize(got), normalize(want)) {
+		t.Fatalf("events differ\n got %+v\nwant %+v", got, want)
+	}
+	if !proto.Equal(r.Header(), withVersion(h)) {
+		t.Errorf("header = %v", r.Header())
+	}
+}
+
 func withVersion(h *Header) *Header {
 	h.FormatVersion = Version
 	return h

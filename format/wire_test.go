@@ -37,6 +37,12 @@ func randomEvent(rng *rand.Rand, t int64) Event {
 		e.Clone = Clone{Child: rng.Int32N(1 << 22), Kind: CloneKind(rng.IntN(5)), Flags: rng.Uint64()}
 	case KindExec:
 		e.Exec = Exec{Path: "/bin/x", Argv: []string{"x", ""}, OldTid: rng.Int32N(3)}
+		if rng.IntN(2) == 0 {
+			e.Exec.Random, e.Exec.VdsoOff = make([]byte, 16), true
+			for i := range e.Exec.Random {
+				e.Exec.Random[i] = byte(rng.IntN(256))
+			}
+		}
 	case KindExit:
 		e.Exit = Exit{Code: rng.Int32N(256), Signal: rng.Int32N(3), CoreDumped: rng.IntN(2) == 0, Thread: rng.IntN(2) == 0}
 	case KindHook:

@@ -147,6 +147,11 @@ const (
 	// create, name or connect sockets, and by the exec record that starts a
 	// trace for the sockets the program started with.
 	CaptureKind_CAPTURE_SOCKET CaptureKind = 22
+	// Memory a syscall wrote that its argument kinds do not describe (what
+	// an ioctl or a prctl returns through its pointer argument), for trec
+	// replay --exec: --replayable recordings capture it at the exit of a
+	// successful call. arg is the argument that pointed at it.
+	CaptureKind_CAPTURE_OUTPUT CaptureKind = 16
 )
 
 // Enum value maps for CaptureKind.
@@ -161,6 +166,7 @@ var (
 		6:  "CAPTURE_STRING_ARRAY",
 		7:  "CAPTURE_FD",
 		22: "CAPTURE_SOCKET",
+		16: "CAPTURE_OUTPUT",
 	}
 	CaptureKind_value = map[string]int32{
 		"CAPTURE_UNSPECIFIED":  0,
@@ -172,6 +178,7 @@ var (
 		"CAPTURE_STRING_ARRAY": 6,
 		"CAPTURE_FD":           7,
 		"CAPTURE_SOCKET":       22,
+		"CAPTURE_OUTPUT":       16,
 	}
 )
 
@@ -743,7 +750,15 @@ type Exec struct {
 	Argv  []string               `protobuf:"bytes,2,rep,name=argv,proto3" json:"argv,omitempty"`
 	// The tid that called execve when it was not the thread-group leader;
 	// 0 when unchanged.
-	OldTid        int32 `protobuf:"varint,3,opt,name=old_tid,json=oldTid,proto3" json:"old_tid,omitempty"`
+	OldTid int32 `protobuf:"varint,3,opt,name=old_tid,json=oldTid,proto3" json:"old_tid,omitempty"`
+	// The 16 bytes the kernel put at AT_RANDOM in the auxiliary vector (the
+	// C library's stack protector and pointer guard, Go's and Python's
+	// seeds): --replayable recordings only.
+	AtRandom []byte `protobuf:"bytes,4,opt,name=at_random,json=atRandom,proto3" json:"at_random,omitempty"`
+	// Set when the recorder turned the vDSO off for this program (it cleared
+	// AT_SYSINFO_EHDR, so clock reads are syscalls): --replayable
+	// recordings only.
+	VdsoOff       bool `protobuf:"varint,5,opt,name=vdso_off,json=vdsoOff,proto3" json:"vdso_off,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -797,6 +812,20 @@ func (x *Exec) GetOldTid() int32 {
 		return x.OldTid
 	}
 	return 0
+}
+
+func (x *Exec) GetAtRandom() []byte {
+	if x != nil {
+		return x.AtRandom
+	}
+	return nil
+}
+
+func (x *Exec) GetVdsoOff() bool {
+	if x != nil {
+		return x.VdsoOff
+	}
+	return false
 }
 
 // Exit records the end of a thread or process.
@@ -990,7 +1019,13 @@ type Header struct {
 	Attached []int32 `protobuf:"varint,12,rep,packed,name=attached,proto3" json:"attached,omitempty"`
 	// The recorder's process id: the parent of the program it started. 0
 	// when unknown.
-	TracerPid     int32 `protobuf:"varint,17,opt,name=tracer_pid,json=tracerPid,proto3" json:"tracer_pid,omitempty"`
+	TracerPid int32 `protobuf:"varint,17,opt,name=tracer_pid,json=tracerPid,proto3" json:"tracer_pid,omitempty"`
+	// The program's environment, for trec replay --exec: --replayable
+	// recordings only.
+	Env []string `protobuf:"bytes,14,rep,name=env,proto3" json:"env,omitempty"`
+	// What the program inherited besides its environment: --replayable
+	// recordings only.
+	StartState    *StartState `protobuf:"bytes,15,opt,name=start_state,json=startState,proto3" json:"start_state,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1116,6 +1151,95 @@ func (x *Header) GetTracerPid() int32 {
 	return 0
 }
 
+func (x *Header) GetEnv() []string {
+	if x != nil {
+		return x.Env
+	}
+	return nil
+}
+
+func (x *Header) GetStartState() *StartState {
+	if x != nil {
+		return x.StartState
+	}
+	return nil
+}
+
+// StartState is what the program inherited from the recorder's own start,
+// which a replay gives it again.
+type StartState struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Bit N-1 set for signal N whose disposition was SIG_IGN.
+	IgnoredSignals uint64 `protobuf:"varint,1,opt,name=ignored_signals,json=ignoredSignals,proto3" json:"ignored_signals,omitempty"`
+	// Bit N-1 set for signal N that was blocked.
+	BlockedSignals uint64 `protobuf:"varint,2,opt,name=blocked_signals,json=blockedSignals,proto3" json:"blocked_signals,omitempty"`
+	// Bit N set when standard fd N (0, 1 or 2) was closed.
+	ClosedFds uint32 `protobuf:"varint,3,opt,name=closed_fds,json=closedFds,proto3" json:"closed_fds,omitempty"`
+	// False when the recorder could not read the signal mask and the
+	// ignored signals but SIGHUP and SIGINT (a build without cgo).
+	Exact         bool `protobuf:"varint,4,opt,name=exact,proto3" json:"exact,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartState) Reset() {
+	*x = StartState{}
+	mi := &file_trace_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartState) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartState) ProtoMessage() {}
+
+func (x *StartState) ProtoReflect() protoreflect.Message {
+	mi := &file_trace_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartState.ProtoReflect.Descriptor instead.
+func (*StartState) Descriptor() ([]byte, []int) {
+	return file_trace_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *StartState) GetIgnoredSignals() uint64 {
+	if x != nil {
+		return x.IgnoredSignals
+	}
+	return 0
+}
+
+func (x *StartState) GetBlockedSignals() uint64 {
+	if x != nil {
+		return x.BlockedSignals
+	}
+	return 0
+}
+
+func (x *StartState) GetClosedFds() uint32 {
+	if x != nil {
+		return x.ClosedFds
+	}
+	return 0
+}
+
+func (x *StartState) GetExact() bool {
+	if x != nil {
+		return x.Exact
+	}
+	return false
+}
+
 // Options are the recording options that shaped the trace.
 type Options struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1131,13 +1255,17 @@ type Options struct {
 	Cpu int32 `protobuf:"varint,5,opt,name=cpu,proto3" json:"cpu,omitempty"`
 	// Filters applied after recording (trec filter), oldest first.
 	DerivedFilters []string `protobuf:"bytes,6,rep,name=derived_filters,json=derivedFilters,proto3" json:"derived_filters,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// True for trec record --replayable: every syscall, output buffers
+	// whole, the vDSO off, AT_RANDOM and the environment kept, so that trec
+	// replay --exec can run the program again against the recording.
+	Replayable    bool `protobuf:"varint,8,opt,name=replayable,proto3" json:"replayable,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Options) Reset() {
 	*x = Options{}
-	mi := &file_trace_proto_msgTypes[8]
+	mi := &file_trace_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1149,7 +1277,7 @@ func (x *Options) String() string {
 func (*Options) ProtoMessage() {}
 
 func (x *Options) ProtoReflect() protoreflect.Message {
-	mi := &file_trace_proto_msgTypes[8]
+	mi := &file_trace_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1162,7 +1290,7 @@ func (x *Options) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Options.ProtoReflect.Descriptor instead.
 func (*Options) Descriptor() ([]byte, []int) {
-	return file_trace_proto_rawDescGZIP(), []int{8}
+	return file_trace_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Options) GetFilter() string {
@@ -1207,6 +1335,13 @@ func (x *Options) GetDerivedFilters() []string {
 	return nil
 }
 
+func (x *Options) GetReplayable() bool {
+	if x != nil {
+		return x.Replayable
+	}
+	return false
+}
+
 // Trailer closes a trace that ended cleanly.
 type Trailer struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1226,7 +1361,7 @@ type Trailer struct {
 
 func (x *Trailer) Reset() {
 	*x = Trailer{}
-	mi := &file_trace_proto_msgTypes[9]
+	mi := &file_trace_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1238,7 +1373,7 @@ func (x *Trailer) String() string {
 func (*Trailer) ProtoMessage() {}
 
 func (x *Trailer) ProtoReflect() protoreflect.Message {
-	mi := &file_trace_proto_msgTypes[9]
+	mi := &file_trace_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1251,7 +1386,7 @@ func (x *Trailer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Trailer.ProtoReflect.Descriptor instead.
 func (*Trailer) Descriptor() ([]byte, []int) {
-	return file_trace_proto_rawDescGZIP(), []int{9}
+	return file_trace_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Trailer) GetEvents() uint64 {
@@ -1331,11 +1466,13 @@ const file_trace_proto_rawDesc = "" +
 	"\x05Clone\x12\x14\n" +
 	"\x05child\x18\x01 \x01(\x05R\x05child\x12-\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x19.trec.format.v1.CloneKindR\x04kind\x12\x14\n" +
-	"\x05flags\x18\x03 \x01(\x04R\x05flags\"G\n" +
+	"\x05flags\x18\x03 \x01(\x04R\x05flags\"\x7f\n" +
 	"\x04Exec\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
 	"\x04argv\x18\x02 \x03(\tR\x04argv\x12\x17\n" +
-	"\aold_tid\x18\x03 \x01(\x05R\x06oldTid\"k\n" +
+	"\aold_tid\x18\x03 \x01(\x05R\x06oldTid\x12\x1b\n" +
+	"\tat_random\x18\x04 \x01(\fR\batRandom\x12\x19\n" +
+	"\bvdso_off\x18\x05 \x01(\bR\avdsoOff\"k\n" +
 	"\x04Exit\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\x05R\x04code\x12\x16\n" +
 	"\x06signal\x18\x02 \x01(\x05R\x06signal\x12\x1f\n" +
@@ -1350,7 +1487,7 @@ const file_trace_proto_rawDesc = "" +
 	"\told_value\x18\x04 \x01(\x04R\boldValue\x12\x1b\n" +
 	"\tnew_value\x18\x05 \x01(\x04R\bnewValue\x12\x19\n" +
 	"\bold_data\x18\x06 \x01(\fR\aoldData\x12\x19\n" +
-	"\bnew_data\x18\a \x01(\fR\anewData\"\x98\x03\n" +
+	"\bnew_data\x18\a \x01(\fR\anewData\"\xe7\x03\n" +
 	"\x06Header\x12%\n" +
 	"\x0eformat_version\x18\x01 \x01(\rR\rformatVersion\x12!\n" +
 	"\ftrec_version\x18\x02 \x01(\tR\vtrecVersion\x12\x12\n" +
@@ -1366,14 +1503,27 @@ const file_trace_proto_rawDesc = "" +
 	"\aoptions\x18\v \x01(\v2\x17.trec.format.v1.OptionsR\aoptions\x12\x1a\n" +
 	"\battached\x18\f \x03(\x05R\battached\x12\x1d\n" +
 	"\n" +
-	"tracer_pid\x18\x11 \x01(\x05R\ttracerPid\"\xaf\x01\n" +
+	"tracer_pid\x18\x11 \x01(\x05R\ttracerPid\x12\x10\n" +
+	"\x03env\x18\x0e \x03(\tR\x03env\x12;\n" +
+	"\vstart_state\x18\x0f \x01(\v2\x1a.trec.format.v1.StartStateR\n" +
+	"startState\"\x93\x01\n" +
+	"\n" +
+	"StartState\x12'\n" +
+	"\x0fignored_signals\x18\x01 \x01(\x04R\x0eignoredSignals\x12'\n" +
+	"\x0fblocked_signals\x18\x02 \x01(\x04R\x0eblockedSignals\x12\x1d\n" +
+	"\n" +
+	"closed_fds\x18\x03 \x01(\rR\tclosedFds\x12\x14\n" +
+	"\x05exact\x18\x04 \x01(\bR\x05exact\"\xcf\x01\n" +
 	"\aOptions\x12\x16\n" +
 	"\x06filter\x18\x01 \x01(\tR\x06filter\x12!\n" +
 	"\fcapture_size\x18\x02 \x01(\rR\vcaptureSize\x12\x14\n" +
 	"\x05hooks\x18\x03 \x03(\tR\x05hooks\x12\x18\n" +
 	"\aseccomp\x18\x04 \x01(\bR\aseccomp\x12\x10\n" +
 	"\x03cpu\x18\x05 \x01(\x05R\x03cpu\x12'\n" +
-	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\"\x95\x01\n" +
+	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\x12\x1e\n" +
+	"\n" +
+	"replayable\x18\b \x01(\bR\n" +
+	"replayable\"\x95\x01\n" +
 	"\aTrailer\x12\x16\n" +
 	"\x06events\x18\x01 \x01(\x04R\x06events\x12\x19\n" +
 	"\bend_time\x18\x02 \x01(\x03R\aendTime\x12\x1f\n" +
@@ -1394,7 +1544,7 @@ const file_trace_proto_rawDesc = "" +
 	"\tKIND_EXIT\x10\b\x12\r\n" +
 	"\tKIND_HOOK\x10\t\x12\r\n" +
 	"\tKIND_STOP\x10\n" +
-	"*\xc9\x01\n" +
+	"*\xdd\x01\n" +
 	"\vCaptureKind\x12\x17\n" +
 	"\x13CAPTURE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eCAPTURE_STRING\x10\x01\x12\x12\n" +
@@ -1405,7 +1555,8 @@ const file_trace_proto_rawDesc = "" +
 	"\x14CAPTURE_STRING_ARRAY\x10\x06\x12\x0e\n" +
 	"\n" +
 	"CAPTURE_FD\x10\a\x12\x12\n" +
-	"\x0eCAPTURE_SOCKET\x10\x16*h\n" +
+	"\x0eCAPTURE_SOCKET\x10\x16\x12\x12\n" +
+	"\x0eCAPTURE_OUTPUT\x10\x10*h\n" +
 	"\tCloneKind\x12\x15\n" +
 	"\x11CLONE_UNSPECIFIED\x10\x00\x12\x0e\n" +
 	"\n" +
@@ -1435,7 +1586,7 @@ func file_trace_proto_rawDescGZIP() []byte {
 }
 
 var file_trace_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_trace_proto_goTypes = []any{
 	(Kind)(0),          // 0: trec.format.v1.Kind
 	(CaptureKind)(0),   // 1: trec.format.v1.CaptureKind
@@ -1449,8 +1600,9 @@ var file_trace_proto_goTypes = []any{
 	(*Exit)(nil),       // 9: trec.format.v1.Exit
 	(*HookAction)(nil), // 10: trec.format.v1.HookAction
 	(*Header)(nil),     // 11: trec.format.v1.Header
-	(*Options)(nil),    // 12: trec.format.v1.Options
-	(*Trailer)(nil),    // 13: trec.format.v1.Trailer
+	(*StartState)(nil), // 12: trec.format.v1.StartState
+	(*Options)(nil),    // 13: trec.format.v1.Options
+	(*Trailer)(nil),    // 14: trec.format.v1.Trailer
 }
 var file_trace_proto_depIdxs = []int32{
 	0,  // 0: trec.format.v1.Record.kind:type_name -> trec.format.v1.Kind
@@ -1461,16 +1613,17 @@ var file_trace_proto_depIdxs = []int32{
 	9,  // 5: trec.format.v1.Record.exit:type_name -> trec.format.v1.Exit
 	10, // 6: trec.format.v1.Record.hook:type_name -> trec.format.v1.HookAction
 	11, // 7: trec.format.v1.Record.header:type_name -> trec.format.v1.Header
-	13, // 8: trec.format.v1.Record.trailer:type_name -> trec.format.v1.Trailer
+	14, // 8: trec.format.v1.Record.trailer:type_name -> trec.format.v1.Trailer
 	1,  // 9: trec.format.v1.Capture.kind:type_name -> trec.format.v1.CaptureKind
 	2,  // 10: trec.format.v1.Clone.kind:type_name -> trec.format.v1.CloneKind
 	3,  // 11: trec.format.v1.HookAction.op:type_name -> trec.format.v1.HookOp
-	12, // 12: trec.format.v1.Header.options:type_name -> trec.format.v1.Options
-	13, // [13:13] is the sub-list for method output_type
-	13, // [13:13] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	13, // 12: trec.format.v1.Header.options:type_name -> trec.format.v1.Options
+	12, // 13: trec.format.v1.Header.start_state:type_name -> trec.format.v1.StartState
+	14, // [14:14] is the sub-list for method output_type
+	14, // [14:14] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_trace_proto_init() }
@@ -1484,7 +1637,7 @@ func file_trace_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trace_proto_rawDesc), len(file_trace_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   10,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
