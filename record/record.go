@@ -66,6 +66,13 @@ type Options struct {
 	Log io.Writer
 	// Version is the trec version written into the trace header.
 	Version string
+	// Replayable records what trec replay --exec needs to run the program
+	// again against the recording (trec record --replayable): every
+	// syscall (Filter must be empty), output buffers whole up to 16 MiB
+	// each whatever CaptureSize says, the vDSO of every program turned
+	// off so that clock reads are syscalls, the AT_RANDOM bytes of every
+	// exec, the environment and the inherited signal state in the header.
+	Replayable bool
 }
 
 // Result says how the recording ended.
@@ -146,6 +153,9 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 	}
 	if opts.CaptureSize < 0 {
 		opts.CaptureSize = 0
+	}
+	if opts.Replayable && opts.Filter != "" {
+		return Result{}, errors.New("record: a replayable recording keeps every syscall: it takes no filter")
 	}
 	if opts.Dir != "" {
 		if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {

@@ -121,8 +121,11 @@ type tracer struct {
 	seccompSeen bool
 	// foreignSeen is set once a syscall of another ABI was reported.
 	foreignSeen bool
-	seccompErr  syscall.Errno
-	order       stopOrder
+	// cutSeen is set once a replayable recording said that an output
+	// was over the capture cap.
+	cutSeen    bool
+	seccompErr syscall.Errno
+	order      stopOrder
 
 	threads threadTable
 	// pollOff counts the stops to wait for before polling again, and
@@ -203,6 +206,9 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 	pageSize := os.Getpagesize()
 	t.mem = newMemReader(pageSize)
 	t.cap = newCapturer(t.mem, opts.CaptureSize)
+	if opts.Replayable {
+		t.cap.out = maxReplayCapture
+	}
 	if !t.all {
 		if err := t.buildFilter(); err != nil {
 			return nil, err
@@ -674,6 +680,9 @@ func (t *tracer) exit(th *thread) {
 		// program from its start or its creation, so copies (dup, dup2,
 		// dup3) save the syscall a readlink costs; a filtered one may
 		// not have recorded the fd copied.
+		if t.opts.Replayable {
+			t.replayExit(th, ret)
+		}
 		switch {
 		case th.nr == t.nrs.chdir || th.nr == t.nrs.fchdir:
 			t.cap.cwdLink(th.tid)
@@ -860,6 +869,9 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 		// as syscalls create them.
 		t.cap.fdLinks(th.pid)
 	}
+	if t.opts.Replayable {
+		t.execAux(th)
+	}
 	t.emit()
 	th.execPath, th.execArgv = "", th.execArgv[:0]
 	return th
@@ -1033,7 +1045,11 @@ func (t *tracer) openWriter(pid int) error {
 			CaptureSize: uint32(t.opts.CaptureSize),
 			Seccomp:     t.seccomp,
 			Cpu:         int32(t.place.cpu),
+			Replayable:  t.opts.Replayable,
 		},
+	}
+	if t.opts.Replayable {
+		h.Env, h.StartState = t.opts.Env, t.startState()
 	}
 	w, err := format.NewWriter(t.out, h, format.WriterOptions{})
 	if err != nil {

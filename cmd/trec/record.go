@@ -31,6 +31,7 @@ func recordCommand() *cli.Command {
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the summary line"},
 			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N`", DefaultText: "the CPU trec runs on"},
 			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: faster for programs that keep several CPUs busy with few syscalls"},
+			&cli.BoolFlag{Name: "replayable", Usage: "record what trec replay --exec needs to run the program again: every syscall, output buffers whole, the vDSO off, AT_RANDOM and the environment"},
 		},
 		Action: runRecord,
 	}
@@ -47,6 +48,9 @@ func runRecord(c *cli.Context) error {
 	filter, err := recordFilter(c)
 	if err != nil {
 		return err
+	}
+	if filter != "" && c.Bool("replayable") {
+		return errors.New("--replayable records every syscall: it takes no -e trace=")
 	}
 	if c.IsSet("cpu") && c.Bool("no-pin") {
 		return errors.New("--cpu and --no-pin exclude each other")
@@ -81,6 +85,7 @@ func runRecord(c *cli.Context) error {
 		CPU:         c.Int("cpu"),
 		Log:         c.App.ErrWriter,
 		Version:     version,
+		Replayable:  c.Bool("replayable"),
 	}, out)
 	unshield()
 	stdio.close()
