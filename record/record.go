@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/trecdev/trec/format"
 	"github.com/trecdev/trec/record/internal/rseq"
 	"github.com/trecdev/trec/record/internal/startstate"
 )
@@ -73,6 +74,21 @@ type Options struct {
 	// off so that clock reads are syscalls, the AT_RANDOM bytes of every
 	// exec, the environment and the inherited signal state in the header.
 	Replayable bool
+
+	// Driver, when set, steers the run stop by stop instead of recording
+	// it (trec replay --exec; see Driver): Run writes no trace, out may be
+	// nil, and Filter must be empty.
+	Driver Driver
+	// Path is the program to execute with Argv, when not the one Argv[0]
+	// names through Env's PATH.
+	Path string
+	// ExtraFiles are open in the program as fds 3, 4, ...; a nil entry
+	// leaves its fd closed.
+	ExtraFiles []*os.File
+	// StartState is what the program inherits in place of what this
+	// process inherited: the ignored and blocked signals, the closed
+	// standard fds (a replay gives the recorded ones).
+	StartState *format.StartState
 }
 
 // Result says how the recording ended.
@@ -151,11 +167,20 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 			inherit.Closed |= closed & (1 << i)
 		}
 	}
+	if s := opts.StartState; s != nil {
+		inherit = startstate.State{Ignored: s.IgnoredSignals, Blocked: s.BlockedSignals, Closed: uint8(s.ClosedFds), Exact: s.Exact}
+	}
 	if opts.CaptureSize < 0 {
 		opts.CaptureSize = 0
 	}
 	if opts.Replayable && opts.Filter != "" {
 		return Result{}, errors.New("record: a replayable recording keeps every syscall: it takes no filter")
+	}
+	if opts.Driver != nil {
+		if opts.Filter != "" {
+			return Result{}, errors.New("record: a driven run stops at every syscall: it takes no filter")
+		}
+		opts.Replayable = true
 	}
 	if opts.Dir != "" {
 		if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {
@@ -165,7 +190,12 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 			return Result{}, fmt.Errorf("record: working directory: %w", err)
 		}
 	}
-	path, err := lookPath(opts.Argv[0], opts.Dir, opts.Env)
+	path, err := opts.Path, error(nil)
+	if path == "" {
+		path, err = lookPath(opts.Argv[0], opts.Dir, opts.Env)
+	} else {
+		err = checkExecutable(path)
+	}
 	if err != nil {
 		return Result{}, &StartError{Path: opts.Argv[0], Err: err}
 	}

@@ -160,6 +160,16 @@ type tracer struct {
 	cancelled atomic.Bool
 	mu        sync.Mutex
 	procs     map[int]struct{} // live thread groups, for cancel
+
+	// driven holds the Driver's handles of the threads in a driven run
+	// (Options.Driver), nil in a recording; ctl is its Control, drvStop
+	// the Stop it is handed, ap what changes syscalls, and execRandom the
+	// address of the AT_RANDOM bytes at the current exec stop.
+	driven     map[*thread]*Thread
+	ctl        *Control
+	drvStop    Stop
+	ap         *applier
+	execRandom uint64
 }
 
 func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
@@ -276,6 +286,9 @@ func (t *tracer) run() (Result, error) {
 	if err := t.place.pin(t.opts); err != nil {
 		return Result{}, err
 	}
+	if t.opts.Driver != nil {
+		t.driveStart()
+	}
 	if err := t.startShim(); err != nil {
 		return Result{}, err
 	}
@@ -291,7 +304,7 @@ func (t *tracer) run() (Result, error) {
 		Duration:   end,
 	}
 	if t.w == nil {
-		if t.err == nil {
+		if t.err == nil && t.shimPhase {
 			t.err = errors.New("record: the program ended before its exec")
 		}
 		return res, t.err
@@ -320,6 +333,13 @@ func (t *tracer) startShim() error {
 		Dir:   t.opts.Dir,
 		Env:   env,
 		Files: []uintptr{t.opts.Stdin.Fd(), t.opts.Stdout.Fd(), t.opts.Stderr.Fd()},
+	}
+	for _, f := range t.opts.ExtraFiles {
+		fd := ^uintptr(0)
+		if f != nil {
+			fd = f.Fd()
+		}
+		attr.Files = append(attr.Files, fd)
 	}
 	t.start = time.Now()
 	pid, err := syscall.ForkExec("/proc/self/exe", argv, attr)
@@ -447,6 +467,9 @@ func (t *tracer) next(ws *unix.WaitStatus) (int, error) {
 	} else if t.pollOff > 0 {
 		t.pollOff--
 	}
+	if t.driven != nil {
+		return t.driveWait(ws)
+	}
 	return wait4(-1, ws, 0)
 }
 
@@ -499,6 +522,10 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 		act, th = t.ptraceEvent(th, event)
 	default:
 		act, inject = t.signalStop(th, sig)
+	}
+	if t.driven != nil {
+		t.drive(th, ws, act, inject)
+		return
 	}
 	t.resume(th, act, inject)
 }
@@ -782,6 +809,10 @@ func (t *tracer) cloned(parent *thread, event, child int) {
 // process ends.
 func (t *tracer) release(th *thread) {
 	t.unhold(th)
+	if t.driven != nil {
+		t.drive(th, 0, actResume, 0)
+		return
+	}
 	t.resume(th, actResume, 0)
 }
 
@@ -870,7 +901,7 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 		t.cap.fdLinks(th.pid)
 	}
 	if t.opts.Replayable {
-		t.execAux(th)
+		t.execRandom = t.execAux(th)
 	}
 	t.emit()
 	th.execPath, th.execArgv = "", th.execArgv[:0]
@@ -982,6 +1013,9 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	t.ev.Exit.Thread = !leader
 	t.cap.reset()
 	t.emit()
+	if t.driven != nil && th != nil {
+		t.driveExited(th)
+	}
 }
 
 func (t *tracer) newThread(tid, pid int) *thread {
@@ -1012,7 +1046,9 @@ func (t *tracer) emit() {
 		t.ev.Captures = nil
 	}
 	if t.w == nil {
-		t.pending = append(t.pending, t.ev.Copy())
+		if t.driven == nil {
+			t.pending = append(t.pending, t.ev.Copy())
+		}
 		return
 	}
 	if err := t.w.Write(&t.ev); err != nil {
@@ -1022,6 +1058,9 @@ func (t *tracer) emit() {
 
 // openWriter starts the trace once the program, process pid, has exec'd.
 func (t *tracer) openWriter(pid int) error {
+	if t.driven != nil {
+		return nil
+	}
 	var uts unix.Utsname
 	unix.Uname(&uts)
 	// The working directory as the kernel resolves it, as fds are
