@@ -373,8 +373,6 @@ func (e *engine) mapTo(l *lthread, tid, pid int32) {
 	e.byRec[tid] = l
 }
 
-
-
 // expectKind matches a stop that must be the thread's next recorded event,
 // of kind k.
 func (e *engine) expectKind(l *lthread, live *format.Event, k format.Kind) *rec {
@@ -386,7 +384,6 @@ func (e *engine) expectKind(l *lthread, live *format.Event, k format.Kind) *rec 
 	l.at = r
 	return r
 }
-
 
 // selfInflicted reports whether a signal is one the kernel raised for what
 // the thread itself did: a fault, a trap, a seccomp SIGSYS.
@@ -452,21 +449,12 @@ func (e *engine) exec(l *lthread, live *format.Event) {
 	}
 }
 
-
-
-
-
-
-
-
 func exitText(x format.Exit) string {
 	if x.Signal != 0 {
 		return fmt.Sprintf("signal %d", x.Signal)
 	}
 	return fmt.Sprintf("status %d", x.Code)
 }
-
-
 
 // fail ends the replay on an error of the replay itself. ESRCH is not
 // one: the thread was killed while it waited (its process ended), and its
