@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/trecdev/trec/format"
 )
 
@@ -200,6 +202,27 @@ func (t *tracer) outputOf(th *thread) (addr uint64, n, arg int) {
 		return th.args[arg], n, arg
 	}
 	return 0, 0, 0
+}
+
+// addrNoRandomize is ADDR_NO_RANDOMIZE, the personality flag that turns
+// address space randomization off (<linux/personality.h>).
+const addrNoRandomize = 0x0040000
+
+// noASLR turns address space randomization off for the programs the
+// calling thread starts from now on: the personality is inherited through
+// fork and exec. A replayable recording and its replay then place the
+// program's stack, heap and mappings at the same addresses, as gdb does
+// for a program it starts; the sizes a program computes from them (the
+// part of a mapping it unmaps to align an arena) are the same in both.
+func noASLR() error {
+	cur, _, e := unix.RawSyscall(unix.SYS_PERSONALITY, 0xffffffff, 0, 0)
+	if e != 0 {
+		return e
+	}
+	if _, _, e := unix.RawSyscall(unix.SYS_PERSONALITY, cur|addrNoRandomize, 0, 0); e != 0 {
+		return e
+	}
+	return nil
 }
 
 // startState is the program's inherited state as a replayable header keeps

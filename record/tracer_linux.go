@@ -286,6 +286,11 @@ func (t *tracer) run() (Result, error) {
 	if err := t.place.pin(t.opts); err != nil {
 		return Result{}, err
 	}
+	if t.opts.Replayable {
+		if err := noASLR(); err != nil {
+			return Result{}, fmt.Errorf("record: turn address space randomization off: %w", err)
+		}
+	}
 	if t.opts.Driver != nil {
 		t.driveStart()
 	}
