@@ -85,6 +85,13 @@ type fdTable struct {
 	small [smallFDs]fdEntry
 	big   map[int64]*fdEntry
 	cwd   string
+	// cwdLost is set when a chdir or fchdir went where the trace does not
+	// tell: cwd is then the one before it.
+	cwdLost bool
+	// complete is set while the table holds every open fd: it started
+	// from the fds the recorder listed at the program's exec, and no call
+	// since may have made one the trace does not show.
+	complete bool
 }
 
 func (t *fdTable) get(fd int64) *fdEntry {
@@ -123,7 +130,7 @@ func (t *fdTable) del(fd int64) {
 }
 
 func (t *fdTable) copy() *fdTable {
-	c := &fdTable{small: t.small, cwd: t.cwd}
+	c := &fdTable{small: t.small, cwd: t.cwd, cwdLost: t.cwdLost, complete: t.complete}
 	if len(t.big) > 0 {
 		c.big = make(map[int64]*fdEntry, len(t.big))
 		for k, v := range t.big {
@@ -269,6 +276,7 @@ func (t *fdTracker) exec(e *format.Event) {
 				t.setSock(&fe, data, nil)
 			}
 			ft.set(int64(cp.Index), fe)
+			ft.complete = true
 		}
 	}
 }
@@ -408,11 +416,37 @@ func (t *fdTracker) update(c *Call) {
 				}
 			}
 		}
+	case fdUnseen:
+		if makesUnseenFD(c) {
+			ft.complete = false
+		}
 	case fdChdir, fdFchdir:
-		if cwd := t.changedDir(c, ft); cwd != "" {
+		cwd := t.changedDir(c, ft)
+		if cwd != "" {
 			ft.cwd = cwd
 		}
+		ft.cwdLost = cwd == ""
 	}
+}
+
+// clonePidfd is CLONE_PIDFD.
+const clonePidfd = 0x1000
+
+// makesUnseenFD reports whether the successful call c, of an fdUnseen
+// syscall, may have made an fd that neither its result nor the recorder's
+// links show: fds passed with SCM_RIGHTS, an ioctl that returns one, a
+// pidfd from clone.
+func makesUnseenFD(c *Call) bool {
+	switch c.info.name {
+	case "ioctl":
+		return c.Exit.Ret > 0
+	case "clone":
+		return c.Enter.Args[0]&clonePidfd != 0
+	case "clone3":
+		args := captureData(c.Enter, 0, format.CaptureStruct)
+		return len(args) < 8 || binary.LittleEndian.Uint64(args)&clonePidfd != 0
+	}
+	return true
 }
 
 // changedDir returns the working directory after a successful chdir or

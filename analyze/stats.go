@@ -112,6 +112,7 @@ type Stats struct {
 	slow    []SlowCall
 	slowN   int
 	scratch []byte
+	hooks   hookStats
 }
 
 // NewStats returns a Stats for the calls w walks. w should track fds
@@ -154,6 +155,9 @@ func (s *Stats) SyscallEnter(*Call) {}
 
 // SyscallExit implements Visitor.
 func (s *Stats) SyscallExit(c *Call) {
+	if c.Hooks != nil {
+		s.hooks.call(c.Name, c.Hooks)
+	}
 	if c.Enter == nil {
 		// strace counts calls at their entry; this one began before the
 		// trace.
@@ -368,6 +372,8 @@ func (s *Stats) Event(e *format.Event) {
 		}
 		p := s.proc(pid, e.Time)
 		p.ended, p.end, p.exit = true, e.Time, e.Exit
+	case format.KindHook:
+		s.hooks.call(s.w.ct.get(e.Nr).name, []format.Event{*e})
 	case format.KindSignal:
 		ss := s.signals[e.Signal.Signo]
 		if ss == nil {
@@ -406,6 +412,10 @@ type Report struct {
 	Signals     []SignalRow  `json:"signals"`
 	Slowest     []SlowCall   `json:"slowest"`
 	Omitted     Omitted      `json:"omitted"`
+	// Hooks and Violations are what hooks did while recording
+	// (analyze/hooks.go): empty for a trace recorded without hooks.
+	Hooks      []HookRow      `json:"hooks"`
+	Violations []ViolationRow `json:"sandbox_violations"`
 	// TextRows caps the sections WriteText prints whole otherwise
 	// (failed paths, processes, files, network, signals); 0 prints every
 	// row. A cut section ends with how many rows it left out.
@@ -654,6 +664,7 @@ func (s *Stats) Report(events uint64, end int64) *Report {
 	r.Files = s.fileRows(key)
 	r.Network = s.peerRows(key)
 	r.Signals = s.signalRows(key)
+	r.Hooks, r.Violations = s.hooks.hookRows(), s.hooks.violationRows()
 	r.Slowest = slices.Clone(s.slow)
 	sm := &r.Summary
 	sm.DurationNs, sm.Events, sm.Calls, sm.Errors = end, events, r.Total.Calls, r.Total.Errors

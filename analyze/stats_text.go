@@ -305,6 +305,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			b = append(b, '\n')
 		}
 	}
+	b = r.appendHookSections(b)
 	_, err := w.Write(b)
 	return err
 }

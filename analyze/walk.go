@@ -64,6 +64,9 @@ type Call struct {
 	// Superseded is set on an unfinished call that another thread's
 	// execve ended, replacing the process.
 	Superseded bool
+	// Hooks are the hook records of the call (format.KindHook), the
+	// changes hooks made to it while recording, in order.
+	Hooks []format.Event
 
 	info *callInfo
 	// seq is the position of the call's first event in the trace, for
@@ -137,6 +140,7 @@ type thread struct {
 	enter    format.Event
 	caps     []format.Capture
 	data     []byte
+	hooks    []format.Event
 	call     Call
 }
 
@@ -303,6 +307,8 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 		if !e.Exit.Thread && w.fds != nil {
 			w.fds.exit(e.Pid)
 		}
+	case format.KindHook:
+		w.hook(e, v)
 	default:
 		w.event(e, v)
 	}
@@ -341,6 +347,7 @@ func (w *Walker) enter(e *format.Event, v Visitor) {
 		th.pid = e.Pid
 	}
 	th.copyEnter(e)
+	th.hooks = th.hooks[:0]
 	ci := w.ct.get(e.Nr)
 	th.call = Call{Tid: e.Tid, Pid: th.pid, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Enter: &th.enter, info: ci, seq: w.read}
 	th.pending = true

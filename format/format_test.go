@@ -9,11 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
 	"google.golang.org/protobuf/encoding/protodelim"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/trecdev/trec/format/tracepb"
@@ -328,10 +330,31 @@ func TestDirectory(t *testing.T) {
 	}
 }
 
+// The writer never writes a record that readers refuse; a reader given one
+// anyway reports it as corrupt.
 func TestRecordOverCap(t *testing.T) {
-	big := []Event{{Kind: KindSyscallExit, Tid: 1, Pid: 1, Ret: 1,
-		Captures: []Capture{{Kind: CaptureBuffer, Data: bytes.Repeat([]byte{'x'}, MaxRecordSize+1)}}}}
-	data := writeTrace(t, big, WriterOptions{})
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, sampleHeader(), WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	headerOnly := bytes.Clone(buf.Bytes())
+	big := Event{Kind: KindSyscallExit, Tid: 1, Pid: 1, Ret: 1,
+		Captures: []Capture{{Kind: CaptureBuffer, Data: bytes.Repeat([]byte{'x'}, MaxRecordSize+1)}}}
+	w.Write(&big)
+	if err := w.Close(nil); err == nil || !strings.Contains(err.Error(), "record limit") {
+		t.Errorf("writing a record over MaxRecordSize: Close returned %v, want the record limit", err)
+	}
+	if _, got, err := readAll(buf.Bytes()); len(got) != 0 || (err != nil && !errors.Is(err, ErrTruncated)) {
+		t.Errorf("what the writer wrote reads as %d events and %v, want a trace cut before the record", len(got), err)
+	}
+
+	zenc, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := protowire.AppendVarint(nil, MaxRecordSize+1)
+	data := zenc.EncodeAll(append(payload, "xxxx"...), headerOnly)
 	_, got, err := readAll(data)
 	var ce *CorruptError
 	if len(got) != 0 || !errors.As(err, &ce) || ce.Record != 1 {

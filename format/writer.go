@@ -99,9 +99,9 @@ type slot struct {
 	kind Kind
 }
 
-// NewWriter writes the leading magic frame and h to w and returns a Writer
-// for the events. h.FormatVersion is set to Version. The caller closes w
-// after Close.
+// NewWriter writes the leading magic frame and h to w, in one write, and
+// returns a Writer for the events. h.FormatVersion is set to Version. The
+// caller closes w after Close.
 func NewWriter(w io.Writer, h *Header, opts WriterOptions) (*Writer, error) {
 	if opts.FrameSize <= 0 {
 		opts.FrameSize = DefaultFrameSize
@@ -133,20 +133,21 @@ func NewWriter(w io.Writer, h *Header, opts WriterOptions) (*Writer, error) {
 	}
 	tw.cur = newBatch()
 
-	var lead [16]byte
-	binary.LittleEndian.PutUint32(lead[0:], skippableMagic)
-	binary.LittleEndian.PutUint32(lead[4:], 8)
-	copy(lead[8:], Magic)
-	binary.LittleEndian.PutUint32(lead[12:], Version)
-	if err := tw.writeRaw(lead[:]); err != nil {
-		return nil, err
-	}
+	// The magic frame and the header's frame go out in one write: a
+	// recorder killed at any time leaves a file that is either empty or a
+	// trace.
 	h.FormatVersion = Version
 	rec := &tracepb.Record{Kind: tracepb.Kind_KIND_HEADER, Header: h}
 	if tw.payload, err = appendRecord(tw.payload, rec); err != nil {
 		return nil, fmt.Errorf("encode header: %w", err)
 	}
-	if err := tw.endFrame(); err != nil {
+	lead := binary.LittleEndian.AppendUint32(tw.frame, skippableMagic)
+	lead = binary.LittleEndian.AppendUint32(lead, 8)
+	lead = append(lead, Magic...)
+	lead = binary.LittleEndian.AppendUint32(lead, Version)
+	tw.frame = tw.zenc.EncodeAll(tw.payload, lead)
+	tw.payload = tw.payload[:0]
+	if err := tw.writeRaw(tw.frame); err != nil {
 		return nil, err
 	}
 	go tw.encodeLoop()
@@ -310,7 +311,12 @@ func (w *Writer) encodeLoop() {
 			if err != nil {
 				break
 			}
+			start := len(w.payload)
 			w.payload, err = w.enc.appendEvent(w.payload, b.event(i, &e))
+			if err == nil && len(w.payload)-start > MaxRecordSize {
+				// Every reader would refuse the trace from here on.
+				err = fmt.Errorf("an event of %d bytes is over the %d byte record limit", len(w.payload)-start, MaxRecordSize)
+			}
 			if err == nil && len(w.payload) >= w.opts.FrameSize {
 				err = w.endFrame()
 			}

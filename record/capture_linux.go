@@ -15,7 +15,8 @@ import (
 )
 
 // Capture limits. Paths and strings are captured whole up to PATH_MAX;
-// buffers are cut at Options.CaptureSize.
+// buffers are cut at Options.CaptureSize; all of one event's captures
+// together at MaxCaptureSize (see capturer.room).
 const (
 	pathMax      = 4096
 	sockaddrMax  = 128 // sizeof(struct sockaddr_storage)
@@ -62,6 +63,15 @@ func newCapturer(mem *memReader, limit int) *capturer {
 	}
 }
 
+// room returns max, or less when the event's captures would otherwise
+// pass MaxCaptureSize bytes: an event cut there is still one record that
+// every reader accepts, and the arena, a batch of the writer and the
+// writer's frame each stay bounded however much the program passes to one
+// syscall (a 1 GiB write, an argv of 4096 paths, 1024 iovecs).
+func (c *capturer) room(max int) int {
+	return min(max, MaxCaptureSize-len(c.arena))
+}
+
 func (c *capturer) reset() {
 	c.caps, c.spans, c.arena = c.caps[:0], c.spans[:0], c.arena[:0]
 }
@@ -85,6 +95,7 @@ func (c *capturer) add(arg int, kind format.CaptureKind, index int, off, n int, 
 
 // buf captures length bytes at addr, cut at max.
 func (c *capturer) buf(pid, arg int, kind format.CaptureKind, index int, addr, length uint64, max int) {
+	max = c.room(max)
 	if addr == 0 || max <= 0 || length == 0 {
 		return
 	}
@@ -105,7 +116,8 @@ func (c *capturer) buf(pid, arg int, kind format.CaptureKind, index int, addr, l
 // str captures the NUL-terminated string at addr. A string with no NUL
 // within max bytes is kept cut, with Size one more than its length.
 func (c *capturer) str(pid, arg int, kind format.CaptureKind, index int, addr uint64, max int) bool {
-	if addr == 0 {
+	max = c.room(max)
+	if addr == 0 || max <= 0 {
 		return false
 	}
 	off := len(c.arena)
@@ -175,6 +187,7 @@ func (c *capturer) iovecs(pid, arg int, addr, count uint64, spread int64, limit 
 	// Lay every buffer out in the arena first, then read them in one call.
 	base := len(c.arena)
 	total := 0
+	room := c.room(MaxCaptureSize)
 	for i := range got {
 		b := binary.NativeEndian.Uint64(c.scratch[i*16:])
 		l := binary.NativeEndian.Uint64(c.scratch[i*16+8:])
@@ -184,7 +197,7 @@ func (c *capturer) iovecs(pid, arg int, addr, count uint64, spread int64, limit 
 			}
 			spread -= int64(l)
 		}
-		n := limit
+		n := min(limit, room-total)
 		if l < uint64(n) {
 			n = int(l)
 		}
@@ -225,6 +238,9 @@ func (c *capturer) msghdr(pid, arg int, addr uint64, spread int64, limit int) {
 		return
 	}
 	off := len(c.arena)
+	if c.room(msghdrSize) < msghdrSize {
+		return
+	}
 	c.arena = grow(c.arena, msghdrSize)
 	if c.mem.read(pid, c.arena[off:], addr) < msghdrSize {
 		c.arena = c.arena[:off]
@@ -363,6 +379,9 @@ func (c *capturer) cwdLink(tid int) {
 // link captures the readlink of the path in c.proc as a CaptureFD with
 // index.
 func (c *capturer) link(index int) {
+	if c.room(pathMax) < pathMax {
+		return
+	}
 	c.proc = append(c.proc, 0)
 	off := len(c.arena)
 	c.arena = grow(c.arena, pathMax)

@@ -11,15 +11,20 @@
 // Go cannot run code between fork and exec, so Run re-executes its own
 // binary (/proc/self/exe) as a shim: the shim stops itself with SIGSTOP,
 // the tracer seizes it (PTRACE_SEIZE) and continues it, and the shim execs
-// the program. The shim is the one place for setup before the exec (the
+// the program. Until it is seized, the shim dies with the tracer's thread
+// (PR_SET_PDEATHSIG, set before it stops; a shim whose parent is already
+// another process exits at once), and from then on with the tracer
+// (PTRACE_O_EXITKILL): a recorder killed at any time leaves nothing of the
+// program behind, stopped or untraced. The shim is the one place for setup before the exec (the
 // seccomp filter). Built with cgo, a C constructor is the shim (package
 // record/internal/cshim): it execs the program before the Go runtime
 // starts, which saves the runtime's start, a few milliseconds. Without
 // cgo, package initialization detects the shim, on the main thread where
 // it must run; MaybeRunShim makes that explicit for a main or TestMain.
 // Nothing the shim does is recorded: the trace starts at the program's
-// execve. A program that cannot be started returns a
-// *StartError and writes no trace at all.
+// execve. The trace header is written before the shim starts, in one
+// write with the leading magic frame, so that a trace cut at any time
+// reads as one. A program that cannot be started returns a *StartError.
 //
 // The program inherits what the process calling Run inherited, not what
 // the Go runtime made of it: the signals its parent ignored and blocked,
@@ -50,6 +55,17 @@
 // recorded and injected only at signal-delivery-stops. A thread that
 // vanishes (ESRCH) is forgotten; its exit status still arrives.
 //
+// # Signals and job control
+//
+// A signal reaches the program as it would without trec: it is injected
+// at the signal-delivery-stop, except a stop signal (SIGSTOP, SIGTSTP,
+// SIGTTIN, SIGTTOU) taken while a newer SIGCONT is pending, which
+// untraced would have been discarded. Result.Signal names the signal that
+// killed the first process, for a caller that dies of it too. With
+// Options.JobControl the recorder's process stops when the program's
+// first process stops, so that a shell sees the job stop (see
+// jobcontrol_linux.go).
+//
 // # Selective tracing with seccomp
 //
 // When Options.Filter selects a subset, the program stops only where it
@@ -79,7 +95,8 @@
 // install the filter, which the tracer sees as a shim execve without a
 // seccomp stop) every syscall stops and the filter applies in the
 // recorder; Options.Log says so once. The header's Options.Seccomp says
-// which of the two a trace had.
+// whether a filter was to select the stops, and the trailer's
+// SeccompFallback why the program ran without it.
 //
 // # Placement
 //
@@ -122,9 +139,47 @@
 // buffers and structs at exit of a successful call. Memory is read with
 // process_vm_readv, strings a page at a time, iovec buffers in one call,
 // with PTRACE_PEEKDATA only as a fallback. Buffers are cut at
-// Options.CaptureSize; a cut capture keeps the full length in Size. A
+// Options.CaptureSize, and all of one event's captures together at
+// MaxCaptureSize, so that every event is a record readers accept; a cut
+// capture keeps the full length in Size. A
 // string without its NUL within PATH_MAX is kept cut, with Size one more
 // than its length.
+//
+// # Hooks
+//
+// Options.Hooks change what the program sees (package hook), from its exec
+// on. The hooker (hook_linux.go) runs them as a hook.Chain at the entry and
+// exit stops of the syscalls they select, through a hook.Call backed by the
+// stopped thread: its arguments, its memory (strings the recorder already
+// captured come from the capture), and /proc/TID for the working
+// directory, fds and symbolic links. The applier (apply_linux.go) carries
+// out the Decision, and anything else in the recorder that must change what
+// a thread's syscall does uses it the same way: at the entry stop, the
+// number -1 skips the call, whose result is set at its exit stop; the
+// argument registers change; data a hook places (a rewritten path) is
+// written below the thread's stack pointer, past the 128-byte red zone, so
+// that nothing of the program's memory is overwritten. At the exit stop the
+// changed argument registers are put back, as the syscall ABI promises the
+// program (but after a successful execve, whose registers are the new
+// program's). The applier uses PTRACE_SET_SYSCALL_INFO (Linux 6.16) and,
+// where the kernel lacks it, PTRACE_GETREGSET and PTRACE_SETREGSET with the
+// per-architecture register layouts of regs_linux_*.go.
+//
+// A delay holds the thread in its stop while the tracer goes on with the
+// others, taking their stops at least every millisecond until the delay
+// ends. A signal is sent with tgkill at the stop and delivered when the
+// call returns. A call a hook changed is recorded whole (enter, a
+// KindHook record per change, exit) whatever Filter selects, and the
+// trailer counts the calls each hook and rule saw and changed.
+//
+// With a Filter, the seccomp filter also selects every syscall a hook
+// selects. Denying calls with SECCOMP_RET_ERRNO in the filter would cost
+// no stop, but the tracer would neither see nor count nor record them, so
+// denied calls stop like the others: a program makes few calls that fail.
+// Hooks that look at paths share a cache (pathcache_linux.go) of what fds
+// and working directories name and which paths are symbolic links; the
+// syscalls that can change them (close, dup2, rename, chdir, ...) stop too
+// and empty what they may have changed.
 //
 // # Performance
 //

@@ -368,7 +368,7 @@ func (t *tracer) forget(th *thread) {
 // applier returns the applier driven runs change syscalls with.
 func (t *tracer) applier() *applier {
 	if t.ap == nil {
-		t.ap = newApplier(t.mem, true)
+		t.ap = newApplier(t.mem, !t.opts.noSetSyscallInfo)
 	}
 	return t.ap
 }

@@ -219,8 +219,8 @@ func newTestTracer(t *testing.T, opts Options) *tracer {
 
 // TestSeccompFallback gives the shim a filter the kernel rejects: the
 // program runs without it, the tracer notices at the exec, says so once on
-// Log, stops at every syscall and filters in the recorder, so the trace
-// is the same.
+// Log and in the trailer, stops at every syscall and filters in the
+// recorder, so the trace is the same.
 func TestSeccompFallback(t *testing.T) {
 	var log bytes.Buffer
 	argv := []string{"ls", "-la", "/usr/bin"}
@@ -238,8 +238,9 @@ func TestSeccompFallback(t *testing.T) {
 		t.Errorf("seccomp %v, log %q", tr.seccomp, log.String())
 	}
 	r := readTrace(t, &trace)
-	if r.header.Options.GetSeccomp() {
-		t.Errorf("header says seccomp")
+	if !r.header.Options.GetSeccomp() || r.trailer.GetSeccompFallback() != "invalid argument" {
+		t.Errorf("header's seccomp %v, trailer's fallback %q: want the filter announced and why it failed",
+			r.header.Options.GetSeccomp(), r.trailer.GetSeccompFallback())
 	}
 	full := record(t, Options{Argv: argv})
 	set := parseSet(t, "%file")

@@ -61,7 +61,7 @@ func (p *placement) pin(opts Options) error {
 		}
 		cpu = int(c)
 	}
-	if cpu < 0 || cpu/8 >= len(p.orig) || p.orig[cpu/8]&(1<<(cpu%8)) == 0 {
+	if !inMask(p.orig, cpu) {
 		return fmt.Errorf("record: CPU %d: %w", cpu, errBadCPU)
 	}
 	one := make([]byte, len(p.orig))
@@ -71,6 +71,25 @@ func (p *placement) pin(opts Options) error {
 	}
 	p.cpu, p.shared = cpu, true
 	return nil
+}
+
+// CheckCPU reports whether cpu is one that Options.CPU may name: a CPU in
+// the calling thread's allowed mask.
+func CheckCPU(cpu int) error {
+	var buf [maskMax]byte
+	n, err := getaffinity(0, buf[:])
+	if err != nil {
+		return fmt.Errorf("read the CPU mask: %w", err)
+	}
+	if !inMask(buf[:n], cpu) {
+		return errBadCPU
+	}
+	return nil
+}
+
+// inMask reports whether mask, as sched_getaffinity returns it, holds cpu.
+func inMask(mask []byte, cpu int) bool {
+	return cpu >= 0 && cpu/8 < len(mask) && mask[cpu/8]&(1<<(cpu%8)) != 0
 }
 
 // isPinnedMask reports whether mask, as sched_getaffinity returned it,

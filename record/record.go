@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/hook"
 	"github.com/trecdev/trec/record/internal/rseq"
 	"github.com/trecdev/trec/record/internal/startstate"
 )
@@ -38,8 +39,10 @@ type Options struct {
 	Stdout *os.File
 	Stderr *os.File
 	// CaptureSize caps the bytes captured per buffer; 0 captures no
-	// buffers. Paths and argv strings are captured whole (up to
-	// PATH_MAX), sockaddrs and fixed-size structs always.
+	// buffers, and a size over MaxCaptureSize is MaxCaptureSize. Paths and
+	// argv strings are captured whole (up to PATH_MAX), sockaddrs and
+	// fixed-size structs always. However large, the captures of one event
+	// stop at MaxCaptureSize bytes in all.
 	CaptureSize int
 	// Filter is a -e trace= expression; "" records every syscall. Process
 	// lifecycle events (clone, exec, exit, signals, stops) are recorded
@@ -60,13 +63,30 @@ type Options struct {
 	// --cpu N). CPU must be in the recorder's allowed CPU mask. UseCPU
 	// and NoPin exclude each other.
 	UseCPU bool
-	// CPU is the CPU to pin to when UseCPU is set.
+	// CPU is the CPU to pin to when UseCPU is set (see CheckCPU).
 	CPU int
+	// JobControl stops the calling process when the program stops for job
+	// control, and lets it go on when the program is continued, for a
+	// caller whose own parent sees it as the program (trec record PROG,
+	// started by a shell). When the first process of the program enters a
+	// group-stop (Ctrl-Z's SIGTSTP, SIGTTIN, SIGTTOU, SIGSTOP), the
+	// recorder stops its own process with the same signal; the SIGCONT
+	// that continues the job continues both. The caller must catch
+	// SIGTSTP, SIGTTIN and SIGTTOU itself (signal.Notify) so that the
+	// program, not the recorder, receives them first.
+	JobControl bool
 	// Log receives the recorder's own notices, a line each (such as "no
 	// seccomp, every syscall stops"); nil discards them.
 	Log io.Writer
 	// Version is the trec version written into the trace header.
 	Version string
+	// Hooks change what the program sees (package hook), in order, from
+	// the program's exec on. Each call a hook changes is recorded whole,
+	// with a KindHook record per change between its enter and its exit,
+	// whatever Filter selects; with a Filter, the seccomp filter also
+	// stops every syscall a hook selects.
+	Hooks []hook.Hook
+
 	// Replayable records what trec replay --exec needs to run the program
 	// again against the recording (trec record --replayable): every
 	// syscall (Filter must be empty), output buffers whole up to 16 MiB
@@ -89,6 +109,10 @@ type Options struct {
 	// process inherited: the ignored and blocked signals, the closed
 	// standard fds (a replay gives the recorded ones).
 	StartState *format.StartState
+
+	// noSetSyscallInfo makes hooks apply their changes through the
+	// registers, as on kernels without PTRACE_SET_SYSCALL_INFO (tests).
+	noSetSyscallInfo bool
 }
 
 // Result says how the recording ended.
@@ -96,6 +120,10 @@ type Result struct {
 	// ExitStatus is the first process's status as a shell reports it: its
 	// exit code, or 128+N when signal N killed it.
 	ExitStatus int
+	// Signal is the signal that killed the first process, 0 when it
+	// exited. A caller that stands for the program dies of it too (as
+	// strace does), so that its own parent sees what it would have seen.
+	Signal syscall.Signal
 	// Events is the number of events written.
 	Events uint64
 	// Processes and Threads count the thread groups and threads seen.
@@ -104,6 +132,10 @@ type Result struct {
 	// Duration is the time from the start of the program to the end of
 	// the last traced process.
 	Duration time.Duration
+
+	// hookRegs is set when hooks changed syscalls through the registers
+	// rather than PTRACE_SET_SYSCALL_INFO (tests).
+	hookRegs bool
 }
 
 // StartError reports a program that could not be started.
@@ -133,14 +165,22 @@ func (e *StartError) ExitCode() int {
 // ErrNotFound is a StartError's reason when Argv[0] was not found in PATH.
 var ErrNotFound = errors.New("command not found")
 
+// MaxCaptureSize is the largest Options.CaptureSize and the most one event
+// captures in all, its paths, argv and buffers together: an event is then
+// a record well under format.MaxRecordSize, which every reader accepts,
+// and the recorder's memory stays bounded whatever the program writes.
+const MaxCaptureSize = 16 << 20
+
 // Run starts opts.Argv under ptrace, records everything it and its
 // descendants do into a trace written to out, waits for every traced
 // process, orphans included, and returns how it ended.
 //
-// The trace header is written once the program's execve succeeded; a
-// program that cannot be started returns a *StartError and writes nothing
-// to out. When ctx is cancelled every traced process is killed, the trace
-// is closed and ctx's error is returned with the Result.
+// The trace header is written before the program starts, in one write. A
+// program that is not found (or not executable) returns a *StartError
+// before anything is written; one whose execve fails returns a
+// *StartError after the header, and the caller discards out. When ctx is
+// cancelled every traced process is killed, the trace is closed and ctx's
+// error is returned with the Result.
 //
 // While it runs, Run ignores SIGCHLD in this process (the tracer then
 // receives no signal per ptrace stop) and resets it to Go's default when it
@@ -149,8 +189,12 @@ var ErrNotFound = errors.New("command not found")
 // subreaper (PR_SET_CHILD_SUBREAPER), and leaves it one, so that orphans of
 // the program are reaped here.
 func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
-	if len(opts.Argv) == 0 || opts.Argv[0] == "" {
+	if len(opts.Argv) == 0 {
 		return Result{}, errors.New("record: no program to run")
+	}
+	if opts.Argv[0] == "" {
+		// As in a shell: "" is not found.
+		return Result{}, &StartError{Path: "", Err: ErrNotFound}
 	}
 	if opts.Env == nil {
 		opts.Env = os.Environ()
@@ -170,9 +214,7 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 	if s := opts.StartState; s != nil {
 		inherit = startstate.State{Ignored: s.IgnoredSignals, Blocked: s.BlockedSignals, Closed: uint8(s.ClosedFds), Exact: s.Exact}
 	}
-	if opts.CaptureSize < 0 {
-		opts.CaptureSize = 0
-	}
+	opts.CaptureSize = min(max(opts.CaptureSize, 0), MaxCaptureSize)
 	if opts.Replayable && opts.Filter != "" {
 		return Result{}, errors.New("record: a replayable recording keeps every syscall: it takes no filter")
 	}

@@ -727,3 +727,21 @@ func TestFDLinks(t *testing.T) {
 		t.Errorf("pipe2's fds link to %v, want one pipe twice", links)
 	}
 }
+
+// Result tells a program killed by a signal from one that exited with
+// 128+N, for a caller that dies of the same signal.
+func TestResultSignal(t *testing.T) {
+	for _, tc := range []struct {
+		script string
+		status int
+		sig    syscall.Signal
+	}{
+		{"kill -SEGV $$", 128 + 11, syscall.SIGSEGV},
+		{"exit 139", 139, 0},
+	} {
+		r := mustRecord(t, tc.status, "sh", "-c", tc.script)
+		if r.res.Signal != tc.sig {
+			t.Errorf("sh -c %q: Result.Signal %v, want %v", tc.script, r.res.Signal, tc.sig)
+		}
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"syscall"
 	"unsafe"
 
@@ -24,10 +26,11 @@ import (
 // target, so the target's environment is the one the caller asked for.
 const shimMarker = "TREC_SHIM=1"
 
-// shimArg0 is the shim's argv[0]; argv[1] is the seccomp filter to
-// install, hex-encoded ("" for none), argv[2] the signals and standard fds
-// the target inherits (startstate.State), argv[3] the resolved path of the
-// target and argv[4:] its argv.
+// shimArg0 is the shim's argv[0]; argv[1] is the recorder's pid, the
+// shim's parent, argv[2] the seccomp filter to install, hex-encoded (""
+// for none), argv[3] the signals and standard fds the target inherits
+// (startstate.State), argv[4] the resolved path of the target and argv[5:]
+// its argv.
 const shimArg0 = "trec-shim"
 
 func init() {
@@ -53,29 +56,40 @@ func MaybeRunShim() {
 	if len(env) == 0 || env[len(env)-1] != shimMarker {
 		return
 	}
-	if len(os.Args) < 5 || os.Args[0] != shimArg0 {
+	if len(os.Args) < 6 || os.Args[0] != shimArg0 {
 		os.Exit(127)
 	}
-	inherit, err := startstate.Parse(os.Args[2])
+	inherit, err := startstate.Parse(os.Args[3])
 	if err != nil {
 		os.Exit(127)
 	}
-	runShim(os.Args[1], inherit, os.Args[3], os.Args[4:], env[:len(env)-1])
+	runShim(os.Args[1], os.Args[2], inherit, os.Args[4], os.Args[5:], env[:len(env)-1])
 }
 
 // runShim is the one place where setup between fork and the target's exec
 // happens. None of its syscalls reach the trace: the tracer records from
 // the target's execve on.
 //
+// Until the tracer seizes it, the shim dies with the thread that started
+// it (PR_SET_PDEATHSIG), or at once when that thread's process, tracer,
+// is no longer its parent; seized, PTRACE_O_EXITKILL ties it to the tracer
+// instead.
+//
 // Its last step before the exec installs the seccomp filter, on this
 // thread only (the runtime's other threads are not traced, and a selected
 // syscall of theirs would fail). When that fails the program runs without
 // it; the tracer notices, as the shim's execve then makes no seccomp stop,
 // and stops at every syscall instead.
-func runShim(filter string, inherit startstate.State, path string, argv, env []string) {
+func runShim(tracer, filter string, inherit startstate.State, path string, argv, env []string) {
 	// The exec and the filter must come from the thread the tracer
 	// seized: the main thread, which package initialization runs on.
 	runtime.LockOSThread()
+
+	// The parent-death signal of this thread, which execs the program.
+	unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0)
+	if strconv.Itoa(unix.Getppid()) != tracer {
+		os.Exit(127)
+	}
 
 	// A disposition of SIG_IGN survives execve: the target must start
 	// with SIGCHLD at its default even if the tracer ignored it.
@@ -84,6 +98,13 @@ func runShim(filter string, inherit startstate.State, path string, argv, env []s
 
 	// Wait, stopped, until the tracer has seized this thread.
 	unix.Kill(unix.Getpid(), unix.SIGSTOP)
+
+	// Seized, PTRACE_O_EXITKILL takes over, and the program must not
+	// inherit the parent-death signal. Continued by another SIGCONT
+	// before the seizure, the process keeps it.
+	if traced() {
+		unix.Prctl(unix.PR_SET_PDEATHSIG, 0, 0, 0, 0)
+	}
 
 	if prog, ok := decodeFilter(filter); ok && len(prog) > 0 {
 		seccomp.InstallThread(prog)
@@ -98,6 +119,21 @@ func runShim(filter string, inherit startstate.State, path string, argv, env []s
 		os.Exit(127)
 	}
 	os.Exit(126)
+}
+
+// traced reports whether this process has a tracer, from the TracerPid line
+// of /proc/self/status.
+func traced() bool {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return false
+	}
+	_, rest, ok := strings.Cut(string(b), "\nTracerPid:")
+	if !ok {
+		return false
+	}
+	pid, _, _ := strings.Cut(strings.TrimLeft(rest, " \t"), "\n")
+	return pid != "0" && pid != ""
 }
 
 // encodeFilter writes a BPF program as hex for the shim's argv, each

@@ -27,7 +27,7 @@ func startShimUntraced(t *testing.T, filter string, script string) (int, *os.Fil
 		t.Fatal(err)
 	}
 	defer w.Close()
-	argv := []string{shimArg0, filter, startstate.State{Exact: true}.String(), "/bin/sh", "sh", "-c", script}
+	argv := []string{shimArg0, strconv.Itoa(os.Getpid()), filter, startstate.State{Exact: true}.String(), "/bin/sh", "sh", "-c", script}
 	env := []string{"PATH=/usr/bin:/bin", "KEEP=kept", shimMarker}
 	pid, err := syscall.ForkExec("/proc/self/exe", argv, &syscall.ProcAttr{
 		Env:   env,
@@ -102,5 +102,25 @@ func TestShimInstallsFilter(t *testing.T) {
 	pid, out = startShimUntraced(t, encodeFilter(prog), `echo "status $?"`)
 	if got, _ := finishShim(t, pid, out); got != "status 0\n" {
 		t.Errorf("a program without uname printed %q under the filter", got)
+	}
+}
+
+// A shim whose parent is not the process that started it (that process
+// died before the shim could check) exits at once, without stopping: it
+// would otherwise wait, stopped, for a tracer that is gone.
+func TestShimExitsWithoutItsTracer(t *testing.T) {
+	argv := []string{shimArg0, "1", "", startstate.State{Exact: true}.String(), "/bin/true", "true"}
+	pid, err := syscall.ForkExec("/proc/self/exe", argv, &syscall.ProcAttr{
+		Env:   []string{"PATH=/usr/bin:/bin", shimMarker},
+		Files: []uintptr{0, 1, 2},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ws unix.WaitStatus
+	if _, err := unix.Wait4(pid, &ws, unix.WUNTRACED, nil); err != nil || !ws.Exited() || ws.ExitStatus() != 127 {
+		unix.Kill(pid, unix.SIGKILL)
+		unix.Wait4(pid, &ws, 0, nil)
+		t.Errorf("shim told its parent is pid 1: status %#x (%v), want exit 127 without a stop", uint32(ws), err)
 	}
 }

@@ -84,7 +84,7 @@ const (
 // to, as a CaptureSocket with Index fd. A socket that cannot be
 // asked (the fd is gone, pidfd_getfd is not permitted) gets no capture.
 func (c *capturer) sockInfo(pid int, fd int64) {
-	if fd < 0 || fd > 1<<31-1 {
+	if fd < 0 || fd > 1<<31-1 || c.room(sockHeader+2*sockaddrLen) < sockHeader+2*sockaddrLen {
 		return
 	}
 	pidfd, err := unix.PidfdOpen(pid, 0)

@@ -60,6 +60,10 @@ type thread struct {
 	execPath string
 	execArgv []string
 	execErr  syscall.Errno
+
+	// hook is the thread's state in calls hooks select; nil until it
+	// makes one.
+	hook *hookState
 }
 
 // action is what a stop handler decided: how the tracee resumes.
@@ -125,7 +129,10 @@ type tracer struct {
 	// was over the capture cap.
 	cutSeen    bool
 	seccompErr syscall.Errno
-	order      stopOrder
+	// seccompFallback says why the program runs without the filter the
+	// header announces, for the trailer.
+	seccompFallback string
+	order           stopOrder
 
 	threads threadTable
 	// pollOff counts the stops to wait for before polling again, and
@@ -137,19 +144,16 @@ type tracer struct {
 	// stopTime is when the current stop was taken, the time of its events.
 	stopTime int64
 	// held are the new threads waiting for their parent's clone event.
-	held []*thread
-	mem  *memReader
-	cap  *capturer
-	ev   format.Event
-	si   syscallInfo
-	sig  siginfo
-	// pending holds the events of the shim phase (the target's execve
-	// entry) until the trace header can be written.
-	pending []format.Event
-
+	held        []*thread
+	mem         *memReader
+	cap         *capturer
+	ev          format.Event
+	si          syscallInfo
+	sig         siginfo
 	initial     int
 	shimPhase   bool
 	status      int
+	signal      syscall.Signal
 	statusKnown bool
 	startErr    error
 	processes   int
@@ -160,6 +164,9 @@ type tracer struct {
 	cancelled atomic.Bool
 	mu        sync.Mutex
 	procs     map[int]struct{} // live thread groups, for cancel
+
+	// hooks runs Options.Hooks; nil without hooks.
+	hooks *hooker
 
 	// driven holds the Driver's handles of the threads in a driven run
 	// (Options.Driver), nil in a recording; ctl is its Control, drvStop
@@ -207,17 +214,19 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 		}
 	}
 	t.sock = newSockCalls(table)
-	t.cwd = opts.Dir
-	if t.cwd == "" {
-		t.cwd, _ = os.Getwd()
-	} else if abs, err := absDir(t.cwd); err == nil {
-		t.cwd = abs
-	}
+	t.cwd = kernelCwd(opts.Dir)
 	pageSize := os.Getpagesize()
 	t.mem = newMemReader(pageSize)
 	t.cap = newCapturer(t.mem, opts.CaptureSize)
 	if opts.Replayable {
-		t.cap.out = maxReplayCapture
+		t.cap.out = MaxCaptureSize
+	}
+	if len(opts.Hooks) > 0 {
+		h, err := newHooker(t, opts.Hooks)
+		if err != nil {
+			return nil, err
+		}
+		t.hooks = h
 	}
 	if !t.all {
 		if err := t.buildFilter(); err != nil {
@@ -247,8 +256,14 @@ func (t *tracer) buildFilter() error {
 	if !t.opts.NoPin {
 		nrs = append(nrs, t.nrs.getaffinity, t.nrs.setaffinity)
 	}
+	rest := t.filter.Rest()
+	if t.hooks != nil {
+		// Hooks act whatever the recording selects.
+		hnrs, hrest := t.hooks.syscalls()
+		nrs, rest = append(nrs, hnrs...), rest || hrest
+	}
 	from := -1
-	if t.filter.Rest() {
+	if rest {
 		from = t.table.Max()
 	}
 	prog, err := seccomp.FilterFrom(t.audit, nrs, from)
@@ -267,15 +282,22 @@ func (t *tracer) noSeccomp(reason string) {
 	}
 }
 
-func absDir(d string) (string, error) {
-	if len(d) > 0 && d[0] == '/' {
-		return d, nil
+// kernelCwd returns dir, "" for the current directory, as the kernel
+// resolves it (the link of an fd open on it), as fds are captured: without
+// the symlinks a $PWD may hold.
+func kernelCwd(dir string) string {
+	if dir == "" {
+		dir = "."
 	}
-	wd, err := os.Getwd()
+	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return "", err
+		return dir
 	}
-	return wd + "/" + d, nil
+	defer unix.Close(fd)
+	if p, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(fd)); err == nil {
+		return p
+	}
+	return dir
 }
 
 // run starts the program and traces it to the end. It runs on the locked
@@ -299,39 +321,59 @@ func (t *tracer) run() (Result, error) {
 	}
 	t.loop()
 	end := time.Since(t.start)
-	if t.startErr != nil {
-		return Result{}, t.startErr
-	}
 	res := Result{
 		ExitStatus: t.status,
+		Signal:     t.signal,
 		Processes:  t.processes,
 		Threads:    t.nthreads,
 		Duration:   end,
+		hookRegs:   t.hooks != nil && !t.hooks.ap.usesSetInfo(),
 	}
 	if t.w == nil {
-		if t.err == nil && t.shimPhase {
+		// A driven run writes no trace.
+		if t.startErr != nil {
+			return Result{}, t.startErr
+		}
+		if t.shimPhase && t.err == nil {
 			t.err = errors.New("record: the program ended before its exec")
 		}
 		return res, t.err
 	}
 	res.Events = t.w.Events()
-	cerr := t.w.Close(&format.Trailer{
-		EndTime:    int64(end),
-		ExitStatus: int32(t.status),
-		Processes:  uint32(t.processes),
-		Threads:    uint32(t.nthreads),
-	})
+	tr := &format.Trailer{
+		EndTime:         int64(end),
+		ExitStatus:      int32(t.status),
+		Processes:       uint32(t.processes),
+		Threads:         uint32(t.nthreads),
+		SeccompFallback: t.seccompFallback,
+	}
+	if t.hooks != nil {
+		tr.Hooks = t.hooks.counts()
+	}
+	cerr := t.w.Close(tr)
+	if t.startErr != nil {
+		return Result{}, t.startErr
+	}
+	if t.shimPhase && t.err == nil {
+		t.err = errors.New("record: the program ended before its exec")
+	}
 	if t.err == nil && cerr != nil {
 		t.err = fmt.Errorf("record: close trace: %w", cerr)
 	}
 	return res, t.err
 }
 
-// startShim starts the shim, waits for it to stop itself, seizes it and
-// lets it run on to the target's execve.
+// startShim starts the shim, writes the trace header, waits for the shim
+// to stop itself, seizes it and lets it run on to the target's execve.
+//
+// The shim dies with the tracer's thread until it is seized (it sets
+// PR_SET_PDEATHSIG before it stops, and checks that its parent is still
+// this process), and with PTRACE_O_EXITKILL from then on: whenever the
+// recorder is killed, nothing of the program is left, stopped or
+// untraced.
 func (t *tracer) startShim() error {
-	argv := make([]string, 0, len(t.opts.Argv)+4)
-	argv = append(argv, shimArg0, encodeFilter(t.prog), t.inherit.String(), t.path)
+	argv := make([]string, 0, len(t.opts.Argv)+5)
+	argv = append(argv, shimArg0, strconv.Itoa(os.Getpid()), encodeFilter(t.prog), t.inherit.String(), t.path)
 	argv = append(argv, t.opts.Argv...)
 	env := append(slices.Clip(t.opts.Env), shimMarker)
 	attr := &syscall.ProcAttr{
@@ -347,8 +389,14 @@ func (t *tracer) startShim() error {
 		attr.Files = append(attr.Files, fd)
 	}
 	t.start = time.Now()
+	// The header goes out first, so that a trace cut at any time after
+	// reads as a recording.
+	if err := t.openWriter(); err != nil {
+		return err
+	}
 	pid, err := syscall.ForkExec("/proc/self/exe", argv, attr)
 	if err != nil {
+		t.dropTrace()
 		return &StartError{Path: t.opts.Argv[0], Err: err}
 	}
 	var ws unix.WaitStatus
@@ -359,12 +407,14 @@ func (t *tracer) startShim() error {
 		}
 		if err != nil {
 			unix.Kill(pid, unix.SIGKILL)
+			t.dropTrace()
 			return fmt.Errorf("record: wait for shim %d: %w", pid, err)
 		}
 		if ws.Stopped() {
 			break
 		}
 		if ws.Exited() || ws.Signaled() {
+			t.dropTrace()
 			return fmt.Errorf("record: shim %d ended before it could be traced (status %#x)", pid, uint32(ws))
 		}
 	}
@@ -377,6 +427,7 @@ func (t *tracer) startShim() error {
 	if err := seize(pid, opts); err != nil {
 		unix.Kill(pid, unix.SIGKILL)
 		wait4(pid, &ws, 0)
+		t.dropTrace()
 		return fmt.Errorf("record: seize %d: %w", pid, err)
 	}
 	// Every ptrace stop would send this process a SIGCHLD that Go's
@@ -457,6 +508,9 @@ func (t *tracer) pollCheck(d time.Duration) {
 // would cost a time slice per stop: the tracer blocks in wait4 for a while
 // instead, as it does when nothing came.
 func (t *tracer) next(ws *unix.WaitStatus) (int, error) {
+	if t.hooks != nil && len(t.hooks.held) > 0 {
+		return t.hooks.next(t, ws)
+	}
 	t.yielded = false
 	if t.place.shared && t.pollOff == 0 {
 		if t.threads.n > 1 {
@@ -527,6 +581,10 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 		act, th = t.ptraceEvent(th, event)
 	default:
 		act, inject = t.signalStop(th, sig)
+	}
+	if th.hook != nil && th.hook.delay > 0 && act == actResume {
+		t.hooks.hold(t, th, act, inject)
+		return
 	}
 	if t.driven != nil {
 		t.drive(th, ws, act, inject)
@@ -636,7 +694,8 @@ func (t *tracer) enter(th *thread) {
 		return
 	}
 	record := t.traced(th.nr)
-	if !record && !isExec {
+	hooked := t.hooks != nil && !th.shim && t.hooks.selects(th.nr)
+	if !record && !isExec && !hooked {
 		return
 	}
 	t.begin(format.KindSyscallEnter, th)
@@ -649,6 +708,9 @@ func (t *tracer) enter(th *thread) {
 	}
 	if isExec {
 		t.execInfo(th)
+	}
+	if hooked {
+		record = t.hookEnter(th, record)
 	}
 	if record {
 		t.emit()
@@ -697,16 +759,21 @@ func (t *tracer) exit(th *thread) {
 		}
 		return
 	}
-	if !failed && th.sc != nil && t.place.cpu >= 0 && (th.nr == t.nrs.getaffinity || th.nr == t.nrs.setaffinity) {
+	hooked, skipped := false, false
+	if th.hook != nil && th.hook.active {
+		ret, hooked, skipped = t.hookExit(th, ret)
+		failed = ret < 0 && ret >= -4095
+	}
+	if !failed && !skipped && th.sc != nil && t.place.cpu >= 0 && (th.nr == t.nrs.getaffinity || th.nr == t.nrs.setaffinity) {
 		t.affinityExit(th, ret)
 	}
-	if th.foreign || !t.traced(th.nr) {
+	if th.foreign || !t.traced(th.nr) && !hooked {
 		return
 	}
 	t.begin(format.KindSyscallExit, th)
 	t.ev.Nr = int32(th.nr)
 	t.ev.Ret = ret
-	if !failed && th.sc != nil {
+	if !failed && !skipped && th.sc != nil {
 		t.cap.exit(th.tid, th.sc, &th.args, ret)
 		// What new fds refer to. A full trace knows every fd of the
 		// program from its start or its creation, so copies (dup, dup2,
@@ -868,6 +935,10 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 		th.inSyscall, th.nr = true, t.nrs.execve
 	}
 	th.sc = nil // the exit has nothing to capture
+	if th.hook != nil {
+		// The new program's registers are not the caller's.
+		th.hook.argMask = 0
+	}
 	first := th.shim
 	if th.shim {
 		th.shim = false
@@ -886,13 +957,10 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 				reason = t.seccompErr.Error()
 			}
 			t.noSeccomp(reason)
+			t.seccompFallback = reason
 		}
 		if err := ptrace(unix.PTRACE_SETOPTIONS, th.tid, 0, uintptr(opts)); err != nil && err != unix.ESRCH {
 			t.fail(fmt.Errorf("record: set options of %d: %w", th.tid, err))
-		}
-		if err := t.openWriter(th.pid); err != nil {
-			t.fail(err)
-			return th
 		}
 	}
 	t.begin(format.KindExec, th)
@@ -916,10 +984,16 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 // groupStop records a group-stop; the tracee is resumed with PTRACE_LISTEN
 // so that it stays stopped until SIGCONT, as it would untraced.
 func (t *tracer) groupStop(th *thread, sig int) action {
-	if !th.shim {
-		t.begin(format.KindStop, th)
-		t.ev.Signal.Signo = int32(sig)
-		t.emit()
+	if th.shim {
+		return actListen
+	}
+	t.begin(format.KindStop, th)
+	t.ev.Signal.Signo = int32(sig)
+	t.emit()
+	if t.opts.JobControl && th.tid == t.initial && !t.killing {
+		t.resume(th, actListen, 0)
+		t.stopWithProgram(sig)
+		return actNone
 	}
 	return actListen
 }
@@ -949,6 +1023,11 @@ func (t *tracer) signalStop(th *thread, sig int) (action, int) {
 		s.SenderPid, s.SenderUid = t.sig.pid(), t.sig.uid()
 	}
 	t.emit()
+	if isStopSignal(sig) && contPending(th.tid) {
+		// A SIGCONT came after the stop signal was taken from the
+		// queue: untraced, it would have discarded the stop signal.
+		return actResume, 0
+	}
 	return actResume, sig
 }
 
@@ -970,6 +1049,9 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	pid := tid
 	if th != nil {
 		pid = th.pid
+	}
+	if t.hooks != nil {
+		t.hooks.exited(tid, pid)
 	}
 	leader := tid == pid
 	if leader {
@@ -1007,6 +1089,9 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	}
 	if tid == t.initial {
 		t.status, t.statusKnown = status, true
+		if ws.Signaled() {
+			t.signal = ws.Signal()
+		}
 	}
 	t.ev = format.Event{Kind: format.KindExit, Time: t.stopTime, Tid: int32(tid), Pid: int32(pid)}
 	if ws.Exited() {
@@ -1044,16 +1129,14 @@ func (t *tracer) begin(kind format.Kind, th *thread) {
 	t.cap.reset()
 }
 
-// emit writes the current event; before the trace is open it is kept.
+// emit writes the current event.
 func (t *tracer) emit() {
 	t.ev.Captures = t.cap.finish()
 	if len(t.ev.Captures) == 0 {
 		t.ev.Captures = nil
 	}
 	if t.w == nil {
-		if t.driven == nil {
-			t.pending = append(t.pending, t.ev.Copy())
-		}
+		// A driven run: the Driver reads the event.
 		return
 	}
 	if err := t.w.Write(&t.ev); err != nil {
@@ -1061,18 +1144,14 @@ func (t *tracer) emit() {
 	}
 }
 
-// openWriter starts the trace once the program, process pid, has exec'd.
-func (t *tracer) openWriter(pid int) error {
+// openWriter starts the trace with its header, before the program starts;
+// a driven run has none.
+func (t *tracer) openWriter() error {
 	if t.driven != nil {
 		return nil
 	}
 	var uts unix.Utsname
 	unix.Uname(&uts)
-	// The working directory as the kernel resolves it, as fds are
-	// captured: without symlinks a $PWD may hold.
-	if cwd, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/cwd"); err == nil {
-		t.cwd = cwd
-	}
 	h := &format.Header{
 		TrecVersion:   t.opts.Version,
 		Argv:          t.opts.Argv,
@@ -1086,11 +1165,14 @@ func (t *tracer) openWriter(pid int) error {
 		TracerPid:     int32(os.Getpid()),
 		Options: &format.Options{
 			Filter:      t.opts.Filter,
-			CaptureSize: uint32(t.opts.CaptureSize),
+			CaptureSize: uint64(t.opts.CaptureSize),
 			Seccomp:     t.seccomp,
 			Cpu:         int32(t.place.cpu),
 			Replayable:  t.opts.Replayable,
 		},
+	}
+	if t.hooks != nil {
+		h.Options.Hooks = t.hooks.specs()
 	}
 	if t.opts.Replayable {
 		h.Env, h.StartState = t.opts.Env, t.startState()
@@ -1100,13 +1182,14 @@ func (t *tracer) openWriter(pid int) error {
 		return fmt.Errorf("record: open trace: %w", err)
 	}
 	t.w = w
-	for i := range t.pending {
-		if err := w.Write(&t.pending[i]); err != nil {
-			return fmt.Errorf("record: %w", err)
-		}
-	}
-	t.pending = nil
 	return nil
+}
+
+// dropTrace closes the trace of a program that could not be started.
+func (t *tracer) dropTrace() {
+	if t.w != nil {
+		t.w.Close(nil)
+	}
 }
 
 // fail keeps the first fatal error; the loop then kills every tracee and

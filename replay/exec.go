@@ -31,10 +31,12 @@ type ExecOptions struct {
 	// QuietOutput serves the program's writes to its standard output and
 	// error from the recording instead of making them.
 	QuietOutput bool
-	// Until stops before the recording's event Until (counted from 1)
-	// and leaves the program stopped and detached, for a debugger; 0 runs
-	// to the end.
-	Until uint64
+	// Until stops before the recording's event Until (counted from 1),
+	// UntilTime before its first event at or after that time since the
+	// trace start, and leaves the program stopped and detached, for a
+	// debugger; 0 runs to the end.
+	Until     uint64
+	UntilTime time.Duration
 	// Log receives notices, a line each; nil discards them.
 	Log io.Writer
 	// Version is trec's version, for the tracer.
@@ -134,9 +136,9 @@ type rec struct {
 	seq  uint64
 	ev   format.Event
 	done bool
-	// wakerDone is set on a futex wait once its waker was let go first
-	// (engine.wakerFirst).
-	wakerDone bool
+	// pairDone is set on a futex call once the call that pairs with it
+	// was looked for (engine.otherFirst).
+	pairDone bool
 }
 
 // engine is the Driver of a re-execution. It reads the recording ahead as

@@ -140,7 +140,7 @@ func (e *engine) pump() {
 			e.end()
 			return
 		}
-		if e.opts.Until > 0 && n.seq >= e.opts.Until {
+		if e.opts.Until > 0 && n.seq >= e.opts.Until || e.opts.UntilTime > 0 && n.ev.Time >= int64(e.opts.UntilTime) {
 			e.until()
 			return
 		}
@@ -160,13 +160,14 @@ func (e *engine) pump() {
 			l = e.byRec[n.ev.Exec.OldTid]
 		}
 		switch {
-		case l != nil && l.dead && n.ev.Kind == format.KindSyscallExit:
-			// The thread was killed in a call (its process exited) where
-			// the recording saw the call return first.
+		case l != nil && l.dead:
+			// The thread was killed (its process exited) sooner than in
+			// the recording, which has it make a few more stops first:
+			// its recorded end says whether it ended the same way.
 			e.markDone(n)
 			continue
-		case l == nil || l.dead:
-			e.diverge(l, n, nil, "the thread of this event is gone")
+		case l == nil:
+			e.diverge(l, n, nil, "the thread of this event is not in this run")
 		case l.held && l.at == n:
 			e.complete(l)
 			continue
@@ -174,8 +175,8 @@ func (e *engine) pump() {
 			e.diverge(l, n, nil, "the thread waits elsewhere")
 		case e.running != nil && e.running != l:
 		case l.held:
-			if w := e.wakerFirst(l, n); w != nil {
-				e.resume(w, e.nth(w.rtid, 0))
+			if o := e.otherFirst(l, n); o != nil {
+				e.resume(o, e.nth(o.rtid, 0))
 				break
 			}
 			e.resume(l, n)
@@ -252,27 +253,33 @@ func (e *engine) resume(l *lthread, n *rec) {
 	e.running = l
 }
 
-// wakerLookahead bounds how far past a futex wait the recording is read
-// for its waker.
-const wakerLookahead = 4096
+// futexLookahead bounds how far past a futex call the recording is read
+// for the call on the same address that pairs with it.
+const futexLookahead = 4096
 
-// wakerFirst returns the thread to let go before l, which is to make the
-// recorded futex wait n: the thread that wakes n's address next in the
-// recording, when it waits at a stop it can leave and its next stop is not
-// that wake. In the recording the wait meant that thread held what l
-// waits for (a lock), taken on its way to its next stop: it takes it
-// first here too, or l would find the lock free and go on where it waited
-// in the recording. When its next stop is the wake, it lets go of the lock
-// on its way there, and goes after l. Each wait is looked at once.
-func (e *engine) wakerFirst(l *lthread, n *rec) *lthread {
-	if n.ev.Kind != format.KindSyscallEnter || int(n.ev.Nr) != e.nrs.futex || n.wakerDone {
+// otherFirst returns a thread to let go before l, which is to make the
+// recorded futex call n, or nil. A futex wait and its wake say which of
+// two threads got to the memory they share first, which the order of
+// their syscalls alone does not: l's wait means the thread that wakes the
+// address next held what l waits for (a lock), taken on its way to its
+// next stop, so that thread goes first, unless its next stop is the wake,
+// on its way to which it lets go of the lock; l's wake of a thread whose
+// next stop is a wait on the address means that thread had made itself
+// known to l (put itself on a list of waiters) on its way there, so it
+// goes first. Each call is looked at once.
+func (e *engine) otherFirst(l *lthread, n *rec) *lthread {
+	if n.ev.Kind != format.KindSyscallEnter || int(n.ev.Nr) != e.nrs.futex || n.pairDone {
 		return nil
 	}
-	if cmd := n.ev.Args[1] & futexCmd; cmd != futexWait && cmd != futexWaitBitset {
+	var want func(cmd uint64) bool
+	switch n.ev.Args[1] & futexCmd {
+	case futexWait, futexWaitBitset:
+		want = func(cmd uint64) bool { return cmd == futexWake || cmd == futexWakeBitset }
+	default:
 		return nil
 	}
-	n.wakerDone = true
-	for i := e.head; i-e.head < wakerLookahead; i++ {
+	n.pairDone = true
+	for i := e.head; i-e.head < futexLookahead; i++ {
 		if i == len(e.window) && !e.read() {
 			return nil
 		}
@@ -280,16 +287,19 @@ func (e *engine) wakerFirst(l *lthread, n *rec) *lthread {
 		if r.done || r.seq <= n.seq || r.ev.Kind != format.KindSyscallEnter || int(r.ev.Nr) != e.nrs.futex || r.ev.Args[0] != n.ev.Args[0] {
 			continue
 		}
-		if cmd := r.ev.Args[1] & futexCmd; cmd != futexWake && cmd != futexWakeBitset {
-			continue
-		}
-		w := e.byRec[r.ev.Tid]
-		if w == nil || w == l || w.dead || !w.held || w.at != nil || w.stuck || e.nth(w.rtid, 0) == r {
-			// The waker's next stop is the wake: it lets go of the
-			// lock on its way there.
+		if !want(r.ev.Args[1] & futexCmd) {
 			return nil
 		}
-		return w
+		o := e.byRec[r.ev.Tid]
+		if o == nil || o == l || o.dead || !o.held || o.at != nil || o.stuck {
+			return nil
+		}
+		// The waker goes first unless its next stop is the wake; the
+		// waiter only when its next stop is the wait.
+		if next := e.nth(o.rtid, 0) == r; next == want(futexWake) {
+			return nil
+		}
+		return o
 	}
 	return nil
 }

@@ -9,17 +9,52 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/trecdev/trec/analyze"
 )
 
-// exitError carries an exit status out of a command without printing
-// anything more than the command already did.
-type exitError struct{ code int }
+// exitError ends trec with a status without printing anything more than
+// the command already did: the recorded program's exit code or, when
+// signal is set, the signal that killed it (code is then 128+signal).
+type exitError struct {
+	code   int
+	signal syscall.Signal
+}
 
 func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// usageError is a mistake in how trec was called, on any command: an
+// unknown command or flag, a bad flag value, a missing or extra argument,
+// flags that exclude each other. run prints it in one line and exits 2,
+// which scripts tell apart from a failure (1) and from a recorded
+// program's own status. Commands return one with usagef, or wrap an
+// error of a parser (a filter, a size) with usage.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// usagef returns a usage error with fmt.Errorf's message.
+func usagef(format string, a ...any) error {
+	return &usageError{fmt.Errorf(format, a...)}
+}
+
+// usage marks err, when not nil, as a usage error.
+func usage(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &usageError{err}
+}
+
+// Exit statuses of trec itself; a recorded program's status passes through.
+const (
+	exitFailure = 1
+	exitUsage   = 2
+)
 
 // newApp builds the CLI. Every command writes only to the given streams, so
 // tests drive it through app.Run with buffers.
@@ -47,7 +82,10 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			if c.NArg() > 0 {
 				return unknownCommand(c.App, c.Args().First())
 			}
-			return cli.ShowAppHelp(c)
+			// trec alone is a usage error: the help goes to stderr.
+			c.App.Writer = c.App.ErrWriter
+			cli.ShowAppHelp(c)
+			return &exitError{code: exitUsage}
 		},
 		Commands: []*cli.Command{
 			recordCommand(),
@@ -61,11 +99,11 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			completionCommand(),
 			manCommand(),
 		},
-		OnUsageError: usageError,
+		OnUsageError: onUsageError,
 	}
 	for _, cmd := range app.Commands {
 		if cmd.OnUsageError == nil {
-			cmd.OnUsageError = usageError
+			cmd.OnUsageError = onUsageError
 		}
 		// Single-letter flags combine as in strace: -yT is -y -T.
 		cmd.UseShortOptionHandling = true
@@ -93,13 +131,13 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	return app
 }
 
-// unknownCommand is the error for a command trec does not have.
+// unknownCommand is the usage error for a command trec does not have.
 func unknownCommand(app *cli.App, name string) error {
 	var names []string
 	for _, c := range app.Commands {
 		names = append(names, c.Name)
 	}
-	return fmt.Errorf("unknown command %q%s (trec help lists the commands)", name, analyze.DidYouMean(name, names))
+	return usagef("unknown command %q%s (trec help lists the commands)", name, analyze.DidYouMean(name, names))
 }
 
 // versionLine is what trec --version prints: the version, and the commit
@@ -131,23 +169,24 @@ func versionLine() string {
 }
 
 // parseNoise is what Go's number parsers add to a bad flag value.
-var parseNoise = regexp.MustCompile(`strconv\.Parse\w+: parsing "[^"]*": invalid syntax`)
+var parseNoise = regexp.MustCompile(`strconv\.Parse\w+: parsing "[^"]*": (invalid syntax|value out of range)`)
 
 // undefinedFlag is the flag package's message for a flag a command does
 // not have.
 var undefinedFlag = regexp.MustCompile(`^flag provided but not defined: (-+.*)$`)
 
-// usageError turns a flag parsing error into the one line run prints,
+// onUsageError turns a flag parsing error into the one line run prints,
 // instead of urfave/cli's error followed by the whole help on stdout.
-func usageError(c *cli.Context, err error, _ bool) error {
-	msg := parseNoise.ReplaceAllString(err.Error(), "not a number")
-	name := "trec"
-	var flags []cli.Flag
-	if c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
-		name += " " + c.Command.Name
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	msg := parseNoise.ReplaceAllStringFunc(err.Error(), func(s string) string {
+		if strings.HasSuffix(s, "out of range") {
+			return "out of range"
+		}
+		return "not a number"
+	})
+	flags := c.App.Flags
+	if isCommand(c) {
 		flags = c.Command.Flags
-	} else {
-		flags = c.App.Flags
 	}
 	if m := undefinedFlag.FindStringSubmatch(msg); m != nil {
 		var known []string
@@ -162,28 +201,56 @@ func usageError(c *cli.Context, err error, _ bool) error {
 		}
 		msg = fmt.Sprintf("unknown flag %s%s", flag, analyze.DidYouMean(flag, known))
 	}
-	return fmt.Errorf("%s (%s --help lists the flags)", msg, name)
+	return usagef("%s (%s --help lists the flags)", msg, commandName(c))
 }
 
-// run executes the CLI and returns the process exit status.
+// isCommand reports whether c is a command's context rather than the
+// app's.
+func isCommand(c *cli.Context) bool {
+	return c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name
+}
+
+// commandName is "trec" or "trec COMMAND", for messages.
+func commandName(c *cli.Context) string {
+	if isCommand(c) {
+		return "trec " + c.Command.Name
+	}
+	return "trec"
+}
+
+// run executes the CLI and returns the process exit status: 0, 1 for a
+// failure, 2 for a usage error, 126 or 127 for a program that cannot be
+// started, or the recorded program's own status (128+N when signal N
+// killed it).
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	code, _ := runSignal(args, stdin, stdout, stderr)
+	return code
+}
+
+// runSignal is run that also returns the signal that killed the recorded
+// program, which trec then dies of (see exit).
+func runSignal(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall.Signal) {
 	app := newApp(stdin, stdout, stderr)
 	err := app.Run(permute(app, args))
 	if err == nil {
-		return 0
+		return 0, 0
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
-		return ee.code
+		return ee.code, ee.signal
 	}
 	fmt.Fprintf(stderr, "trec: %v\n", err)
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return exitUsage, 0
+	}
 	// A program that cannot be started exits as a shell reports it (126,
 	// 127).
 	var coded interface{ ExitCode() int }
 	if errors.As(err, &coded) {
-		return coded.ExitCode()
+		return coded.ExitCode(), 0
 	}
-	return 1
+	return exitFailure, 0
 }
 
 // permute moves the flags given after a reading command's FILE before it,

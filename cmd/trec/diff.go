@@ -37,10 +37,6 @@ func diffCommand() *cli.Command {
 			&cli.IntFlag{Name: "s", Value: analyze.DefaultStrLen, Usage: "print at most `N` bytes of each string"},
 		),
 		Action: runDiff,
-		// A bad flag is trouble too: exit 1 would say the runs differ.
-		OnUsageError: func(c *cli.Context, err error, sub bool) error {
-			return troubleError{usageError(c, err, sub)}
-		},
 	}
 }
 
@@ -138,7 +134,7 @@ func diffRun(c *cli.Context) error {
 		return fmt.Errorf("write: %w", err)
 	}
 	if !rep.Equal {
-		return &exitError{1}
+		return &exitError{code: 1}
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -44,7 +43,7 @@ func dumpOptions(c *cli.Context) (analyze.DumpOptions, error) {
 		QuietExits: c.Count("q") > 1,
 	}
 	if o.StrLen < 0 {
-		return o, errors.New("-s: must not be negative")
+		return o, usagef("-s %d: must not be negative", o.StrLen)
 	}
 	if o.StrLen == 0 {
 		o.StrLen = analyze.StrLenNone
@@ -61,7 +60,7 @@ func dumpOptions(c *cli.Context) (analyze.DumpOptions, error) {
 	}
 	if c.Bool("r") {
 		if o.Time != analyze.TimeNone {
-			return o, fmt.Errorf("-t, -tt, -ttt and -r: use one")
+			return o, usagef("-t, -tt, -ttt and -r: use one")
 		}
 		o.Time = analyze.TimeRelative
 	}

@@ -39,7 +39,7 @@ func (s jsonlSink) finish() error { return s.Flush() }
 func runExport(c *cli.Context) error {
 	fmtName := c.String("format")
 	if fmtName != "chrome-json" && fmtName != "jsonl" {
-		return fmt.Errorf("--format %q: want chrome-json or jsonl", fmtName)
+		return usagef("--format %q: want chrome-json or jsonl", fmtName)
 	}
 	s, err := openSession(c, true)
 	if err != nil {

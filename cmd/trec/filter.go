@@ -66,7 +66,7 @@ func filterOptions(c *cli.Context) (opts analyze.FilterOptions, quiet []string, 
 	}
 	switch {
 	case c.Bool("z") && c.Bool("Z"):
-		return opts, nil, errors.New("-z and -Z: use one (-e status=successful,failed keeps both)")
+		return opts, nil, usagef("-z and -Z: use one (-e status=successful,failed keeps both)")
 	case c.Bool("z"):
 		exprs = append(exprs, "status=successful")
 	case c.Bool("Z"):
@@ -100,7 +100,7 @@ func openSession(c *cli.Context, trackFDs bool) (*session, error) {
 		return nil, err
 	}
 	if len(quiet) > 0 && c.Command.Name != "dump" {
-		return nil, fmt.Errorf("-e quiet=%s: only trec dump prints the lines it hides", quiet[0])
+		return nil, usagef("-e quiet=%s: only trec dump prints the lines it hides", quiet[0])
 	}
 	// filter and export read a trace twice to drop what the calls they
 	// keep do not refer to (see refine).
@@ -118,7 +118,7 @@ func openSession(c *cli.Context, trackFDs bool) (*session, error) {
 	f, err := analyze.ParseFilter(tab, fo)
 	if err != nil {
 		in.file.Close()
-		return nil, err
+		return nil, usage(err)
 	}
 	for _, w := range f.Warnings() {
 		fmt.Fprintf(c.App.ErrWriter, "trec: warning: %s\n", w)
@@ -297,7 +297,7 @@ func (t *traceCopier) Event(e *format.Event) { t.write(e) }
 
 func runFilter(c *cli.Context) error {
 	if !c.IsSet("output") {
-		return fmt.Errorf("-o OUT is required: the trace to write (usage: %s)", usageLine(c.Command))
+		return usagef("-o OUT is required: the trace to write (usage: %s)", usageLine(c.Command))
 	}
 	s, err := openSession(c, false)
 	if err != nil {

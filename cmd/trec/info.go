@@ -55,7 +55,7 @@ type traceInfo struct {
 
 type infoOptions struct {
 	Filter         string   `json:"filter"`
-	CaptureSize    uint32   `json:"capture_size"`
+	CaptureSize    uint64   `json:"capture_size"`
 	Seccomp        bool     `json:"seccomp"`
 	CPU            int32    `json:"cpu"`
 	Hooks          []string `json:"hooks"`
@@ -129,6 +129,8 @@ func runInfo(c *cli.Context) error {
 		st := t.GetExitStatus()
 		ti.ExitStatus = &st
 		ti.DurationNs = max(ti.DurationNs, t.GetEndTime())
+		// The program could not install the filter the header announced.
+		ti.Options.Seccomp = ti.Options.Seccomp && t.GetSeccompFallback() == ""
 	}
 	if errors.Is(rerr, io.EOF) || errors.Is(rerr, format.ErrTruncated) {
 		// A cut trace is what info is asked about: say so in the report,

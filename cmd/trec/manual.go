@@ -111,9 +111,11 @@ func manPage(app *cli.App) string {
 		}
 	}
 	b.WriteString(".SH THE SAME LETTER ON TWO COMMANDS\n" + roff(sameLetters) + "\n")
-	b.WriteString(".SH EXIT STATUS\n" + roff("record exits with the program's status: its exit code, or 128+N when signal N "+
-		"killed it; 126 or 127 when the program cannot be started, as a shell. The other commands exit 0 on success, "+
-		"with a warning for a trace cut short; 2 for a usage error; 1 for any other failure.") + "\n")
+	b.WriteString(".SH EXIT STATUS\n" + roff("record exits with the program's status: its exit code or, when signal N "+
+		"killed it, by signal N itself, as strace does (a shell shows 128+N); 126 or 127 when the program cannot be "+
+		"started, as a shell; 2 for a usage error; 1 when the recording fails. The other commands exit 0 on success, "+
+		"with a warning for a trace cut short; 2 for a usage error; 1 for any other failure (diff: 1 when the runs "+
+		"differ, 2 on any trouble).") + "\n")
 	b.WriteString(".SH FILES\n" + roff("A trace is a zstd stream of length-delimited protobuf records: format/FORMAT.md "+
 		"in the source describes it, and format/JSON.md the JSON outputs.") + "\n")
 	b.WriteString(".SH SEE ALSO\n.BR strace (1),\n.BR ptrace (2),\n.BR seccomp (2)\n")

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -24,15 +21,15 @@ func recordCommand() *cli.Command {
 		Name:      "record",
 		Usage:     "run a program and record its syscalls, signals, forks, execs and exits",
 		ArgsUsage: "[--] PROG [ARGS...]",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "trec.trc", Usage: "write the trace to `FILE`"},
-			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none); paths are captured whole (dump's -s is the length it prints)"},
+			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none, at most 16 MiB); paths are captured whole (dump's -s is the length it prints)"},
 			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "record only the syscalls of `trace=SET` (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the summary line"},
 			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N`", DefaultText: "the CPU trec runs on"},
 			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: faster for programs that keep several CPUs busy with few syscalls"},
 			&cli.BoolFlag{Name: "replayable", Usage: "record what trec replay --exec needs to run the program again: every syscall, output buffers whole, the vDSO off, AT_RANDOM and the environment"},
-		},
+		}, hookFlags()...),
 		Action: runRecord,
 	}
 }
@@ -40,28 +37,44 @@ func recordCommand() *cli.Command {
 func runRecord(c *cli.Context) error {
 	argv := c.Args().Slice()
 	if len(argv) == 0 {
-		return errors.New("record: no program given (trec record [-o FILE] -- PROG [ARGS...])")
+		return usagef("record: no program given (trec record [-o FILE] -- PROG [ARGS...])")
 	}
-	if c.Int("string-limit") < 0 {
-		return fmt.Errorf("-s %d: must not be negative", c.Int("string-limit"))
+	size := c.Int("string-limit")
+	if size < 0 || size > record.MaxCaptureSize {
+		return usagef("-s %d: want 0 to %d bytes", size, record.MaxCaptureSize)
 	}
 	filter, err := recordFilter(c)
 	if err != nil {
 		return err
 	}
 	if filter != "" && c.Bool("replayable") {
-		return errors.New("--replayable records every syscall: it takes no -e trace=")
+		return usagef("--replayable records every syscall: it takes no -e trace=")
+	}
+	arch, err := sysent.ParseArch(runtime.GOARCH)
+	if err != nil {
+		return err
+	}
+	cwd, _ := os.Getwd()
+	hooks, sandbox, err := recordHooks(c, sysent.ForArch(arch), cwd)
+	if err != nil {
+		return err
 	}
 	if c.IsSet("cpu") && c.Bool("no-pin") {
-		return errors.New("--cpu and --no-pin exclude each other")
+		return usagef("--cpu and --no-pin exclude each other")
 	}
-	if c.IsSet("cpu") && c.Int("cpu") < 0 {
-		return fmt.Errorf("--cpu %d: not a CPU number", c.Int("cpu"))
+	if c.IsSet("cpu") {
+		if err := record.CheckCPU(c.Int("cpu")); err != nil {
+			return usagef("--cpu %d: %w", c.Int("cpu"), err)
+		}
 	}
 	name := c.String("output")
 	if name == stdinName {
-		return errors.New("-o -: the trace cannot share standard output with the program")
+		return usagef("-o -: the trace cannot share standard output with the program")
 	}
+	// From here on a signal to trec's process group is one for the
+	// program.
+	_, unguard := guardSignals()
+	defer unguard()
 	file, out, err := createOutput(name, nil, replaceAtFirstWrite)
 	if err != nil {
 		return fmt.Errorf("-o: %w", err)
@@ -72,34 +85,38 @@ func runRecord(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	unshield := shieldSignals()
 	res, err := record.Run(c.Context, record.Options{
 		Argv:        argv,
 		Stdin:       stdio.files[0],
 		Stdout:      stdio.files[1],
 		Stderr:      stdio.files[2],
-		CaptureSize: c.Int("string-limit"),
+		CaptureSize: size,
 		Filter:      filter,
 		NoPin:       c.Bool("no-pin"),
 		UseCPU:      c.IsSet("cpu"),
 		CPU:         c.Int("cpu"),
+		JobControl:  true,
 		Log:         c.App.ErrWriter,
 		Version:     version,
+		Hooks:       hooks,
 		Replayable:  c.Bool("replayable"),
 	}, out)
-	unshield()
 	stdio.close()
 
-	var se *record.StartError
-	if errors.As(err, &se) {
-		file.discard()
-		return err
-	}
 	if err != nil {
+		// A program that could not be started, or a recording that
+		// failed before any event, leaves no trace file; a recording cut
+		// later keeps what it wrote.
+		if res.Events == 0 {
+			file.discard()
+		}
 		return err
 	}
 	if err := file.close(); err != nil {
 		return fmt.Errorf("-o: %w", err)
+	}
+	if sandbox != nil {
+		reportSandbox(c.App.ErrWriter, sandbox, name, c.Bool("quiet"))
 	}
 	if !c.Bool("quiet") {
 		size := int64(-1)
@@ -114,7 +131,7 @@ func runRecord(c *cli.Context) error {
 			res.Events, res.Processes, procs, res.Duration.Seconds(), name, byteSize(size))
 	}
 	if res.ExitStatus != 0 {
-		return &exitError{code: res.ExitStatus}
+		return &exitError{code: res.ExitStatus, signal: res.Signal}
 	}
 	return nil
 }
@@ -132,38 +149,13 @@ func recordFilter(c *cli.Context) (string, error) {
 	}
 	f, err := analyze.ParseFilter(sysent.ForArch(arch), analyze.FilterOptions{Exprs: exprs})
 	if err != nil {
-		return "", err
+		return "", usage(err)
 	}
 	if f.NeedsResult() {
-		return "", errors.New("-e status=: record keeps every call; apply it when reading (trec dump, trec filter)")
+		return "", usagef("-e status=: record keeps every call; apply it when reading (trec dump, trec filter)")
 	}
 	set, _ := f.TraceSet()
 	return set.String(), nil
-}
-
-// shieldSignals keeps trec recording through SIGHUP, SIGINT, SIGQUIT and
-// SIGTERM, as strace -o FILE PROG does: sent to the process group (Ctrl-C,
-// a hangup, timeout(1), the program's own kill(0, ...)) they reach the
-// program, which ends as it would without trec, and trec with it. The
-// signals are caught and dropped rather than ignored, because an ignored
-// disposition would be inherited by the program; one that was ignored
-// when trec started is left ignored, for the program to inherit (nohup).
-// The returned function restores the default handling.
-func shieldSignals() func() {
-	var sigs []os.Signal
-	for _, s := range []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM} {
-		if !signal.Ignored(s) {
-			sigs = append(sigs, s)
-		}
-	}
-	if len(sigs) == 0 {
-		// Notify with no signals would catch them all.
-		return func() {}
-	}
-	// Notify never blocks on a full channel: the signals are dropped.
-	c := make(chan os.Signal, 1)
-	signal.Notify(c, sigs...)
-	return func() { signal.Stop(c) }
 }
 
 // stdio holds the program's standard files, nil for trec's own. When the

@@ -74,15 +74,23 @@ func TestRecordStartErrors(t *testing.T) {
 	if err := os.WriteFile(notExec, []byte("data"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Executable, but not a format the kernel runs: execve itself fails,
+	// after the trace header was written.
+	badFormat := filepath.Join(dir, "garbage")
+	if err := os.WriteFile(badFormat, []byte{0x7f, 'E', 'L', 'F', 0, 0, 0, 0}, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		prog string
 		code int
 		msg  string
 	}{
 		{"trec-no-such-program", 127, "trec: trec-no-such-program: command not found\n"},
+		{"", 127, "trec: : command not found\n"},
 		{filepath.Join(dir, "missing"), 127, "trec: " + filepath.Join(dir, "missing") + ": no such file or directory\n"},
 		{notExec, 126, "trec: " + notExec + ": permission denied\n"},
 		{dir, 126, "trec: " + dir + ": is a directory\n"},
+		{badFormat, 126, "trec: " + badFormat + ": exec format error\n"},
 	} {
 		trace := filepath.Join(dir, "start.trc")
 		stdout, stderr, code := trec(t, nil, "record", "-o", trace, "--", tc.prog)
@@ -95,6 +103,7 @@ func TestRecordStartErrors(t *testing.T) {
 	}
 }
 
+// Usage errors exit 2 on every command, failures 1.
 func TestRecordBadArguments(t *testing.T) {
 	dir := t.TempDir()
 	trace := filepath.Join(dir, "x.trc")
@@ -102,6 +111,17 @@ func TestRecordBadArguments(t *testing.T) {
 		args []string
 		msg  string
 	}{
+		{[]string{"record", "--bogus", "--", "true"}, "unknown flag --bogus"},
+		{[]string{"record", "-s", "99999999999999999999", "--", "true"}, "out of range"},
+		{[]string{"record", "-s", "16777217", "--", "true"}, "-s 16777217: want 0 to 16777216"},
+		{[]string{"record", "--cpu", "x", "--", "true"}, `invalid value "x" for flag -cpu`},
+		{[]string{"filter", trace}, "-o OUT is required"},
+		{[]string{"export", "--format", "xml", trace}, `--format "xml"`},
+		{[]string{"stats", "--top", "-1", trace}, "--top -1"},
+		{[]string{"dump", "-s", "-1", trace}, "-s -1"},
+		{[]string{"dump", "-t", "-r", trace}, "use one"},
+		{[]string{"stats", trace, trace}, "unexpected argument"},
+		{[]string{"diff", "--bogus", trace, trace}, "unknown flag --bogus"},
 		{[]string{"recrod", "-o", trace, "--", "true"}, `unknown command "recrod"`},
 		{[]string{"record", "-o", trace}, "no program given"},
 		{[]string{"record", "-Z", "--", "true"}, "unknown flag -Z (trec record --help"},
@@ -114,14 +134,25 @@ func TestRecordBadArguments(t *testing.T) {
 		{[]string{"record", "-o", trace, "-e", "status=failed", "--", "true"}, "status="},
 		{[]string{"record", "-o", "-", "--", "true"}, "-o -"},
 		{[]string{"record", "-o", trace, "--cpu", "-1", "--", "true"}, "--cpu -1"},
-		{[]string{"record", "-o", trace, "--cpu", "4096", "--", "true"}, "CPU 4096"},
+		{[]string{"record", "-o", trace, "--cpu", "4096", "--", "true"}, "--cpu 4096"},
 		{[]string{"record", "-o", trace, "--cpu", "0", "--no-pin", "--", "true"}, "exclude each other"},
-		{[]string{"record", "-o", filepath.Join(dir, "no", "such", "dir.trc"), "--", "true"}, "-o: "},
 	} {
-		_, stderr, code := trec(t, nil, tc.args...)
-		if code != 1 || !strings.HasPrefix(stderr, "trec: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.msg) {
-			t.Errorf("%q: exit %d, stderr %q; want 1 and one line naming %q", tc.args, code, stderr, tc.msg)
+		stdout, stderr, code := trec(t, nil, tc.args...)
+		if code != 2 || stdout != "" || !strings.HasPrefix(stderr, "trec: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2, nothing on stdout and one line naming %q", tc.args, code, stdout, stderr, tc.msg)
 		}
+		if _, err := os.Stat(trace); !os.IsNotExist(err) {
+			t.Fatalf("%q left a trace file behind", tc.args)
+		}
+	}
+	// trec alone prints its help and exits 2, as a usage error.
+	if stdout, stderr, code := trec(t, nil); code != 2 || stdout != "" || !strings.Contains(stderr, "Commands:") {
+		t.Errorf("trec alone: exit %d, stdout %q, stderr %q; want 2 and the help on stderr", code, stdout, stderr)
+	}
+	// Failures that are not usage errors exit 1.
+	_, stderr, code := trec(t, nil, "record", "-o", filepath.Join(dir, "no", "such", "dir.trc"), "--", "true")
+	if code != 1 || !strings.Contains(stderr, "-o: ") {
+		t.Errorf("record -o into a missing directory: exit %d, stderr %q; want 1", code, stderr)
 	}
 }
 
@@ -227,9 +258,13 @@ const asCLI = "TREC_TEST_AS_CLI"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(asCLI) == "1" {
-		os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+		exit(runSignal(os.Args, os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if attack.dir != "" {
+		os.RemoveAll(attack.dir)
+	}
+	os.Exit(code)
 }
 
 // TestRecordPassesOnWhatTrecInherited starts trec from shells that ignore

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 
 	"github.com/urfave/cli/v2"
 
@@ -32,10 +31,10 @@ func statsCommand() *cli.Command {
 func runStats(c *cli.Context) error {
 	key, err := analyze.ParseSortBy(c.String("sort-by"))
 	if err != nil {
-		return err
+		return usage(err)
 	}
 	if c.Int("top") < 0 {
-		return errors.New("--top: must not be negative")
+		return usagef("--top %d: must not be negative", c.Int("top"))
 	}
 	s, err := openSession(c, true)
 	if err != nil {
@@ -52,6 +51,9 @@ func runStats(c *cli.Context) error {
 	tr := s.in.Reader.Trailer()
 	if tr != nil && tr.EndTime > end {
 		end = tr.EndTime
+	}
+	if t := s.in.Reader.Trailer(); t != nil {
+		st.HookCounts(t.Hooks)
 	}
 	rep := st.Report(s.walker.Kept(), end)
 	rep.SetTrace(analyze.TraceInfo{Header: s.in.Reader.Header(), Trailer: tr, Complete: complete, Filter: s.filter.String()})

@@ -31,10 +31,10 @@ func openTrace(c *cli.Context) (*traceInput, error) {
 // copied to a temporary file as it is read, to read it again (reread).
 func openTraceSpooled(c *cli.Context, spool bool) (*traceInput, error) {
 	if c.NArg() < 1 {
-		return nil, fmt.Errorf("missing trace file (usage: %s)", usageLine(c.Command))
+		return nil, usagef("missing trace file (usage: %s)", usageLine(c.Command))
 	}
 	if c.NArg() > 1 {
-		return nil, fmt.Errorf("unexpected argument %q: one trace at a time (usage: %s)", c.Args().Get(1), usageLine(c.Command))
+		return nil, usagef("unexpected argument %q: one trace at a time (usage: %s)", c.Args().Get(1), usageLine(c.Command))
 	}
 	name := c.Args().First()
 	f, err := openInput(c, name)

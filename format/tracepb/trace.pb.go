@@ -901,18 +901,35 @@ func (x *Exit) GetThread() bool {
 }
 
 // HookAction records what a hook did to a syscall. The record's tid and nr
-// name the syscall.
+// name the syscall; it lies between the syscall's enter and exit records,
+// one record per change.
 type HookAction struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The hook's name as the user gave it (for example "deny:openat").
+	// The hook's name ("sandbox", "inject", "deny", "redirect-fd",
+	// "map-path", or a custom hook's).
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	Op   HookOp `protobuf:"varint,2,opt,name=op,proto3,enum=trec.format.v1.HookOp" json:"op,omitempty"`
 	// The argument changed, for HOOK_OP_SET_ARG.
-	Arg           uint32 `protobuf:"varint,3,opt,name=arg,proto3" json:"arg,omitempty"`
-	OldValue      uint64 `protobuf:"varint,4,opt,name=old_value,json=oldValue,proto3" json:"old_value,omitempty"`
-	NewValue      uint64 `protobuf:"varint,5,opt,name=new_value,json=newValue,proto3" json:"new_value,omitempty"`
-	OldData       []byte `protobuf:"bytes,6,opt,name=old_data,json=oldData,proto3" json:"old_data,omitempty"`
-	NewData       []byte `protobuf:"bytes,7,opt,name=new_data,json=newData,proto3" json:"new_data,omitempty"`
+	Arg uint32 `protobuf:"varint,3,opt,name=arg,proto3" json:"arg,omitempty"`
+	// The value before and after: the argument's register value
+	// (HOOK_OP_SET_ARG) or the result (HOOK_OP_SET_RET, as a two's
+	// complement uint64); for HOOK_OP_SKIP new_value is the result the
+	// program saw, for HOOK_OP_DELAY the delay in nanoseconds, for
+	// HOOK_OP_SIGNAL the signal number.
+	OldValue uint64 `protobuf:"varint,4,opt,name=old_value,json=oldValue,proto3" json:"old_value,omitempty"`
+	NewValue uint64 `protobuf:"varint,5,opt,name=new_value,json=newValue,proto3" json:"new_value,omitempty"`
+	// What the argument pointed at before and after, for an argument that
+	// now points at data the recorder placed (a rewritten path, with no NUL).
+	OldData []byte `protobuf:"bytes,6,opt,name=old_data,json=oldData,proto3" json:"old_data,omitempty"`
+	NewData []byte `protobuf:"bytes,7,opt,name=new_data,json=newData,proto3" json:"new_data,omitempty"`
+	// The rule that decided, as the user wrote it ("deny /etc/**",
+	// "openat:error=ENOENT:when=3+").
+	Rule string `protobuf:"bytes,8,opt,name=rule,proto3" json:"rule,omitempty"`
+	// The path the decision was about, resolved (the sandbox sets it).
+	Path string `protobuf:"bytes,9,opt,name=path,proto3" json:"path,omitempty"`
+	// Set when the change was made at the syscall's exit rather than its
+	// entry.
+	Exit          bool `protobuf:"varint,10,opt,name=exit,proto3" json:"exit,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -994,6 +1011,27 @@ func (x *HookAction) GetNewData() []byte {
 		return x.NewData
 	}
 	return nil
+}
+
+func (x *HookAction) GetRule() string {
+	if x != nil {
+		return x.Rule
+	}
+	return ""
+}
+
+func (x *HookAction) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *HookAction) GetExit() bool {
+	if x != nil {
+		return x.Exit
+	}
+	return false
 }
 
 // Header describes the recording. It is the first record of every trace.
@@ -1245,11 +1283,13 @@ type Options struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The -e trace= expression, empty for all syscalls.
 	Filter string `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
-	// Largest captured buffer in bytes; paths are captured whole.
-	CaptureSize uint32 `protobuf:"varint,2,opt,name=capture_size,json=captureSize,proto3" json:"capture_size,omitempty"`
+	// Largest captured buffer in bytes; paths are captured whole. (uint32
+	// before: the same encoding.)
+	CaptureSize uint64 `protobuf:"varint,2,opt,name=capture_size,json=captureSize,proto3" json:"capture_size,omitempty"`
 	// Hooks active while recording, as the user wrote them.
 	Hooks []string `protobuf:"bytes,3,rep,name=hooks,proto3" json:"hooks,omitempty"`
-	// True when a seccomp filter selected the stops.
+	// True when a seccomp filter was to select the stops; the trailer's
+	// seccomp_fallback says when the program could not install it.
 	Seccomp bool `protobuf:"varint,4,opt,name=seccomp,proto3" json:"seccomp,omitempty"`
 	// CPU the tracer and tracees were pinned to, or -1.
 	Cpu int32 `protobuf:"varint,5,opt,name=cpu,proto3" json:"cpu,omitempty"`
@@ -1300,7 +1340,7 @@ func (x *Options) GetFilter() string {
 	return ""
 }
 
-func (x *Options) GetCaptureSize() uint32 {
+func (x *Options) GetCaptureSize() uint64 {
 	if x != nil {
 		return x.CaptureSize
 	}
@@ -1353,8 +1393,15 @@ type Trailer struct {
 	// signal N).
 	ExitStatus int32 `protobuf:"varint,3,opt,name=exit_status,json=exitStatus,proto3" json:"exit_status,omitempty"`
 	// Processes and threads seen.
-	Processes     uint32 `protobuf:"varint,4,opt,name=processes,proto3" json:"processes,omitempty"`
-	Threads       uint32 `protobuf:"varint,5,opt,name=threads,proto3" json:"threads,omitempty"`
+	Processes uint32 `protobuf:"varint,4,opt,name=processes,proto3" json:"processes,omitempty"`
+	Threads   uint32 `protobuf:"varint,5,opt,name=threads,proto3" json:"threads,omitempty"`
+	// Why the program ran without the seccomp filter that the header's
+	// options.seccomp announced (every syscall stopped and the recorder
+	// filtered); empty when the filter was in place or none was asked for.
+	SeccompFallback string `protobuf:"bytes,8,opt,name=seccomp_fallback,json=seccompFallback,proto3" json:"seccomp_fallback,omitempty"`
+	// Per hook, its total (rule empty) and then each of its rules: the
+	// calls it saw and changed while recording.
+	Hooks         []*HookCount `protobuf:"bytes,10,rep,name=hooks,proto3" json:"hooks,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1424,6 +1471,101 @@ func (x *Trailer) GetThreads() uint32 {
 	return 0
 }
 
+func (x *Trailer) GetSeccompFallback() string {
+	if x != nil {
+		return x.SeccompFallback
+	}
+	return ""
+}
+
+func (x *Trailer) GetHooks() []*HookCount {
+	if x != nil {
+		return x.Hooks
+	}
+	return nil
+}
+
+// HookCount is how many calls a hook, or one of its rules, saw and changed.
+type HookCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Hook  string                 `protobuf:"bytes,1,opt,name=hook,proto3" json:"hook,omitempty"`
+	// The rule, as the user wrote it; empty for the hook's total.
+	Rule string `protobuf:"bytes,2,opt,name=rule,proto3" json:"rule,omitempty"`
+	// Calls the hook saw (for a rule: the calls it decided, changed or not).
+	Seen uint64 `protobuf:"varint,3,opt,name=seen,proto3" json:"seen,omitempty"`
+	// Calls it changed.
+	Changed uint64 `protobuf:"varint,4,opt,name=changed,proto3" json:"changed,omitempty"`
+	// Calls it could not decide.
+	Undecided     uint64 `protobuf:"varint,5,opt,name=undecided,proto3" json:"undecided,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HookCount) Reset() {
+	*x = HookCount{}
+	mi := &file_trace_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HookCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HookCount) ProtoMessage() {}
+
+func (x *HookCount) ProtoReflect() protoreflect.Message {
+	mi := &file_trace_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HookCount.ProtoReflect.Descriptor instead.
+func (*HookCount) Descriptor() ([]byte, []int) {
+	return file_trace_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *HookCount) GetHook() string {
+	if x != nil {
+		return x.Hook
+	}
+	return ""
+}
+
+func (x *HookCount) GetRule() string {
+	if x != nil {
+		return x.Rule
+	}
+	return ""
+}
+
+func (x *HookCount) GetSeen() uint64 {
+	if x != nil {
+		return x.Seen
+	}
+	return 0
+}
+
+func (x *HookCount) GetChanged() uint64 {
+	if x != nil {
+		return x.Changed
+	}
+	return 0
+}
+
+func (x *HookCount) GetUndecided() uint64 {
+	if x != nil {
+		return x.Undecided
+	}
+	return 0
+}
+
 var File_trace_proto protoreflect.FileDescriptor
 
 const file_trace_proto_rawDesc = "" +
@@ -1478,7 +1620,7 @@ const file_trace_proto_rawDesc = "" +
 	"\x06signal\x18\x02 \x01(\x05R\x06signal\x12\x1f\n" +
 	"\vcore_dumped\x18\x03 \x01(\bR\n" +
 	"coreDumped\x12\x16\n" +
-	"\x06thread\x18\x04 \x01(\bR\x06thread\"\xca\x01\n" +
+	"\x06thread\x18\x04 \x01(\bR\x06thread\"\x86\x02\n" +
 	"\n" +
 	"HookAction\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12&\n" +
@@ -1487,7 +1629,11 @@ const file_trace_proto_rawDesc = "" +
 	"\told_value\x18\x04 \x01(\x04R\boldValue\x12\x1b\n" +
 	"\tnew_value\x18\x05 \x01(\x04R\bnewValue\x12\x19\n" +
 	"\bold_data\x18\x06 \x01(\fR\aoldData\x12\x19\n" +
-	"\bnew_data\x18\a \x01(\fR\anewData\"\xe7\x03\n" +
+	"\bnew_data\x18\a \x01(\fR\anewData\x12\x12\n" +
+	"\x04rule\x18\b \x01(\tR\x04rule\x12\x12\n" +
+	"\x04path\x18\t \x01(\tR\x04path\x12\x12\n" +
+	"\x04exit\x18\n" +
+	" \x01(\bR\x04exit\"\xe7\x03\n" +
 	"\x06Header\x12%\n" +
 	"\x0eformat_version\x18\x01 \x01(\rR\rformatVersion\x12!\n" +
 	"\ftrec_version\x18\x02 \x01(\tR\vtrecVersion\x12\x12\n" +
@@ -1516,21 +1662,30 @@ const file_trace_proto_rawDesc = "" +
 	"\x05exact\x18\x04 \x01(\bR\x05exact\"\xcf\x01\n" +
 	"\aOptions\x12\x16\n" +
 	"\x06filter\x18\x01 \x01(\tR\x06filter\x12!\n" +
-	"\fcapture_size\x18\x02 \x01(\rR\vcaptureSize\x12\x14\n" +
+	"\fcapture_size\x18\x02 \x01(\x04R\vcaptureSize\x12\x14\n" +
 	"\x05hooks\x18\x03 \x03(\tR\x05hooks\x12\x18\n" +
 	"\aseccomp\x18\x04 \x01(\bR\aseccomp\x12\x10\n" +
 	"\x03cpu\x18\x05 \x01(\x05R\x03cpu\x12'\n" +
 	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\x12\x1e\n" +
 	"\n" +
 	"replayable\x18\b \x01(\bR\n" +
-	"replayable\"\x95\x01\n" +
+	"replayable\"\xf1\x01\n" +
 	"\aTrailer\x12\x16\n" +
 	"\x06events\x18\x01 \x01(\x04R\x06events\x12\x19\n" +
 	"\bend_time\x18\x02 \x01(\x03R\aendTime\x12\x1f\n" +
 	"\vexit_status\x18\x03 \x01(\x05R\n" +
 	"exitStatus\x12\x1c\n" +
 	"\tprocesses\x18\x04 \x01(\rR\tprocesses\x12\x18\n" +
-	"\athreads\x18\x05 \x01(\rR\athreads*\xcb\x01\n" +
+	"\athreads\x18\x05 \x01(\rR\athreads\x12)\n" +
+	"\x10seccomp_fallback\x18\b \x01(\tR\x0fseccompFallback\x12/\n" +
+	"\x05hooks\x18\n" +
+	" \x03(\v2\x19.trec.format.v1.HookCountR\x05hooks\"\x7f\n" +
+	"\tHookCount\x12\x12\n" +
+	"\x04hook\x18\x01 \x01(\tR\x04hook\x12\x12\n" +
+	"\x04rule\x18\x02 \x01(\tR\x04rule\x12\x12\n" +
+	"\x04seen\x18\x03 \x01(\x04R\x04seen\x12\x18\n" +
+	"\achanged\x18\x04 \x01(\x04R\achanged\x12\x1c\n" +
+	"\tundecided\x18\x05 \x01(\x04R\tundecided*\xcb\x01\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vKIND_HEADER\x10\x01\x12\x10\n" +
@@ -1586,7 +1741,7 @@ func file_trace_proto_rawDescGZIP() []byte {
 }
 
 var file_trace_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_trace_proto_goTypes = []any{
 	(Kind)(0),          // 0: trec.format.v1.Kind
 	(CaptureKind)(0),   // 1: trec.format.v1.CaptureKind
@@ -1603,6 +1758,7 @@ var file_trace_proto_goTypes = []any{
 	(*StartState)(nil), // 12: trec.format.v1.StartState
 	(*Options)(nil),    // 13: trec.format.v1.Options
 	(*Trailer)(nil),    // 14: trec.format.v1.Trailer
+	(*HookCount)(nil),  // 15: trec.format.v1.HookCount
 }
 var file_trace_proto_depIdxs = []int32{
 	0,  // 0: trec.format.v1.Record.kind:type_name -> trec.format.v1.Kind
@@ -1619,11 +1775,12 @@ var file_trace_proto_depIdxs = []int32{
 	3,  // 11: trec.format.v1.HookAction.op:type_name -> trec.format.v1.HookOp
 	13, // 12: trec.format.v1.Header.options:type_name -> trec.format.v1.Options
 	12, // 13: trec.format.v1.Header.start_state:type_name -> trec.format.v1.StartState
-	14, // [14:14] is the sub-list for method output_type
-	14, // [14:14] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	15, // 14: trec.format.v1.Trailer.hooks:type_name -> trec.format.v1.HookCount
+	15, // [15:15] is the sub-list for method output_type
+	15, // [15:15] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_trace_proto_init() }
@@ -1637,7 +1794,7 @@ func file_trace_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trace_proto_rawDesc), len(file_trace_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   11,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

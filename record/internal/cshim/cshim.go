@@ -4,6 +4,7 @@ package cshim
 
 /*
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
@@ -118,6 +119,27 @@ static void trec_apply(const struct trec_state *st) {
 	}
 }
 
+// trec_traced reports whether this process has a tracer, from the
+// TracerPid line of /proc/self/status; 0 when that cannot be read.
+static int trec_traced(void) {
+	// Static, as in trec_install: no malloc, no large stack frame.
+	static char buf[4096];
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	const char *p = strstr(buf, "\nTracerPid:");
+	if (p == NULL)
+		return 0;
+	for (p += strlen("\nTracerPid:"); *p == ' ' || *p == '\t'; p++)
+		;
+	return *p >= '1' && *p <= '9';
+}
+
 // trec_ran is set when the constructor has run: not in a binary that Go's
 // internal linker made, which starts without C constructors.
 static int trec_ran;
@@ -133,7 +155,18 @@ __attribute__((constructor)) static void trec_shim(int argc, char **argv, char *
 	if (n == 0 || strcmp(envp[n - 1], "TREC_SHIM=1") != 0)
 		return;
 	struct trec_state st;
-	if (argc < 5 || strcmp(argv[0], "trec-shim") != 0 || !trec_parse(argv[2], &st))
+	const char *tracer = argv[1];
+	if (argc < 6 || strcmp(argv[0], "trec-shim") != 0 || !trec_parse(argv[3], &st))
+		_exit(127);
+	// Until the tracer seizes this process, nothing else ties it to the
+	// tracer's life: die with the thread that started it, and, if that
+	// thread is already gone (this process then has another parent),
+	// now.
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	long ppid = 0;
+	for (const char *p = tracer; *p >= '0' && *p <= '9'; p++)
+		ppid = ppid * 10 + (*p - '0');
+	if (getppid() != ppid)
 		_exit(127);
 	// Before the stop: from there on every syscall is a pair of ptrace
 	// stops.
@@ -142,10 +175,15 @@ __attribute__((constructor)) static void trec_shim(int argc, char **argv, char *
 	// Wait, stopped, until the tracer has seized this thread.
 	kill(getpid(), SIGSTOP);
 
-	trec_install(argv[1]);
+	// Seized, PTRACE_O_EXITKILL takes over, and the program must not
+	// inherit the parent-death signal. Continued by another SIGCONT
+	// before the seizure, the process keeps it.
+	if (trec_traced())
+		prctl(PR_SET_PDEATHSIG, 0);
+	trec_install(argv[2]);
 	trec_apply(&st);
 	envp[n - 1] = NULL;
-	execve(argv[3], argv + 4, envp);
+	execve(argv[4], argv + 5, envp);
 	// The tracer saw the failed execve and reports it; the status is a
 	// shell's for the same failure.
 	_exit(errno == ENOENT ? 127 : 126);

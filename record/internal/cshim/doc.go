@@ -5,7 +5,8 @@
 // whether it is in effect.
 //
 // The recorder starts a program by re-executing its own binary as a shim
-// (see package record): the shim stops itself until it is seized, installs
+// (see package record): the shim stops itself until it is seized (and,
+// until then, dies with the recorder: PR_SET_PDEATHSIG), installs
 // the seccomp filter, gives itself the signals and standard fds the program
 // inherits, and execs the program. A Go shim pays for a whole runtime start
 // (about 4 ms here, as much as some programs run) only to make a dozen
@@ -15,7 +16,8 @@
 //
 // The constructor recognises the shim by what the recorder gives it: an
 // environment whose last entry is TREC_SHIM=1 and argv[0] "trec-shim"; its
-// arguments are the hex-encoded filter, the start state
+// arguments are the recorder's pid (the shim's parent, checked after it
+// sets PR_SET_PDEATHSIG), the hex-encoded filter, the start state
 // (startstate.State.String), the program's path and its argv. Package
 // record's tests hold the two in step.
 package cshim

@@ -26,10 +26,11 @@ func Parse(str string) (State, error) {
 
 // Apply gives the calling thread's process the state s, just before an
 // exec: it ignores the ignored signals, sets the thread's signal mask and
-// closes the closed standard fds. SIGHUP and SIGINT, which the Go runtime
-// leaves ignored when the process started with them ignored, get their
-// default disposition unless s ignores them: ignored, they would survive
-// the exec. Apply uses raw syscalls, behind the Go runtime's back, so
+// closes the closed standard fds. The signals whose disposition the Go
+// runtime leaves as it found it, and which a recorder may pass on ignored
+// (SIGHUP and SIGINT, and 32 to 34, which it reserves for the C library),
+// get their default disposition unless s ignores them: ignored, they
+// would survive the exec. Apply uses raw syscalls, behind the Go runtime's back, so
 // nothing may run Go code that depends on signals between Apply and the
 // exec.
 func (s State) Apply() error {
@@ -42,7 +43,7 @@ func (s State) Apply() error {
 		case sig == int(unix.SIGKILL) || sig == int(unix.SIGSTOP):
 			continue
 		case s.Ignored&(1<<(sig-1)) != 0:
-		case sig == int(unix.SIGHUP) || sig == int(unix.SIGINT):
+		case sig == int(unix.SIGHUP) || sig == int(unix.SIGINT) || (sig >= 32 && sig <= 34):
 			act = &dfl
 		default:
 			continue
