@@ -26,7 +26,13 @@ func replayCommand() *cli.Command {
 			"CI check that a program's recorded behaviour fits its sandbox:\n\n" +
 			"   trec record -o test.trc -- make test\n" +
 			"   trec replay --sandbox policy.txt test.trc     # exit 1 lists each violation\n\n" +
-			"and to refine a policy offline: edit policy.txt and replay again, in milliseconds.",
+			"and to refine a policy offline: edit policy.txt and replay again, in milliseconds.\n\n" +
+			"With --exec it runs the program of a trace recorded with trec record --replayable\n" +
+			"again instead, and serves it what the recording says it got from outside (reads,\n" +
+			"clocks, random bytes, pids), checking each call against the recording; it stops at\n" +
+			"the first call that differs and prints it beside the recorded one (exit 1), else\n" +
+			"exits with the recorded status. --until N stops before the recording's event N\n" +
+			"(or at a time offset such as 1.5s) and leaves the program stopped for a debugger.",
 		ArgsUsage: "FILE",
 		Args:      true,
 		Flags: append(withFilterFlags(append(hookFlags(),

@@ -21,9 +21,6 @@ func replayExecFlags() []cli.Flag {
 	}
 }
 
-// catExec is the help's heading of the --exec flags.
-const catExec = "Running the program again"
-
 // execFlags are the flags that go with --exec.
 var execFlags = map[string]bool{"exec": true, "quiet-output": true, "until": true, "json": true}
 
