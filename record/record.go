@@ -235,8 +235,10 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 	path, err := opts.Path, error(nil)
 	if path == "" {
 		path, err = lookPath(opts.Argv[0], opts.Dir, opts.Env)
-	} else {
+	} else if filepath.IsAbs(path) || opts.Dir == "" {
 		err = checkExecutable(path)
+	} else {
+		err = checkExecutable(filepath.Join(opts.Dir, path))
 	}
 	if err != nil {
 		return Result{}, &StartError{Path: opts.Argv[0], Err: err}

@@ -211,6 +211,9 @@ type lthread struct {
 	// killed is set once the replay killed it as the recording says.
 	killed bool
 	call   *callState
+	// restart is a call that ran and that the kernel restarts: a signal
+	// of today's world interrupted it.
+	restart *callState
 	// expect counts the signals sent to it and not yet delivered; signal
 	// is the signal its signal-delivery-stop delivers when it goes on.
 	expect map[int32]int
@@ -246,7 +249,7 @@ func (e *engine) start() (*rec, error) {
 			e.firstTid = r.ev.Tid
 			return r, nil
 		}
-		r.done = true
+		e.markDone(r)
 	}
 }
 
@@ -263,22 +266,26 @@ func identify(f, def *os.File) fileID {
 	return fileID{st.Dev, st.Ino}
 }
 
+// spareFD is the fd at which the program starts with /dev/null open, not
+// known to it: placeholders are copies of it (dup3) at the fd numbers the
+// recording has. The highest fd of the usual limit of 1024, which a
+// program reaches only with a thousand fds open.
+const spareFD = 1023
+
 // placeholderFiles opens /dev/null for each fd above 2 that the recorded
-// program started with, so that the fds it opens get the recorded numbers.
+// program started with, so that the fds it opens get the recorded numbers,
+// and at spareFD; it returns Options.ExtraFiles and what closes them.
 func placeholderFiles(first *rec) ([]*os.File, func(), error) {
-	var extra []*os.File
 	var opened []*os.File
 	done := func() {
 		for _, f := range opened {
 			f.Close()
 		}
 	}
+	extra := make([]*os.File, spareFD-2)
 	for _, c := range first.ev.Captures {
-		if c.Kind != format.CaptureFD || c.Index < 3 || c.Index == format.CwdIndex || c.Index > 1<<16 {
+		if c.Kind != format.CaptureFD || c.Index < 3 || c.Index == format.CwdIndex || c.Index >= spareFD {
 			continue
-		}
-		for len(extra) < int(c.Index)-2 {
-			extra = append(extra, nil)
 		}
 		f, err := os.Open(os.DevNull)
 		if err != nil {
@@ -288,6 +295,13 @@ func placeholderFiles(first *rec) ([]*os.File, func(), error) {
 		opened = append(opened, f)
 		extra[c.Index-3] = f
 	}
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	opened = append(opened, f)
+	extra[spareFD-3] = f
 	return extra, done, nil
 }
 

@@ -39,6 +39,12 @@ const (
 	planOutput
 )
 
+// makesFD reports whether the call makes an fd in the program: one that
+// runs and must give the recorded fd, or one kept by /dev/null.
+func (c *callState) makesFD() bool {
+	return c.plan == planPlaceholder || c.plan == planRunFD && c.sc != nil && c.sc.Ret == sysent.RetFD
+}
+
 // serves reports whether the program's result comes from the recording.
 func (p plan) serves() bool { return p == planServe || p == planPlaceholder }
 
@@ -53,6 +59,8 @@ type callState struct {
 	// childTid is where a clone asks for the child's tid in the child
 	// (CLONE_CHILD_SETTID), parentTid in the parent (CLONE_PARENT_SETTID).
 	childTid, parentTid uint64
+	// fd is the recorded result, the fd a placeholder is to make.
+	fd int64
 	// extra is set for a wait the recording does not have, which returns
 	// ret; entered once the plan was applied at the entry.
 	extra, entered bool
@@ -61,11 +69,11 @@ type callState struct {
 
 // knownNrs are the syscalls the replay treats apart.
 type knownNrs struct {
-	execve, openat, yield, nanosleep, clockNanosleep, futex int
+	execve, openat, dup3, yield, nanosleep, clockNanosleep, futex int
 }
 
 func (k *knownNrs) init(t *sysent.Table) {
-	for name, nr := range map[string]*int{"execve": &k.execve, "openat": &k.openat, "sched_yield": &k.yield,
+	for name, nr := range map[string]*int{"execve": &k.execve, "openat": &k.openat, "dup3": &k.dup3, "sched_yield": &k.yield,
 		"nanosleep": &k.nanosleep, "clock_nanosleep": &k.clockNanosleep, "futex": &k.futex} {
 		*nr = -1
 		if sc, ok := t.ByName(name); ok {
@@ -164,6 +172,14 @@ var fcntlRuns = map[uint64]plan{
 // enter matches a syscall entry with the thread's next recorded event and
 // decides what to do with the call.
 func (e *engine) enter(l *lthread, live *format.Event) {
+	if c := l.restart; c != nil {
+		l.restart = nil
+		if int(live.Nr) == c.nr {
+			l.call = c
+			e.transparent(l)
+			return
+		}
+	}
 	sc := e.table.Lookup(int(live.Nr))
 	r := e.nth(l.rtid, 0)
 	same := func(r *rec) bool {
@@ -204,6 +220,9 @@ func (e *engine) enter(l *lthread, live *format.Event) {
 	}
 	c := &callState{nr: int(live.Nr), sc: sc, args: live.Args, enter: r}
 	c.plan = e.plan(l, c, live, x)
+	if x != nil {
+		c.fd = x.Ret
+	}
 	if c.plan == planRunRet && sc != nil {
 		c.childTid, c.parentTid = cloneTids(sc, live)
 	}
@@ -389,6 +408,14 @@ func (e *engine) exit(l *lthread, live *format.Event) {
 		return
 	}
 	r := e.nth(l.rtid, 0)
+	if c.plan != planServe && c.plan != planPlaceholder && restartErr(live.Ret) && (r == nil || live.Ret != r.ev.Ret) {
+		// A signal of today's world was pending as the call ran: the
+		// kernel restarts it once the signal is dealt with (and kept
+		// from the program). The restart is the same call.
+		l.restart, l.call = c, nil
+		e.transparent(l)
+		return
+	}
 	if r == nil || r.ev.Kind != format.KindSyscallExit {
 		// The call never returned in the recording: the thread waits
 		// here for the end the recording gives it.
@@ -424,6 +451,10 @@ func (e *engine) exit(l *lthread, live *format.Event) {
 
 func isErr(ret int64) bool { return ret < 0 && ret >= -4095 }
 
+// restartErr reports whether ret is one of the kernel's restart errnos
+// (ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK).
+func restartErr(ret int64) bool { return ret <= -512 && ret >= -516 }
+
 // sameFDs compares the fd pairs pipe, pipe2 and socketpair wrote.
 func sameFDs(rec, live *format.Event) bool {
 	a, ok := captureOf(rec, outArg(rec), format.CaptureStruct)
@@ -456,17 +487,7 @@ func (e *engine) enterRelease(l *lthread) bool {
 		err = l.th.Skip()
 		e.res.Served++
 	case planPlaceholder:
-		var addr uint64
-		addr, err = l.th.Place([]byte(os.DevNull + "\x00"))
-		if err == nil {
-			flags := uint64(unix.O_RDONLY)
-			for i, a := range c.sc.Args {
-				if a.Kind == sysent.ArgFlags && c.args[i]&unix.O_CLOEXEC != 0 || c.sc.Name == "pidfd_open" {
-					flags |= unix.O_CLOEXEC
-				}
-			}
-			err = l.th.Rewrite(e.nrs.openat, [6]uint64{uint64(unix.AT_FDCWD & 0xffffffff), addr, flags})
-		}
+		err = e.placeholder(l, c)
 		e.res.Served++
 	default:
 		e.res.Ran++
@@ -476,6 +497,30 @@ func (e *engine) enterRelease(l *lthread) bool {
 		return false
 	}
 	return true
+}
+
+// placeholder turns the call l waits to enter into one that makes the fd
+// the recorded call made: dup3 of spareFD to the recorded number when that
+// is free, else an open of /dev/null, which gets the lowest free one.
+func (e *engine) placeholder(l *lthread, c *callState) error {
+	flags := uint64(0)
+	for i, a := range c.sc.Args {
+		if a.Kind == sysent.ArgFlags && c.args[i]&unix.O_CLOEXEC != 0 || c.sc.Name == "pidfd_open" {
+			flags = unix.O_CLOEXEC
+		}
+	}
+	if e.nrs.dup3 >= 0 && c.fd >= 0 && c.fd != spareFD {
+		_, _, free := l.th.FDStat(int(c.fd))
+		_, _, spare := l.th.FDStat(spareFD)
+		if errors.Is(free, unix.ENOENT) && spare == nil {
+			return l.th.Rewrite(e.nrs.dup3, [6]uint64{spareFD, uint64(c.fd), flags})
+		}
+	}
+	addr, err := l.th.Place([]byte(os.DevNull + "\x00"))
+	if err != nil {
+		return err
+	}
+	return l.th.Rewrite(e.nrs.openat, [6]uint64{uint64(unix.AT_FDCWD & 0xffffffff), addr, unix.O_RDONLY | flags})
 }
 
 // exitRelease gives the program the result the plan says at the exit of a

@@ -43,6 +43,9 @@ func (e *engine) diverge(l *lthread, r *rec, live *format.Event, reason string) 
 	d := &Divergence{Reason: reason}
 	if r != nil {
 		d.Event, d.Pid, d.Tid = r.seq, r.ev.Pid, r.ev.Tid
+		if r.ev.Kind == format.KindSyscallExit && l != nil && l.call != nil && l.call.enter != nil {
+			d.Recorded = append(d.Recorded, l.call.enter.ev.Copy())
+		}
 		d.Recorded = append(d.Recorded, r.ev.Copy())
 		if r.ev.Kind == format.KindSyscallEnter && l != nil {
 			if x := e.nth(l.rtid, 1); x != nil && x.ev.Kind == format.KindSyscallExit && x.ev.Nr == r.ev.Nr {

@@ -179,6 +179,10 @@ func (e *engine) pump() {
 				e.resume(o, e.nth(o.rtid, 0))
 				break
 			}
+			if o, on := e.fdFirst(l, n); o != nil {
+				e.resume(o, on)
+				break
+			}
 			e.resume(l, n)
 		}
 		e.waitRunning()
@@ -253,9 +257,9 @@ func (e *engine) resume(l *lthread, n *rec) {
 	e.running = l
 }
 
-// futexLookahead bounds how far past a futex call the recording is read
-// for the call on the same address that pairs with it.
-const futexLookahead = 4096
+// lookahead bounds how far the recording is read ahead for the call that
+// pairs with another (otherFirst, fdFirst).
+const lookahead = 4096
 
 // otherFirst returns a thread to let go before l, which is to make the
 // recorded futex call n, or nil. A futex wait and its wake say which of
@@ -279,7 +283,7 @@ func (e *engine) otherFirst(l *lthread, n *rec) *lthread {
 		return nil
 	}
 	n.pairDone = true
-	for i := e.head; i-e.head < futexLookahead; i++ {
+	for i := e.head; i-e.head < lookahead; i++ {
 		if i == len(e.window) && !e.read() {
 			return nil
 		}
@@ -302,6 +306,34 @@ func (e *engine) otherFirst(l *lthread, n *rec) *lthread {
 		return o
 	}
 	return nil
+}
+
+// fdFirst returns the thread to let go before l, and the event it goes
+// for, when l is to make the fd-creating call whose exit is n and another
+// thread of its process waits to make one that got a lower fd in the
+// recording. Calls made at once by two threads allocate their fds in the
+// order the kernel ran them, which their stops do not tell, but their
+// results do: the lowest free fd goes first.
+func (e *engine) fdFirst(l *lthread, n *rec) (*lthread, *rec) {
+	if n.ev.Kind != format.KindSyscallExit || l.call == nil || !l.call.makesFD() || n.ev.Ret < 0 {
+		return nil, nil
+	}
+	for i := e.head; i-e.head < lookahead; i++ {
+		if i == len(e.window) && !e.read() {
+			break
+		}
+		r := e.window[i]
+		if r.done || r == n || r.ev.Kind != format.KindSyscallExit || r.ev.Ret < 0 || r.ev.Ret >= n.ev.Ret {
+			continue
+		}
+		o := e.byRec[r.ev.Tid]
+		if o == nil || o == l || o.dead || o.rpid != l.rpid || !o.held || o.at != nil || o.kind != record.StopSyscallEnter ||
+			o.call == nil || !o.call.makesFD() || e.nth(o.rtid, 0) != r {
+			continue
+		}
+		return o, r
+	}
+	return nil, nil
 }
 
 // complete replays the recorded event l's stop matched: the result of a
