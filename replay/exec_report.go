@@ -136,9 +136,10 @@ func (d *Divergence) WriteText(w io.Writer, h *format.Header) error {
 	return err
 }
 
-// WriteJSON prints the result as one JSON object: "diverged", and
-// "exit_status", "events", "served" and "ran", "stopped" (the pids Until
-// left stopped) and, when it diverged, "divergence" with "event", "pid",
+// WriteJSON prints the result as one JSON object: "diverged", "events",
+// "served" and "ran", "exit_status" when the program ran to its end,
+// "stopped" (the pids Until left stopped) and, when it diverged,
+// "divergence" with "event", "pid",
 // "tid", "reason", and "recorded", "live" and "before" as trec dump
 // --json's objects.
 func (r *ExecResult) WriteJSON(w io.Writer, h *format.Header) error {
@@ -157,13 +158,16 @@ func (r *ExecResult) WriteJSON(w io.Writer, h *format.Header) error {
 	}
 	obj := struct {
 		Diverged   bool        `json:"diverged"`
-		ExitStatus int         `json:"exit_status"`
+		ExitStatus *int        `json:"exit_status,omitempty"`
 		Events     uint64      `json:"events"`
 		Served     uint64      `json:"served"`
 		Ran        uint64      `json:"ran"`
 		Stopped    []int       `json:"stopped,omitempty"`
 		Divergence *divergence `json:"divergence,omitempty"`
-	}{ExitStatus: r.ExitStatus, Events: r.Events, Served: r.Served, Ran: r.Ran, Stopped: r.Stopped}
+	}{Events: r.Events, Served: r.Served, Ran: r.Ran, Stopped: r.Stopped}
+	if r.Divergence == nil && r.Stopped == nil {
+		obj.ExitStatus = &r.ExitStatus
+	}
 	if d := r.Divergence; d != nil {
 		obj.Diverged = true
 		obj.Divergence = &divergence{Event: d.Event, Pid: d.Pid, Tid: d.Tid, Reason: d.Reason, Before: []json.RawMessage{}}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -26,8 +27,18 @@ var execFlags = map[string]bool{"exec": true, "quiet-output": true, "until": tru
 
 // runReplayExec is trec replay --exec: exit status 1 at a divergence, the
 // recorded program's status when the program matched its recording to the
-// end.
+// end, 2 on trouble (as with hooks: 1 says what was found).
 func runReplayExec(c *cli.Context) error {
+	err := replayExec(c)
+	var ee *exitError
+	var ue *usageError
+	if err == nil || errors.As(err, &ee) || errors.As(err, &ue) {
+		return err
+	}
+	return troubleError{err}
+}
+
+func replayExec(c *cli.Context) error {
 	for _, name := range c.LocalFlagNames() {
 		if !execFlags[name] {
 			return usagef("--exec runs the program again: --%s is for replaying hooks", name)
