@@ -104,4 +104,3 @@ func TestReplayExecRefuses(t *testing.T) {
 		}
 	}
 }
-
