@@ -230,6 +230,24 @@ func (t *fdTracker) resolve(ft *fdTable, dirfd int64, hasDirfd bool, p []byte) s
 	return t.str(b)
 }
 
+// argPath returns the path argument of call c made absolute against the
+// working directory or the dirfd, interned; "" when the call has none or
+// it is empty (AT_EMPTY_PATH names the dirfd's file).
+func (t *fdTracker) argPath(c *Call) string {
+	ci := c.info
+	if ci.pathArg < 0 {
+		return ""
+	}
+	p := captureData(c.Enter, int(ci.pathArg), format.CaptureString)
+	switch {
+	case len(p) == 0:
+		return ""
+	case p[0] == '/':
+		return t.str(p)
+	}
+	return t.resolve(t.table(c.Pid), int64(int32(c.Enter.Args[0])), ci.dirfdArg >= 0, p)
+}
+
 // isClean reports whether relative path p has no empty, "." or ".."
 // element and no trailing slash, so that joining it needs no cleaning.
 func isClean(p []byte) bool {

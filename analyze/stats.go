@@ -199,24 +199,13 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 	ci := c.info
 	fds := s.w.fds
 	var fs *fileStat
-	if ci.pathArg >= 0 {
-		if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); len(p) > 0 {
-			// An empty path (AT_EMPTY_PATH) names the dirfd's file: the
-			// fd lookup below finds it.
-			ft := fds.table(c.Pid)
-			var name string
-			if len(p) > 0 && p[0] == '/' {
-				name = fds.str(p)
-			} else {
-				name = fds.resolve(ft, int64(int32(c.Enter.Args[0])), ci.dirfdArg >= 0, p)
-			}
-			fs = s.file(name)
-			if ci.op == fdOpen && !failed {
-				fs.opens++
-			}
-			if failed {
-				s.failed[failKey{name, c.Nr, int32(-c.Exit.Ret)}]++
-			}
+	if name := fds.argPath(c); name != "" {
+		fs = s.file(name)
+		if ci.op == fdOpen && !failed {
+			fs.opens++
+		}
+		if failed {
+			s.failed[failKey{name, c.Nr, int32(-c.Exit.Ret)}]++
 		}
 	}
 	var e *fdEntry
