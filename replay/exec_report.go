@@ -124,7 +124,7 @@ func (d *Divergence) WriteText(w io.Writer, h *format.Header) error {
 		fmt.Fprintf(&b, "  recorded: %s", f.line(d.Recorded))
 	}
 	if d.Live != nil {
-		fmt.Fprintf(&b, "  live:     %s", f.line([]format.Event{*d.Live}))
+		fmt.Fprintf(&b, "  live:     %s", entered(f.line([]format.Event{*d.Live})))
 	}
 	if len(d.Before) > 0 {
 		b.WriteString("  before it, in this thread:\n")
@@ -182,6 +182,18 @@ func (r *ExecResult) WriteJSON(w io.Writer, h *format.Header) error {
 		}
 	}
 	return json.NewEncoder(w).Encode(obj)
+}
+
+// entered turns the line of a call that has not returned, which ends in
+// " <unfinished ...>) = ?", into the call alone.
+func entered(line []byte) []byte {
+	const cut = " <unfinished ...>)"
+	i := bytes.Index(line, []byte(cut))
+	if i < 0 || !bytes.HasSuffix(bytes.TrimRight(line, "\n"), []byte("= ?")) {
+		return line
+	}
+	call := bytes.TrimRight(line[:i:i], ", ")
+	return append(append(call, ')'), '\n')
 }
 
 // formatter prints recorded events one call at a time, as trec dump does.

@@ -279,6 +279,8 @@ func (e *engine) otherFirst(l *lthread, n *rec) *lthread {
 	switch n.ev.Args[1] & futexCmd {
 	case futexWait, futexWaitBitset:
 		want = func(cmd uint64) bool { return cmd == futexWake || cmd == futexWakeBitset }
+	case futexWake, futexWakeBitset:
+		want = func(cmd uint64) bool { return cmd == futexWait || cmd == futexWaitBitset }
 	default:
 		return nil
 	}

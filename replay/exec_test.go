@@ -165,18 +165,29 @@ var buildGo = sync.OnceValues(func() (string, error) {
 })
 
 // TestExecGo replays a Go program printing time.Now, crypto/rand bytes and
-// its pid. GOMAXPROCS=1 keeps the runtime's idle threads from racing for
-// work, which they do differently from run to run (see the README).
+// its pid. The runtime's idle threads race for work between syscalls,
+// which a replay cannot always repeat (see the README): GOMAXPROCS=1 makes
+// that rare (about 1 replay in 100 here), and a recording whose replay
+// still diverges there is followed by another, up to three.
 func TestExecGo(t *testing.T) {
 	bin, err := buildGo()
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
-	rec := recordReplayable(t, "", append(os.Environ(), "GOMAXPROCS=1"), bin)
-	if rec.status != 0 || !strings.Contains(rec.stdout, "random ") {
-		t.Fatalf("recorded run: status %d: %q", rec.status, rec.stdout)
+	for try := 1; ; try++ {
+		rec := recordReplayable(t, "", append(os.Environ(), "GOMAXPROCS=1"), bin)
+		if rec.status != 0 || !strings.Contains(rec.stdout, "random ") {
+			t.Fatalf("recorded run: status %d: %q", rec.status, rec.stdout)
+		}
+		res, out := execReplay(t, rec, ExecOptions{})
+		if res.Divergence == nil && out == rec.stdout && res.ExitStatus == 0 {
+			return
+		}
+		if try == 3 {
+			t.Fatalf("replay printed %q, the recorded run %q; %s", out, rec.stdout, divergence(t, res, rec))
+		}
+		t.Logf("recording %d: %s", try, divergence(t, res, rec))
 	}
-	mustMatch(t, rec, ExecOptions{})
 }
 
 // TestExecThreads replays, 20 times, a program whose output depends on the
