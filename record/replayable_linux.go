@@ -12,11 +12,6 @@ import (
 	"github.com/trecdev/trec/format"
 )
 
-// maxReplayCapture caps each output buffer of a replayable recording: a
-// record stays well under format.MaxRecordSize, which every reader accepts.
-// A call that returns more in one buffer cannot be replayed past.
-const maxReplayCapture = 16 << 20
-
 // Auxiliary vector entries (<linux/auxvec.h>).
 const (
 	atNull        = 0
@@ -132,11 +127,13 @@ func (t *tracer) replayExit(th *thread, ret int64) {
 	if t.cutSeen {
 		return
 	}
+	// Outputs are captured whole: one cut is over MaxCaptureSize, what
+	// one call's captures hold.
 	for i := range t.cap.caps {
-		if c := &t.cap.caps[i]; c.Size > maxReplayCapture {
+		if c := &t.cap.caps[i]; c.Truncated() {
 			t.cutSeen = true
-			t.replayNotice(fmt.Sprintf("process %d: %s returned %d bytes in one buffer, over the %d MiB a capture holds: a replay stops there",
-				th.pid, th.sc.Name, c.Size, maxReplayCapture>>20))
+			t.replayNotice(fmt.Sprintf("process %d: %s returned more than the %d MiB a call's captures hold: a replay stops there",
+				th.pid, th.sc.Name, MaxCaptureSize>>20))
 			return
 		}
 	}

@@ -91,3 +91,21 @@ func TestReplayableTakesNoFilter(t *testing.T) {
 		t.Errorf("Run with a filter and Replayable: %v", r.err)
 	}
 }
+
+// TestReplayableSaysWhenCut checks that a replayable recording says, once,
+// that a call returned more than the captures of a call hold.
+func TestReplayableSaysWhenCut(t *testing.T) {
+	var log bytes.Buffer
+	r := mustRecordWith(t, 0, Options{Argv: []string{"dd", "if=/dev/zero", "of=/dev/null", "bs=20M", "count=2", "status=none"},
+		Replayable: true, Log: &log})
+	if n := strings.Count(log.String(), "trec: --replayable: "); n != 1 || !strings.Contains(log.String(), "read returned more than the 16 MiB") {
+		t.Errorf("%d notices:\n%s", n, log.String())
+	}
+	for _, c := range r.calls("read") {
+		if c.exit != nil && c.exit.Ret == 20<<20 {
+			if d, _ := capture(c.exit, 1); len(d) != MaxCaptureSize {
+				t.Errorf("a 20 MiB read captured %d bytes", len(d))
+			}
+		}
+	}
+}
