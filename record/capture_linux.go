@@ -25,6 +25,9 @@ const (
 	msghdrSize   = 56   // struct msghdr on 64-bit ABIs
 	fdSetMax     = 1024 / 8
 	cloneArgsMin = 40 // struct clone_args up to exit_signal
+	// controlMax caps a msghdr's control data, captured whole like a
+	// sockaddr whatever the capture size: the cmsgs name fds and creds.
+	controlMax = 4096
 )
 
 // span locates a capture's data in the tracer's arena; the arena may move
@@ -175,6 +178,7 @@ func (c *capturer) strArray(pid, arg int, addr uint64, max int) {
 // bytes a readv returned), else every buffer whole; each buffer is cut at
 // limit.
 func (c *capturer) iovecs(pid, arg int, addr, count uint64, spread int64, limit int) {
+	c.addrs = c.addrs[:0]
 	if addr == 0 || count == 0 || limit <= 0 || spread == 0 {
 		return
 	}
@@ -256,7 +260,10 @@ func (c *capturer) msghdr(pid, arg int, addr uint64, spread int64, limit int) {
 	controllen := binary.NativeEndian.Uint64(h[40:])
 	c.buf(pid, arg, format.CaptureSockaddr, 0, name, namelen, sockaddrMax)
 	c.iovecs(pid, arg, iov, iovlen, spread, limit)
-	c.buf(pid, arg, format.CaptureBuffer, 0, control, controllen, limit)
+	if spread < 0 {
+		c.nullBases(arg)
+	}
+	c.buf(pid, arg, format.CaptureBuffer, 0, control, controllen, controlMax)
 }
 
 // enter captures what the arguments of sc point at when the syscall starts.
@@ -280,6 +287,7 @@ func (c *capturer) enter(pid int, sc *sysent.Syscall, args *[6]uint64) {
 			c.buf(pid, i, format.CaptureBuffer, 0, v, lenArg(args, a), c.limit)
 		case sysent.ArgInIovec:
 			c.iovecs(pid, i, v, lenArg(args, a), -1, c.limit)
+			c.nullBases(i)
 		case sysent.ArgInSockaddr:
 			c.buf(pid, i, format.CaptureSockaddr, 0, v, lenArg(args, a), sockaddrMax)
 		case sysent.ArgInMsghdr:

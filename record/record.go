@@ -247,6 +247,11 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if !t.all {
+		if err := t.buildFilter(); err != nil {
+			return Result{}, err
+		}
+	}
 	t.inherit = inherit
 	return t.record(ctx)
 }
@@ -276,9 +281,9 @@ func (t *tracer) record(ctx context.Context) (Result, error) {
 	select {
 	case o = <-done:
 	case <-ctx.Done():
-		t.cancel()
+		t.cancel(context.Cause(ctx))
 		o = <-done
-		if o.err == nil {
+		if o.err == nil && t.att == nil {
 			o.err = ctx.Err()
 		}
 	}

@@ -566,11 +566,27 @@ func (e *engine) serve(l *lthread, c *callState, x *format.Event) bool {
 	if c.sc == nil {
 		return true
 	}
-	var msg [msghdrSize]byte
-	haveMsg := false
+	// The live msghdr of each message a recvmsg or recvmmsg filled, read
+	// when first needed: its pointers are this run's.
+	msgs := map[uint64][]byte{}
+	msg := func(addr uint64) []byte {
+		if m, ok := msgs[addr]; ok {
+			return m
+		}
+		m, err := l.th.Read(addr, msghdrSize)
+		if err != nil {
+			if !errors.Is(err, unix.ESRCH) {
+				e.diverge(l, l.at, nil, fmt.Sprintf("the msghdr of %s cannot be read: %v", c.sc.Name, err))
+			}
+			return nil
+		}
+		msgs[addr] = m
+		return m
+	}
+	mmsg := c.sc.Name == "recvmmsg" || c.sc.Name == "sendmmsg"
 	for i := range x.Captures {
 		cp := &x.Captures[i]
-		if cp.Kind == format.CaptureFD || cp.Kind == format.CaptureSocket || int(cp.Arg) >= len(c.sc.Args) {
+		if !served(cp.Kind) || int(cp.Arg) >= len(c.sc.Args) {
 			continue
 		}
 		if cp.Truncated() {
@@ -579,36 +595,72 @@ func (e *engine) serve(l *lthread, c *callState, x *format.Event) bool {
 		}
 		a := c.sc.Args[cp.Arg]
 		addr := c.args[cp.Arg]
-		if a.Kind == sysent.ArgOutMsghdr {
-			if !haveMsg {
-				b, err := l.th.Read(addr, msghdrSize)
-				if errors.Is(err, unix.ESRCH) {
-					return false
-				}
-				if err != nil {
-					e.diverge(l, l.at, nil, fmt.Sprintf("the msghdr of %s cannot be read: %v", c.sc.Name, err))
-					return false
-				}
-				copy(msg[:], b)
-				haveMsg = true
-			}
-			if !e.serveMsghdr(l, addr, msg[:], cp) {
-				return false
-			}
-			continue
+		ok := true
+		switch {
+		case mmsg:
+			ok = e.serveMmsg(l, addr, msg, cp)
+		case a.Kind == sysent.ArgOutMsghdr:
+			m := msg(addr)
+			ok = m != nil && e.serveMsghdr(l, addr, m, cp)
+		case cp.Kind == format.CaptureIovec:
+			ok = e.serveIovec(l, addr, c.args[a.Len], cp)
+		case cp.Index == 0:
+			ok = e.write(l, addr, cp.Data)
 		}
-		if cp.Kind == format.CaptureIovec {
-			if !e.serveIovec(l, addr, c.args[a.Len], cp) {
-				return false
-			}
-			continue
-		}
-		if !e.write(l, addr, cp.Data) {
+		if !ok {
 			return false
 		}
 	}
 	return true
 }
+
+// served reports whether captures of kind k are memory a call wrote where
+// its arguments point, which a served call writes again: not the fd links,
+// socket endpoints, nor what the recorder read besides (iovec arrays,
+// counts, a signal frame's mask).
+func served(k format.CaptureKind) bool {
+	switch k {
+	case format.CaptureBuffer, format.CaptureStruct, format.CaptureSockaddr, format.CaptureIovec, format.CaptureOutput:
+		return true
+	}
+	return false
+}
+
+// serveMmsg writes one capture of a recvmmsg (or a sendmmsg, whose
+// message lengths the kernel writes): each message's length and the
+// lengths and flags of its msghdr, then its sender's address, the data of
+// its iovecs and its control data where this run's msghdrs point.
+func (e *engine) serveMmsg(l *lthread, arr uint64, msg func(uint64) []byte, cp *format.Capture) bool {
+	k := uint64(cp.Index)
+	if cp.Kind == format.CaptureIovec {
+		k = uint64(cp.Index / sysent.MmsgIndex)
+	}
+	hdr := arr + k*mmsghdrSize
+	if cp.Kind == format.CaptureStruct {
+		for k := uint64(0); (k+1)*mmsghdrSize <= uint64(len(cp.Data)); k++ {
+			rec := cp.Data[k*mmsghdrSize:]
+			h := arr + k*mmsghdrSize
+			if !e.write(l, h+8, rec[8:12]) || !e.write(l, h+40, rec[40:48]) || !e.write(l, h+48, rec[48:52]) || !e.write(l, h+msghdrSize, rec[msghdrSize:msghdrSize+4]) {
+				return false
+			}
+		}
+		return true
+	}
+	m := msg(hdr)
+	if m == nil {
+		return false
+	}
+	if cp.Kind == format.CaptureIovec {
+		elem := *cp
+		elem.Index = cp.Index % sysent.MmsgIndex
+		return e.serveMsghdr(l, hdr, m, &elem)
+	}
+	return e.serveMsghdr(l, hdr, m, cp)
+}
+
+// mmsghdrSize is struct mmsghdr's size on 64-bit ABIs: a msghdr and
+// msg_len, padded.
+const mmsghdrSize = msghdrSize + 8
 
 // msghdrSize is struct msghdr's size on 64-bit ABIs.
 const msghdrSize = 56
