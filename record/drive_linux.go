@@ -111,12 +111,6 @@ var (
 // Tid returns the thread's id.
 func (d *Thread) Tid() int { return d.th.tid }
 
-// Pid returns the thread's process id.
-func (d *Thread) Pid() int { return d.th.pid }
-
-// Stopped reports whether the thread waits in a stop.
-func (d *Thread) Stopped() bool { return d.stopped }
-
 func (d *Thread) at(kinds ...StopKind) error {
 	if !d.stopped {
 		return ErrNotStopped

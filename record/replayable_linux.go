@@ -120,7 +120,7 @@ func (t *tracer) auxv(tid int) (random, sysinfo uint64, err error) {
 // replayExit captures, in a replayable recording, what the exit of a
 // successful call wrote that the argument kinds do not describe, and says
 // once when an output buffer was over the capture cap.
-func (t *tracer) replayExit(th *thread, ret int64) {
+func (t *tracer) replayExit(th *thread) {
 	if addr, n, arg := t.outputOf(th); n > 0 {
 		t.cap.buf(th.tid, arg, format.CaptureOutput, 0, addr, uint64(n), n)
 	}

@@ -828,13 +828,13 @@ func (t *tracer) exit(th *thread) {
 	t.ev.Ret = ret
 	if !failed && !skipped && th.sc != nil {
 		t.cap.exit(th.tid, th.sc, &th.args, ret)
+		if t.opts.Replayable {
+			t.replayExit(th)
+		}
 		// What new fds refer to. A full trace knows every fd of the
 		// program from its start or its creation, so copies (dup, dup2,
 		// dup3) save the syscall a readlink costs; a filtered one may
 		// not have recorded the fd copied.
-		if t.opts.Replayable {
-			t.replayExit(th, ret)
-		}
 		switch {
 		case th.nr == t.nrs.chdir || th.nr == t.nrs.fchdir:
 			t.cap.cwdLink(th.tid)
@@ -984,6 +984,9 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 			t.threads.remove(oldTid)
 			old.tid, old.pid = th.tid, th.pid
 			t.threads.put(old)
+			if t.driven != nil {
+				delete(t.driven, th)
+			}
 			th = old
 		}
 	}
