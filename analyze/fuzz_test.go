@@ -112,10 +112,10 @@ func fuzzEvents(b []byte) []format.Event {
 		}
 		t += int64(next()) * 100
 		e := format.Event{Time: t, Tid: tid, Pid: pid}
-		switch op % 12 {
+		switch op % 14 {
 		case 0, 1, 2, 3, 4, 5, 6:
 			e.Kind = format.KindSyscallEnter
-			if op%12 >= 4 {
+			if op%14 >= 4 {
 				e.Kind = format.KindSyscallExit
 			}
 			if c := next(); c < 220 {
@@ -163,6 +163,17 @@ func fuzzEvents(b []byte) []format.Event {
 		case 11:
 			e.Kind = format.KindStop
 			e.Signal.Signo = int32(next() % 70)
+		case 12, 13:
+			e.Kind = format.KindAttach
+			if op%14 == 13 {
+				e.Kind = format.KindDetach
+			}
+			e.Attach = format.Attach{InSyscall: next()%2 == 0, Stopped: next()%4 == 0}
+			e.Nr = fuzzSyscalls[int(next())%len(fuzzSyscalls)]
+			if e.Kind == format.KindAttach && next()%2 == 0 {
+				e.Exec = format.Exec{Path: "/bin/x", Argv: []string{"x", "y"}}
+				e.Captures = []format.Capture{{Kind: format.CaptureFD, Index: uint32(next() % 5), Data: []byte("/dev/null")}}
+			}
 		}
 		evs = append(evs, e)
 	}

@@ -24,7 +24,8 @@ const (
 	// StatusUnavailable: the call returned but its result is unknown.
 	// Traces always hold the result, so no call has this status.
 	StatusUnavailable
-	// StatusDetached: the trace ended while the call was in progress.
+	// StatusDetached: the trace ended while the call was in progress, or
+	// the recorder detached from its thread (an attached recording).
 	StatusDetached
 
 	statusAll = StatusSuccessful | StatusFailed | StatusUnfinished | StatusUnavailable | StatusDetached
@@ -70,6 +71,9 @@ type Call struct {
 	// Superseded is set on an unfinished call that another thread's
 	// execve ended, replacing the process.
 	Superseded bool
+	// Detach is set on a call that was in progress when the recorder
+	// detached from its thread (KIND_DETACH): it goes on untraced.
+	Detach bool
 	// Hooks are the hook records of the call (format.KindHook), the
 	// changes hooks made to it while recording, in order.
 	Hooks []format.Event
@@ -312,6 +316,16 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 			w.filter.exec(e, p)
 		}
 		w.event(e, p, v)
+	case format.KindAttach:
+		p := w.procOf(eventPid(e), e.Time, e.Tid)
+		if w.fds != nil {
+			w.fds.attach(e)
+		}
+		w.event(e, p, v)
+	case format.KindDetach:
+		p := w.procOf(eventPid(e), e.Time, e.Tid)
+		w.detach(e, v)
+		w.event(e, p, v)
 	case format.KindExit:
 		p := w.procOf(eventPid(e), e.Time, e.Tid)
 		if th := w.threads[e.Tid]; th != nil {
@@ -420,6 +434,28 @@ func (w *Walker) exit(e *format.Event, v Visitor) {
 		w.fds.update(c)
 	}
 	c.Exit = nil
+}
+
+// detach ends the call the thread of detach event e was in, if any: its
+// enter, or for a call entered before an attached recording began only
+// its number, is in the trace, and its exit will not be.
+func (w *Walker) detach(e *format.Event, v Visitor) {
+	th := w.thread(e.Tid)
+	if th.pending {
+		th.call.Detach = true
+		w.unfinish(th, v, e.Time, StatusDetached)
+		return
+	}
+	if !e.Attach.InSyscall {
+		return
+	}
+	ci := w.ct.get(e.Nr)
+	p := w.bind(th, e.Pid, e.Time, e.Tid)
+	c := Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, EndTime: e.Time, Status: StatusDetached, Detach: true, info: ci}
+	if w.filter == nil || w.filter.keepOrphanExit(&c, p) {
+		w.kept++
+		v.SyscallExit(&c)
+	}
 }
 
 // unfinish ends th's pending call without an exit.

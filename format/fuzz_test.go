@@ -74,7 +74,7 @@ func readChecked(t *testing.T, data []byte) {
 			}
 			return
 		}
-		if e.Kind == KindInvalid || e.Kind > KindStop {
+		if !e.Kind.Valid() {
 			t.Fatalf("event %d has kind %d", n, e.Kind)
 		}
 	}

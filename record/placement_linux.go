@@ -64,10 +64,8 @@ func (p *placement) pin(opts Options) error {
 	if !inMask(p.orig, cpu) {
 		return fmt.Errorf("record: CPU %d: %w", cpu, errBadCPU)
 	}
-	one := make([]byte, len(p.orig))
-	one[cpu/8] = 1 << (cpu % 8)
-	if _, _, e := unix.RawSyscall(unix.SYS_SCHED_SETAFFINITY, 0, uintptr(len(one)), uintptr(unsafe.Pointer(&one[0]))); e != 0 {
-		return fmt.Errorf("record: pin to CPU %d: %w", cpu, e)
+	if err := setaffinity(0, oneCPU(cpu, len(p.orig))); err != nil {
+		return fmt.Errorf("record: pin to CPU %d: %w", cpu, err)
 	}
 	p.cpu, p.shared = cpu, true
 	return nil
@@ -105,6 +103,21 @@ func (p *placement) isPinnedMask(mask []byte) bool {
 		}
 	}
 	return p.cpu/8 < len(mask)
+}
+
+// oneCPU returns a CPU mask of n bytes that holds cpu alone.
+func oneCPU(cpu, n int) []byte {
+	one := make([]byte, n)
+	one[cpu/8] = 1 << (cpu % 8)
+	return one
+}
+
+// setaffinity sets the CPU mask of thread tid (0: the calling thread).
+func setaffinity(tid int, mask []byte) error {
+	if _, _, e := unix.RawSyscall(unix.SYS_SCHED_SETAFFINITY, uintptr(tid), uintptr(len(mask)), uintptr(unsafe.Pointer(&mask[0]))); e != 0 {
+		return e
+	}
+	return nil
 }
 
 // getaffinity returns the CPU mask of thread tid (0: the calling thread)
@@ -148,6 +161,10 @@ func (t *tracer) affinityExit(th *thread, ret int64) {
 		// Moved by someone else (taskset -p): the truth is told.
 		return
 	}
-	clear(mask[copy(mask, t.place.orig):])
+	orig := t.place.orig
+	if target.mask != nil {
+		orig = target.mask
+	}
+	clear(mask[copy(mask, orig):])
 	t.mem.write(th.pid, mask, th.args[2])
 }
