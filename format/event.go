@@ -163,6 +163,10 @@ const (
 	// CaptureSocket is the endpoints of socket fd Index, laid out as
 	// FORMAT.md says.
 	CaptureSocket CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_SOCKET)
+	// CaptureOutput is memory the syscall wrote through argument Arg that
+	// the argument kinds do not describe (an ioctl's or a prctl's
+	// result), captured by --replayable recordings for a replay.
+	CaptureOutput CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_OUTPUT)
 )
 
 // CwdIndex is the Index of a CaptureFD that holds the working directory
@@ -209,6 +213,11 @@ type Exec struct {
 	Argv []string
 	// OldTid is the tid that called execve when it was not the leader.
 	OldTid int32
+	// Random is the 16 bytes at AT_RANDOM in the new program's auxiliary
+	// vector; VdsoOff says the recorder turned its vDSO off. Only
+	// replayable recordings have them.
+	Random  []byte
+	VdsoOff bool
 }
 
 // Exit is the end of a thread or process.
@@ -296,6 +305,9 @@ func (e *Event) Copy() Event {
 	}
 	if e.Exec.Argv != nil {
 		c.Exec.Argv = append([]string(nil), e.Exec.Argv...)
+	}
+	if e.Exec.Random != nil {
+		c.Exec.Random = append([]byte(nil), e.Exec.Random...)
 	}
 	c.Hook.OldData = append([]byte(nil), e.Hook.OldData...)
 	c.Hook.NewData = append([]byte(nil), e.Hook.NewData...)

@@ -165,6 +165,45 @@ func TestRoundTripEveryKind(t *testing.T) {
 	}
 }
 
+// TestReplayableFields round-trips what --replayable recordings add: the
+// environment and the start state in the header, AT_RANDOM and the vDSO
+// flag in exec events, output captures.
+func TestReplayableFields(t *testing.T) {
+	h := sampleHeader()
+	h.Options.Replayable = true
+	h.Env = []string{"HOME=/root", "A="}
+	h.StartState = &tracepb.StartState{IgnoredSignals: 1 << 12, BlockedSignals: 3, ClosedFds: 4, Exact: true}
+	random := []byte("0123456789abcdef")
+	want := []Event{
+		{Kind: KindExec, Time: 10, Tid: 7, Pid: 7, Exec: Exec{Path: "/bin/true", Argv: []string{"true"}, Random: random, VdsoOff: true}},
+		{Kind: KindSyscallExit, Time: 20, Tid: 7, Pid: 7, Nr: 16, Ret: 0,
+			Captures: []Capture{{Arg: 2, Kind: CaptureOutput, Data: []byte{24, 0, 80, 0, 0, 0, 0, 0}}}},
+	}
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, h, WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if err := w.Write(&want[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(&Trailer{}); err != nil {
+		t.Fatal(err)
+	}
+	r, got, err := readAll(buf.Bytes())
+	if err != io.EOF {
+		t.Fatalf("read ended with %v", err)
+	}
+	if !reflect.DeepEqual(normalize(got), normalize(want)) {
+		t.Fatalf("events differ\n got %+v\nwant %+v", got, want)
+	}
+	if !proto.Equal(r.Header(), withVersion(h)) {
+		t.Errorf("header = %v", r.Header())
+	}
+}
+
 func withVersion(h *Header) *Header {
 	h.FormatVersion = Version
 	return h
@@ -253,22 +292,35 @@ func TestBadInput(t *testing.T) {
 	future[12] = Version + 1
 	corrupt := append([]byte(nil), good...)
 	corrupt[len(corrupt)/2] ^= 0xff
+	version0 := append([]byte(nil), good...)
+	version0[12] = 0
 
 	for _, tc := range []struct {
 		name string
 		data []byte
 		want error
 	}{
-		{"empty", nil, ErrNotTrace},
+		{"empty", nil, ErrTruncated},
+		{"half the leading frame", good[:10], ErrTruncated},
+		{"leading frame alone", good[:16], ErrTruncated},
+		{"header cut", good[:20], ErrTruncated},
+		{"not a leading frame", good[1:12], ErrNotTrace},
 		{"random", rnd, ErrNotTrace},
 		{"text", []byte("execve(\"/bin/ls\", [\"ls\"], 0x7ffd /* 20 vars */) = 0\n"), ErrNotTrace},
 		{"zstd but not a trace", zstdNotTrace.EncodeAll([]byte("hello"), nil), ErrNotTrace},
 		{"future version", future, &VersionError{}},
+		{"version 0", version0, &CorruptError{}},
 		{"corrupt frame", corrupt, &CorruptError{}},
 		{"two traces in one file", append(append([]byte(nil), good...), good...), &CorruptError{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := readAll(tc.data)
+			if errors.Is(tc.want, ErrTruncated) && (err == nil || !strings.Contains(err.Error(), "the recording ended before it began")) {
+				t.Errorf("got %v, want the recording ended before it began", err)
+			}
+			if err != nil && strings.Contains(err.Error(), "newer") && tc.name != "future version" {
+				t.Errorf("got %v", err)
+			}
 			switch want := tc.want.(type) {
 			case *VersionError:
 				var ve *VersionError
@@ -286,6 +338,32 @@ func TestBadInput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTruncatedMark checks that a trace whose trailer says it was copied
+// from a cut one reads as cut, trailer and all.
+func TestTruncatedMark(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, sampleHeader(), WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := sampleEvents()
+	for i := range evs {
+		if err := w.Write(&evs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(&Trailer{Truncated: true, EndTime: 77}); err != nil {
+		t.Fatal(err)
+	}
+	r, got, err := readAll(buf.Bytes())
+	if err != ErrTruncated || len(got) != len(evs) {
+		t.Fatalf("got %d events and %v, want %d and ErrTruncated", len(got), err, len(evs))
+	}
+	if tr := r.Trailer(); tr == nil || !tr.Truncated || tr.EndTime != 77 || tr.Events != uint64(len(evs)) {
+		t.Errorf("trailer %v", tr)
 	}
 }
 

@@ -17,3 +17,7 @@ type Options = tracepb.Options
 
 // Trailer closes a trace that ended cleanly.
 type Trailer = tracepb.Trailer
+
+// StartState is what a program inherited, as a replayable recording's
+// header keeps it.
+type StartState = tracepb.StartState

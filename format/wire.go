@@ -146,7 +146,7 @@ func (c *encoder) appendEventBody(b []byte, e *Event) ([]byte, error) {
 		c.clone = tracepb.Clone{Child: e.Clone.Child, Kind: tracepb.CloneKind(e.Clone.Kind), Flags: e.Clone.Flags}
 		b, err = appendMessageField(b, fClone, &c.clone)
 	case KindExec:
-		c.exec = tracepb.Exec{Path: e.Exec.Path, Argv: e.Exec.Argv, OldTid: e.Exec.OldTid}
+		c.exec = tracepb.Exec{Path: e.Exec.Path, Argv: e.Exec.Argv, OldTid: e.Exec.OldTid, AtRandom: e.Exec.Random, VdsoOff: e.Exec.VdsoOff}
 		b, err = appendMessageField(b, fExec, &c.exec)
 	case KindExit:
 		c.exit = tracepb.Exit{Code: e.Exit.Code, Signal: e.Exit.Signal, CoreDumped: e.Exit.CoreDumped, Thread: e.Exit.Thread}
@@ -237,7 +237,7 @@ func (d *decoder) decodeEvent(body []byte, e *Event) (tracepb.Kind, error) {
 			case fExec:
 				var m tracepb.Exec
 				if err = proto.Unmarshal(v, &m); err == nil {
-					e.Exec = Exec{Path: m.Path, Argv: m.Argv, OldTid: m.OldTid}
+					e.Exec = Exec{Path: m.Path, Argv: m.Argv, OldTid: m.OldTid, Random: m.AtRandom, VdsoOff: m.VdsoOff}
 				}
 			case fExit:
 				var m tracepb.Exit

@@ -261,7 +261,11 @@ func (c *capturer) mmsgvec(tid int, addr, n uint64, recv bool) {
 		c.buf(tid, 1, format.CaptureIovecArray, idx, iov, min(iovlen, iovMax)*16, int(min(iovlen, iovMax))*16)
 		c.buf(tid, 1, format.CaptureBuffer, idx, ctl, ctllen, controlMax)
 		elems := len(c.caps)
-		c.iovecs(tid, 1, iov, iovlen, spread)
+		limit := c.limit
+		if recv {
+			limit = c.out
+		}
+		c.iovecs(tid, 1, iov, iovlen, spread, limit)
 		for i := elems; i < len(c.caps); i++ {
 			c.caps[i].Index += uint32(k * sysent.MmsgIndex)
 		}

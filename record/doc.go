@@ -248,6 +248,29 @@
 // syscalls that can change them (close, dup2, rename, chdir, ...) stop too
 // and empty what they may have changed.
 //
+// # Replayable recordings and driven runs
+//
+// Options.Replayable records what a re-execution needs (trec record
+// --replayable, replayable_linux.go): every syscall; the buffers the
+// kernel writes whole, up to MaxCaptureSize (a notice says when one was
+// larger); what ioctl, fcntl and prctl return through their pointer; at
+// every exec, the 16 AT_RANDOM bytes, read from the auxiliary vector on
+// the new stack, and AT_SYSINFO_EHDR cleared there, so that the C library
+// and the Go runtime find no vDSO and read clocks with syscalls; the
+// environment and the inherited signal state in the header. Address space
+// randomization is off (ADDR_NO_RANDOMIZE, set on the tracer's thread and
+// inherited by the program), as gdb turns it off for the programs it
+// starts.
+//
+// Options.Driver makes Run a driven run instead of a recording (trec
+// replay --exec, drive_linux.go): no trace is written; every stop is
+// handed to the Driver, which resumes the thread at once or holds it and
+// resumes it later, and changes its syscall through the applier the hooks
+// use (skip it, rewrite it, set its result, write its memory), its
+// AT_RANDOM bytes or its siginfo. The tracer's loop, thread table and
+// stop handling are the recorder's: the driver only decides when and how
+// each thread goes on.
+//
 // # Performance
 //
 // PERFORMANCE.md says where a recording's time goes per stop, what the

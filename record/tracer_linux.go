@@ -139,7 +139,10 @@ type tracer struct {
 	seccompSeen bool
 	// foreignSeen is set once a syscall of another ABI was reported.
 	foreignSeen bool
-	seccompErr  syscall.Errno
+	// cutSeen is set once a replayable recording said that an output
+	// was over the capture cap.
+	cutSeen    bool
+	seccompErr syscall.Errno
 	// seccompFallback says why the program runs without the filter the
 	// header announces, for the trailer.
 	seccompFallback string
@@ -185,6 +188,16 @@ type tracer struct {
 
 	// hooks runs Options.Hooks; nil without hooks.
 	hooks *hooker
+
+	// driven holds the Driver's handles of the threads in a driven run
+	// (Options.Driver), nil in a recording; ctl is its Control, drvStop
+	// the Stop it is handed, ap what changes syscalls, and execRandom the
+	// address of the AT_RANDOM bytes at the current exec stop.
+	driven     map[*thread]*Thread
+	ctl        *Control
+	drvStop    Stop
+	ap         *applier
+	execRandom uint64
 }
 
 func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
@@ -227,6 +240,9 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 	pageSize := os.Getpagesize()
 	t.mem = newMemReader(pageSize)
 	t.cap = newCapturer(t.mem, opts.CaptureSize)
+	if opts.Replayable {
+		t.cap.out = MaxCaptureSize
+	}
 	if len(opts.Hooks) > 0 {
 		h, err := newHooker(t, opts.Hooks)
 		if err != nil {
@@ -312,6 +328,14 @@ func (t *tracer) run() (Result, error) {
 	if err := t.place.pin(t.opts); err != nil {
 		return Result{}, err
 	}
+	if t.opts.Replayable {
+		if err := noASLR(); err != nil {
+			return Result{}, fmt.Errorf("record: turn address space randomization off: %w", err)
+		}
+	}
+	if t.opts.Driver != nil {
+		t.driveStart()
+	}
 	if err := t.startShim(); err != nil {
 		return Result{}, err
 	}
@@ -330,6 +354,16 @@ func (t *tracer) finish(trailer *format.Trailer) (Result, error) {
 		Threads:    t.nthreads,
 		Duration:   end,
 		hookRegs:   t.hooks != nil && !t.hooks.ap.usesSetInfo(),
+	}
+	if t.w == nil {
+		// A driven run writes no trace.
+		if t.startErr != nil {
+			return Result{}, t.startErr
+		}
+		if t.shimPhase && t.err == nil {
+			t.err = errors.New("record: the program ended before its exec")
+		}
+		return res, t.err
 	}
 	res.Events = t.w.Events()
 	trailer.EndTime = int64(end)
@@ -370,6 +404,13 @@ func (t *tracer) startShim() error {
 		Env:   env,
 		Files: []uintptr{t.opts.Stdin.Fd(), t.opts.Stdout.Fd(), t.opts.Stderr.Fd()},
 	}
+	for _, f := range t.opts.ExtraFiles {
+		fd := ^uintptr(0)
+		if f != nil {
+			fd = f.Fd()
+		}
+		attr.Files = append(attr.Files, fd)
+	}
 	t.start = time.Now()
 	// The header goes out first, so that a trace cut at any time after
 	// reads as a recording.
@@ -378,11 +419,11 @@ func (t *tracer) startShim() error {
 	}
 	pid, err := syscall.ForkExec("/proc/self/exe", argv, attr)
 	if err != nil {
-		t.w.Close(nil)
+		t.dropTrace()
 		return &StartError{Path: t.opts.Argv[0], Err: err}
 	}
 	if err := waitShimStop(pid); err != nil {
-		t.w.Close(nil)
+		t.dropTrace()
 		return err
 	}
 	var ws unix.WaitStatus
@@ -395,7 +436,7 @@ func (t *tracer) startShim() error {
 	if err := seize(pid, opts); err != nil {
 		unix.Kill(pid, unix.SIGKILL)
 		wait4(pid, &ws, 0)
-		t.w.Close(nil)
+		t.dropTrace()
 		return fmt.Errorf("record: seize %d: %w", pid, err)
 	}
 	// Every ptrace stop would send this process a SIGCHLD that Go's
@@ -520,6 +561,9 @@ func (t *tracer) next(ws *unix.WaitStatus) (int, error) {
 	} else if t.pollOff > 0 {
 		t.pollOff--
 	}
+	if t.driven != nil {
+		return t.driveWait(ws)
+	}
 	return wait4(-1, ws, 0)
 }
 
@@ -584,6 +628,10 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 	}
 	if th.hook != nil && th.hook.delay > 0 && act == actResume {
 		t.hooks.hold(t, th, act, inject)
+		return
+	}
+	if t.driven != nil {
+		t.drive(th, ws, act, inject)
 		return
 	}
 	t.resume(th, act, inject)
@@ -780,6 +828,9 @@ func (t *tracer) exit(th *thread) {
 	t.ev.Ret = ret
 	if !failed && !skipped && th.sc != nil {
 		t.cap.exit(th.tid, th.sc, &th.args, ret)
+		if t.opts.Replayable {
+			t.replayExit(th)
+		}
 		// What new fds refer to. A full trace knows every fd of the
 		// program from its start or its creation, so copies (dup, dup2,
 		// dup3) save the syscall a readlink costs; a filtered one may
@@ -886,6 +937,10 @@ func (t *tracer) cloned(parent *thread, event, child int) {
 // process ends.
 func (t *tracer) release(th *thread) {
 	t.unhold(th)
+	if t.driven != nil {
+		t.drive(th, 0, actResume, 0)
+		return
+	}
 	t.resume(th, actResume, 0)
 }
 
@@ -929,6 +984,9 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 			t.threads.remove(oldTid)
 			old.tid, old.pid = th.tid, th.pid
 			t.threads.put(old)
+			if t.driven != nil {
+				delete(t.driven, th)
+			}
 			th = old
 		}
 	}
@@ -973,6 +1031,9 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 		// The fds the program starts with; later ones are captured
 		// as syscalls create them.
 		t.cap.fdLinks(th.pid)
+	}
+	if t.opts.Replayable {
+		t.execRandom = t.execAux(th)
 	}
 	t.emit()
 	th.execPath, th.execArgv = "", th.execArgv[:0]
@@ -1112,6 +1173,9 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	if t.att != nil {
 		t.exitedAttached()
 	}
+	if t.driven != nil && th != nil {
+		t.driveExited(th)
+	}
 }
 
 func (t *tracer) newThread(tid, pid int) *thread {
@@ -1148,13 +1212,21 @@ func (t *tracer) emit() {
 	if len(t.ev.Captures) == 0 {
 		t.ev.Captures = nil
 	}
+	if t.w == nil {
+		// A driven run: the Driver reads the event.
+		return
+	}
 	if err := t.w.Write(&t.ev); err != nil {
 		t.fail(fmt.Errorf("record: %w", err))
 	}
 }
 
-// openWriter starts the trace with its header, before the program starts.
+// openWriter starts the trace with its header, before the program starts;
+// a driven run has none.
 func (t *tracer) openWriter() error {
+	if t.driven != nil {
+		return nil
+	}
 	h := t.header()
 	h.Argv = t.opts.Argv
 	h.TracerPid = int32(os.Getpid())
@@ -1180,10 +1252,14 @@ func (t *tracer) header() *format.Header {
 			CaptureSize: uint64(t.opts.CaptureSize),
 			Seccomp:     t.seccomp,
 			Cpu:         int32(t.place.cpu),
+			Replayable:  t.opts.Replayable,
 		},
 	}
 	if t.hooks != nil {
 		h.Options.Hooks = t.hooks.specs()
+	}
+	if t.opts.Replayable {
+		h.Env, h.StartState = t.opts.Env, t.startState()
 	}
 	return h
 }
@@ -1196,6 +1272,13 @@ func (t *tracer) startWriter(h *format.Header) error {
 	}
 	t.w = w
 	return nil
+}
+
+// dropTrace closes the trace of a program that could not be started.
+func (t *tracer) dropTrace() {
+	if t.w != nil {
+		t.w.Close(nil)
+	}
 }
 
 // fail keeps the first fatal error; the loop then kills every tracee and

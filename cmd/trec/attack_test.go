@@ -49,9 +49,6 @@ func cProg(t *testing.T, src string) string {
 	if bin, ok := progs.bin[src]; ok {
 		return bin
 	}
-	if _, err := exec.LookPath("gcc"); err != nil {
-		t.Fatal("gcc is needed to build the test programs (.ci/run installs it)")
-	}
 	if progs.dir == "" {
 		dir, err := os.MkdirTemp("", "trec-cmd-test")
 		if err != nil {
@@ -64,11 +61,20 @@ func cProg(t *testing.T, src string) string {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(dir, strings.TrimSuffix(filepath.Base(src), ".c"))
-	if out, err := exec.Command("gcc", "-O1", "-pthread", "-o", bin, src).CombinedOutput(); err != nil {
-		t.Fatalf("build %s: %v\n%s", src, err, out)
-	}
+	gcc(t, bin, src, "-pthread")
 	progs.bin[src] = bin
 	return bin
+}
+
+// gcc compiles the C source src into bin, with -O1 and args.
+func gcc(t *testing.T, bin, src string, args ...string) {
+	t.Helper()
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Fatal("gcc is needed to build the test programs (.ci/run installs it)")
+	}
+	if out, err := exec.Command("gcc", append([]string{"-O1", "-o", bin, src}, args...)...).CombinedOutput(); err != nil {
+		t.Fatalf("build %s: %v\n%s", src, err, out)
+	}
 }
 
 // attackProg returns the program built from testdata/attack/NAME.c.

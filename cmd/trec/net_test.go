@@ -9,6 +9,21 @@ import (
 	"testing"
 )
 
+// buildProg compiles testdata/progs/NAME.c into the test's directory: a
+// copy of the test's own (testProg's are shared).
+func buildProg(t *testing.T, name string) string {
+	t.Helper()
+	return buildProgWith(t, name)
+}
+
+// buildProgWith is buildProg with more arguments to gcc.
+func buildProgWith(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), name)
+	gcc(t, bin, filepath.Join("..", "..", "testdata", "progs", name+".c"), args...)
+	return bin
+}
+
 // An event-loop client connects without blocking (EINPROGRESS) and its
 // server accepts without asking for addresses: the network section counts
 // the bytes each way per peer, and no error.

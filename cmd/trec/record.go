@@ -31,6 +31,7 @@ func recordCommand() *cli.Command {
 			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: faster for programs that keep several CPUs busy with few syscalls"},
 			&cli.GenericFlag{Name: "pid", Aliases: []string{"p"}, Value: &multiString{}, Usage: "attach to the running process `PID` instead of starting a program (PID,PID... or repeated); Ctrl-C detaches"},
 			&cli.DurationFlag{Name: "duration", Usage: "with -p: detach and end the recording after `TIME` (30s, 5m)"},
+			&cli.BoolFlag{Name: "replayable", Usage: "record what trec replay --exec needs to run the program again: every syscall, output buffers whole, the vDSO off, AT_RANDOM and the environment"},
 		}, hookFlags()...),
 		Action: runRecord,
 	}
@@ -38,6 +39,9 @@ func recordCommand() *cli.Command {
 
 func runRecord(c *cli.Context) error {
 	if c.IsSet("pid") {
+		if c.Bool("replayable") {
+			return usagef("--replayable records a program from its start: it takes no -p")
+		}
 		return runAttach(c)
 	}
 	if c.IsSet("duration") {
@@ -72,6 +76,7 @@ func runRecord(c *cli.Context) error {
 	opts.Argv = argv
 	opts.Stdin, opts.Stdout, opts.Stderr = stdio.files[0], stdio.files[1], stdio.files[2]
 	opts.JobControl = true
+	opts.Replayable = c.Bool("replayable")
 	res, err := record.Run(c.Context, opts, out)
 	stdio.close()
 	if err := endRecording(c, file, name, res, err, sandbox); err != nil {
@@ -94,6 +99,9 @@ func recordFlags(c *cli.Context) (record.Options, *hook.Sandbox, error) {
 	filter, err := recordFilter(c)
 	if err != nil {
 		return record.Options{}, nil, err
+	}
+	if filter != "" && c.Bool("replayable") {
+		return record.Options{}, nil, usagef("--replayable records every syscall: it takes no -e trace=")
 	}
 	arch, err := sysent.ParseArch(runtime.GOARCH)
 	if err != nil {

@@ -180,6 +180,11 @@ const (
 	// create, name or connect sockets, and by the exec record that starts a
 	// trace for the sockets the program started with.
 	CaptureKind_CAPTURE_SOCKET CaptureKind = 22
+	// Memory a syscall wrote that its argument kinds do not describe (what
+	// an ioctl or a prctl returns through its pointer argument), for trec
+	// replay --exec: --replayable recordings capture it at the exit of a
+	// successful call. arg is the argument that pointed at it.
+	CaptureKind_CAPTURE_OUTPUT CaptureKind = 16
 )
 
 // Enum value maps for CaptureKind.
@@ -198,6 +203,7 @@ var (
 		10: "CAPTURE_SIGINFO",
 		11: "CAPTURE_SIGMASK",
 		22: "CAPTURE_SOCKET",
+		16: "CAPTURE_OUTPUT",
 	}
 	CaptureKind_value = map[string]int32{
 		"CAPTURE_UNSPECIFIED":  0,
@@ -213,6 +219,7 @@ var (
 		"CAPTURE_SIGINFO":      10,
 		"CAPTURE_SIGMASK":      11,
 		"CAPTURE_SOCKET":       22,
+		"CAPTURE_OUTPUT":       16,
 	}
 )
 
@@ -794,7 +801,15 @@ type Exec struct {
 	Argv  []string               `protobuf:"bytes,2,rep,name=argv,proto3" json:"argv,omitempty"`
 	// The tid that called execve when it was not the thread-group leader;
 	// 0 when unchanged.
-	OldTid        int32 `protobuf:"varint,3,opt,name=old_tid,json=oldTid,proto3" json:"old_tid,omitempty"`
+	OldTid int32 `protobuf:"varint,3,opt,name=old_tid,json=oldTid,proto3" json:"old_tid,omitempty"`
+	// The 16 bytes the kernel put at AT_RANDOM in the auxiliary vector (the
+	// C library's stack protector and pointer guard, Go's and Python's
+	// seeds): --replayable recordings only.
+	AtRandom []byte `protobuf:"bytes,4,opt,name=at_random,json=atRandom,proto3" json:"at_random,omitempty"`
+	// Set when the recorder turned the vDSO off for this program (it cleared
+	// AT_SYSINFO_EHDR, so clock reads are syscalls): --replayable
+	// recordings only.
+	VdsoOff       bool `protobuf:"varint,5,opt,name=vdso_off,json=vdsoOff,proto3" json:"vdso_off,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -848,6 +863,20 @@ func (x *Exec) GetOldTid() int32 {
 		return x.OldTid
 	}
 	return 0
+}
+
+func (x *Exec) GetAtRandom() []byte {
+	if x != nil {
+		return x.AtRandom
+	}
+	return nil
+}
+
+func (x *Exec) GetVdsoOff() bool {
+	if x != nil {
+		return x.VdsoOff
+	}
+	return false
 }
 
 // Exit records the end of a thread or process.
@@ -1212,7 +1241,13 @@ type Header struct {
 	AttachedProcesses []*AttachedProcess `protobuf:"bytes,13,rep,name=attached_processes,json=attachedProcesses,proto3" json:"attached_processes,omitempty"`
 	// The recorder's process id: the parent of the program it started. 0
 	// when unknown.
-	TracerPid     int32 `protobuf:"varint,17,opt,name=tracer_pid,json=tracerPid,proto3" json:"tracer_pid,omitempty"`
+	TracerPid int32 `protobuf:"varint,17,opt,name=tracer_pid,json=tracerPid,proto3" json:"tracer_pid,omitempty"`
+	// The program's environment, for trec replay --exec: --replayable
+	// recordings only.
+	Env []string `protobuf:"bytes,14,rep,name=env,proto3" json:"env,omitempty"`
+	// What the program inherited besides its environment: --replayable
+	// recordings only.
+	StartState    *StartState `protobuf:"bytes,15,opt,name=start_state,json=startState,proto3" json:"start_state,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1345,6 +1380,95 @@ func (x *Header) GetTracerPid() int32 {
 	return 0
 }
 
+func (x *Header) GetEnv() []string {
+	if x != nil {
+		return x.Env
+	}
+	return nil
+}
+
+func (x *Header) GetStartState() *StartState {
+	if x != nil {
+		return x.StartState
+	}
+	return nil
+}
+
+// StartState is what the program inherited from the recorder's own start,
+// which a replay gives it again.
+type StartState struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Bit N-1 set for signal N whose disposition was SIG_IGN.
+	IgnoredSignals uint64 `protobuf:"varint,1,opt,name=ignored_signals,json=ignoredSignals,proto3" json:"ignored_signals,omitempty"`
+	// Bit N-1 set for signal N that was blocked.
+	BlockedSignals uint64 `protobuf:"varint,2,opt,name=blocked_signals,json=blockedSignals,proto3" json:"blocked_signals,omitempty"`
+	// Bit N set when standard fd N (0, 1 or 2) was closed.
+	ClosedFds uint32 `protobuf:"varint,3,opt,name=closed_fds,json=closedFds,proto3" json:"closed_fds,omitempty"`
+	// False when the recorder could not read the signal mask and the
+	// ignored signals but SIGHUP and SIGINT (a build without cgo).
+	Exact         bool `protobuf:"varint,4,opt,name=exact,proto3" json:"exact,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartState) Reset() {
+	*x = StartState{}
+	mi := &file_trace_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartState) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartState) ProtoMessage() {}
+
+func (x *StartState) ProtoReflect() protoreflect.Message {
+	mi := &file_trace_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartState.ProtoReflect.Descriptor instead.
+func (*StartState) Descriptor() ([]byte, []int) {
+	return file_trace_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *StartState) GetIgnoredSignals() uint64 {
+	if x != nil {
+		return x.IgnoredSignals
+	}
+	return 0
+}
+
+func (x *StartState) GetBlockedSignals() uint64 {
+	if x != nil {
+		return x.BlockedSignals
+	}
+	return 0
+}
+
+func (x *StartState) GetClosedFds() uint32 {
+	if x != nil {
+		return x.ClosedFds
+	}
+	return 0
+}
+
+func (x *StartState) GetExact() bool {
+	if x != nil {
+		return x.Exact
+	}
+	return false
+}
+
 // Options are the recording options that shaped the trace.
 type Options struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1362,13 +1486,17 @@ type Options struct {
 	Cpu int32 `protobuf:"varint,5,opt,name=cpu,proto3" json:"cpu,omitempty"`
 	// Filters applied after recording (trec filter), oldest first.
 	DerivedFilters []string `protobuf:"bytes,6,rep,name=derived_filters,json=derivedFilters,proto3" json:"derived_filters,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// True for trec record --replayable: every syscall, output buffers
+	// whole, the vDSO off, AT_RANDOM and the environment kept, so that trec
+	// replay --exec can run the program again against the recording.
+	Replayable    bool `protobuf:"varint,8,opt,name=replayable,proto3" json:"replayable,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Options) Reset() {
 	*x = Options{}
-	mi := &file_trace_proto_msgTypes[10]
+	mi := &file_trace_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1380,7 +1508,7 @@ func (x *Options) String() string {
 func (*Options) ProtoMessage() {}
 
 func (x *Options) ProtoReflect() protoreflect.Message {
-	mi := &file_trace_proto_msgTypes[10]
+	mi := &file_trace_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1393,7 +1521,7 @@ func (x *Options) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Options.ProtoReflect.Descriptor instead.
 func (*Options) Descriptor() ([]byte, []int) {
-	return file_trace_proto_rawDescGZIP(), []int{10}
+	return file_trace_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Options) GetFilter() string {
@@ -1438,6 +1566,13 @@ func (x *Options) GetDerivedFilters() []string {
 	return nil
 }
 
+func (x *Options) GetReplayable() bool {
+	if x != nil {
+		return x.Replayable
+	}
+	return false
+}
+
 // Trailer closes a trace that ended cleanly.
 type Trailer struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1455,6 +1590,11 @@ type Trailer struct {
 	// options.seccomp announced (every syscall stopped and the recorder
 	// filtered); empty when the filter was in place or none was asked for.
 	SeccompFallback string `protobuf:"bytes,8,opt,name=seccomp_fallback,json=seccompFallback,proto3" json:"seccomp_fallback,omitempty"`
+	// Set by a writer that copied a trace that was cut short (trec filter of
+	// a truncated trace): the events end where the source's did, and
+	// exit_status, processes and threads are unknown unless the source said
+	// them. Readers report such a trace as truncated.
+	Truncated bool `protobuf:"varint,9,opt,name=truncated,proto3" json:"truncated,omitempty"`
 	// Per hook, its total (rule empty) and then each of its rules: the
 	// calls it saw and changed while recording.
 	Hooks []*HookCount `protobuf:"bytes,10,rep,name=hooks,proto3" json:"hooks,omitempty"`
@@ -1471,7 +1611,7 @@ type Trailer struct {
 
 func (x *Trailer) Reset() {
 	*x = Trailer{}
-	mi := &file_trace_proto_msgTypes[11]
+	mi := &file_trace_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1483,7 +1623,7 @@ func (x *Trailer) String() string {
 func (*Trailer) ProtoMessage() {}
 
 func (x *Trailer) ProtoReflect() protoreflect.Message {
-	mi := &file_trace_proto_msgTypes[11]
+	mi := &file_trace_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1496,7 +1636,7 @@ func (x *Trailer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Trailer.ProtoReflect.Descriptor instead.
 func (*Trailer) Descriptor() ([]byte, []int) {
-	return file_trace_proto_rawDescGZIP(), []int{11}
+	return file_trace_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Trailer) GetEvents() uint64 {
@@ -1541,6 +1681,13 @@ func (x *Trailer) GetSeccompFallback() string {
 	return ""
 }
 
+func (x *Trailer) GetTruncated() bool {
+	if x != nil {
+		return x.Truncated
+	}
+	return false
+}
+
 func (x *Trailer) GetHooks() []*HookCount {
 	if x != nil {
 		return x.Hooks
@@ -1580,7 +1727,7 @@ type HookCount struct {
 
 func (x *HookCount) Reset() {
 	*x = HookCount{}
-	mi := &file_trace_proto_msgTypes[12]
+	mi := &file_trace_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1592,7 +1739,7 @@ func (x *HookCount) String() string {
 func (*HookCount) ProtoMessage() {}
 
 func (x *HookCount) ProtoReflect() protoreflect.Message {
-	mi := &file_trace_proto_msgTypes[12]
+	mi := &file_trace_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1605,7 +1752,7 @@ func (x *HookCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HookCount.ProtoReflect.Descriptor instead.
 func (*HookCount) Descriptor() ([]byte, []int) {
-	return file_trace_proto_rawDescGZIP(), []int{12}
+	return file_trace_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *HookCount) GetHook() string {
@@ -1686,11 +1833,13 @@ const file_trace_proto_rawDesc = "" +
 	"\x05Clone\x12\x14\n" +
 	"\x05child\x18\x01 \x01(\x05R\x05child\x12-\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x19.trec.format.v1.CloneKindR\x04kind\x12\x14\n" +
-	"\x05flags\x18\x03 \x01(\x04R\x05flags\"G\n" +
+	"\x05flags\x18\x03 \x01(\x04R\x05flags\"\x7f\n" +
 	"\x04Exec\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
 	"\x04argv\x18\x02 \x03(\tR\x04argv\x12\x17\n" +
-	"\aold_tid\x18\x03 \x01(\x05R\x06oldTid\"k\n" +
+	"\aold_tid\x18\x03 \x01(\x05R\x06oldTid\x12\x1b\n" +
+	"\tat_random\x18\x04 \x01(\fR\batRandom\x12\x19\n" +
+	"\bvdso_off\x18\x05 \x01(\bR\avdsoOff\"k\n" +
 	"\x04Exit\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\x05R\x04code\x12\x16\n" +
 	"\x06signal\x18\x02 \x01(\x05R\x06signal\x12\x1f\n" +
@@ -1718,7 +1867,7 @@ const file_trace_proto_rawDesc = "" +
 	"\x03pid\x18\x01 \x01(\x05R\x03pid\x12\x12\n" +
 	"\x04argv\x18\x02 \x03(\tR\x04argv\x12\x10\n" +
 	"\x03cwd\x18\x03 \x01(\tR\x03cwd\x12\x10\n" +
-	"\x03exe\x18\x04 \x01(\tR\x03exe\"\xe8\x03\n" +
+	"\x03exe\x18\x04 \x01(\tR\x03exe\"\xb7\x04\n" +
 	"\x06Header\x12%\n" +
 	"\x0eformat_version\x18\x01 \x01(\rR\rformatVersion\x12!\n" +
 	"\ftrec_version\x18\x02 \x01(\tR\vtrecVersion\x12\x12\n" +
@@ -1735,14 +1884,27 @@ const file_trace_proto_rawDesc = "" +
 	"\battached\x18\f \x03(\x05R\battached\x12N\n" +
 	"\x12attached_processes\x18\r \x03(\v2\x1f.trec.format.v1.AttachedProcessR\x11attachedProcesses\x12\x1d\n" +
 	"\n" +
-	"tracer_pid\x18\x11 \x01(\x05R\ttracerPid\"\xaf\x01\n" +
+	"tracer_pid\x18\x11 \x01(\x05R\ttracerPid\x12\x10\n" +
+	"\x03env\x18\x0e \x03(\tR\x03env\x12;\n" +
+	"\vstart_state\x18\x0f \x01(\v2\x1a.trec.format.v1.StartStateR\n" +
+	"startState\"\x93\x01\n" +
+	"\n" +
+	"StartState\x12'\n" +
+	"\x0fignored_signals\x18\x01 \x01(\x04R\x0eignoredSignals\x12'\n" +
+	"\x0fblocked_signals\x18\x02 \x01(\x04R\x0eblockedSignals\x12\x1d\n" +
+	"\n" +
+	"closed_fds\x18\x03 \x01(\rR\tclosedFds\x12\x14\n" +
+	"\x05exact\x18\x04 \x01(\bR\x05exact\"\xcf\x01\n" +
 	"\aOptions\x12\x16\n" +
 	"\x06filter\x18\x01 \x01(\tR\x06filter\x12!\n" +
 	"\fcapture_size\x18\x02 \x01(\x04R\vcaptureSize\x12\x14\n" +
 	"\x05hooks\x18\x03 \x03(\tR\x05hooks\x12\x18\n" +
 	"\aseccomp\x18\x04 \x01(\bR\aseccomp\x12\x10\n" +
 	"\x03cpu\x18\x05 \x01(\x05R\x03cpu\x12'\n" +
-	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\"\xac\x02\n" +
+	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\x12\x1e\n" +
+	"\n" +
+	"replayable\x18\b \x01(\bR\n" +
+	"replayable\"\xca\x02\n" +
 	"\aTrailer\x12\x16\n" +
 	"\x06events\x18\x01 \x01(\x04R\x06events\x12\x19\n" +
 	"\bend_time\x18\x02 \x01(\x03R\aendTime\x12\x1f\n" +
@@ -1750,7 +1912,8 @@ const file_trace_proto_rawDesc = "" +
 	"exitStatus\x12\x1c\n" +
 	"\tprocesses\x18\x04 \x01(\rR\tprocesses\x12\x18\n" +
 	"\athreads\x18\x05 \x01(\rR\athreads\x12)\n" +
-	"\x10seccomp_fallback\x18\b \x01(\tR\x0fseccompFallback\x12/\n" +
+	"\x10seccomp_fallback\x18\b \x01(\tR\x0fseccompFallback\x12\x1c\n" +
+	"\ttruncated\x18\t \x01(\bR\ttruncated\x12/\n" +
 	"\x05hooks\x18\n" +
 	" \x03(\v2\x19.trec.format.v1.HookCountR\x05hooks\x12\x1a\n" +
 	"\bdetached\x18\f \x01(\rR\bdetached\x12\x1d\n" +
@@ -1777,7 +1940,7 @@ const file_trace_proto_rawDesc = "" +
 	"\tKIND_STOP\x10\n" +
 	"\x12\x0f\n" +
 	"\vKIND_ATTACH\x10\v\x12\x0f\n" +
-	"\vKIND_DETACH\x10\f*\x9f\x02\n" +
+	"\vKIND_DETACH\x10\f*\xb3\x02\n" +
 	"\vCaptureKind\x12\x17\n" +
 	"\x13CAPTURE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eCAPTURE_STRING\x10\x01\x12\x12\n" +
@@ -1793,7 +1956,8 @@ const file_trace_proto_rawDesc = "" +
 	"\x0fCAPTURE_SIGINFO\x10\n" +
 	"\x12\x13\n" +
 	"\x0fCAPTURE_SIGMASK\x10\v\x12\x12\n" +
-	"\x0eCAPTURE_SOCKET\x10\x16*h\n" +
+	"\x0eCAPTURE_SOCKET\x10\x16\x12\x12\n" +
+	"\x0eCAPTURE_OUTPUT\x10\x10*h\n" +
 	"\tCloneKind\x12\x15\n" +
 	"\x11CLONE_UNSPECIFIED\x10\x00\x12\x0e\n" +
 	"\n" +
@@ -1823,7 +1987,7 @@ func file_trace_proto_rawDescGZIP() []byte {
 }
 
 var file_trace_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_trace_proto_goTypes = []any{
 	(Kind)(0),               // 0: trec.format.v1.Kind
 	(CaptureKind)(0),        // 1: trec.format.v1.CaptureKind
@@ -1839,9 +2003,10 @@ var file_trace_proto_goTypes = []any{
 	(*Attach)(nil),          // 11: trec.format.v1.Attach
 	(*AttachedProcess)(nil), // 12: trec.format.v1.AttachedProcess
 	(*Header)(nil),          // 13: trec.format.v1.Header
-	(*Options)(nil),         // 14: trec.format.v1.Options
-	(*Trailer)(nil),         // 15: trec.format.v1.Trailer
-	(*HookCount)(nil),       // 16: trec.format.v1.HookCount
+	(*StartState)(nil),      // 14: trec.format.v1.StartState
+	(*Options)(nil),         // 15: trec.format.v1.Options
+	(*Trailer)(nil),         // 16: trec.format.v1.Trailer
+	(*HookCount)(nil),       // 17: trec.format.v1.HookCount
 }
 var file_trace_proto_depIdxs = []int32{
 	0,  // 0: trec.format.v1.Record.kind:type_name -> trec.format.v1.Kind
@@ -1852,19 +2017,20 @@ var file_trace_proto_depIdxs = []int32{
 	9,  // 5: trec.format.v1.Record.exit:type_name -> trec.format.v1.Exit
 	10, // 6: trec.format.v1.Record.hook:type_name -> trec.format.v1.HookAction
 	13, // 7: trec.format.v1.Record.header:type_name -> trec.format.v1.Header
-	15, // 8: trec.format.v1.Record.trailer:type_name -> trec.format.v1.Trailer
+	16, // 8: trec.format.v1.Record.trailer:type_name -> trec.format.v1.Trailer
 	11, // 9: trec.format.v1.Record.attach:type_name -> trec.format.v1.Attach
 	1,  // 10: trec.format.v1.Capture.kind:type_name -> trec.format.v1.CaptureKind
 	2,  // 11: trec.format.v1.Clone.kind:type_name -> trec.format.v1.CloneKind
 	3,  // 12: trec.format.v1.HookAction.op:type_name -> trec.format.v1.HookOp
-	14, // 13: trec.format.v1.Header.options:type_name -> trec.format.v1.Options
+	15, // 13: trec.format.v1.Header.options:type_name -> trec.format.v1.Options
 	12, // 14: trec.format.v1.Header.attached_processes:type_name -> trec.format.v1.AttachedProcess
-	16, // 15: trec.format.v1.Trailer.hooks:type_name -> trec.format.v1.HookCount
-	16, // [16:16] is the sub-list for method output_type
-	16, // [16:16] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	14, // 15: trec.format.v1.Header.start_state:type_name -> trec.format.v1.StartState
+	17, // 16: trec.format.v1.Trailer.hooks:type_name -> trec.format.v1.HookCount
+	17, // [17:17] is the sub-list for method output_type
+	17, // [17:17] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_trace_proto_init() }
@@ -1878,7 +2044,7 @@ func file_trace_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trace_proto_rawDesc), len(file_trace_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   13,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
