@@ -39,10 +39,12 @@
 // # The loop
 //
 // Stops are reaped with wait4(-1, __WALL|__WNOTHREAD), so that recordings
-// running on other threads of the same process are not disturbed, and each
-// stop is decided and resumed in one place (tracer.stop). Pinned, the
-// tracer polls rather than blocks (tracer.next): it takes a stop that is
-// already there, else yields its CPU to the tracee it has just resumed and
+// running on other threads of the same process are not disturbed; the
+// tracer's thread is never the process's main thread, whose children (those
+// it had before an exec, the orphans a subreaper adopts) are not the
+// program's. Each stop is decided and resumed in one place (tracer.stop).
+// Pinned, the tracer polls rather than blocks (tracer.next): it takes a
+// stop that is already there, else yields its CPU to the tracee it has just resumed and
 // takes the stop that tracee makes, with raw syscalls; when the yield let
 // something else run for long (a CPU-bound thread, another process) it
 // blocks in wait4 for the next few thousand stops. A new thread whose
