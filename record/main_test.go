@@ -3,19 +3,17 @@ package record
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/internal/testprog"
 	"github.com/trecdev/trec/sysent"
 )
 
@@ -43,54 +41,14 @@ func runTests(m *testing.M) int {
 	defer os.RemoveAll(dir)
 	progDir = dir
 	// Build every program before any recording starts: Run ignores
-	// SIGCHLD, which would break exec.Cmd.Wait in this process.
-	if err := buildProgs(dir); err != nil {
+	// SIGCHLD, which would break exec.Cmd.Wait in this process. Of the
+	// repository's Go programs, the one these tests run.
+	if err := testprog.Build(dir, filepath.Join("..", "testdata", "progs", "*.c"), filepath.Join("..", "testdata", "progs", "goprog", "main.go"),
+		filepath.Join("testdata", "progs", "*.c"), filepath.Join("testdata", "progs", "*", "main.go")); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	return m.Run()
-}
-
-// buildProgs compiles the C programs in the repository's testdata/progs
-// and in this package's testdata/progs with gcc, and the Go programs in
-// their subdirectories with go build (cached by Go's build cache).
-func buildProgs(dir string) error {
-	var cs, gos []string
-	for _, src := range []string{filepath.Join("..", "testdata", "progs"), filepath.Join("testdata", "progs")} {
-		c, _ := filepath.Glob(filepath.Join(src, "*.c"))
-		g, _ := filepath.Glob(filepath.Join(src, "*", "main.go"))
-		cs, gos = append(cs, c...), append(gos, g...)
-	}
-	var wg sync.WaitGroup
-	errs := make(chan error, len(cs)+len(gos))
-	sem := make(chan struct{}, 2)
-	build := func(name string, args ...string) {
-		defer wg.Done()
-		sem <- struct{}{}
-		defer func() { <-sem }()
-		cmd := exec.Command(args[0], args[1:]...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			errs <- fmt.Errorf("build %s: %v\n%s", name, err, out)
-		}
-	}
-	if len(cs) > 0 {
-		if _, err := exec.LookPath("gcc"); err != nil {
-			return errors.New("gcc is needed to build the test programs")
-		}
-	}
-	for _, c := range cs {
-		name := strings.TrimSuffix(filepath.Base(c), ".c")
-		wg.Add(1)
-		go build(name, "gcc", "-O1", "-g", "-pthread", "-o", filepath.Join(dir, name), c)
-	}
-	for _, g := range gos {
-		name := filepath.Base(filepath.Dir(g))
-		wg.Add(1)
-		go build(name, "go", "build", "-o", filepath.Join(dir, name), "./"+filepath.ToSlash(filepath.Dir(g)))
-	}
-	wg.Wait()
-	close(errs)
-	return <-errs
 }
 
 // prog returns the path of a built test program.

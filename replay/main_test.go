@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -19,6 +18,7 @@ import (
 	"github.com/trecdev/trec/analyze"
 	"github.com/trecdev/trec/format"
 	"github.com/trecdev/trec/hook"
+	"github.com/trecdev/trec/internal/testprog"
 	"github.com/trecdev/trec/record"
 	"github.com/trecdev/trec/sysent"
 )
@@ -41,15 +41,9 @@ func runTests(m *testing.M) int {
 	progDir = dir
 	// Built before any recording: record.Run ignores SIGCHLD while it
 	// runs, which exec.Cmd.Wait needs.
-	srcs, _ := filepath.Glob(filepath.Join("testdata", "progs", "*.c"))
-	common, _ := filepath.Glob(filepath.Join("..", "testdata", "progs", "*.c"))
-	srcs = append(srcs, common...)
-	for _, src := range srcs {
-		name := strings.TrimSuffix(filepath.Base(src), ".c")
-		if out, err := exec.Command("gcc", "-O1", "-pthread", "-o", filepath.Join(dir, name), src).CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", name, err, out)
-			return 1
-		}
+	if err := testprog.Build(dir, filepath.Join("testdata", "progs", "*.c"), filepath.Join("..", "testdata", "progs", "*.c")); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
 	return m.Run()
 }
