@@ -355,13 +355,15 @@ func (t *tracer) finish(trailer *format.Trailer) (Result, error) {
 		Duration:   end,
 		hookRegs:   t.hooks != nil && !t.hooks.ap.usesSetInfo(),
 	}
+	if t.shimPhase && t.err == nil && !t.cancelled.Load() {
+		// Cancelled, the program was killed before its exec: Run returns
+		// the context's error.
+		t.err = errors.New("record: the program ended before its exec")
+	}
 	if t.w == nil {
 		// A driven run writes no trace.
 		if t.startErr != nil {
 			return Result{}, t.startErr
-		}
-		if t.shimPhase && t.err == nil {
-			t.err = errors.New("record: the program ended before its exec")
 		}
 		return res, t.err
 	}
@@ -376,9 +378,6 @@ func (t *tracer) finish(trailer *format.Trailer) (Result, error) {
 	cerr := t.w.Close(trailer)
 	if t.startErr != nil {
 		return Result{}, t.startErr
-	}
-	if t.shimPhase && t.err == nil {
-		t.err = errors.New("record: the program ended before its exec")
 	}
 	if t.err == nil && cerr != nil {
 		t.err = fmt.Errorf("record: close trace: %w", cerr)
