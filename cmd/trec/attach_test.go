@@ -51,10 +51,14 @@ func procStatus(pid int) map[string]string {
 	return m
 }
 
-// waitFor polls cond for up to 20 seconds.
+// patience bounds the tests' waits for a condition: generous, for a
+// loaded machine, and only spent when the condition never comes.
+const patience = 30 * time.Second
+
+// waitFor polls cond for up to patience.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); !cond(); {
+	for deadline := time.Now().Add(patience); !cond(); {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting until %s", what)
 		}

@@ -182,12 +182,12 @@ func runGroup(t *testing.T, cmd *exec.Cmd, then func(pid int)) ended {
 	return e
 }
 
-// reapGroup waits for the processes of group pgid to be gone, reaping
-// those that were reparented to this process: it is a subreaper since its
-// first in-process recording, and a later recording's tracer would reap
-// them (and record their exits) otherwise.
+// reapGroup waits, up to patience, for the processes of group pgid to be
+// gone, reaping those that were reparented to this process: it is a
+// subreaper since its first in-process recording, and they would stay
+// zombies.
 func reapGroup(pgid int) {
-	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+	for deadline := time.Now().Add(patience); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
 		reapOrphans()
 		if !groupAlive(pgid) {
 			return
@@ -338,10 +338,10 @@ func withToken(tok string) map[int]string {
 }
 
 // waitForSleep waits until a sleep of tok runs (not the shim that will
-// exec it), and fails the test after ten seconds.
+// exec it), and fails the test after patience.
 func waitForSleep(t *testing.T, tok string) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(patience); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		for _, stat := range withToken(tok) {
 			if strings.Contains(stat, "(sleep) S") {
 				return
@@ -548,13 +548,14 @@ func recordArgs(trace string, argv ...string) []string {
 }
 
 // checkGone fails the test for each process whose command line holds tok
-// once a second has passed, kills it, and returns how many there were.
+// after patience (a killed one can take that long to die on a loaded
+// machine), kills it, and returns how many there were.
 // Orphans come to this process, a subreaper since its first in-process
 // recording: it reaps them.
 func checkGone(t *testing.T, tok string) int {
 	t.Helper()
 	var left map[int]string
-	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+	for deadline := time.Now().Add(patience); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
 		reapOrphans()
 		if left = withToken(tok); len(left) == 0 {
 			return 0
@@ -589,7 +590,7 @@ func TestKillMidRun(t *testing.T) {
 	e := runGroup(t, trecCommand(recordArgs(trace, steady, tok)...), func(pid int) {
 		// Frames end every 200 ms or 64 KiB: wait until complete ones
 		// hold many calls.
-		for deadline := time.Now().Add(30 * time.Second); entriesSoFar(trace, nil) < 100 && time.Now().Before(deadline); {
+		for deadline := time.Now().Add(patience); entriesSoFar(trace, nil) < 100 && time.Now().Before(deadline); {
 			time.Sleep(10 * time.Millisecond)
 		}
 		syscall.Kill(pid, syscall.SIGKILL)
