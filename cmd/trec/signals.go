@@ -18,9 +18,9 @@ import (
 // alone they are dropped.
 //
 // The signals in endOn are delivered on the returned channel instead of
-// dropped, for a recording that ends on them. stop restores Go's default
-// handling. This is the one place that decides what a signal to trec does
-// while it records.
+// dropped, for a recording that ends on them. stop drops the signals
+// still pending for trec and restores Go's default handling. This is the
+// one place that decides what a signal to trec does while it records.
 //
 // Signals are caught rather than ignored, because an ignored disposition
 // would be inherited by the program; one that trec inherited ignored stays
@@ -61,6 +61,10 @@ func guardSignals(endOn ...os.Signal) (ended <-chan os.Signal, stop func()) {
 	// it for the program.
 	unignore := selfsig.IgnoreUncaught(all)
 	return endc, func() {
+		// A signal the program sent its group just before it ended can
+		// still be on its way to trec, whose threads wait for a CPU: it
+		// was the program's, and delivered after Stop it would kill trec.
+		selfsig.DropPending(all)
 		unignore()
 		signal.Stop(dropped)
 		signal.Stop(endc)
