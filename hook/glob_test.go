@@ -2,6 +2,7 @@ package hook
 
 import (
 	"fmt"
+	"path"
 	"strings"
 	"testing"
 )
@@ -83,6 +84,24 @@ func TestPatternLead(t *testing.T) {
 			t.Errorf("%s matches none of the paths", tc.pattern)
 		}
 	}
+}
+
+// FuzzPatternLead checks that the literal-start check never changes what
+// a pattern matches, for any pattern that compiles and any clean path.
+func FuzzPatternLead(f *testing.F) {
+	for i, tc := range globPatterns {
+		f.Add(tc.pattern, globPaths[i%len(globPaths)])
+	}
+	f.Add(`/e/a\`, "/e/a")
+	f.Fuzz(func(t *testing.T, pattern, p string) {
+		pt, _, err := compilePattern(pattern)
+		if err != nil || !strings.HasPrefix(p, "/") || path.Clean(p) != p {
+			return
+		}
+		if got, want := pt.match(p), matchSegs(pt.segs, strings.TrimPrefix(p, "/")); got != want {
+			t.Errorf("%s on %s: %v, components say %v", pattern, p, got, want)
+		}
+	})
 }
 
 // BenchmarkGlob matches paths against wildcard patterns whose literal
