@@ -405,7 +405,10 @@ type Report struct {
 	Network     []PeerRow    `json:"network"`
 	Signals     []SignalRow  `json:"signals"`
 	Slowest     []SlowCall   `json:"slowest"`
-	Omitted     Omitted      `json:"omitted"`
+	// Placement is null for a trace whose trailer does not say where its
+	// threads ran (cut short, or recorded before trec counted them).
+	Placement *PlacementReport `json:"placement"`
+	Omitted   Omitted          `json:"omitted"`
 	// TextRows caps the sections WriteText prints whole otherwise
 	// (failed paths, processes, files, network, signals); 0 prints every
 	// row. A cut section ends with how many rows it left out.
@@ -457,6 +460,7 @@ func (r *Report) SetTrace(ti TraceInfo) {
 	}
 	r.Summary.Complete = ti.Complete
 	r.Summary.Filter = ti.Filter
+	r.Placement = placementReport(ti.Header, ti.Trailer)
 	if ti.Trailer != nil {
 		st := int(ti.Trailer.GetExitStatus())
 		r.Summary.ExitStatus = &st

@@ -17,3 +17,6 @@ type Options = tracepb.Options
 
 // Trailer closes a trace that ended cleanly.
 type Trailer = tracepb.Trailer
+
+// Placement counts where a recording's threads ran (Trailer.placement).
+type Placement = tracepb.Placement

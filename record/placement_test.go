@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trecdev/trec/format"
 )
@@ -27,11 +31,13 @@ func runDirect(t *testing.T, argv ...string) string {
 func placements() map[string]Options {
 	last := runtime.NumCPU() - 1
 	return map[string]Options{
-		"pinned":          {},
-		"pinned/seccomp":  {Filter: "%file"},
-		"cpu0":            {UseCPU: true, CPU: 0},
-		"cpulast/seccomp": {UseCPU: true, CPU: last, Filter: "openat"},
-		"nopin":           {NoPin: true},
+		"adaptive":         {},
+		"adaptive/seccomp": {Filter: "%file"},
+		"pin":              {Pin: true},
+		"pin/seccomp-read": {Pin: true, Filter: "openat,read"},
+		"cpu0":             {UseCPU: true, CPU: 0},
+		"cpulast/seccomp":  {UseCPU: true, CPU: last, Filter: "openat"},
+		"nopin":            {NoPin: true},
 	}
 }
 
@@ -57,30 +63,48 @@ func TestPlacementInvisible(t *testing.T) {
 	}
 }
 
-// TestPlacementHeaderAndLeak: the header names the CPU, and the one place
-// the pinning shows is the accepted leak of /proc/self/status's
-// Cpus_allowed_list (and getcpu), which the package documentation
-// describes.
-func TestPlacementHeaderAndLeak(t *testing.T) {
-	all := runDirect(t, "sh", "-c", "grep Cpus_allowed_list /proc/self/status")
+// TestPlacementHeaderAndStatus: the header names the placement and the
+// CPU, and the program's /proc status file shows the CPU mask it has
+// without trec, however trec placed it, wherever the recorder sees the
+// file read. The one place the pinning shows is the documented leak of a
+// filtered recording that does not select the read: there the file shows
+// the CPU trec keeps the thread on.
+func TestPlacementHeaderAndStatus(t *testing.T) {
+	const script = "grep Cpus_allowed_list /proc/self/status; head -c 20000 /proc/$$/task/$$/status | grep Cpus_allowed_list"
+	all := runDirect(t, "sh", "-c", script)
 	for name, opts := range placements() {
 		t.Run(name, func(t *testing.T) {
-			opts.Argv = []string{"sh", "-c", "grep Cpus_allowed_list /proc/self/status"}
+			opts.Argv = []string{"sh", "-c", script}
 			r := record(t, opts)
 			if r.err != nil || r.res.ExitStatus != 0 {
 				t.Fatalf("Run: %v, status %d", r.err, r.res.ExitStatus)
 			}
-			cpu := int(r.header.Options.GetCpu())
-			want := all
+			o := r.header.GetOptions()
+			cpu := int(o.GetCpu())
+			mode := "adaptive"
 			switch {
 			case opts.NoPin:
+				mode = "none"
 				if cpu != -1 {
 					t.Errorf("header CPU %d, want -1", cpu)
 				}
 			case opts.UseCPU && cpu != opts.CPU, cpu < 0 || cpu >= runtime.NumCPU():
 				t.Errorf("header CPU %d", cpu)
-			default:
-				want = "Cpus_allowed_list:\t" + strconv.Itoa(cpu) + "\n"
+			}
+			if opts.Pin || opts.UseCPU {
+				mode = "pin"
+			}
+			if got := o.GetPlacement(); got != mode {
+				t.Errorf("header placement %q, want %q", got, mode)
+			}
+			want := all
+			switch {
+			case name == "cpulast/seccomp":
+				want = strings.Repeat("Cpus_allowed_list:\t"+strconv.Itoa(cpu)+"\n", 2)
+			case opts.Filter != "" && !opts.Pin:
+				// The thread is on the tracer's CPU or not, as its stops
+				// went: either may show.
+				return
 			}
 			if r.stdout != want {
 				t.Errorf("stdout %q, want %q", r.stdout, want)
@@ -155,4 +179,152 @@ func TestPollBackoff(t *testing.T) {
 	if tr.pollOff != 0 || tr.pollBackoff != pollBackoffMin {
 		t.Errorf("after a fast poll: waits %d, backoff %d", tr.pollOff, tr.pollBackoff)
 	}
+}
+
+// cpusAllowed returns the Cpus_allowed_list of thread tid, as its /proc
+// status file shows it.
+func cpusAllowed(tid int) (string, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status")
+	if err != nil {
+		return "", err
+	}
+	_, rest, ok := strings.Cut(string(b), "\nCpus_allowed_list:")
+	if !ok {
+		return "", errors.New("no Cpus_allowed_list")
+	}
+	list, _, _ := strings.Cut(rest, "\n")
+	return strings.TrimSpace(list), nil
+}
+
+// TestPlacementAdaptive: by default, a thread that computes without a stop
+// beside one that makes syscalls is given its own CPUs, seen from outside
+// in its CPU mask, and the syscall-heavy one stays on the tracer's CPU;
+// both, and the main thread, see the mask they would see without trec,
+// through sched_getaffinity and their /proc status files; the trailer
+// counts the move.
+func TestPlacementAdaptive(t *testing.T) {
+	if runtime.NumCPU() < 2 {
+		t.Skip("one CPU: there is nowhere to move a thread to")
+	}
+	// The mask of this goroutine's thread: the process's main thread may
+	// be the locked thread of an earlier recording, pinned for good.
+	b, err := os.ReadFile("/proc/thread-self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, orig, _ := strings.Cut(string(b), "\nCpus_allowed_list:")
+	orig, _, _ = strings.Cut(orig, "\n")
+	orig = strings.TrimSpace(orig)
+	dir := t.TempDir()
+	tidsFile, stopFile := filepath.Join(dir, "tids"), filepath.Join(dir, "stop")
+	out, err := os.Create(filepath.Join(dir, "stdout"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	type result struct {
+		res Result
+		err error
+	}
+	done := make(chan result, 1)
+	var trace bytes.Buffer
+	go func() {
+		res, err := Run(context.Background(), Options{Argv: []string{prog("placement"), tidsFile, stopFile}, Stdout: out}, &trace)
+		done <- result{res, err}
+	}()
+	stopped := false
+	stop := func() {
+		if !stopped {
+			os.WriteFile(stopFile, nil, 0o644)
+			stopped = true
+		}
+	}
+	defer stop()
+
+	// The program's threads, once both run.
+	deadline := time.Now().Add(30 * time.Second)
+	var compute, syscalls int
+	for {
+		b, err := os.ReadFile(tidsFile)
+		if err == nil {
+			if _, err := fmt.Sscan(string(b), &compute, &syscalls); err != nil {
+				t.Fatalf("%s: %q: %v", tidsFile, b, err)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the program did not start its threads within 30 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// The computing thread gets the mask it would have had; the other
+	// stays on one CPU, read again after that.
+	var got string
+	for {
+		if got, err = cpusAllowed(compute); err != nil {
+			t.Fatalf("computing thread %d: %v", compute, err)
+		}
+		if got == orig {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the computing thread's CPUs are still %s after 30 s, want %s", got, orig)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	var kept []string
+	for range 20 {
+		got, err := cpusAllowed(syscalls)
+		if err != nil {
+			t.Fatalf("syscall thread %d: %v", syscalls, err)
+		}
+		kept = append(kept, got)
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+	r := <-done
+	checkNothingLeft(t)
+	if r.err != nil || r.res.ExitStatus != 0 {
+		t.Fatalf("Run: %v, status %d", r.err, r.res.ExitStatus)
+	}
+	rt := readTrace(t, &trace)
+	opts := rt.header.GetOptions()
+	cpu := strconv.Itoa(int(opts.GetCpu()))
+	if opts.GetPlacement() != "adaptive" || opts.GetCpu() < 0 {
+		t.Errorf("header: placement %q, CPU %d", opts.GetPlacement(), opts.GetCpu())
+	}
+	// The syscall thread is on the tracer's CPU, but for a moment now and
+	// then where a busy machine makes its runs long.
+	if n := strings.Count(strings.Join(kept, " ")+" ", cpu+" "); n < len(kept)/2 {
+		t.Errorf("syscall-heavy thread's CPUs: %q, want mostly %s, the tracer's", kept, cpu)
+	}
+	stdout, _ := os.ReadFile(out.Name())
+	for _, who := range []string{"main", "compute", "syscalls"} {
+		want := fmt.Sprintf("%s: sched_getaffinity %s; status %s\n", who, listCPUs(orig), orig)
+		if !strings.Contains(string(stdout), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	pl := rt.trailer.GetPlacement()
+	if pl.GetMovesOff() < 1 || pl.GetThreadsMoved() < 1 || pl.GetThreadsTracerCpu() < 1 || pl.GetStopsTracerCpu() == 0 {
+		t.Errorf("trailer placement: %v", pl)
+	}
+}
+
+// listCPUs spells a Cpus_allowed_list ("0-1,4") as the CPUs one by one
+// ("0 1 4").
+func listCPUs(list string) string {
+	var cpus []string
+	for part := range strings.SplitSeq(list, ",") {
+		lo, hi, ok := strings.Cut(part, "-")
+		if !ok {
+			hi = lo
+		}
+		a, _ := strconv.Atoi(lo)
+		b, _ := strconv.Atoi(hi)
+		for c := a; c <= b; c++ {
+			cpus = append(cpus, strconv.Itoa(c))
+		}
+	}
+	return strings.Join(cpus, " ")
 }

@@ -38,9 +38,9 @@ type thread struct {
 	// the process that created it.
 	held   bool
 	heldBy int
-	// pinned is set while the thread runs on the recording's CPU because
-	// trec put it there: it has not set its own CPU mask.
-	pinned bool
+	// pl is where the thread runs, and what the adaptive placement
+	// measures of it.
+	pl threadPlace
 
 	inSyscall bool
 	// entryOp is the kind of stop that began the current syscall
@@ -269,13 +269,14 @@ func kernelCwd(dir string) string {
 func (t *tracer) run() (Result, error) {
 	// Orphans of the program are reparented here rather than to init.
 	unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-	if err := t.place.pin(t.opts); err != nil {
+	if err := t.place.pin(t.opts, t.table); err != nil {
 		return Result{}, err
 	}
 	if err := t.startShim(); err != nil {
 		return Result{}, err
 	}
 	t.loop()
+	t.place.stopDoorbell()
 	end := time.Since(t.start)
 	res := Result{
 		ExitStatus: t.status,
@@ -291,6 +292,7 @@ func (t *tracer) run() (Result, error) {
 		Processes:       uint32(t.processes),
 		Threads:         uint32(t.nthreads),
 		SeccompFallback: t.seccompFallback,
+		Placement:       t.place.trailer(),
 	})
 	if t.startErr != nil {
 		return Result{}, t.startErr
@@ -457,6 +459,9 @@ func (t *tracer) next(ws *unix.WaitStatus) (int, error) {
 	} else if t.pollOff > 0 {
 		t.pollOff--
 	}
+	if t.place.userShared >= 2 {
+		return t.waitWatched(ws)
+	}
 	return wait4(-1, ws, 0)
 }
 
@@ -471,6 +476,10 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 	}
 	th := t.threads.get(tid)
 	if th == nil {
+		if t.place.isDoorbell(tid) {
+			t.rung()
+			return
+		}
 		// A new tracee's first stop can come before its parent's clone
 		// event (and, resumed, it could even exit before it). It waits
 		// in that stop for the event, so that the trace has the clone
@@ -492,6 +501,9 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 		unix.Tgkill(th.pid, tid, unix.SIGKILL)
 		ptrace(unix.PTRACE_CONT, tid, 0, 0)
 		return
+	}
+	if t.place.adaptive {
+		t.placeStop(th)
 	}
 	sig := int(ws.StopSignal())
 	event := int(ws) >> 16
@@ -529,6 +541,9 @@ func (t *tracer) resume(th *thread, act action, sig int) {
 		req := unix.PTRACE_SYSCALL
 		if t.seccomp && !th.inSyscall && !th.shim {
 			req = unix.PTRACE_CONT
+		}
+		if t.place.adaptive {
+			t.placeResume(th)
 		}
 		err = ptrace(req, th.tid, 0, uintptr(sig))
 	}
@@ -608,6 +623,9 @@ func (t *tracer) enter(th *thread) {
 		t.foreignSeen = t.foreignSeen || !th.shim
 		return
 	}
+	if len(t.place.status) != 0 {
+		t.statusEnter(th)
+	}
 	th.sc = t.table.Lookup(th.nr)
 	isExec := th.sc != nil && (th.nr == t.nrs.execve || th.nr == t.nrs.execveat)
 	if th.shim && !isExec {
@@ -675,8 +693,11 @@ func (t *tracer) exit(th *thread) {
 		}
 		return
 	}
-	if !failed && th.sc != nil && t.place.cpu >= 0 && (th.nr == t.nrs.getaffinity || th.nr == t.nrs.setaffinity) {
-		t.affinityExit(th, ret)
+	if len(t.place.status)+t.place.windows != 0 {
+		t.statusExit(th, failed)
+	}
+	if th.sc != nil && t.place.cpu >= 0 && (th.nr == t.nrs.getaffinity || th.nr == t.nrs.setaffinity) {
+		t.affinityExit(th, ret, failed)
 	}
 	if th.foreign || !t.traced(th.nr) {
 		return
@@ -696,6 +717,7 @@ func (t *tracer) exit(th *thread) {
 		case t.all && (th.nr == t.nrs.dup || th.nr == t.nrs.dup2 || th.nr == t.nrs.dup3):
 		case th.sc.Ret == sysent.RetFD:
 			t.cap.fdLink(th.tid, ret)
+			t.statusOpened(th, ret)
 		}
 	}
 	if t.sock.has(th.nr) {
@@ -773,7 +795,7 @@ func (t *tracer) cloned(parent *thread, event, child int) {
 	}
 	c.shim = parent.shim
 	// CPU masks are inherited: a thread that set its own passes it on.
-	c.pinned = parent.pinned
+	t.place.inherit(c, parent)
 	if !parent.shim {
 		t.begin(format.KindClone, parent)
 		t.ev.Clone = format.Clone{Child: int32(child), Kind: kind, Flags: flags}
@@ -830,6 +852,8 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 	if oldTid != th.tid {
 		if old := t.threads.get(oldTid); old != nil {
 			t.threads.remove(oldTid)
+			// The leader is gone, without an exit status.
+			t.placeExit(th)
 			old.tid, old.pid = th.tid, th.pid
 			t.threads.put(old)
 			th = old
@@ -872,6 +896,7 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 		// The fds the program starts with; later ones are captured
 		// as syscalls create them.
 		t.cap.fdLinks(th.pid)
+		t.placeStart(th)
 	}
 	t.emit()
 	th.execPath, th.execArgv = "", th.execArgv[:0]
@@ -940,8 +965,11 @@ func faultSignal(sig int) bool {
 func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	th := t.threads.get(tid)
 	t.threads.remove(tid)
-	if th != nil && th.held {
-		t.unhold(th)
+	if th != nil {
+		t.placeExit(th)
+		if th.held {
+			t.unhold(th)
+		}
 	}
 	pid := tid
 	if th != nil {
@@ -1000,7 +1028,8 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 }
 
 func (t *tracer) newThread(tid, pid int) *thread {
-	th := &thread{tid: tid, pid: pid, nr: -1, pinned: t.place.cpu >= 0}
+	th := &thread{tid: tid, pid: pid, nr: -1}
+	t.place.add(th)
 	t.threads.put(th)
 	if !t.shimPhase || pid != t.initial {
 		t.nthreads++
@@ -1051,6 +1080,7 @@ func (t *tracer) openWriter() error {
 			CaptureSize: uint64(t.opts.CaptureSize),
 			Seccomp:     t.seccomp,
 			Cpu:         int32(t.place.cpu),
+			Placement:   t.place.mode.String(),
 		},
 	}
 	w, err := format.NewWriter(t.out, h, format.WriterOptions{})

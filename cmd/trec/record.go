@@ -26,8 +26,9 @@ func recordCommand() *cli.Command {
 			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none, at most 16 MiB); paths are captured whole (dump's -s is the length it prints)"},
 			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "record only the syscalls of `trace=SET` (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the summary line"},
-			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N`", DefaultText: "the CPU trec runs on"},
-			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: faster for programs that keep several CPUs busy with few syscalls"},
+			&cli.BoolFlag{Name: "pin", Usage: "run the recorder and every thread of the program on one CPU, where stops are cheapest but threads take turns (default: each thread on the recorder's CPU while it makes syscalls often, on its own CPUs while it computes)"},
+			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N` (implies --pin)", DefaultText: "the CPU trec runs on"},
+			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: every stop crosses CPUs"},
 		},
 		Action: runRecord,
 	}
@@ -48,6 +49,9 @@ func runRecord(c *cli.Context) error {
 	}
 	if c.IsSet("cpu") && c.Bool("no-pin") {
 		return usagef("--cpu and --no-pin exclude each other")
+	}
+	if c.Bool("pin") && c.Bool("no-pin") {
+		return usagef("--pin and --no-pin exclude each other")
 	}
 	if c.IsSet("cpu") {
 		if err := record.CheckCPU(c.Int("cpu")); err != nil {
@@ -80,6 +84,7 @@ func runRecord(c *cli.Context) error {
 		CaptureSize: size,
 		Filter:      filter,
 		NoPin:       c.Bool("no-pin"),
+		Pin:         c.Bool("pin"),
 		UseCPU:      c.IsSet("cpu"),
 		CPU:         c.Int("cpu"),
 		JobControl:  true,

@@ -1133,8 +1133,14 @@ type Options struct {
 	Cpu int32 `protobuf:"varint,5,opt,name=cpu,proto3" json:"cpu,omitempty"`
 	// Filters applied after recording (trec filter), oldest first.
 	DerivedFilters []string `protobuf:"bytes,6,rep,name=derived_filters,json=derivedFilters,proto3" json:"derived_filters,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// How the recorder placed the program's threads on CPUs: "adaptive"
+	// (each thread on the tracer's CPU, cpu, or on the CPUs it would have
+	// had, as its stops make it pay; trailer.placement counts), "pin" (every
+	// thread on cpu) or "none" (left to the kernel). Empty in traces from
+	// before it was recorded: pinned when cpu >= 0.
+	Placement     string `protobuf:"bytes,7,opt,name=placement,proto3" json:"placement,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Options) Reset() {
@@ -1209,6 +1215,13 @@ func (x *Options) GetDerivedFilters() []string {
 	return nil
 }
 
+func (x *Options) GetPlacement() string {
+	if x != nil {
+		return x.Placement
+	}
+	return ""
+}
+
 // Trailer closes a trace that ended cleanly.
 type Trailer struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1226,8 +1239,11 @@ type Trailer struct {
 	// options.seccomp announced (every syscall stopped and the recorder
 	// filtered); empty when the filter was in place or none was asked for.
 	SeccompFallback string `protobuf:"bytes,8,opt,name=seccomp_fallback,json=seccompFallback,proto3" json:"seccomp_fallback,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Where the program's threads ran (options.placement), absent when it
+	// was not recorded.
+	Placement     *Placement `protobuf:"bytes,6,opt,name=placement,proto3" json:"placement,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Trailer) Reset() {
@@ -1300,6 +1316,125 @@ func (x *Trailer) GetSeccompFallback() string {
 		return x.SeccompFallback
 	}
 	return ""
+}
+
+func (x *Trailer) GetPlacement() *Placement {
+	if x != nil {
+		return x.Placement
+	}
+	return nil
+}
+
+// Placement counts where a recording's threads ran: on the tracer's CPU
+// (Options.cpu), where stops are cheap, or on the CPUs they would have had
+// without trec. Each thread is counted once.
+type Placement struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Threads that ran on the tracer's CPU only.
+	ThreadsTracerCpu uint32 `protobuf:"varint,1,opt,name=threads_tracer_cpu,json=threadsTracerCpu,proto3" json:"threads_tracer_cpu,omitempty"`
+	// Threads that ran on their own CPUs only.
+	ThreadsOwnCpus uint32 `protobuf:"varint,2,opt,name=threads_own_cpus,json=threadsOwnCpus,proto3" json:"threads_own_cpus,omitempty"`
+	// Threads that ran in both places, moved at least once.
+	ThreadsMoved uint32 `protobuf:"varint,3,opt,name=threads_moved,json=threadsMoved,proto3" json:"threads_moved,omitempty"`
+	// Threads that set their own CPU mask (sched_setaffinity), or whose mask
+	// was set from outside the program, and were left where they asked from
+	// then on; counted here whatever ran before.
+	ThreadsOwnMask uint32 `protobuf:"varint,4,opt,name=threads_own_mask,json=threadsOwnMask,proto3" json:"threads_own_mask,omitempty"`
+	// Moves of a thread off the tracer's CPU to its own CPUs, and back.
+	MovesOff  uint64 `protobuf:"varint,5,opt,name=moves_off,json=movesOff,proto3" json:"moves_off,omitempty"`
+	MovesBack uint64 `protobuf:"varint,6,opt,name=moves_back,json=movesBack,proto3" json:"moves_back,omitempty"`
+	// Stops taken while the thread was on the tracer's CPU and while it was
+	// on its own CPUs (the latter may cross CPUs).
+	StopsTracerCpu uint64 `protobuf:"varint,7,opt,name=stops_tracer_cpu,json=stopsTracerCpu,proto3" json:"stops_tracer_cpu,omitempty"`
+	StopsOwnCpus   uint64 `protobuf:"varint,8,opt,name=stops_own_cpus,json=stopsOwnCpus,proto3" json:"stops_own_cpus,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Placement) Reset() {
+	*x = Placement{}
+	mi := &file_trace_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Placement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Placement) ProtoMessage() {}
+
+func (x *Placement) ProtoReflect() protoreflect.Message {
+	mi := &file_trace_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Placement.ProtoReflect.Descriptor instead.
+func (*Placement) Descriptor() ([]byte, []int) {
+	return file_trace_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *Placement) GetThreadsTracerCpu() uint32 {
+	if x != nil {
+		return x.ThreadsTracerCpu
+	}
+	return 0
+}
+
+func (x *Placement) GetThreadsOwnCpus() uint32 {
+	if x != nil {
+		return x.ThreadsOwnCpus
+	}
+	return 0
+}
+
+func (x *Placement) GetThreadsMoved() uint32 {
+	if x != nil {
+		return x.ThreadsMoved
+	}
+	return 0
+}
+
+func (x *Placement) GetThreadsOwnMask() uint32 {
+	if x != nil {
+		return x.ThreadsOwnMask
+	}
+	return 0
+}
+
+func (x *Placement) GetMovesOff() uint64 {
+	if x != nil {
+		return x.MovesOff
+	}
+	return 0
+}
+
+func (x *Placement) GetMovesBack() uint64 {
+	if x != nil {
+		return x.MovesBack
+	}
+	return 0
+}
+
+func (x *Placement) GetStopsTracerCpu() uint64 {
+	if x != nil {
+		return x.StopsTracerCpu
+	}
+	return 0
+}
+
+func (x *Placement) GetStopsOwnCpus() uint64 {
+	if x != nil {
+		return x.StopsOwnCpus
+	}
+	return 0
 }
 
 var File_trace_proto protoreflect.FileDescriptor
@@ -1379,14 +1514,15 @@ const file_trace_proto_rawDesc = "" +
 	"\aoptions\x18\v \x01(\v2\x17.trec.format.v1.OptionsR\aoptions\x12\x1a\n" +
 	"\battached\x18\f \x03(\x05R\battached\x12\x1d\n" +
 	"\n" +
-	"tracer_pid\x18\x11 \x01(\x05R\ttracerPid\"\xaf\x01\n" +
+	"tracer_pid\x18\x11 \x01(\x05R\ttracerPid\"\xcd\x01\n" +
 	"\aOptions\x12\x16\n" +
 	"\x06filter\x18\x01 \x01(\tR\x06filter\x12!\n" +
 	"\fcapture_size\x18\x02 \x01(\x04R\vcaptureSize\x12\x14\n" +
 	"\x05hooks\x18\x03 \x03(\tR\x05hooks\x12\x18\n" +
 	"\aseccomp\x18\x04 \x01(\bR\aseccomp\x12\x10\n" +
 	"\x03cpu\x18\x05 \x01(\x05R\x03cpu\x12'\n" +
-	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\"\xc0\x01\n" +
+	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\x12\x1c\n" +
+	"\tplacement\x18\a \x01(\tR\tplacement\"\xf9\x01\n" +
 	"\aTrailer\x12\x16\n" +
 	"\x06events\x18\x01 \x01(\x04R\x06events\x12\x19\n" +
 	"\bend_time\x18\x02 \x01(\x03R\aendTime\x12\x1f\n" +
@@ -1394,7 +1530,18 @@ const file_trace_proto_rawDesc = "" +
 	"exitStatus\x12\x1c\n" +
 	"\tprocesses\x18\x04 \x01(\rR\tprocesses\x12\x18\n" +
 	"\athreads\x18\x05 \x01(\rR\athreads\x12)\n" +
-	"\x10seccomp_fallback\x18\b \x01(\tR\x0fseccompFallback*\xcb\x01\n" +
+	"\x10seccomp_fallback\x18\b \x01(\tR\x0fseccompFallback\x127\n" +
+	"\tplacement\x18\x06 \x01(\v2\x19.trec.format.v1.PlacementR\tplacement\"\xbe\x02\n" +
+	"\tPlacement\x12,\n" +
+	"\x12threads_tracer_cpu\x18\x01 \x01(\rR\x10threadsTracerCpu\x12(\n" +
+	"\x10threads_own_cpus\x18\x02 \x01(\rR\x0ethreadsOwnCpus\x12#\n" +
+	"\rthreads_moved\x18\x03 \x01(\rR\fthreadsMoved\x12(\n" +
+	"\x10threads_own_mask\x18\x04 \x01(\rR\x0ethreadsOwnMask\x12\x1b\n" +
+	"\tmoves_off\x18\x05 \x01(\x04R\bmovesOff\x12\x1d\n" +
+	"\n" +
+	"moves_back\x18\x06 \x01(\x04R\tmovesBack\x12(\n" +
+	"\x10stops_tracer_cpu\x18\a \x01(\x04R\x0estopsTracerCpu\x12$\n" +
+	"\x0estops_own_cpus\x18\b \x01(\x04R\fstopsOwnCpus*\xcb\x01\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vKIND_HEADER\x10\x01\x12\x10\n" +
@@ -1449,7 +1596,7 @@ func file_trace_proto_rawDescGZIP() []byte {
 }
 
 var file_trace_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_trace_proto_goTypes = []any{
 	(Kind)(0),          // 0: trec.format.v1.Kind
 	(CaptureKind)(0),   // 1: trec.format.v1.CaptureKind
@@ -1465,6 +1612,7 @@ var file_trace_proto_goTypes = []any{
 	(*Header)(nil),     // 11: trec.format.v1.Header
 	(*Options)(nil),    // 12: trec.format.v1.Options
 	(*Trailer)(nil),    // 13: trec.format.v1.Trailer
+	(*Placement)(nil),  // 14: trec.format.v1.Placement
 }
 var file_trace_proto_depIdxs = []int32{
 	0,  // 0: trec.format.v1.Record.kind:type_name -> trec.format.v1.Kind
@@ -1480,11 +1628,12 @@ var file_trace_proto_depIdxs = []int32{
 	2,  // 10: trec.format.v1.Clone.kind:type_name -> trec.format.v1.CloneKind
 	3,  // 11: trec.format.v1.HookAction.op:type_name -> trec.format.v1.HookOp
 	12, // 12: trec.format.v1.Header.options:type_name -> trec.format.v1.Options
-	13, // [13:13] is the sub-list for method output_type
-	13, // [13:13] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	14, // 13: trec.format.v1.Trailer.placement:type_name -> trec.format.v1.Placement
+	14, // [14:14] is the sub-list for method output_type
+	14, // [14:14] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_trace_proto_init() }
@@ -1498,7 +1647,7 @@ func file_trace_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trace_proto_rawDesc), len(file_trace_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   10,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
