@@ -40,15 +40,8 @@ func placementReport(h *format.Header, tr *format.Trailer) *PlacementReport {
 		return nil
 	}
 	o := h.GetOptions()
-	mode := o.GetPlacement()
-	if mode == "" {
-		mode = "pin"
-		if o.GetCpu() < 0 {
-			mode = "none"
-		}
-	}
 	return &PlacementReport{
-		Mode: mode, CPU: o.GetCpu(),
+		Mode: format.PlacementMode(o), CPU: o.GetCpu(),
 		ThreadsTracerCPU: pl.GetThreadsTracerCpu(), ThreadsOwnCPUs: pl.GetThreadsOwnCpus(),
 		ThreadsMoved: pl.GetThreadsMoved(), ThreadsOwnMask: pl.GetThreadsOwnMask(),
 		MovesOff: pl.GetMovesOff(), MovesBack: pl.GetMovesBack(),

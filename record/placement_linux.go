@@ -299,6 +299,10 @@ func (p *placement) inherit(c, parent *thread) {
 		p.userShared--
 	}
 	pl.where, pl.set, pl.ran = parent.pl.where, parent.pl.set, ranOwn
+	if parent.pl.shown {
+		// Created while its creator had the mask it sees.
+		pl.where = whereFree
+	}
 	if pl.where == whereTracer {
 		pl.ran = ranTracer
 		if pl.inUser {
@@ -390,8 +394,11 @@ func (t *tracer) placeStop(th *thread) {
 		return
 	}
 	pl.inUser = false
-	if pl.where == whereTracer {
+	switch pl.where {
+	case whereTracer:
 		p.userShared--
+		return
+	case whereOwn:
 		return
 	}
 	if p.callBack(pl, time.Duration(t.stopTime-pl.since), p.stops-1-pl.mark) {

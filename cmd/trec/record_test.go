@@ -136,6 +136,7 @@ func TestRecordBadArguments(t *testing.T) {
 		{[]string{"record", "-o", trace, "--cpu", "-1", "--", "true"}, "--cpu -1"},
 		{[]string{"record", "-o", trace, "--cpu", "4096", "--", "true"}, "--cpu 4096"},
 		{[]string{"record", "-o", trace, "--cpu", "0", "--no-pin", "--", "true"}, "exclude each other"},
+		{[]string{"record", "-o", trace, "--pin", "--no-pin", "--", "true"}, "--pin and --no-pin exclude each other"},
 	} {
 		stdout, stderr, code := trec(t, nil, tc.args...)
 		if code != 2 || stdout != "" || !strings.HasPrefix(stderr, "trec: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.msg) {
@@ -195,11 +196,25 @@ func TestRecordPlacementIsInvisible(t *testing.T) {
 		t.Skipf("nproc: %v", err)
 	}
 	trace := filepath.Join(t.TempDir(), "x.trc")
-	for _, flags := range [][]string{nil, {"--cpu", "0"}, {"--no-pin"}} {
-		args := append(append([]string{"record", "-q", "-o", trace}, flags...), "--", "nproc")
+	for _, c := range []struct {
+		flags []string
+		info  string
+	}{
+		{nil, "adaptive placement, recorder on CPU "},
+		{[]string{"--pin"}, "pinned to CPU "},
+		{[]string{"--cpu", "0"}, "pinned to CPU 0"},
+		{[]string{"--no-pin"}, "not pinned"},
+	} {
+		args := append(append([]string{"record", "-q", "-o", trace}, c.flags...), "--", "nproc")
 		stdout, stderr, code := trec(t, nil, args...)
 		if code != 0 || stdout != string(want) {
 			t.Errorf("trec %q: exit %d, stdout %q, stderr %q; nproc alone prints %q", args, code, stdout, stderr, want)
+		}
+		if info, _, _ := trec(t, nil, "info", trace); !strings.Contains(info, c.info) {
+			t.Errorf("trec info after %q lacks %q:\n%s", args, c.info, info)
+		}
+		if stats, _, _ := trec(t, nil, "stats", trace); !strings.Contains(stats, "\nplacement\n") {
+			t.Errorf("trec stats after %q has no placement section:\n%s", args, stats)
 		}
 	}
 }
