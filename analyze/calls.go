@@ -34,6 +34,7 @@ const (
 	fdFchdir          // the working directory changes to arg 0's path
 	fdUnlink          // the path argument's file loses its name
 	fdBind            // arg 0, a socket, gets its address (bind, listen)
+	fdUnseen          // may make fds the trace does not show (SCM_RIGHTS, CLONE_PIDFD)
 )
 
 // callInfo is what the analyzer needs to know of one syscall number,
@@ -81,7 +82,8 @@ var fdOps = map[string]fdOp{
 	"inotify_init1": fdAnon, "pidfd_open": fdAnon, "userfaultfd": fdAnon, "perf_event_open": fdAnon,
 	"fanotify_init": fdAnon, "io_uring_setup": fdAnon, "memfd_create": fdMemfd,
 	"chdir": fdChdir, "fchdir": fdFchdir, "unlink": fdUnlink, "unlinkat": fdUnlink,
-	"rmdir": fdUnlink, "bind": fdBind, "listen": fdBind,
+	"rmdir": fdUnlink, "bind": fdBind, "listen": fdBind, "recvmsg": fdUnseen, "recvmmsg": fdUnseen,
+	"ioctl": fdUnseen, "clone": fdUnseen, "clone3": fdUnseen, "io_uring_enter": fdUnseen,
 }
 
 var anonNames = map[string]string{

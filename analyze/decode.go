@@ -102,6 +102,9 @@ func (d *decoder) appendArgs(b []byte, c *Call, from, to int) []byte {
 			b = append(b, ", "...)
 		}
 		b = d.appendArg(b, c, i)
+		if c.Hooks != nil {
+			b = d.appendArgChange(b, c, i)
+		}
 	}
 	return b
 }

@@ -2,8 +2,9 @@
 // filters calls, pairs syscall entries with their exits, follows every
 // process's fd table, and renders the result as strace -f lines (Printer),
 // strace -c's table and more (Stats), JSON Lines, or the Chrome Trace Event
-// Format (ChromeExporter). Refs drops, for trec filter and export, the
-// events that the kept calls do not refer to.
+// Format (ChromeExporter); package analyze/table writes a Parquet table.
+// Refs drops, for trec filter and export, the events that the kept calls
+// do not refer to.
 //
 // The pieces form one pipeline:
 //

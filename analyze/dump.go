@@ -326,6 +326,9 @@ func (p *Printer) appendExitPart(b []byte, lineStart int, c *Call, n, split int,
 	}
 	b = append(b, "= "...)
 	b = p.dec.appendRet(b, c)
+	if c.Hooks != nil {
+		b = appendHookNote(b, c)
+	}
 	if p.opts.Durations && c.Exit != nil && c.Enter != nil {
 		b = append(b, " <"...)
 		d := c.Duration()
@@ -359,6 +362,15 @@ func (p *Printer) AppendCall(b []byte, c *Call) []byte {
 	n, split := p.dec.layout(c)
 	b = p.appendEnterPart(b, c, n, split)
 	return p.appendExitPart(b, start, c, n, split, false)
+}
+
+// AppendLine is AppendCall with the line's "[pid N] " prefix and
+// timestamp, as dump prints a call that no other thread interrupted.
+func (p *Printer) AppendLine(b []byte, c *Call) []byte {
+	if p.opts.JSON {
+		return p.appendCallJSON(b, c, jsonWhole)
+	}
+	return p.appendWhole(b, c)
 }
 
 // appendResumed appends "<... read resumed>" and the exit part.

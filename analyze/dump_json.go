@@ -283,7 +283,9 @@ func (p *Printer) appendCallJSON(b []byte, c *Call, part jsonPart) []byte {
 	} else {
 		b = append(b, statusName(c.Status)...)
 	}
-	return append(b, "\"}\n"...)
+	b = append(b, '"')
+	b = p.appendHooksJSON(b, c)
+	return append(b, "}\n"...)
 }
 
 // errnoText returns the name of errno e, or its number.
@@ -374,13 +376,6 @@ func (p *Printer) appendArgJSON(b []byte, c *Call, i int) []byte {
 
 var cloneKindNames = [...]string{"unknown", "fork", "vfork", "process", "thread"}
 
-// hookActions name what a hook did, as format/JSON.md's convention 11.
-var hookActions = [...]string{
-	format.HookNone: "none", format.HookSkip: "return", format.HookSetArg: "set_arg",
-	format.HookSetRet: "set_ret", format.HookSetMem: "set_mem", format.HookSignal: "signal",
-	format.HookDelay: "delay",
-}
-
 // eventJSON queues the record of an event that is not a syscall.
 func (p *Printer) eventJSON(e *format.Event) {
 	if b, ok := p.appendEventJSON(p.line[:0], e); ok {
@@ -448,32 +443,14 @@ func (p *Printer) appendEventJSON(b []byte, e *format.Event) ([]byte, bool) {
 		b = strconv.AppendBool(b, e.Exit.Thread)
 		b = appendExitJSON(b, &e.Exit)
 	case format.KindHook:
+		ci := p.w.ct.get(e.Nr)
 		b = appendHead(b, "hook", e.Time, pid, e.Tid)
 		b = append(b, `,"syscall":`...)
-		b = appendJSONString(b, p.w.ct.get(e.Nr).name)
+		b = appendJSONString(b, ci.name)
 		b = append(b, `,"nr":`...)
 		b = strconv.AppendInt(b, int64(e.Nr), 10)
-		b = append(b, `,"hook":{"name":`...)
-		b = appendJSONString(b, e.Hook.Name)
-		action := "unknown"
-		if int(e.Hook.Op) < len(hookActions) {
-			action = hookActions[e.Hook.Op]
-		}
-		if e.Hook.Op == format.HookSkip && IsError(int64(e.Hook.NewValue)) {
-			action = "fail"
-		}
-		b = append(b, `,"action":"`...)
-		b = append(b, action...)
-		b = append(b, '"')
-		if e.Hook.Op == format.HookSetArg {
-			b = append(b, `,"arg":`...)
-			b = strconv.AppendUint(b, uint64(e.Hook.Arg), 10)
-		}
-		b = append(b, `,"old":`...)
-		b = strconv.AppendInt(b, int64(e.Hook.OldValue), 10)
-		b = append(b, `,"new":`...)
-		b = strconv.AppendInt(b, int64(e.Hook.NewValue), 10)
-		b = append(b, '}')
+		b = append(b, `,"hook":`...)
+		b = appendHookJSON(b, ci.sys, &e.Hook)
 	default:
 		return b, false
 	}

@@ -85,6 +85,13 @@ type fdTable struct {
 	small [smallFDs]fdEntry
 	big   map[int64]*fdEntry
 	cwd   string
+	// cwdLost is set when a chdir or fchdir went where the trace does not
+	// tell: cwd is then the one before it.
+	cwdLost bool
+	// complete is set while the table holds every open fd: it started
+	// from the fds the recorder listed at the program's exec, and no call
+	// since may have made one the trace does not show.
+	complete bool
 }
 
 func (t *fdTable) get(fd int64) *fdEntry {
@@ -123,7 +130,7 @@ func (t *fdTable) del(fd int64) {
 }
 
 func (t *fdTable) copy() *fdTable {
-	c := &fdTable{small: t.small, cwd: t.cwd}
+	c := &fdTable{small: t.small, cwd: t.cwd, cwdLost: t.cwdLost, complete: t.complete}
 	if len(t.big) > 0 {
 		c.big = make(map[int64]*fdEntry, len(t.big))
 		for k, v := range t.big {
@@ -223,6 +230,24 @@ func (t *fdTracker) resolve(ft *fdTable, dirfd int64, hasDirfd bool, p []byte) s
 	return t.str(b)
 }
 
+// argPath returns the path argument of call c made absolute against the
+// working directory or the dirfd, interned; "" when the call has none or
+// it is empty (AT_EMPTY_PATH names the dirfd's file).
+func (t *fdTracker) argPath(c *Call) string {
+	ci := c.info
+	if ci.pathArg < 0 {
+		return ""
+	}
+	p := captureData(c.Enter, int(ci.pathArg), format.CaptureString)
+	switch {
+	case len(p) == 0:
+		return ""
+	case p[0] == '/':
+		return t.str(p)
+	}
+	return t.resolve(t.table(c.Pid), int64(int32(c.Enter.Args[0])), ci.dirfdArg >= 0, p)
+}
+
 // isClean reports whether relative path p has no empty, "." or ".."
 // element and no trailing slash, so that joining it needs no cleaning.
 func isClean(p []byte) bool {
@@ -269,6 +294,7 @@ func (t *fdTracker) exec(e *format.Event) {
 				t.setSock(&fe, data, nil)
 			}
 			ft.set(int64(cp.Index), fe)
+			ft.complete = true
 		}
 	}
 }
@@ -408,11 +434,37 @@ func (t *fdTracker) update(c *Call) {
 				}
 			}
 		}
+	case fdUnseen:
+		if makesUnseenFD(c) {
+			ft.complete = false
+		}
 	case fdChdir, fdFchdir:
-		if cwd := t.changedDir(c, ft); cwd != "" {
+		cwd := t.changedDir(c, ft)
+		if cwd != "" {
 			ft.cwd = cwd
 		}
+		ft.cwdLost = cwd == ""
 	}
+}
+
+// clonePidfd is CLONE_PIDFD.
+const clonePidfd = 0x1000
+
+// makesUnseenFD reports whether the successful call c, of an fdUnseen
+// syscall, may have made an fd that neither its result nor the recorder's
+// links show: fds passed with SCM_RIGHTS, an ioctl that returns one, a
+// pidfd from clone.
+func makesUnseenFD(c *Call) bool {
+	switch c.info.name {
+	case "ioctl":
+		return c.Exit.Ret > 0
+	case "clone":
+		return c.Enter.Args[0]&clonePidfd != 0
+	case "clone3":
+		args := captureData(c.Enter, 0, format.CaptureStruct)
+		return len(args) < 8 || binary.LittleEndian.Uint64(args)&clonePidfd != 0
+	}
+	return true
 }
 
 // changedDir returns the working directory after a successful chdir or

@@ -1,6 +1,9 @@
 package analyze
 
-import "github.com/trecdev/trec/format"
+import (
+	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/sysent"
+)
 
 // FDKind says what an fd refers to.
 type FDKind uint8
@@ -83,4 +86,46 @@ func Captured(e *format.Event, arg int, k format.CaptureKind) []byte {
 // "..." when more is set.
 func Quote(data []byte, more bool) string {
 	return string(appendQuoted(nil, data, -1, more))
+}
+
+// Cwd returns the working directory of process pid as far as the trace
+// tells, and whether it is known: the header's, then after each chdir and
+// fchdir what the recorder read. It is unknown in a trace whose header has
+// none and after a chdir the trace cannot follow (an fchdir to an fd it
+// does not know). It needs WalkerOptions.TrackFDs.
+func (w *Walker) Cwd(pid int32) (string, bool) {
+	if w.fds == nil {
+		return "", false
+	}
+	ft := w.fds.table(pid)
+	return ft.cwd, ft.cwd != "" && !ft.cwdLost
+}
+
+// FDClosed reports whether the trace shows that fd is not open in process
+// pid: the process's fd table is known whole (from the fds the program
+// started with, which the recorder lists at its first exec, and each call
+// since that makes or closes one) and fd is not in it. A recording that
+// left calls out (trec record -e trace=, see StateSyscalls) can make it
+// wrong. It needs WalkerOptions.TrackFDs.
+func (w *Walker) FDClosed(pid int32, fd int64) bool {
+	if w.fds == nil {
+		return false
+	}
+	ft := w.fds.table(pid)
+	return ft.complete && ft.get(fd) == nil
+}
+
+// StateSyscalls returns the syscalls of table t whose calls the walker
+// follows to know what fds refer to and where the working directories
+// are: a recording that left one of them out (trec record -e trace=) may
+// hold stale answers in FD and Cwd.
+func StateSyscalls(t *sysent.Table) []int {
+	var nrs []int
+	for nr := range t.Max() {
+		ci := makeCallInfo(t, t.Lookup(nr), nr)
+		if ci.op != fdNone && ci.op != fdConnect && ci.op != fdUnseen || ci.sys != nil && ci.sys.Ret == sysent.RetFD {
+			nrs = append(nrs, nr)
+		}
+	}
+	return nrs
 }

@@ -112,6 +112,7 @@ type Stats struct {
 	slow    []SlowCall
 	slowN   int
 	scratch []byte
+	hooks   hookStats
 }
 
 // NewStats returns a Stats for the calls w walks. w should track fds
@@ -154,6 +155,9 @@ func (s *Stats) SyscallEnter(*Call) {}
 
 // SyscallExit implements Visitor.
 func (s *Stats) SyscallExit(c *Call) {
+	if c.Hooks != nil {
+		s.hooks.call(c.Name, c.Hooks)
+	}
 	if c.Enter == nil {
 		// strace counts calls at their entry; this one began before the
 		// trace.
@@ -195,24 +199,13 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 	ci := c.info
 	fds := s.w.fds
 	var fs *fileStat
-	if ci.pathArg >= 0 {
-		if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); len(p) > 0 {
-			// An empty path (AT_EMPTY_PATH) names the dirfd's file: the
-			// fd lookup below finds it.
-			ft := fds.table(c.Pid)
-			var name string
-			if len(p) > 0 && p[0] == '/' {
-				name = fds.str(p)
-			} else {
-				name = fds.resolve(ft, int64(int32(c.Enter.Args[0])), ci.dirfdArg >= 0, p)
-			}
-			fs = s.file(name)
-			if ci.op == fdOpen && !failed {
-				fs.opens++
-			}
-			if failed {
-				s.failed[failKey{name, c.Nr, int32(-c.Exit.Ret)}]++
-			}
+	if name := fds.argPath(c); name != "" {
+		fs = s.file(name)
+		if ci.op == fdOpen && !failed {
+			fs.opens++
+		}
+		if failed {
+			s.failed[failKey{name, c.Nr, int32(-c.Exit.Ret)}]++
 		}
 	}
 	var e *fdEntry
@@ -368,6 +361,8 @@ func (s *Stats) Event(e *format.Event) {
 		}
 		p := s.proc(pid, e.Time)
 		p.ended, p.end, p.exit = true, e.Time, e.Exit
+	case format.KindHook:
+		s.hooks.call(s.w.ct.get(e.Nr).name, []format.Event{*e})
 	case format.KindSignal:
 		ss := s.signals[e.Signal.Signo]
 		if ss == nil {
@@ -405,10 +400,14 @@ type Report struct {
 	Network     []PeerRow    `json:"network"`
 	Signals     []SignalRow  `json:"signals"`
 	Slowest     []SlowCall   `json:"slowest"`
+	Omitted     Omitted      `json:"omitted"`
 	// Placement is null for a trace whose trailer does not say where its
 	// threads ran (cut short, or recorded before trec counted them).
 	Placement *PlacementReport `json:"placement"`
-	Omitted   Omitted          `json:"omitted"`
+	// Hooks and Violations are what hooks did while recording
+	// (analyze/hooks.go): empty for a trace recorded without hooks.
+	Hooks      []HookRow      `json:"hooks"`
+	Violations []ViolationRow `json:"sandbox_violations"`
 	// TextRows caps the sections WriteText prints whole otherwise
 	// (failed paths, processes, files, network, signals); 0 prints every
 	// row. A cut section ends with how many rows it left out.
@@ -658,6 +657,7 @@ func (s *Stats) Report(events uint64, end int64) *Report {
 	r.Files = s.fileRows(key)
 	r.Network = s.peerRows(key)
 	r.Signals = s.signalRows(key)
+	r.Hooks, r.Violations = s.hooks.hookRows(), s.hooks.violationRows()
 	r.Slowest = slices.Clone(s.slow)
 	sm := &r.Summary
 	sm.DurationNs, sm.Events, sm.Calls, sm.Errors = end, events, r.Total.Calls, r.Total.Errors

@@ -305,6 +305,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			b = append(b, '\n')
 		}
 	}
+	b = r.appendHookSections(b)
 	if r.Placement != nil {
 		b = r.Placement.appendText(b)
 	}

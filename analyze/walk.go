@@ -30,6 +30,10 @@ const (
 	statusAll = StatusSuccessful | StatusFailed | StatusUnfinished | StatusUnavailable | StatusDetached
 )
 
+// String returns the status as -e status= and JSON name it: "successful",
+// "failed", "unfinished", "unavailable" or "detached".
+func (s Status) String() string { return statusName(s) }
+
 // statusOf returns the status of a call that returned ret.
 func statusOf(ret int64) Status {
 	if IsError(ret) {
@@ -64,6 +68,9 @@ type Call struct {
 	// Superseded is set on an unfinished call that another thread's
 	// execve ended, replacing the process.
 	Superseded bool
+	// Hooks are the hook records of the call (format.KindHook), the
+	// changes hooks made to it while recording, in order.
+	Hooks []format.Event
 
 	info *callInfo
 	// seq is the position of the call's first event in the trace, for
@@ -137,6 +144,7 @@ type thread struct {
 	enter    format.Event
 	caps     []format.Capture
 	data     []byte
+	hooks    []format.Event
 	call     Call
 }
 
@@ -303,6 +311,8 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 		if !e.Exit.Thread && w.fds != nil {
 			w.fds.exit(e.Pid)
 		}
+	case format.KindHook:
+		w.hook(e, v)
 	default:
 		w.event(e, v)
 	}
@@ -341,6 +351,7 @@ func (w *Walker) enter(e *format.Event, v Visitor) {
 		th.pid = e.Pid
 	}
 	th.copyEnter(e)
+	th.hooks = th.hooks[:0]
 	ci := w.ct.get(e.Nr)
 	th.call = Call{Tid: e.Tid, Pid: th.pid, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Enter: &th.enter, info: ci, seq: w.read}
 	th.pending = true
@@ -478,6 +489,44 @@ func (w *Walker) FDPath(pid int32, fd int64) (string, bool) {
 		return e.target(), true
 	}
 	return "", false
+}
+
+// Path returns the file call c names, as export's path column holds it:
+// its path argument made absolute against the working directory or its
+// dirfd (the name trec stats lists the file under), else what its fd
+// argument refers to as dump -y shows it ("/etc/passwd", "pipe:[4321]",
+// "socket:[4322]"), without " (deleted)". It returns "" for a call that
+// names neither and when the walker does not track fds.
+func (w *Walker) Path(c *Call) string {
+	if w.fds == nil || c.Enter == nil || c.info == nil {
+		return ""
+	}
+	if p := w.fds.argPath(c); p != "" {
+		return p
+	}
+	ci := c.info
+	fdArg := ci.fdArg
+	if fdArg < 0 {
+		fdArg = ci.dirfdArg
+	}
+	if fdArg < 0 {
+		return ""
+	}
+	if e := w.fds.lookup(c.Pid, int64(int32(c.Enter.Args[fdArg]))); e != nil {
+		return e.target()
+	}
+	return ""
+}
+
+// Bytes returns how many bytes call c read or wrote, for the calls whose
+// result counts them (read, write, pread64, readv, sendto, recvmsg,
+// sendfile, ...); ok is false for other calls and for failed or
+// unfinished ones.
+func (c *Call) Bytes() (n int64, ok bool) {
+	if c.info == nil || c.info.io == ioNone || c.Exit == nil || IsError(c.Exit.Ret) {
+		return 0, false
+	}
+	return c.Exit.Ret, true
 }
 
 // errStop is returned by nothing; it documents that Walk only ends at the

@@ -5,7 +5,7 @@
 //
 // Run it from the repository root:
 //
-//	go run ./bench [-runs N] [-only WORKLOAD] [-trec PATH] [-cpu N] [-v]
+//	go run ./bench [-runs N] [-only WORKLOAD] [-trec PATH] [-base PATH] [-cpu N] [-v]
 //
 // It builds trec (unless -trec names a binary), the floor and the workloads
 // into a temporary directory, then runs every configuration of every
@@ -19,7 +19,10 @@
 // of its tracing thread itself. Every pinned configuration runs on the
 // same CPU (-cpu, 0 by default): the floor and strace under taskset,
 // trec-pin with --cpu. So they all meet the same other load on the
-// machine. trec-nopin is trec with --no-pin.
+// machine. trec-nopin is trec with --no-pin, trec-sandbox trec with a
+// --sandbox policy that allows every path; with -base, trec-base is another
+// trec binary run as trec is, for an A/B of two builds in one interleaved
+// run.
 package main
 
 import (
@@ -46,6 +49,11 @@ type tools struct {
 	strace string // "" when strace is not installed
 	// noPin is set when trec record has --no-pin and --pin.
 	noPin bool
+	// allowAll is a sandbox policy that allows every path, "" when trec
+	// record has no --sandbox.
+	allowAll string
+	// base is -base's trec binary, "" for none.
+	base string
 	// cpu is the CPU of every pinned configuration, trec's included.
 	cpu string
 }
@@ -96,6 +104,15 @@ var configs = []config{
 	{name: "trec-file", needs: "trec", argv: func(t *tools, out string, cmd []string) []string {
 		return cat([]string{t.trec, "record", "-q", "-e", "trace=%file", "-o", out, "--"}, cmd)
 	}},
+	// A sandbox whose one rule allows every path: what checking each
+	// path costs.
+	{name: "trec-sandbox", needs: "trec-sandbox", argv: func(t *tools, out string, cmd []string) []string {
+		return cat([]string{t.trec, "record", "-q", "--sandbox", t.allowAll, "-o", out, "--"}, cmd)
+	}},
+	// -base: another trec binary, measured beside this one (A/B).
+	{name: "trec-base", needs: "trec-base", argv: func(t *tools, out string, cmd []string) []string {
+		return cat([]string{t.base, "record", "-q", "-o", out, "--"}, cmd)
+	}},
 	// The same recording with every thread on the tracer's CPU, and with
 	// placement left to the kernel.
 	{name: "trec-pin", needs: "trec-placement", argv: func(t *tools, out string, cmd []string) []string {
@@ -123,7 +140,7 @@ var workloads = []workload{
 	{name: "dd", configs: slices.Concat(traced, []string{"floor-pin-info", "floor-pin-read"}), argv: func(*tools) []string {
 		return []string{"dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=20000"}
 	}},
-	{name: "tar", configs: traced, argv: func(*tools) []string {
+	{name: "tar", configs: slices.Concat(traced, []string{"trec-sandbox"}), argv: func(*tools) []string {
 		return []string{"tar", "cf", "/dev/null", "/usr/include"}
 	}},
 	{name: "spawn", configs: traced, argv: func(*tools) []string {
@@ -166,6 +183,7 @@ var workloads = []workload{
 type settings struct {
 	runs          int
 	only, trec    string
+	base          string
 	keep, verbose bool
 	cpu           int
 }
@@ -175,6 +193,7 @@ func main() {
 	flag.IntVar(&s.runs, "runs", 3, "measured runs of each configuration (the median is reported)")
 	flag.StringVar(&s.only, "only", "", "measure only this workload (one of "+workloadNames()+")")
 	flag.StringVar(&s.trec, "trec", "", "use this trec binary instead of building ./cmd/trec")
+	flag.StringVar(&s.base, "base", "", "also measure this trec binary, as trec-base, beside trec (A/B of two builds)")
 	flag.BoolVar(&s.keep, "keep", false, "keep the scratch directory (traces, build outputs)")
 	flag.BoolVar(&s.verbose, "v", false, "print every run")
 	flag.IntVar(&s.cpu, "cpu", 0, "the CPU of every pinned configuration (taskset -c N, trec record --cpu N)")
@@ -223,12 +242,20 @@ func run(s settings) error {
 	if err != nil {
 		return err
 	}
+	if s.base != "" {
+		t.base = s.base
+		for i := range ws {
+			if j := slices.Index(ws[i].configs, "trec"); j >= 0 {
+				ws[i].configs = slices.Insert(slices.Clone(ws[i].configs), j+1, "trec-base")
+			}
+		}
+	}
 
 	m := newMeasurements()
 	// Warm up (page cache, the build's headers) and check each workload
 	// runs at all.
 	for _, w := range ws {
-		if _, _, err := runOnce(t, w.argv(t), filepath.Join(dir, "warmup.err")); err != nil {
+		if _, _, _, err := runOnce(t, w.argv(t), filepath.Join(dir, "warmup.err")); err != nil {
 			return fmt.Errorf("workload %s: %w", w.name, err)
 		}
 	}
@@ -246,7 +273,7 @@ func run(s settings) error {
 				}
 				out := filepath.Join(dir, "trace-"+c.name)
 				os.Remove(out)
-				d, stderr, err := runOnce(t, c.argv(t, out, w.argv(t)), filepath.Join(dir, "run.err"))
+				d, cpu, stderr, err := runOnce(t, c.argv(t, out, w.argv(t)), filepath.Join(dir, "run.err"))
 				k := key{w.name, c.name}
 				if err != nil {
 					m.fail[k] = err.Error()
@@ -254,6 +281,7 @@ func run(s settings) error {
 					continue
 				}
 				m.times[k] = append(m.times[k], d)
+				m.cpu[k] = append(m.cpu[k], cpu)
 				if fi, err := os.Stat(out); err == nil {
 					m.sizes[k] = append(m.sizes[k], fi.Size())
 				}
@@ -317,6 +345,11 @@ func setup(dir, trecPath string, cpu int) (*tools, error) {
 		t.trec = trecPath
 		t.noPin = exec.Command(trecPath, "record", "-q", "--no-pin", "-o", probe, "--", "true").Run() == nil &&
 			exec.Command(trecPath, "record", "-q", "--pin", "-o", probe, "--", "true").Run() == nil
+		policy := filepath.Join(dir, "allow-all.policy")
+		if os.WriteFile(policy, []byte("allow /**\n"), 0o644) == nil &&
+			exec.Command(trecPath, "record", "-q", "--sandbox", policy, "-o", probe, "--", "true").Run() == nil {
+			t.allowAll = policy
+		}
 	}
 	return t, nil
 }
@@ -328,6 +361,10 @@ func (t *tools) missing(c config) string {
 		return "trec record does not work"
 	case c.needs == "trec-placement" && !t.noPin:
 		return "trec record has no --pin and --no-pin"
+	case c.needs == "trec-sandbox" && t.allowAll == "":
+		return "trec record has no --sandbox"
+	case c.needs == "trec-base" && t.base == "":
+		return "no -base binary"
 	case c.needs == "strace" && t.strace == "":
 		return "strace not installed"
 	}
@@ -394,16 +431,17 @@ double f%d_%d(const double *x, int n) {
 }
 
 // runOnce runs argv with stdin and stdout on /dev/null and returns its wall
-// time and standard error.
-func runOnce(t *tools, argv []string, errPath string) (time.Duration, []byte, error) {
+// time, the CPU time (user and system) of it and the descendants it waited
+// for, and its standard error.
+func runOnce(t *tools, argv []string, errPath string) (time.Duration, time.Duration, []byte, error) {
 	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
 	if err != nil {
-		return 0, nil, err
+		return 0, 0, nil, err
 	}
 	defer null.Close()
 	errFile, err := os.Create(errPath)
 	if err != nil {
-		return 0, nil, err
+		return 0, 0, nil, err
 	}
 	defer errFile.Close()
 	cmd := exec.Command(argv[0], argv[1:]...)
@@ -414,9 +452,9 @@ func runOnce(t *tools, argv []string, errPath string) (time.Duration, []byte, er
 	d := time.Since(start)
 	stderr, _ := os.ReadFile(errPath)
 	if err != nil {
-		return 0, stderr, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, firstLine(stderr))
+		return 0, 0, stderr, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, firstLine(stderr))
 	}
-	return d, stderr, nil
+	return d, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), stderr, nil
 }
 
 func firstLine(b []byte) string {
@@ -449,6 +487,9 @@ type key struct{ workload, config string }
 // measurements collects the runs.
 type measurements struct {
 	times map[key][]time.Duration
+	// cpu is the user and system time of each run, the tracer's and the
+	// program's: on a busy machine it moves less than the wall time.
+	cpu   map[key][]time.Duration
 	sizes map[key][]int64
 	na    map[key]string   // config not run: why
 	fail  map[key]string   // config failed: the error
@@ -458,6 +499,7 @@ type measurements struct {
 func newMeasurements() *measurements {
 	return &measurements{
 		times: map[key][]time.Duration{},
+		cpu:   map[key][]time.Duration{},
 		sizes: map[key][]int64{},
 		na:    map[key]string{},
 		fail:  map[key]string{},
@@ -465,10 +507,18 @@ func newMeasurements() *measurements {
 	}
 }
 
-// median returns the median of the runs of k, or 0 when it has none.
+// median returns the median wall time of the runs of k, or 0 when it has
+// none.
 func (m *measurements) median(k key) time.Duration {
-	ts := slices.Clone(m.times[k])
-	if len(ts) == 0 || m.fail[k] != "" {
+	if m.fail[k] != "" {
+		return 0
+	}
+	return medianOf(m.times[k])
+}
+
+func medianOf(ts []time.Duration) time.Duration {
+	ts = slices.Clone(ts)
+	if len(ts) == 0 {
 		return 0
 	}
 	slices.Sort(ts)
@@ -492,6 +542,7 @@ func printHeader(w io.Writer, t *tools, runs int) {
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Fprintf(w, "# load average at the end: %s (other work on the machine skews the numbers)\n", strings.Join(strings.Fields(string(load))[:3], " "))
 	fmt.Fprintf(w, "# median of %d runs, interleaved; wall time in seconds; ratios are median/median\n", runs)
+	fmt.Fprintf(w, "# cpu s: user and system time of the command and what it waited for (the tracer and the program)\n")
 	fmt.Fprintf(w, "# command: go run ./bench %s\n", strings.Join(os.Args[1:], " "))
 }
 
@@ -514,7 +565,7 @@ func printTable(w io.Writer, t *tools, wl workload, m *measurements) {
 		fmt.Fprintf(w, " (%d syscall stops)", n)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "%-20s %9s", "config", "median s")
+	fmt.Fprintf(w, "%-20s %9s %9s", "config", "median s", "cpu s")
 	var cols []string
 	for _, r := range ratioTo {
 		if slices.Contains(wl.configs, r) {
@@ -535,7 +586,7 @@ func printTable(w io.Writer, t *tools, wl workload, m *measurements) {
 			fmt.Fprintf(w, " %9s  (%s)\n", "failed", m.fail[k])
 			continue
 		}
-		fmt.Fprintf(w, " %9.3f", d.Seconds())
+		fmt.Fprintf(w, " %9.3f %9.3f", d.Seconds(), medianOf(m.cpu[k]).Seconds())
 		for _, r := range cols {
 			if base := m.median(key{wl.name, r}); base > 0 {
 				fmt.Fprintf(w, " %11s", ratio(d.Seconds()/base.Seconds()))
@@ -617,6 +668,7 @@ var targets = []target{
 	{workload: "tar", config: "trec", base: "strace", max: 0.25},
 	{workload: "tar", config: "trec", base: "strace", max: 1.0 / 8, size: true},
 	{workload: "dd-file", config: "trec-file", base: "bare", max: 1.1},
+	{workload: "tar", config: "trec-sandbox", base: "trec", max: 1.1},
 	// Issue 17: the default placement as fast as the better of pinned and
 	// unpinned.
 	{workload: "dd", config: "trec", base: "trec-pin", max: 1.03},
@@ -664,6 +716,10 @@ func printTargets(w io.Writer, ws []workload, m *measurements) {
 		if r > tg.max {
 			verdict = fmt.Sprintf("MISSED by %.0f%%", (r/tg.max-1)*100)
 		}
-		fmt.Fprintf(w, "%.3f %s\n", r, verdict)
+		fmt.Fprintf(w, "%.3f %s", r, verdict)
+		if c, b := medianOf(m.cpu[key{tg.workload, tg.config}]), medianOf(m.cpu[key{tg.workload, tg.base}]); !tg.size && c > 0 && b > 0 {
+			fmt.Fprintf(w, " (cpu time %.3f)", c.Seconds()/b.Seconds())
+		}
+		fmt.Fprintln(w)
 	}
 }

@@ -217,14 +217,32 @@ const (
 
 // Hook records one change a hook made, with the value before and after.
 type Hook struct {
-	Name     string
-	Op       HookOp
-	Arg      uint8
+	// Name is the hook's name ("sandbox", "inject", ...).
+	Name string
+	Op   HookOp
+	// Arg is the argument changed, for HookSetArg.
+	Arg uint8
+	// OldValue and NewValue are the argument's register value or the
+	// result before and after; for HookSkip NewValue is the result the
+	// program saw, for HookDelay the delay in nanoseconds, for HookSignal
+	// the signal number.
 	OldValue uint64
 	NewValue uint64
-	OldData  []byte
-	NewData  []byte
+	// OldData and NewData are what the argument pointed at, when it now
+	// points at data the recorder placed.
+	OldData []byte
+	NewData []byte
+	// Rule is the rule that decided, as the user wrote it.
+	Rule string
+	// Path is the resolved path the decision was about (the sandbox's).
+	Path string
+	// Exit is set for a change made at the syscall's exit.
+	Exit bool
 }
+
+// HookCount is how many calls a hook, or one of its rules, saw and
+// changed while recording (Trailer.Hooks).
+type HookCount = tracepb.HookCount
 
 // Copy returns a deep copy of e that stays valid after the reader moves on.
 func (e *Event) Copy() Event {

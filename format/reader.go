@@ -60,6 +60,9 @@ type Reader struct {
 	records int64
 	events  uint64
 	err     error
+
+	// headerRaw is the header record as stored, for a stable trace id.
+	headerRaw []byte
 }
 
 // NewReader checks the magic frame, reads the header and returns a Reader
@@ -105,6 +108,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 		return nil, tr.corrupt(fmt.Errorf("first record is %v, not a header", rec.Kind))
 	}
 	tr.header = rec.Header
+	tr.headerRaw = append([]byte(nil), body...)
 	if tr.header.FormatVersion > Version {
 		return nil, &VersionError{Version: tr.header.FormatVersion}
 	}
@@ -113,6 +117,11 @@ func NewReader(r io.Reader) (*Reader, error) {
 
 // Header returns the trace's header.
 func (r *Reader) Header() *Header { return r.header }
+
+// HeaderBytes returns the header record as stored in the trace: the
+// protobuf Record message that follows the first length prefix. A hash of
+// it identifies the trace.
+func (r *Reader) HeaderBytes() []byte { return r.headerRaw }
 
 // Trailer returns the trailer once Next has returned io.EOF, else nil.
 func (r *Reader) Trailer() *Trailer { return r.trailer }

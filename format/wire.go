@@ -155,6 +155,7 @@ func (c *encoder) appendEventBody(b []byte, e *Event) ([]byte, error) {
 			Name: e.Hook.Name, Op: tracepb.HookOp(e.Hook.Op), Arg: uint32(e.Hook.Arg),
 			OldValue: e.Hook.OldValue, NewValue: e.Hook.NewValue,
 			OldData: e.Hook.OldData, NewData: e.Hook.NewData,
+			Rule: e.Hook.Rule, Path: e.Hook.Path, Exit: e.Hook.Exit,
 		}
 		b, err = appendMessageField(b, fHook, &c.hook)
 	}
@@ -240,7 +241,8 @@ func (d *decoder) decodeEvent(body []byte, e *Event) (tracepb.Kind, error) {
 						return 0, fmt.Errorf("hook on argument %d", m.Arg)
 					}
 					e.Hook = Hook{Name: m.Name, Op: HookOp(m.Op), Arg: uint8(m.Arg), OldValue: m.OldValue,
-						NewValue: m.NewValue, OldData: m.OldData, NewData: m.NewData}
+						NewValue: m.NewValue, OldData: m.OldData, NewData: m.NewData,
+						Rule: m.Rule, Path: m.Path, Exit: m.Exit}
 				}
 			case fHeader, fTrailer:
 				// Only header and trailer records carry these; the caller

@@ -41,7 +41,8 @@ func randomEvent(rng *rand.Rand, t int64) Event {
 		e.Exit = Exit{Code: rng.Int32N(256), Signal: rng.Int32N(3), CoreDumped: rng.IntN(2) == 0, Thread: rng.IntN(2) == 0}
 	case KindHook:
 		e.Nr = 2
-		e.Hook = Hook{Name: "h", Op: HookOp(rng.IntN(7)), Arg: uint8(rng.IntN(6)), OldValue: rng.Uint64(), NewData: []byte{1}}
+		e.Hook = Hook{Name: "h", Op: HookOp(rng.IntN(7)), Arg: uint8(rng.IntN(6)), OldValue: rng.Uint64(), NewData: []byte{1},
+			Rule: "deny /etc/**", Path: "/etc/x", Exit: rng.IntN(2) == 0}
 	}
 	for range rng.IntN(3) {
 		c := Capture{Arg: uint8(rng.IntN(6)), Kind: CaptureKind(rng.IntN(7)), Index: uint32(rng.IntN(3))}

@@ -145,6 +145,42 @@
 // string without its NUL within PATH_MAX is kept cut, with Size one more
 // than its length.
 //
+// # Hooks
+//
+// Options.Hooks change what the program sees (package hook), from its exec
+// on. The hooker (hook_linux.go) runs them as a hook.Chain at the entry and
+// exit stops of the syscalls they select, through a hook.Call backed by the
+// stopped thread: its arguments, its memory (strings the recorder already
+// captured come from the capture), and /proc/TID for the working
+// directory, fds and symbolic links. The applier (apply_linux.go) carries
+// out the Decision, and anything else in the recorder that must change what
+// a thread's syscall does uses it the same way: at the entry stop, the
+// number -1 skips the call, whose result is set at its exit stop; the
+// argument registers change; data a hook places (a rewritten path) is
+// written below the thread's stack pointer, past the 128-byte red zone, so
+// that nothing of the program's memory is overwritten. At the exit stop the
+// changed argument registers are put back, as the syscall ABI promises the
+// program (but after a successful execve, whose registers are the new
+// program's). The applier uses PTRACE_SET_SYSCALL_INFO (Linux 6.16) and,
+// where the kernel lacks it, PTRACE_GETREGSET and PTRACE_SETREGSET with the
+// per-architecture register layouts of regs_linux_*.go.
+//
+// A delay holds the thread in its stop while the tracer goes on with the
+// others, taking their stops at least every millisecond until the delay
+// ends. A signal is sent with tgkill at the stop and delivered when the
+// call returns. A call a hook changed is recorded whole (enter, a
+// KindHook record per change, exit) whatever Filter selects, and the
+// trailer counts the calls each hook and rule saw and changed.
+//
+// With a Filter, the seccomp filter also selects every syscall a hook
+// selects. Denying calls with SECCOMP_RET_ERRNO in the filter would cost
+// no stop, but the tracer would neither see nor count nor record them, so
+// denied calls stop like the others: a program makes few calls that fail.
+// Hooks that look at paths share a cache (pathcache_linux.go) of what fds
+// and working directories name and which paths are symbolic links; the
+// syscalls that can change them (close, dup2, rename, chdir, ...) stop too
+// and empty what they may have changed.
+//
 // # Performance
 //
 // PERFORMANCE.md says where a recording's time goes per stop, what the

@@ -137,7 +137,7 @@ func record(t *testing.T, opts Options) *recording {
 		return r
 	}
 	rt := readTrace(t, &trace)
-	r.header, r.events = rt.header, rt.events
+	r.header, r.events, r.trailer = rt.header, rt.events, rt.trailer
 	if got := rt.trailer.ExitStatus; int(got) != r.res.ExitStatus {
 		t.Errorf("trailer exit status %d, Run said %d", got, r.res.ExitStatus)
 	}

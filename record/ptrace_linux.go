@@ -65,11 +65,13 @@ func eventMsg(tid int) (uint64, error) {
 // syscallInfo is struct ptrace_syscall_info. The union is laid out as the
 // entry variant; exit and seccomp stops read it through accessors.
 type syscallInfo struct {
-	Op   uint8
-	_    [3]uint8
-	Arch uint32
-	IP   uint64
-	SP   uint64
+	Op uint8
+	// reserved and flags must be zero for PTRACE_SET_SYSCALL_INFO.
+	reserved uint8
+	flags    uint16
+	Arch     uint32
+	IP       uint64
+	SP       uint64
 	// Nr is the syscall number at entry and seccomp stops, the return
 	// value at exit stops.
 	Nr uint64

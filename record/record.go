@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/trecdev/trec/hook"
 	"github.com/trecdev/trec/record/internal/rseq"
 	"github.com/trecdev/trec/record/internal/startstate"
 )
@@ -86,6 +87,16 @@ type Options struct {
 	Log io.Writer
 	// Version is the trec version written into the trace header.
 	Version string
+	// Hooks change what the program sees (package hook), in order, from
+	// the program's exec on. Each call a hook changes is recorded whole,
+	// with a KindHook record per change between its enter and its exit,
+	// whatever Filter selects; with a Filter, the seccomp filter also
+	// stops every syscall a hook selects.
+	Hooks []hook.Hook
+
+	// noSetSyscallInfo makes hooks apply their changes through the
+	// registers, as on kernels without PTRACE_SET_SYSCALL_INFO (tests).
+	noSetSyscallInfo bool
 }
 
 // Result says how the recording ended.
@@ -105,6 +116,10 @@ type Result struct {
 	// Duration is the time from the start of the program to the end of
 	// the last traced process.
 	Duration time.Duration
+
+	// hookRegs is set when hooks changed syscalls through the registers
+	// rather than PTRACE_SET_SYSCALL_INFO (tests).
+	hookRegs bool
 }
 
 // StartError reports a program that could not be started.

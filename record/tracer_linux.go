@@ -60,6 +60,10 @@ type thread struct {
 	execPath string
 	execArgv []string
 	execErr  syscall.Errno
+
+	// hook is the thread's state in calls hooks select; nil until it
+	// makes one.
+	hook *hookState
 }
 
 // action is what a stop handler decided: how the tracee resumes.
@@ -157,6 +161,9 @@ type tracer struct {
 	cancelled atomic.Bool
 	mu        sync.Mutex
 	procs     map[int]struct{} // live thread groups, for cancel
+
+	// hooks runs Options.Hooks; nil without hooks.
+	hooks *hooker
 }
 
 func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
@@ -198,6 +205,13 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 	pageSize := os.Getpagesize()
 	t.mem = newMemReader(pageSize)
 	t.cap = newCapturer(t.mem, opts.CaptureSize)
+	if len(opts.Hooks) > 0 {
+		h, err := newHooker(t, opts.Hooks)
+		if err != nil {
+			return nil, err
+		}
+		t.hooks = h
+	}
 	if !t.all {
 		if err := t.buildFilter(); err != nil {
 			return nil, err
@@ -226,8 +240,14 @@ func (t *tracer) buildFilter() error {
 	if !t.opts.NoPin {
 		nrs = append(nrs, t.nrs.getaffinity, t.nrs.setaffinity)
 	}
+	rest := t.filter.Rest()
+	if t.hooks != nil {
+		// Hooks act whatever the recording selects.
+		hnrs, hrest := t.hooks.syscalls()
+		nrs, rest = append(nrs, hnrs...), rest || hrest
+	}
 	from := -1
-	if t.filter.Rest() {
+	if rest {
 		from = t.table.Max()
 	}
 	prog, err := seccomp.FilterFrom(t.audit, nrs, from)
@@ -284,16 +304,21 @@ func (t *tracer) run() (Result, error) {
 		Processes:  t.processes,
 		Threads:    t.nthreads,
 		Duration:   end,
+		hookRegs:   t.hooks != nil && !t.hooks.ap.usesSetInfo(),
 	}
 	res.Events = t.w.Events()
-	cerr := t.w.Close(&format.Trailer{
+	tr := &format.Trailer{
 		EndTime:         int64(end),
 		ExitStatus:      int32(t.status),
 		Processes:       uint32(t.processes),
 		Threads:         uint32(t.nthreads),
 		SeccompFallback: t.seccompFallback,
 		Placement:       t.place.trailer(),
-	})
+	}
+	if t.hooks != nil {
+		tr.Hooks = t.hooks.counts()
+	}
+	cerr := t.w.Close(tr)
 	if t.startErr != nil {
 		return Result{}, t.startErr
 	}
@@ -444,6 +469,9 @@ func (t *tracer) pollCheck(d time.Duration) {
 // would cost a time slice per stop: the tracer blocks in wait4 for a while
 // instead, as it does when nothing came.
 func (t *tracer) next(ws *unix.WaitStatus) (int, error) {
+	if t.hooks != nil && len(t.hooks.held) > 0 {
+		return t.hooks.next(t, ws)
+	}
 	t.yielded = false
 	if t.place.shared && t.pollOff == 0 {
 		if t.threads.n > 1 {
@@ -521,6 +549,10 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 		act, th = t.ptraceEvent(th, event)
 	default:
 		act, inject = t.signalStop(th, sig)
+	}
+	if th.hook != nil && th.hook.delay > 0 && act == actResume {
+		t.hooks.hold(t, th, act, inject)
+		return
 	}
 	t.resume(th, act, inject)
 }
@@ -632,7 +664,8 @@ func (t *tracer) enter(th *thread) {
 		return
 	}
 	record := t.traced(th.nr)
-	if !record && !isExec {
+	hooked := t.hooks != nil && !th.shim && t.hooks.selects(th.nr)
+	if !record && !isExec && !hooked {
 		return
 	}
 	t.begin(format.KindSyscallEnter, th)
@@ -645,6 +678,9 @@ func (t *tracer) enter(th *thread) {
 	}
 	if isExec {
 		t.execInfo(th)
+	}
+	if hooked {
+		record = t.hookEnter(th, record)
 	}
 	if record {
 		t.emit()
@@ -693,19 +729,26 @@ func (t *tracer) exit(th *thread) {
 		}
 		return
 	}
+	// What the kernel did, whatever a hook makes of it.
+	kret, kfailed := ret, failed
+	hooked, skipped := false, false
+	if th.hook != nil && th.hook.active {
+		ret, hooked, skipped = t.hookExit(th, ret)
+		failed = ret < 0 && ret >= -4095
+	}
 	if len(t.place.status)+t.place.windows != 0 {
-		t.statusExit(th, failed)
+		t.statusExit(th, kfailed || skipped)
 	}
 	if th.sc != nil && t.place.cpu >= 0 && (th.nr == t.nrs.getaffinity || th.nr == t.nrs.setaffinity) {
-		t.affinityExit(th, ret, failed)
+		t.affinityExit(th, kret, kfailed || skipped)
 	}
-	if th.foreign || !t.traced(th.nr) {
+	if th.foreign || !t.traced(th.nr) && !hooked {
 		return
 	}
 	t.begin(format.KindSyscallExit, th)
 	t.ev.Nr = int32(th.nr)
 	t.ev.Ret = ret
-	if !failed && th.sc != nil {
+	if !failed && !skipped && th.sc != nil {
 		t.cap.exit(th.tid, th.sc, &th.args, ret)
 		// What new fds refer to. A full trace knows every fd of the
 		// program from its start or its creation, so copies (dup, dup2,
@@ -863,6 +906,10 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 		th.inSyscall, th.nr = true, t.nrs.execve
 	}
 	th.sc = nil // the exit has nothing to capture
+	if th.hook != nil {
+		// The new program's registers are not the caller's.
+		th.hook.argMask = 0
+	}
 	first := th.shim
 	if th.shim {
 		th.shim = false
@@ -975,6 +1022,9 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	if th != nil {
 		pid = th.pid
 	}
+	if t.hooks != nil {
+		t.hooks.exited(tid, pid)
+	}
 	leader := tid == pid
 	if leader {
 		// A process that ended owes no more clone events: the threads
@@ -1082,6 +1132,9 @@ func (t *tracer) openWriter() error {
 			Cpu:         int32(t.place.cpu),
 			Placement:   t.place.mode.String(),
 		},
+	}
+	if t.hooks != nil {
+		h.Options.Hooks = t.hooks.specs()
 	}
 	w, err := format.NewWriter(t.out, h, format.WriterOptions{})
 	if err != nil {

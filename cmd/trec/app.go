@@ -94,6 +94,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			filterCommand(),
 			exportCommand(),
 			diffCommand(),
+			replayCommand(),
 			infoCommand(),
 			completionCommand(),
 			manCommand(),

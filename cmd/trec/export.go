@@ -11,11 +11,11 @@ import (
 func exportCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "export",
-		Usage:     "convert a trace for other tools: chrome-json (Perfetto, chrome://tracing) or jsonl",
+		Usage:     "convert a trace for other tools: chrome-json (Perfetto, chrome://tracing), jsonl, or parquet (DuckDB, Spark, Trino; several FILEs into one table)",
 		ArgsUsage: "FILE",
 		Args:      true,
 		Flags: withFilterFlags(
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "chrome-json", Usage: "output `FORMAT`: chrome-json or jsonl (format/JSON.md)", Category: catOutput},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "chrome-json", Usage: "output `FORMAT`: chrome-json or jsonl (format/JSON.md), or parquet (format/PARQUET.md)", Category: catOutput},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "write to `OUT` (- for standard output)", Category: catOutput},
 		),
 		Action: runExport,
@@ -38,8 +38,12 @@ func (s jsonlSink) finish() error { return s.Flush() }
 
 func runExport(c *cli.Context) error {
 	fmtName := c.String("format")
-	if fmtName != "chrome-json" && fmtName != "jsonl" {
-		return usagef("--format %q: want chrome-json or jsonl", fmtName)
+	switch fmtName {
+	case "chrome-json", "jsonl":
+	case "parquet":
+		return runExportParquet(c)
+	default:
+		return usagef("--format %q: want chrome-json, jsonl or parquet", fmtName)
 	}
 	s, err := openSession(c, true)
 	if err != nil {

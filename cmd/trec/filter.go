@@ -102,13 +102,22 @@ func openSession(c *cli.Context, trackFDs bool) (*session, error) {
 	if len(quiet) > 0 && c.Command.Name != "dump" {
 		return nil, usagef("-e quiet=%s: only trec dump prints the lines it hides", quiet[0])
 	}
-	// filter and export read a trace twice to drop what the calls they
-	// keep do not refer to (see refine).
-	twice := (c.Command.Name == "filter" || c.Command.Name == "export") && selectsCalls(fo)
-	in, err := openTraceSpooled(c, twice)
+	in, err := openTraceSpooled(c, readsTwice(c, fo))
 	if err != nil {
 		return nil, err
 	}
+	return newSession(c, in, fo, quiet, trackFDs)
+}
+
+// readsTwice reports whether the command reads a trace twice: filter and
+// export drop what the calls they keep do not refer to (see refine).
+func readsTwice(c *cli.Context, fo analyze.FilterOptions) bool {
+	return (c.Command.Name == "filter" || c.Command.Name == "export") && selectsCalls(fo)
+}
+
+// newSession parses the filter options against the architecture of the
+// open trace in and builds a walker; on an error it closes in.
+func newSession(c *cli.Context, in *traceInput, fo analyze.FilterOptions, quiet []string, trackFDs bool) (*session, error) {
 	h := in.Reader.Header()
 	tab, err := analyze.TableFor(h)
 	if err != nil {
@@ -194,12 +203,18 @@ func (s *session) warnUnmatched(c *cli.Context) {
 // walk reads the whole trace into v, showing progress on a terminal, and
 // returns the reader's final error for in.finish.
 func (s *session) walk(c *cli.Context, v analyze.Visitor) error {
-	src := analyze.EventSource(s.in.Reader)
-	if p := newProgress(c.App.ErrWriter, s.in); p != nil {
-		defer p.done()
-		src = p
-	}
+	src, done := s.source(c)
+	defer done()
 	return s.walker.Walk(src, v)
+}
+
+// source returns the session's events, with progress shown on a terminal;
+// call done when the walk ends.
+func (s *session) source(c *cli.Context) (src analyze.EventSource, done func()) {
+	if p := newProgress(c.App.ErrWriter, s.in); p != nil {
+		return p, p.done
+	}
+	return s.in.Reader, func() {}
 }
 
 // progress shows how much of a trace has been read, on a terminal only.

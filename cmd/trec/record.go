@@ -21,7 +21,7 @@ func recordCommand() *cli.Command {
 		Name:      "record",
 		Usage:     "run a program and record its syscalls, signals, forks, execs and exits",
 		ArgsUsage: "[--] PROG [ARGS...]",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "trec.trc", Usage: "write the trace to `FILE`"},
 			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none, at most 16 MiB); paths are captured whole (dump's -s is the length it prints)"},
 			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "record only the syscalls of `trace=SET` (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
@@ -29,7 +29,7 @@ func recordCommand() *cli.Command {
 			&cli.BoolFlag{Name: "pin", Usage: "run the recorder and every thread of the program on one CPU, where stops are cheapest but threads take turns (default: each thread on the recorder's CPU while it makes syscalls often, on its own CPUs while it computes)"},
 			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N` (implies --pin)", DefaultText: "the CPU trec runs on"},
 			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: every stop crosses CPUs"},
-		},
+		}, hookFlags()...),
 		Action: runRecord,
 	}
 }
@@ -44,6 +44,15 @@ func runRecord(c *cli.Context) error {
 		return usagef("-s %d: want 0 to %d bytes", size, record.MaxCaptureSize)
 	}
 	filter, err := recordFilter(c)
+	if err != nil {
+		return err
+	}
+	arch, err := sysent.ParseArch(runtime.GOARCH)
+	if err != nil {
+		return err
+	}
+	cwd, _ := os.Getwd()
+	hooks, sandbox, err := recordHooks(c, sysent.ForArch(arch), cwd)
 	if err != nil {
 		return err
 	}
@@ -90,6 +99,7 @@ func runRecord(c *cli.Context) error {
 		JobControl:  true,
 		Log:         c.App.ErrWriter,
 		Version:     version,
+		Hooks:       hooks,
 	}, out)
 	stdio.close()
 
@@ -104,6 +114,9 @@ func runRecord(c *cli.Context) error {
 	}
 	if err := file.close(); err != nil {
 		return fmt.Errorf("-o: %w", err)
+	}
+	if sandbox != nil {
+		reportSandbox(c.App.ErrWriter, sandbox, name, c.Bool("quiet"))
 	}
 	if !c.Bool("quiet") {
 		size := int64(-1)

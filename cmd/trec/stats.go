@@ -52,6 +52,9 @@ func runStats(c *cli.Context) error {
 	if tr != nil && tr.EndTime > end {
 		end = tr.EndTime
 	}
+	if t := s.in.Reader.Trailer(); t != nil {
+		st.HookCounts(t.Hooks)
+	}
 	rep := st.Report(s.walker.Kept(), end)
 	rep.SetTrace(analyze.TraceInfo{Header: s.in.Reader.Header(), Trailer: tr, Complete: complete, Filter: s.filter.String()})
 	if !c.IsSet("top") {

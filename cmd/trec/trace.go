@@ -36,7 +36,11 @@ func openTraceSpooled(c *cli.Context, spool bool) (*traceInput, error) {
 	if c.NArg() > 1 {
 		return nil, usagef("unexpected argument %q: one trace at a time (usage: %s)", c.Args().Get(1), usageLine(c.Command))
 	}
-	name := c.Args().First()
+	return openTraceName(c, c.Args().First(), spool)
+}
+
+// openTraceName is openTraceSpooled for the trace name, one of several.
+func openTraceName(c *cli.Context, name string, spool bool) (*traceInput, error) {
 	f, err := openInput(c, name)
 	if err != nil {
 		return nil, err

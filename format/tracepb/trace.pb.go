@@ -872,18 +872,35 @@ func (x *Exit) GetThread() bool {
 }
 
 // HookAction records what a hook did to a syscall. The record's tid and nr
-// name the syscall.
+// name the syscall; it lies between the syscall's enter and exit records,
+// one record per change.
 type HookAction struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The hook's name as the user gave it (for example "deny:openat").
+	// The hook's name ("sandbox", "inject", "deny", "redirect-fd",
+	// "map-path", or a custom hook's).
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	Op   HookOp `protobuf:"varint,2,opt,name=op,proto3,enum=trec.format.v1.HookOp" json:"op,omitempty"`
 	// The argument changed, for HOOK_OP_SET_ARG.
-	Arg           uint32 `protobuf:"varint,3,opt,name=arg,proto3" json:"arg,omitempty"`
-	OldValue      uint64 `protobuf:"varint,4,opt,name=old_value,json=oldValue,proto3" json:"old_value,omitempty"`
-	NewValue      uint64 `protobuf:"varint,5,opt,name=new_value,json=newValue,proto3" json:"new_value,omitempty"`
-	OldData       []byte `protobuf:"bytes,6,opt,name=old_data,json=oldData,proto3" json:"old_data,omitempty"`
-	NewData       []byte `protobuf:"bytes,7,opt,name=new_data,json=newData,proto3" json:"new_data,omitempty"`
+	Arg uint32 `protobuf:"varint,3,opt,name=arg,proto3" json:"arg,omitempty"`
+	// The value before and after: the argument's register value
+	// (HOOK_OP_SET_ARG) or the result (HOOK_OP_SET_RET, as a two's
+	// complement uint64); for HOOK_OP_SKIP new_value is the result the
+	// program saw, for HOOK_OP_DELAY the delay in nanoseconds, for
+	// HOOK_OP_SIGNAL the signal number.
+	OldValue uint64 `protobuf:"varint,4,opt,name=old_value,json=oldValue,proto3" json:"old_value,omitempty"`
+	NewValue uint64 `protobuf:"varint,5,opt,name=new_value,json=newValue,proto3" json:"new_value,omitempty"`
+	// What the argument pointed at before and after, for an argument that
+	// now points at data the recorder placed (a rewritten path, with no NUL).
+	OldData []byte `protobuf:"bytes,6,opt,name=old_data,json=oldData,proto3" json:"old_data,omitempty"`
+	NewData []byte `protobuf:"bytes,7,opt,name=new_data,json=newData,proto3" json:"new_data,omitempty"`
+	// The rule that decided, as the user wrote it ("deny /etc/**",
+	// "openat:error=ENOENT:when=3+").
+	Rule string `protobuf:"bytes,8,opt,name=rule,proto3" json:"rule,omitempty"`
+	// The path the decision was about, resolved (the sandbox sets it).
+	Path string `protobuf:"bytes,9,opt,name=path,proto3" json:"path,omitempty"`
+	// Set when the change was made at the syscall's exit rather than its
+	// entry.
+	Exit          bool `protobuf:"varint,10,opt,name=exit,proto3" json:"exit,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -965,6 +982,27 @@ func (x *HookAction) GetNewData() []byte {
 		return x.NewData
 	}
 	return nil
+}
+
+func (x *HookAction) GetRule() string {
+	if x != nil {
+		return x.Rule
+	}
+	return ""
+}
+
+func (x *HookAction) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *HookAction) GetExit() bool {
+	if x != nil {
+		return x.Exit
+	}
+	return false
 }
 
 // Header describes the recording. It is the first record of every trace.
@@ -1241,7 +1279,10 @@ type Trailer struct {
 	SeccompFallback string `protobuf:"bytes,8,opt,name=seccomp_fallback,json=seccompFallback,proto3" json:"seccomp_fallback,omitempty"`
 	// Where the program's threads ran (options.placement), absent when it
 	// was not recorded.
-	Placement     *Placement `protobuf:"bytes,6,opt,name=placement,proto3" json:"placement,omitempty"`
+	Placement *Placement `protobuf:"bytes,6,opt,name=placement,proto3" json:"placement,omitempty"`
+	// Per hook, its total (rule empty) and then each of its rules: the
+	// calls it saw and changed while recording.
+	Hooks         []*HookCount `protobuf:"bytes,10,rep,name=hooks,proto3" json:"hooks,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1321,6 +1362,13 @@ func (x *Trailer) GetSeccompFallback() string {
 func (x *Trailer) GetPlacement() *Placement {
 	if x != nil {
 		return x.Placement
+	}
+	return nil
+}
+
+func (x *Trailer) GetHooks() []*HookCount {
+	if x != nil {
+		return x.Hooks
 	}
 	return nil
 }
@@ -1437,6 +1485,87 @@ func (x *Placement) GetStopsOwnCpus() uint64 {
 	return 0
 }
 
+// HookCount is how many calls a hook, or one of its rules, saw and changed.
+type HookCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Hook  string                 `protobuf:"bytes,1,opt,name=hook,proto3" json:"hook,omitempty"`
+	// The rule, as the user wrote it; empty for the hook's total.
+	Rule string `protobuf:"bytes,2,opt,name=rule,proto3" json:"rule,omitempty"`
+	// Calls the hook saw (for a rule: the calls it decided, changed or not).
+	Seen uint64 `protobuf:"varint,3,opt,name=seen,proto3" json:"seen,omitempty"`
+	// Calls it changed.
+	Changed uint64 `protobuf:"varint,4,opt,name=changed,proto3" json:"changed,omitempty"`
+	// Calls it could not decide.
+	Undecided     uint64 `protobuf:"varint,5,opt,name=undecided,proto3" json:"undecided,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HookCount) Reset() {
+	*x = HookCount{}
+	mi := &file_trace_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HookCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HookCount) ProtoMessage() {}
+
+func (x *HookCount) ProtoReflect() protoreflect.Message {
+	mi := &file_trace_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HookCount.ProtoReflect.Descriptor instead.
+func (*HookCount) Descriptor() ([]byte, []int) {
+	return file_trace_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *HookCount) GetHook() string {
+	if x != nil {
+		return x.Hook
+	}
+	return ""
+}
+
+func (x *HookCount) GetRule() string {
+	if x != nil {
+		return x.Rule
+	}
+	return ""
+}
+
+func (x *HookCount) GetSeen() uint64 {
+	if x != nil {
+		return x.Seen
+	}
+	return 0
+}
+
+func (x *HookCount) GetChanged() uint64 {
+	if x != nil {
+		return x.Changed
+	}
+	return 0
+}
+
+func (x *HookCount) GetUndecided() uint64 {
+	if x != nil {
+		return x.Undecided
+	}
+	return 0
+}
+
 var File_trace_proto protoreflect.FileDescriptor
 
 const file_trace_proto_rawDesc = "" +
@@ -1489,7 +1618,7 @@ const file_trace_proto_rawDesc = "" +
 	"\x06signal\x18\x02 \x01(\x05R\x06signal\x12\x1f\n" +
 	"\vcore_dumped\x18\x03 \x01(\bR\n" +
 	"coreDumped\x12\x16\n" +
-	"\x06thread\x18\x04 \x01(\bR\x06thread\"\xca\x01\n" +
+	"\x06thread\x18\x04 \x01(\bR\x06thread\"\x86\x02\n" +
 	"\n" +
 	"HookAction\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12&\n" +
@@ -1498,7 +1627,11 @@ const file_trace_proto_rawDesc = "" +
 	"\told_value\x18\x04 \x01(\x04R\boldValue\x12\x1b\n" +
 	"\tnew_value\x18\x05 \x01(\x04R\bnewValue\x12\x19\n" +
 	"\bold_data\x18\x06 \x01(\fR\aoldData\x12\x19\n" +
-	"\bnew_data\x18\a \x01(\fR\anewData\"\x98\x03\n" +
+	"\bnew_data\x18\a \x01(\fR\anewData\x12\x12\n" +
+	"\x04rule\x18\b \x01(\tR\x04rule\x12\x12\n" +
+	"\x04path\x18\t \x01(\tR\x04path\x12\x12\n" +
+	"\x04exit\x18\n" +
+	" \x01(\bR\x04exit\"\x98\x03\n" +
 	"\x06Header\x12%\n" +
 	"\x0eformat_version\x18\x01 \x01(\rR\rformatVersion\x12!\n" +
 	"\ftrec_version\x18\x02 \x01(\tR\vtrecVersion\x12\x12\n" +
@@ -1522,7 +1655,7 @@ const file_trace_proto_rawDesc = "" +
 	"\aseccomp\x18\x04 \x01(\bR\aseccomp\x12\x10\n" +
 	"\x03cpu\x18\x05 \x01(\x05R\x03cpu\x12'\n" +
 	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\x12\x1c\n" +
-	"\tplacement\x18\a \x01(\tR\tplacement\"\xf9\x01\n" +
+	"\tplacement\x18\a \x01(\tR\tplacement\"\xaa\x02\n" +
 	"\aTrailer\x12\x16\n" +
 	"\x06events\x18\x01 \x01(\x04R\x06events\x12\x19\n" +
 	"\bend_time\x18\x02 \x01(\x03R\aendTime\x12\x1f\n" +
@@ -1531,7 +1664,9 @@ const file_trace_proto_rawDesc = "" +
 	"\tprocesses\x18\x04 \x01(\rR\tprocesses\x12\x18\n" +
 	"\athreads\x18\x05 \x01(\rR\athreads\x12)\n" +
 	"\x10seccomp_fallback\x18\b \x01(\tR\x0fseccompFallback\x127\n" +
-	"\tplacement\x18\x06 \x01(\v2\x19.trec.format.v1.PlacementR\tplacement\"\xbe\x02\n" +
+	"\tplacement\x18\x06 \x01(\v2\x19.trec.format.v1.PlacementR\tplacement\x12/\n" +
+	"\x05hooks\x18\n" +
+	" \x03(\v2\x19.trec.format.v1.HookCountR\x05hooks\"\xbe\x02\n" +
 	"\tPlacement\x12,\n" +
 	"\x12threads_tracer_cpu\x18\x01 \x01(\rR\x10threadsTracerCpu\x12(\n" +
 	"\x10threads_own_cpus\x18\x02 \x01(\rR\x0ethreadsOwnCpus\x12#\n" +
@@ -1541,7 +1676,13 @@ const file_trace_proto_rawDesc = "" +
 	"\n" +
 	"moves_back\x18\x06 \x01(\x04R\tmovesBack\x12(\n" +
 	"\x10stops_tracer_cpu\x18\a \x01(\x04R\x0estopsTracerCpu\x12$\n" +
-	"\x0estops_own_cpus\x18\b \x01(\x04R\fstopsOwnCpus*\xcb\x01\n" +
+	"\x0estops_own_cpus\x18\b \x01(\x04R\fstopsOwnCpus\"\x7f\n" +
+	"\tHookCount\x12\x12\n" +
+	"\x04hook\x18\x01 \x01(\tR\x04hook\x12\x12\n" +
+	"\x04rule\x18\x02 \x01(\tR\x04rule\x12\x12\n" +
+	"\x04seen\x18\x03 \x01(\x04R\x04seen\x12\x18\n" +
+	"\achanged\x18\x04 \x01(\x04R\achanged\x12\x1c\n" +
+	"\tundecided\x18\x05 \x01(\x04R\tundecided*\xcb\x01\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vKIND_HEADER\x10\x01\x12\x10\n" +
@@ -1596,7 +1737,7 @@ func file_trace_proto_rawDescGZIP() []byte {
 }
 
 var file_trace_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_trace_proto_goTypes = []any{
 	(Kind)(0),          // 0: trec.format.v1.Kind
 	(CaptureKind)(0),   // 1: trec.format.v1.CaptureKind
@@ -1613,6 +1754,7 @@ var file_trace_proto_goTypes = []any{
 	(*Options)(nil),    // 12: trec.format.v1.Options
 	(*Trailer)(nil),    // 13: trec.format.v1.Trailer
 	(*Placement)(nil),  // 14: trec.format.v1.Placement
+	(*HookCount)(nil),  // 15: trec.format.v1.HookCount
 }
 var file_trace_proto_depIdxs = []int32{
 	0,  // 0: trec.format.v1.Record.kind:type_name -> trec.format.v1.Kind
@@ -1629,11 +1771,12 @@ var file_trace_proto_depIdxs = []int32{
 	3,  // 11: trec.format.v1.HookAction.op:type_name -> trec.format.v1.HookOp
 	12, // 12: trec.format.v1.Header.options:type_name -> trec.format.v1.Options
 	14, // 13: trec.format.v1.Trailer.placement:type_name -> trec.format.v1.Placement
-	14, // [14:14] is the sub-list for method output_type
-	14, // [14:14] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	15, // 14: trec.format.v1.Trailer.hooks:type_name -> trec.format.v1.HookCount
+	15, // [15:15] is the sub-list for method output_type
+	15, // [15:15] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_trace_proto_init() }
@@ -1647,7 +1790,7 @@ func file_trace_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trace_proto_rawDesc), len(file_trace_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   11,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
