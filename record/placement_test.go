@@ -325,6 +325,73 @@ func TestPlacementAdaptive(t *testing.T) {
 	}
 }
 
+// TestPlacementDoorbell: two threads that compute on the tracer's CPU
+// while the program makes no stop at all (its main thread waits in a
+// read) are given their own CPUs: the doorbell wakes the tracer.
+func TestPlacementDoorbell(t *testing.T) {
+	if runtime.NumCPU() < 2 {
+		t.Skip("one CPU: there is nowhere to move a thread to")
+	}
+	dir := t.TempDir()
+	tidsFile := filepath.Join(dir, "tids")
+	stdin, feed, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	defer feed.Close()
+	done := make(chan error, 1)
+	var trace bytes.Buffer
+	go func() {
+		res, err := Run(context.Background(), Options{Argv: []string{prog("spinners"), tidsFile}, Stdin: stdin}, &trace)
+		if err == nil && res.ExitStatus != 0 {
+			err = fmt.Errorf("exit status %d", res.ExitStatus)
+		}
+		done <- err
+	}()
+	defer feed.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	var tids [2]int
+	for {
+		b, err := os.ReadFile(tidsFile)
+		if err == nil {
+			if _, err := fmt.Sscan(string(b), &tids[0], &tids[1]); err != nil {
+				t.Fatalf("%s: %q: %v", tidsFile, b, err)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the program did not start its threads within 30 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	var masks [2]string
+	for moved := 0; moved < 2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the computing threads' CPUs are %q after 30 s: not moved", masks)
+		}
+		moved = 0
+		for i, tid := range tids {
+			if masks[i], err = cpusAllowed(tid); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.ContainsAny(masks[i], ",-") {
+				break
+			}
+			moved++
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	feed.Close()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	checkNothingLeft(t)
+	if pl := readTrace(t, &trace).trailer.GetPlacement(); pl.GetMovesOff() < 2 {
+		t.Errorf("trailer placement: %v", pl)
+	}
+}
+
 // listCPUs spells a Cpus_allowed_list ("0-1,4") as the CPUs one by one
 // ("0 1 4").
 func listCPUs(list string) string {

@@ -223,9 +223,9 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 // buildFilter makes the seccomp filter for a filtered recording: it
 // selects the syscalls the user asked for and those the tracer needs to
 // see (execve for the exec event's path and argv, the clone family for
-// the clone flags, and, when pinned, the affinity calls it rewrites or
-// follows), which are not recorded unless asked for. Without seccomp it
-// says so on Log and leaves every syscall to stop.
+// the clone flags, and, unless nothing is pinned, the affinity calls it
+// rewrites or follows), which are not recorded unless asked for. Without
+// seccomp it says so on Log and leaves every syscall to stop.
 func (t *tracer) buildFilter() error {
 	if err := seccomp.TraceAvailable(); err != nil {
 		t.noSeccomp(err.Error())
