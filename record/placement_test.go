@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/trecdev/trec/format"
+	"github.com/trecdev/trec/sysent"
 )
 
 // runDirect runs argv without trec and returns its stdout.
@@ -325,9 +326,10 @@ func TestPlacementAdaptive(t *testing.T) {
 	}
 }
 
-// TestPlacementDoorbell: two threads that compute on the tracer's CPU
-// while the program makes no stop at all (its main thread waits in a
-// read) are given their own CPUs: the doorbell wakes the tracer.
+// TestPlacementDoorbell: threads that compute on the tracer's CPU while
+// the program makes no stop at all (its main thread waits in a read, the
+// threads make no syscall) are given their own CPUs until at most one is
+// left there, alone: the doorbell wakes the tracer to look at them.
 func TestPlacementDoorbell(t *testing.T) {
 	if runtime.NumCPU() < 2 {
 		t.Skip("one CPU: there is nowhere to move a thread to")
@@ -339,7 +341,6 @@ func TestPlacementDoorbell(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stdin.Close()
-	defer feed.Close()
 	done := make(chan error, 1)
 	var trace bytes.Buffer
 	go func() {
@@ -351,12 +352,13 @@ func TestPlacementDoorbell(t *testing.T) {
 	}()
 	defer feed.Close()
 	deadline := time.Now().Add(30 * time.Second)
-	var tids [2]int
+	var tids []int
 	for {
 		b, err := os.ReadFile(tidsFile)
 		if err == nil {
-			if _, err := fmt.Sscan(string(b), &tids[0], &tids[1]); err != nil {
-				t.Fatalf("%s: %q: %v", tidsFile, b, err)
+			for _, f := range strings.Fields(string(b)) {
+				n, _ := strconv.Atoi(f)
+				tids = append(tids, n)
 			}
 			break
 		}
@@ -365,29 +367,48 @@ func TestPlacementDoorbell(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	var masks [2]string
-	for moved := 0; moved < 2; {
-		if time.Now().After(deadline) {
-			t.Fatalf("the computing threads' CPUs are %q after 30 s: not moved", masks)
+	// The main thread's tid is its pid: wait until it is in its read,
+	// from when on nothing stops.
+	pid, _ := procIDs(tids[0])
+	read, _ := sysent.ForArch(nativeArch).ByName("read")
+	for {
+		b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/syscall")
+		if nr, _, _ := strings.Cut(string(b), " "); nr == strconv.Itoa(read.Nr) {
+			break
 		}
-		moved = 0
-		for i, tid := range tids {
-			if masks[i], err = cpusAllowed(tid); err != nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("the program's main thread is not in its read after 30 s (%q)", b)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	onTracers := func() (n int, masks []string) {
+		for _, tid := range tids {
+			m, err := cpusAllowed(tid)
+			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.ContainsAny(masks[i], ",-") {
-				break
+			masks = append(masks, m)
+			if !strings.ContainsAny(m, ",-") {
+				n++
 			}
-			moved++
+		}
+		return n, masks
+	}
+	n, masks := onTracers()
+	t.Logf("%d of the threads on one CPU when the main thread began its read: %q", n, masks)
+	for n > 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the computing threads' CPUs are %q after 30 s with no stop: not moved", masks)
 		}
 		time.Sleep(5 * time.Millisecond)
+		n, masks = onTracers()
 	}
 	feed.Close()
 	if err := <-done; err != nil {
 		t.Fatalf("Run: %v", err)
 	}
 	checkNothingLeft(t)
-	if pl := readTrace(t, &trace).trailer.GetPlacement(); pl.GetMovesOff() < 2 {
+	if pl := readTrace(t, &trace).trailer.GetPlacement(); pl.GetMovesOff() < uint64(len(tids)-1) {
 		t.Errorf("trailer placement: %v", pl)
 	}
 }

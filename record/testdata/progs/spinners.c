@@ -1,7 +1,7 @@
-// spinners runs two threads that compute without a syscall while its main
-// thread waits in a read of its standard input, so that nothing it does
-// stops a tracer; when the read returns (end of file), it stops them. It
-// writes "TID TID\n" to argv[1] once both run.
+// spinners runs three threads that compute without a syscall while its
+// main thread waits in a read of its standard input, so that nothing it
+// does stops a tracer; when the read returns (end of file), it stops them.
+// It writes the threads' tids, space-separated, to argv[1] once all run.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -9,8 +9,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#define N 3
+
 static volatile int stop;
-static volatile pid_t tids[2];
+static volatile pid_t tids[N];
 
 static void *spin(void *arg) {
 	int i = (int)(size_t)arg;
@@ -30,21 +32,24 @@ int main(int argc, char **argv) {
 		fprintf(stderr, "usage: spinners TIDS_FILE\n");
 		return 2;
 	}
-	pthread_t t[2];
-	for (int i = 0; i < 2; i++)
+	pthread_t t[N];
+	for (int i = 0; i < N; i++)
 		pthread_create(&t[i], NULL, spin, (void *)(size_t)i);
-	while (tids[0] == 0 || tids[1] == 0)
-		sched_yield();
+	for (int i = 0; i < N; i++)
+		while (tids[i] == 0)
+			sched_yield();
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.tmp", argv[1]);
 	FILE *f = fopen(tmp, "w");
-	if (f == NULL || fprintf(f, "%d %d\n", tids[0], tids[1]) < 0 || fclose(f) != 0 || rename(tmp, argv[1]) != 0)
+	for (int i = 0; f != NULL && i < N; i++)
+		fprintf(f, "%d ", tids[i]);
+	if (f == NULL || fclose(f) != 0 || rename(tmp, argv[1]) != 0)
 		perror(argv[1]);
 	char c;
 	while (read(0, &c, 1) > 0)
 		;
 	stop = 1;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < N; i++)
 		pthread_join(t[i], NULL);
 	return 0;
 }
