@@ -511,12 +511,10 @@ func (t *tracer) move(th *thread, to where) {
 	if pl.shown || pl.where == whereOwn {
 		return
 	}
-	n, err := getaffinity(th.tid, p.buf[:])
-	if err != nil {
-		return
-	}
-	if !bytes.Equal(p.buf[:n], p.maskOf(pl.where)) {
-		t.setOwn(th)
+	if is, alive := p.maskIs(th, p.maskOf(pl.where)); !is {
+		if alive {
+			t.setOwn(th)
+		}
 		return
 	}
 	if err := setaffinity(th.tid, p.maskOf(to)); err != nil {
@@ -537,6 +535,13 @@ func (t *tracer) move(th *thread, to where) {
 		pl.ran |= ranOwn
 	}
 	pl.where, pl.votes = to, 0
+}
+
+// maskIs reports whether th's CPU mask is mask, and whether th is still
+// there to tell.
+func (p *placement) maskIs(th *thread, mask []byte) (is, alive bool) {
+	n, err := getaffinity(th.tid, p.buf[:])
+	return err == nil && bytes.Equal(p.buf[:n], mask), err == nil
 }
 
 // setOwn leaves th where its mask says from now on: the program set it.

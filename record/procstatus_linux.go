@@ -120,7 +120,7 @@ func (t *tracer) statusEnter(th *thread) {
 		if target == nil || target.pl.where != whereTracer || target.pl.shown || th.pl.window != 0 {
 			return
 		}
-		if setaffinity(target.tid, p.orig) == nil {
+		if is, _ := p.maskIs(target, p.one); is && setaffinity(target.tid, p.orig) == nil {
 			target.pl.shown, th.pl.window = true, target.tid
 			p.windows++
 		}
@@ -160,7 +160,8 @@ func (t *tracer) closeWindow(th *thread) {
 	p := &t.place
 	if target := t.threads.get(th.pl.window); target != nil && target.pl.shown {
 		target.pl.shown = false
-		if target.pl.where == whereTracer {
+		// Unless the program set the thread's mask meanwhile.
+		if is, _ := p.maskIs(target, p.orig); is && target.pl.where == whereTracer {
 			setaffinity(target.tid, p.one)
 		}
 	}
