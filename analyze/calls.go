@@ -34,6 +34,8 @@ const (
 	fdFchdir          // the working directory changes to arg 0's path
 	fdUnlink          // the path argument's file loses its name
 	fdBind            // arg 0, a socket, gets its address (bind, listen)
+	fdRecvmsg         // SCM_RIGHTS messages bring new fds
+	fdIoctl           // some requests return a new fd
 	fdUnseen          // may make fds the trace does not show (SCM_RIGHTS, CLONE_PIDFD)
 )
 
@@ -53,6 +55,8 @@ type callInfo struct {
 	// network peer, -1 if none; peerAtExit when it is written by the call.
 	peerArg    int8
 	peerAtExit bool
+	// dec names the decoder that reads the call beyond its sysent kinds.
+	dec decKind
 }
 
 // callTable maps syscall numbers of one architecture to callInfo.
@@ -82,8 +86,8 @@ var fdOps = map[string]fdOp{
 	"inotify_init1": fdAnon, "pidfd_open": fdAnon, "userfaultfd": fdAnon, "perf_event_open": fdAnon,
 	"fanotify_init": fdAnon, "io_uring_setup": fdAnon, "memfd_create": fdMemfd,
 	"chdir": fdChdir, "fchdir": fdFchdir, "unlink": fdUnlink, "unlinkat": fdUnlink,
-	"rmdir": fdUnlink, "bind": fdBind, "listen": fdBind, "recvmsg": fdUnseen, "recvmmsg": fdUnseen,
-	"ioctl": fdUnseen, "clone": fdUnseen, "clone3": fdUnseen, "io_uring_enter": fdUnseen,
+	"rmdir": fdUnlink, "bind": fdBind, "listen": fdBind, "recvmsg": fdRecvmsg, "recvmmsg": fdUnseen,
+	"ioctl": fdIoctl, "clone": fdUnseen, "clone3": fdUnseen, "io_uring_enter": fdUnseen,
 }
 
 var anonNames = map[string]string{
@@ -141,6 +145,7 @@ func makeCallInfo(tab *sysent.Table, sys *sysent.Syscall, nr int) callInfo {
 	ci.io = ioDirs[sys.Name]
 	ci.op = fdOps[sys.Name]
 	ci.anon = anonNames[sys.Name]
+	ci.dec = decKinds[sys.Name]
 	if p, ok := peerArgs[sys.Name]; ok {
 		ci.peerArg, ci.peerAtExit = p.arg, p.atExit
 	}

@@ -28,6 +28,14 @@ type decoder struct {
 	// sockets shows a socket's protocol and endpoints, as strace -yy.
 	sockets bool
 	w       *Walker
+	// ifNames are the interface names the trace's RTM_NEWLINK messages
+	// gave their indexes, as strace names indexes with the host's; host is
+	// the host the trace was recorded on, whose names stand in for the
+	// others when it is this one.
+	ifNames map[uint64]string
+	host    string
+	// buffers is set when the trace was recorded with buffers captured.
+	buffers bool
 }
 
 // le is the byte order of both supported architectures.
@@ -74,6 +82,11 @@ func (d *decoder) layout(c *Call) (n, split int) {
 			n = 2
 		}
 	}
+	if c.info != nil && c.info.dec != decNone {
+		if n, split, ok := d.specialLayout(c, n); ok {
+			return n, split
+		}
+	}
 	split = n
 	for i := 0; i < n && i < 6; i++ {
 		if exitArg(sys.Args[i].Kind) {
@@ -114,6 +127,11 @@ func (d *decoder) appendArg(b []byte, c *Call, i int) []byte {
 	args := c.Args()
 	v := args[i]
 	sys := c.Sys
+	if c.info != nil && c.info.dec != decNone && sys != nil {
+		if b, ok := d.appendSpecialArg(b, c, i); ok {
+			return b
+		}
+	}
 	if sys == nil || sys.Args == nil || i >= len(sys.Args) {
 		return appendHex(b, v)
 	}
@@ -250,12 +268,12 @@ func (d *decoder) appendKind(b []byte, c *Call, i int, a sysent.Arg) []byte {
 		}
 		return appendPtr(b, v)
 	case sysent.ArgInMsghdr:
-		return d.appendMsghdr(b, c.Enter, i, v)
+		return d.appendMsghdr(b, c, i, false)
 	case sysent.ArgOutMsghdr:
-		if c.Exit == nil || IsError(c.Exit.Ret) {
+		if c.Exit == nil {
 			return appendPtr(b, v)
 		}
-		return d.appendMsghdr(b, c.Exit, i, v)
+		return d.appendMsghdr(b, c, i, true)
 	case sysent.ArgInStruct:
 		return d.appendStruct(b, a, captureData(c.Enter, i, format.CaptureStruct), v)
 	case sysent.ArgOutStruct:
@@ -302,7 +320,19 @@ func (d *decoder) appendKind(b []byte, c *Call, i int, a sysent.Arg) []byte {
 		}
 		return strconv.AppendUint(b, uint64(uint32(v)), 10)
 	case sysent.ArgFdSet:
-		return d.appendFdSet(b, captureData(c.Enter, i, format.CaptureStruct), v, args[a.Len])
+		return d.appendFdSetFDs(b, c, i)
+	case sysent.ArgInArray, sysent.ArgOutArray:
+		if a.Type == "gid_t" {
+			if a.Kind == sysent.ArgInArray {
+				return d.appendGroups(b, captureData(c.Enter, i, format.CaptureBuffer), uint64(uint32(args[a.Len])), v)
+			}
+			if c.Exit != nil && !IsError(c.Exit.Ret) {
+				if c.Exit.Ret == 0 && v != 0 {
+					return append(b, "[]"...)
+				}
+				return d.appendGroups(b, captureData(c.Exit, i, format.CaptureBuffer), uint64(c.Exit.Ret), v)
+			}
+		}
 	}
 	return appendPtr(b, v)
 }
@@ -316,11 +346,16 @@ func appendInt(b []byte, v uint64) []byte {
 	return strconv.AppendInt(b, int64(v), 10)
 }
 
-// appendMode appends a file mode in octal as strace does: 0644, 000.
+// appendMode appends a file mode in octal as strace's %#03o does: 0644,
+// 007, 000.
 func appendMode(b []byte, v uint64) []byte {
-	b = append(b, '0')
-	if v == 0 {
-		return append(b, "00"...)
+	switch {
+	case v == 0:
+		return append(b, "000"...)
+	case v < 0o10:
+		b = append(b, "00"...)
+	default:
+		b = append(b, '0')
 	}
 	return strconv.AppendUint(b, v, 8)
 }
@@ -418,7 +453,7 @@ func (d *decoder) appendBuf(b []byte, cp *format.Capture, ptr uint64) []byte {
 func (d *decoder) appendFlagArg(b []byte, name string, a sysent.Arg, v uint64) []byte {
 	switch a.Flags {
 	case sysent.FlagsOpen:
-		if name == "open" || name == "openat" || name == "open_by_handle_at" {
+		if name == "open" || name == "openat" || name == "open_by_handle_at" || name == "fanotify_init" {
 			return appendOpenFlags(b, d.arch, v)
 		}
 		return appendFlags(b, openFlagTable(d.arch), v)
@@ -531,7 +566,9 @@ func (d *decoder) appendEnvp(b []byte, c *Call, i int) []byte {
 			n++
 		}
 	}
-	if n > 0 {
+	// The recorder reads the environment when it captures buffers: none
+	// then is an empty one.
+	if n > 0 || (d.buffers && v != 0) {
 		b = append(b, " /* "...)
 		b = strconv.AppendInt(b, int64(n), 10)
 		b = append(b, " vars */"...)
@@ -548,6 +585,10 @@ func (d *decoder) appendIovec(b []byte, e *format.Event, i int, ptr, count uint6
 	if !hasCapture(e, i) {
 		return appendPtr(b, ptr)
 	}
+	if arr := captureData(e, i, format.CaptureIovecArray); arr != nil {
+		// The recorder kept the array: a buffer is NULL.
+		return d.appendIovecArray(b, e, i, 0, arr, -1, false, nil)
+	}
 	return d.appendList(b, e, i, format.CaptureIovec, func(b []byte, cp *format.Capture) []byte {
 		b = append(b, "{iov_base="...)
 		b = appendQuoted(b, cp.Data, d.strLen, cp.Truncated())
@@ -557,63 +598,25 @@ func (d *decoder) appendIovec(b []byte, e *format.Event, i int, ptr, count uint6
 	})
 }
 
-// appendMsghdr appends a struct msghdr with its name and iovecs.
-func (d *decoder) appendMsghdr(b []byte, e *format.Event, i int, ptr uint64) []byte {
-	h := captureData(e, i, format.CaptureStruct)
-	if len(h) < 56 {
-		return appendPtr(b, ptr)
-	}
-	b = append(b, "{msg_name="...)
-	if sa := captureData(e, i, format.CaptureSockaddr); len(sa) > 0 {
-		b = appendSockaddrStrace(b, sa)
-	} else {
-		b = appendPtr(b, le.Uint64(h[0:]))
-	}
-	b = append(b, ", msg_namelen="...)
-	b = strconv.AppendUint(b, uint64(le.Uint32(h[8:])), 10)
-	b = append(b, ", msg_iov="...)
-	b = d.appendIovec(b, e, i, le.Uint64(h[16:]), le.Uint64(h[24:]))
-	b = append(b, ", msg_iovlen="...)
-	b = strconv.AppendUint(b, le.Uint64(h[24:]), 10)
-	b = append(b, ", msg_controllen="...)
-	b = strconv.AppendUint(b, le.Uint64(h[40:]), 10)
-	b = append(b, ", msg_flags="...)
-	b = appendFlags(b, msgFlags, uint64(le.Uint32(h[48:])))
-	return append(b, '}')
-}
-
 // appendDirents appends a getdents64 buffer as strace abbreviates it:
-// 0x55d4c8a3e2a0 /* 12 entries */.
+// 0x55d4c8a3e2a0 /* 12 entries */. The recorder counts the entries when
+// the capture size cut the buffer; traces from before it did say "12+".
 func (d *decoder) appendDirents(b []byte, c *Call) []byte {
 	ptr := c.Args()[1]
 	b = appendPtr(b, ptr)
 	if c.Exit == nil || IsError(c.Exit.Ret) {
 		return b
 	}
-	cp := findCapture(c.Exit, 1, format.CaptureBuffer)
-	if cp == nil {
-		return b
-	}
 	n, complete := 0, true
-	data := cp.Data
-	for off := 0; off < len(data); {
-		// linux_dirent64: ino u64, off s64, reclen u16, type u8, name.
-		if off+19 > len(data) {
-			complete = false
-			break
+	if cnt := captureData(c.Exit, 1, format.CaptureCount); len(cnt) >= 4 {
+		n = int(le.Uint32(cnt))
+	} else if c.Exit.Ret > 0 {
+		cp := findCapture(c.Exit, 1, format.CaptureBuffer)
+		if cp == nil {
+			return b
 		}
-		reclen := int(le.Uint16(data[off+16:]))
-		if reclen == 0 || off+reclen > len(data) {
-			complete = off+reclen == len(data)
-			if !complete {
-				break
-			}
-		}
-		n++
-		off += reclen
-	}
-	if cp.Truncated() {
-		complete = false
+		n, complete = countDirents(cp.Data)
+		complete = complete && !cp.Truncated()
 	}
 	b = append(b, " /* "...)
 	b = strconv.AppendInt(b, int64(n), 10)
@@ -621,6 +624,24 @@ func (d *decoder) appendDirents(b []byte, c *Call) []byte {
 		b = append(b, '+')
 	}
 	return append(b, " entries */"...)
+}
+
+// countDirents counts the linux_dirent64 records in data, and reports
+// whether data ends at a record's end.
+func countDirents(data []byte) (n int, complete bool) {
+	for off := 0; off < len(data); {
+		// linux_dirent64: ino u64, off s64, reclen u16, type u8, name.
+		if off+19 > len(data) {
+			return n, false
+		}
+		reclen := int(le.Uint16(data[off+16:]))
+		if reclen == 0 || off+reclen > len(data) {
+			return n, false
+		}
+		n++
+		off += reclen
+	}
+	return n, true
 }
 
 // appendWaitStatus appends the status word a wait4 stored:
@@ -715,32 +736,19 @@ func appendFlagsResult(b []byte, v uint64, flags func([]byte, uint64) []byte) []
 	return append(b, ')')
 }
 
-// appendFdSet appends an fd_set as strace does: [3 4].
-func (d *decoder) appendFdSet(b []byte, data []byte, ptr, nfds uint64) []byte {
-	if ptr == 0 {
-		return append(b, "NULL"...)
-	}
-	if data == nil {
-		return appendPtr(b, ptr)
-	}
-	b = append(b, '[')
-	first := true
-	for fd := 0; fd < int(nfds) && fd/8 < len(data); fd++ {
-		if data[fd/8]&(1<<(fd%8)) != 0 {
-			if !first {
-				b = append(b, ' ')
-			}
-			first = false
-			b = strconv.AppendInt(b, int64(fd), 10)
-		}
-	}
-	return append(b, ']')
-}
-
 // appendRet appends the result of c after "= ": the value as its kind
 // reads, "-1 ENOENT (No such file or directory)" for an error, "?" for a
-// call that never returned.
+// call that never returned, and what strace adds after some: " (Timeout)".
 func (d *decoder) appendRet(b []byte, c *Call) []byte {
+	b = d.appendRetValue(b, c)
+	if c.info != nil && c.info.dec != decNone {
+		b = d.appendSpecialRet(b, c)
+	}
+	return b
+}
+
+// appendRetValue appends the result of c without what follows it.
+func (d *decoder) appendRetValue(b []byte, c *Call) []byte {
 	if c.Exit == nil {
 		return append(b, '?')
 	}
@@ -768,6 +776,7 @@ func (d *decoder) appendRet(b []byte, c *Call) []byte {
 			kind = sysent.RetFD
 		}
 	}
+
 	switch kind {
 	case sysent.RetHex:
 		return appendHex(b, uint64(ret))

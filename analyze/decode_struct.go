@@ -109,6 +109,10 @@ func (d *decoder) appendStruct(b []byte, a sysent.Arg, data []byte, ptr uint64) 
 			b = appendTimespec(b, data[16:], "tv_usec")
 			return append(b, ", ...}"...)
 		}
+	case "sysinfo", "stack_t", "siginfo_t", "statfs":
+		if b, ok := d.appendStructExtra(b, a.Type, data); ok {
+			return b
+		}
 	case "sched_param":
 		if len(data) >= 4 {
 			b = append(b, "{sched_priority="...)
@@ -200,11 +204,21 @@ var fileTypes = xlat{
 	{0o040000, "S_IFDIR"}, {0o020000, "S_IFCHR"}, {0o010000, "S_IFIFO"},
 }
 
-// appendFileMode appends a mode with its file type: S_IFREG|0644.
+// appendFileMode appends a mode with its file type as strace does:
+// S_IFREG|S_ISUID|0755.
 func appendFileMode(b []byte, mode uint32) []byte {
 	if n, ok := fileTypes.lookup(uint64(mode & 0o170000)); ok {
 		b = append(b, n...)
 		b = append(b, '|')
+		for _, x := range [...]struct {
+			bit  uint32
+			name string
+		}{{0o4000, "S_ISUID|"}, {0o2000, "S_ISGID|"}, {0o1000, "S_ISVTX|"}} {
+			if mode&x.bit != 0 {
+				b = append(b, x.name...)
+			}
+		}
+		return appendMode(b, uint64(mode&0o777))
 	}
 	return appendMode(b, uint64(mode&0o7777))
 }
@@ -238,7 +252,7 @@ func appendStatx(b []byte, data []byte, ptr uint64) []byte {
 	mask := uint64(le.Uint32(data))
 	b = appendFlags(b, statxMask, mask)
 	b = append(b, ", stx_attributes="...)
-	b = appendHex(b, le.Uint64(data[8:]))
+	b = appendFlagsDflt(b, statxAttrs, le.Uint64(data[8:]), "STATX_ATTR_???")
 	b = append(b, ", stx_mode="...)
 	b = appendFileMode(b, uint32(le.Uint16(data[28:])))
 	b = append(b, ", stx_size="...)

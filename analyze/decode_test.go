@@ -49,7 +49,7 @@ func TestFlags(t *testing.T) {
 		{"mode", appendMode(nil, 0o644), "0644"},
 		{"mode zero", appendMode(nil, 0), "000"},
 		{"file mode", appendFileMode(nil, unix.S_IFREG|0o755), "S_IFREG|0755"},
-		{"file mode dir suid", appendFileMode(nil, unix.S_IFDIR|0o1777), "S_IFDIR|01777"},
+		{"file mode dir sticky", appendFileMode(nil, unix.S_IFDIR|0o1777), "S_IFDIR|S_ISVTX|0777"},
 		{"hex", appendHex(nil, 0x1cf000), "0x1cf000"},
 		{"hex zero", appendHex(nil, 0), "0"},
 		{"ptr", appendPtr(nil, 0), "NULL"},

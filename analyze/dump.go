@@ -112,14 +112,14 @@ func NewPrinter(out io.Writer, w *Walker, h *format.Header, opts DumpOptions) *P
 	p := &Printer{
 		out:   bufio.NewWriterSize(out, 64<<10),
 		w:     w,
-		dec:   decoder{arch: w.ct.arch, strLen: opts.StrLen, fdPaths: opts.FDPaths, cwdPaths: opts.FDPaths, sockets: opts.Sockets, w: w},
+		dec:   decoder{arch: w.ct.arch, strLen: opts.StrLen, fdPaths: opts.FDPaths, cwdPaths: opts.FDPaths, sockets: opts.Sockets, w: w, host: h.GetHostname(), buffers: h.GetOptions().GetCaptureSize() > 0},
 		opts:  opts,
 		start: h.GetStartUnixNano(),
 		line:  make([]byte, 0, 512),
 	}
 	if opts.JSON {
 		tracks := w.fds != nil
-		p.val = decoder{arch: w.ct.arch, strLen: 1 << 30, fdPaths: tracks, cwdPaths: tracks, w: w}
+		p.val = decoder{arch: w.ct.arch, strLen: 1 << 30, fdPaths: tracks, cwdPaths: tracks, w: w, host: p.dec.host, buffers: p.dec.buffers}
 		p.window = jsonWindow
 		w.trackPending = true
 	}
@@ -301,6 +301,9 @@ func (p *Printer) appendExitPart(b []byte, lineStart int, c *Call, n, split int,
 			// strace: "<... pause resumed>) = ?" for a call that
 			// another thread's execve ended.
 			b = append(b, ") "...)
+		case c.Detach:
+			// strace: "read(0,  <detached ...>", no result.
+			return append(b, " <detached ...>\n"...)
 		default:
 			b = append(b, " <unfinished ...>) "...)
 		}
@@ -409,7 +412,7 @@ func (p *Printer) Event(e *format.Event) {
 		b = append(b, "--- "...)
 		b = appendSignal(b, e.Signal.Signo)
 		b = append(b, ' ')
-		b = appendSiginfo(b, &e.Signal)
+		b = p.dec.appendEventSiginfo(b, e)
 		b = append(b, " ---\n"...)
 	case format.KindStop:
 		b = p.appendPrefix(b, e.Tid, e.Time)

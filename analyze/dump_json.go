@@ -383,6 +383,20 @@ func (p *Printer) eventJSON(e *format.Event) {
 	}
 }
 
+// appendProgramJSON appends the "path" and "argv" of a program.
+func appendProgramJSON(b []byte, x *format.Exec) []byte {
+	b = append(b, `,"path":`...)
+	b = appendBytesJSON(b, []byte(x.Path))
+	b = append(b, `,"argv":[`...)
+	for i, a := range x.Argv {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendBytesJSON(b, []byte(a))
+	}
+	return append(b, ']')
+}
+
 // appendEventJSON appends one JSON Lines object for an event that is not a
 // syscall; ok is false for events that have none.
 func (p *Printer) appendEventJSON(b []byte, e *format.Event) ([]byte, bool) {
@@ -402,7 +416,7 @@ func (p *Printer) appendEventJSON(b []byte, e *format.Event) ([]byte, bool) {
 		b = append(b, `,"signo":`...)
 		b = strconv.AppendInt(b, int64(e.Signal.Signo), 10)
 		if e.Kind == format.KindSignal {
-			p.scratch = appendSiginfo(p.scratch[:0], &e.Signal)
+			p.scratch = p.dec.appendEventSiginfo(p.scratch[:0], e)
 			b = append(b, `,"siginfo":`...)
 			b = p.not.appendJSON(b, p.scratch, hintNone)
 			b = append(b, `,"text":`...)
@@ -423,16 +437,7 @@ func (p *Printer) appendEventJSON(b []byte, e *format.Event) ([]byte, bool) {
 		b = p.not.appendJSON(b, p.scratch, hintFlags)
 	case format.KindExec:
 		b = appendHead(b, "exec", e.Time, pid, e.Tid)
-		b = append(b, `,"path":`...)
-		b = appendBytesJSON(b, []byte(e.Exec.Path))
-		b = append(b, `,"argv":[`...)
-		for i, a := range e.Exec.Argv {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendBytesJSON(b, []byte(a))
-		}
-		b = append(b, ']')
+		b = appendProgramJSON(b, &e.Exec)
 		if e.Exec.OldTid != 0 && e.Exec.OldTid != e.Tid {
 			b = append(b, `,"old_tid":`...)
 			b = strconv.AppendInt(b, int64(e.Exec.OldTid), 10)
@@ -451,6 +456,21 @@ func (p *Printer) appendEventJSON(b []byte, e *format.Event) ([]byte, bool) {
 		b = strconv.AppendInt(b, int64(e.Nr), 10)
 		b = append(b, `,"hook":`...)
 		b = appendHookJSON(b, ci.sys, &e.Hook)
+	case format.KindAttach, format.KindDetach:
+		b = appendHead(b, e.Kind.String(), e.Time, pid, e.Tid)
+		b = append(b, `,"in_syscall":`...)
+		b = strconv.AppendBool(b, e.Attach.InSyscall)
+		if e.Attach.InSyscall {
+			b = append(b, `,"syscall":`...)
+			b = appendJSONString(b, p.w.ct.get(e.Nr).name)
+			b = append(b, `,"nr":`...)
+			b = strconv.AppendInt(b, int64(e.Nr), 10)
+		}
+		b = append(b, `,"stopped":`...)
+		b = strconv.AppendBool(b, e.Attach.Stopped)
+		if e.Exec.Path != "" || len(e.Exec.Argv) > 0 {
+			b = appendProgramJSON(b, &e.Exec)
+		}
 	default:
 		return b, false
 	}

@@ -42,6 +42,10 @@ func ErrnoName(e int) string {
 	if e <= 0 || e > 4095 {
 		return ""
 	}
+	if e == int(unix.EOPNOTSUPP) {
+		// ENOTSUP's value too: strace and glibc's tables name it so.
+		return "EOPNOTSUPP"
+	}
 	return unix.ErrnoName(unix.Errno(e))
 }
 

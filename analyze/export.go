@@ -166,7 +166,7 @@ func (x *ChromeExporter) Event(e *format.Event) {
 	switch e.Kind {
 	case format.KindSignal:
 		name, cat, scope = SignalName(e.Signal.Signo), "signal", "t"
-		x.scratch = appendSiginfo(x.scratch, &e.Signal)
+		x.scratch = x.dec.appendEventSiginfo(x.scratch, e)
 	case format.KindStop:
 		name, cat, scope = "stopped by "+SignalName(e.Signal.Signo), "signal", "t"
 	case format.KindExit:
@@ -186,6 +186,13 @@ func (x *ChromeExporter) Event(e *format.Event) {
 			label = string(appendArgv(nil, e.Exec.Argv))
 		}
 		b = x.nameEvent(b, "process_name", pid, pid, label)
+	case format.KindAttach:
+		name, cat, scope = "attach", "process", "t"
+		if len(e.Exec.Argv) > 0 {
+			b = x.nameEvent(b, "process_name", pid, pid, string(appendArgv(nil, e.Exec.Argv)))
+		}
+	case format.KindDetach:
+		name, cat, scope = "detach", "process", "t"
 	default:
 		return
 	}

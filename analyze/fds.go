@@ -40,6 +40,10 @@ type fdEntry struct {
 	// recorder asked (a connect the server has not accepted yet).
 	sock    string
 	sockIno uint64
+	// family and proto are a socket's, as socket() made it; family is 0
+	// when unknown.
+	family uint16
+	proto  int32
 }
 
 // target is what strace -y shows of the fd: the link when the recorder
@@ -286,6 +290,22 @@ func (t *fdTracker) clone(parentPid, childPid int32, c *format.Clone) {
 func (t *fdTracker) exec(e *format.Event) {
 	ft := t.table(e.Pid)
 	ft.dropCloexec()
+	t.startFDs(ft, e)
+}
+
+// attach sets the fd table and working directory of a process an attached
+// recording began with, from the captures of its first KIND_ATTACH event.
+func (t *fdTracker) attach(e *format.Event) {
+	ft := t.table(e.Pid)
+	t.startFDs(ft, e)
+	if cwd := fdLink(e, int64(format.CwdIndex)); cwd != nil {
+		ft.cwd = t.str(cwd)
+	}
+}
+
+// startFDs sets what the fds a process starts with refer to, from the
+// links and sockets event e captured.
+func (t *fdTracker) startFDs(ft *fdTable, e *format.Event) {
 	for i := range e.Captures {
 		if cp := &e.Captures[i]; cp.Kind == format.CaptureFD && cp.Index != format.CwdIndex {
 			var fe fdEntry
@@ -419,6 +439,16 @@ func (t *fdTracker) update(c *Call) {
 				ft.set(fd, e)
 			}
 		}
+	case fdRecvmsg:
+		if !t.received(c, ft) {
+			ft.complete = false
+		}
+	case fdIoctl:
+		// An fd an ioctl returned (produced took those the recorder
+		// read).
+		if ret > 0 {
+			ft.complete = false
+		}
 	case fdBind:
 		t.applySocks(c, ft, nil)
 	case fdUnlink:
@@ -447,17 +477,60 @@ func (t *fdTracker) update(c *Call) {
 	}
 }
 
+// received adds the fds that a recvmsg's SCM_RIGHTS messages brought,
+// as the recorder read them, and reports whether it read them all: a
+// recorder older than the iovec arrays' capture read none, and one out of
+// room for the event, or with the control data cut, may have missed some.
+func (t *fdTracker) received(c *Call, ft *fdTable) bool {
+	links := 0
+	for i := range c.Exit.Captures {
+		cp := &c.Exit.Captures[i]
+		if cp.Kind != format.CaptureFD {
+			continue
+		}
+		e := fdEntry{cloexec: c.Enter.Args[2]&msgCmsgCloexec != 0}
+		t.setLink(&e, cp.Data)
+		ft.set(int64(cp.Index), e)
+		links++
+	}
+	ctl := findCapture(c.Exit, 1, format.CaptureBuffer)
+	switch {
+	case findCapture(c.Exit, 1, format.CaptureIovecArray) == nil:
+		return false
+	case ctl == nil:
+		return true // no control data, no fds
+	}
+	return ctl.Size == 0 && links >= passedFDs(ctl.Data)
+}
+
+// passedFDs counts the fds that the SCM_RIGHTS messages of control data
+// ctl carry.
+func passedFDs(ctl []byte) int {
+	n := 0
+	for len(ctl) >= 16 {
+		l := le.Uint64(ctl)
+		if l < 16 || l > uint64(len(ctl)) {
+			break
+		}
+		if le.Uint32(ctl[8:]) == solSocket && le.Uint32(ctl[12:]) == 1 { // SCM_RIGHTS
+			n += int(l-16) / 4
+		}
+		if l = (l + 7) &^ 7; l >= uint64(len(ctl)) {
+			break
+		}
+		ctl = ctl[l:]
+	}
+	return n
+}
+
 // clonePidfd is CLONE_PIDFD.
 const clonePidfd = 0x1000
 
 // makesUnseenFD reports whether the successful call c, of an fdUnseen
 // syscall, may have made an fd that neither its result nor the recorder's
-// links show: fds passed with SCM_RIGHTS, an ioctl that returns one, a
-// pidfd from clone.
+// links show: fds passed with SCM_RIGHTS, a pidfd from clone.
 func makesUnseenFD(c *Call) bool {
 	switch c.info.name {
-	case "ioctl":
-		return c.Exit.Ret > 0
 	case "clone":
 		return c.Enter.Args[0]&clonePidfd != 0
 	case "clone3":
@@ -574,7 +647,14 @@ func (t *fdTracker) fromCall(c *Call, ft *fdTable) (fd int64, e fdEntry, ok bool
 		e.cloexec = args[1] == 1030
 		return ret, e, true
 	case fdSocket:
-		return ret, fdEntry{kind: fdSock, path: "socket", cloexec: args[1]&oCloexec != 0}, true
+		return ret, fdEntry{kind: fdSock, path: "socket", cloexec: args[1]&oCloexec != 0, family: uint16(args[0]), proto: int32(args[2])}, true
+	case fdIoctl:
+		// A request that returns an fd (TIOCGPTPEER): the recorder read
+		// what it refers to.
+		if fdLink(c.Exit, ret) == nil {
+			return 0, e, false
+		}
+		return ret, e, true
 	case fdAccept:
 		e = fdEntry{kind: fdSock, path: "socket"}
 		if ci.name == "accept4" {

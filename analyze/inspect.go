@@ -123,7 +123,7 @@ func StateSyscalls(t *sysent.Table) []int {
 	var nrs []int
 	for nr := range t.Max() {
 		ci := makeCallInfo(t, t.Lookup(nr), nr)
-		if ci.op != fdNone && ci.op != fdConnect && ci.op != fdUnseen || ci.sys != nil && ci.sys.Ret == sysent.RetFD {
+		if ci.op != fdNone && ci.op != fdConnect && ci.op != fdUnseen && ci.op != fdRecvmsg && ci.op != fdIoctl || ci.sys != nil && ci.sys.Ret == sysent.RetFD {
 			nrs = append(nrs, nr)
 		}
 	}

@@ -475,7 +475,7 @@ func (n *notation) scalar(b []byte, hint valueHint) ([]byte, bool) {
 			return n.call(b, id)
 		case n.peek() == '<' && string(id) == "AT_FDCWD":
 			return n.fd(b, atFDCWD)
-		case n.peek() == '|':
+		case n.peek() == '|' || n.has("<<"):
 			n.i = at
 			return n.flags(b)
 		case string(id) == "NULL":
@@ -496,6 +496,10 @@ func (n *notation) scalar(b []byte, hint valueHint) ([]byte, bool) {
 		return b[:start], false
 	}
 	switch {
+	case n.has("<<"):
+		// A shifted value among flags: 21<<MAP_HUGE_SHIFT, 1<<TCP_LISTEN.
+		n.i = at
+		return n.flags(b)
 	case n.peek() == '<':
 		fd := int64(v)
 		if neg {
@@ -574,10 +578,7 @@ func (n *notation) number() (v uint64, neg bool, ok bool) {
 func (n *notation) flags(b []byte) ([]byte, bool) {
 	b = append(b, '[')
 	for first := true; ; first = false {
-		j := n.i
-		for j < len(n.s) && (isIdent(n.s[j]) || n.s[j] == '-') {
-			j++
-		}
+		j := n.flagEnd(n.i)
 		if j == n.i {
 			return b, false
 		}
@@ -595,6 +596,34 @@ func (n *notation) flags(b []byte) ([]byte, bool) {
 
 // fd appends an fd with what it refers to: 3</etc/passwd> or
 // 5</tmp/x>(deleted).
+// flagEnd returns where the flag starting at i ends: a name, a number, or
+// a shift of them (21<<MAP_HUGE_SHIFT, 1<<(INET_DIAG_INFO-1)).
+func (n *notation) flagEnd(i int) int {
+	for i < len(n.s) && (isIdent(n.s[i]) || n.s[i] == '-') {
+		i++
+	}
+	if i+2 >= len(n.s) || n.s[i] != '<' || n.s[i+1] != '<' {
+		return i
+	}
+	j := i + 2
+	if n.s[j] == '(' {
+		for j < len(n.s) && n.s[j] != ')' {
+			j++
+		}
+		if j == len(n.s) {
+			return i
+		}
+		return j + 1
+	}
+	for j < len(n.s) && isIdent(n.s[j]) {
+		j++
+	}
+	if j == i+2 {
+		return i
+	}
+	return j
+}
+
 func (n *notation) fd(b []byte, fd int64) ([]byte, bool) {
 	n.i++ // <
 	j := n.i
@@ -633,8 +662,29 @@ func (n *notation) call(b []byte, name []byte) ([]byte, bool) {
 	start := len(b)
 	var ok bool
 	switch string(name) {
-	case "htons", "htonl", "ntohs", "ntohl", "inet_addr":
+	case "htons", "htonl", "ntohs", "ntohl", "inet_addr", "if_nametoindex":
 		b, ok = n.value(b, hintNone, false)
+	case "inet_pton":
+		// An attribute's address, without the field strace names in a
+		// struct: inet_pton(AF_INET6, "::1").
+		if n.ident() != nil && n.has(", ") {
+			n.i += 2
+			b, ok = n.str(b, false)
+		}
+	case "_IOC":
+		// An ioctl request no name is known for.
+		b = append(b, `{"dir":`...)
+		b, ok = n.flags(b)
+		for _, key := range []string{`,"type":`, `,"nr":`, `,"size":`} {
+			if !ok || !n.has(", ") {
+				ok = false
+				break
+			}
+			n.i += 2
+			b = append(b, key...)
+			b, ok = n.value(b, hintNone, false)
+		}
+		b = append(b, '}')
 	case "makedev":
 		b = append(b, `{"major":`...)
 		if b, ok = n.value(b, hintNone, false); ok && n.has(", ") {

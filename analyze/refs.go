@@ -115,7 +115,9 @@ func (k refsKeeper) Event(e *format.Event) {
 	case format.KindClone:
 		// The clones on the way to a calling process.
 		keep = k.r.tree[child]
-	case format.KindExec, format.KindExit:
+	case format.KindExec, format.KindExit, format.KindAttach, format.KindDetach:
+		// Attach events hold the program and the fds of the processes
+		// an attached recording began with.
 		keep = k.r.tree[proc]
 	default:
 		keep = k.r.calling[proc]

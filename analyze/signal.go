@@ -105,6 +105,33 @@ func isFault(sig int32) bool {
 // appendSiginfo appends a siginfo as strace prints it between "---":
 // {si_signo=SIGUSR1, si_code=SI_USER, si_pid=42, si_uid=0}.
 func appendSiginfo(b []byte, s *format.Signal) []byte {
+	b = appendSiginfoHead(b, s)
+	switch {
+	case s.Code <= 0 || (s.Signo == int32(unix.SIGCHLD) && s.Code != 0x80):
+		// Sent by a process (SI_USER, SI_TKILL, SI_QUEUE) or a child's
+		// state change: the sender is known.
+		b = append(b, ", si_pid="...)
+		b = strconv.AppendInt(b, int64(s.SenderPid), 10)
+		b = append(b, ", si_uid="...)
+		b = strconv.AppendUint(b, uint64(s.SenderUid), 10)
+		if s.Signo == int32(unix.SIGCHLD) && s.Code > 0 {
+			b = append(b, ", si_status="...)
+			if s.Code == 1 {
+				b = strconv.AppendInt(b, int64(s.Status), 10)
+			} else {
+				b = appendSignal(b, s.Status)
+			}
+		}
+	case isFault(s.Signo):
+		b = append(b, ", si_addr="...)
+		b = appendPtr(b, s.Addr)
+	}
+	return append(b, '}')
+}
+
+// appendSiginfoHead appends what every siginfo starts with:
+// {si_signo=SIGUSR1, si_code=SI_USER, and si_errno when set.
+func appendSiginfoHead(b []byte, s *format.Signal) []byte {
 	b = append(b, "{si_signo="...)
 	b = appendSignal(b, s.Signo)
 	b = append(b, ", si_code="...)
@@ -141,27 +168,7 @@ func appendSiginfo(b []byte, s *format.Signal) []byte {
 		b = append(b, ", si_errno="...)
 		b = appendErrnoName(b, int(s.Errno))
 	}
-	switch {
-	case s.Code <= 0 || (s.Signo == int32(unix.SIGCHLD) && s.Code != 0x80):
-		// Sent by a process (SI_USER, SI_TKILL, SI_QUEUE) or a child's
-		// state change: the sender is known.
-		b = append(b, ", si_pid="...)
-		b = strconv.AppendInt(b, int64(s.SenderPid), 10)
-		b = append(b, ", si_uid="...)
-		b = strconv.AppendUint(b, uint64(s.SenderUid), 10)
-		if s.Signo == int32(unix.SIGCHLD) && s.Code > 0 {
-			b = append(b, ", si_status="...)
-			if s.Code == 1 {
-				b = strconv.AppendInt(b, int64(s.Status), 10)
-			} else {
-				b = appendSignal(b, s.Status)
-			}
-		}
-	case isFault(s.Signo):
-		b = append(b, ", si_addr="...)
-		b = appendPtr(b, s.Addr)
-	}
-	return append(b, '}')
+	return b
 }
 
 // appendErrnoName appends the name of errno e, or its number.

@@ -355,6 +355,14 @@ func (s *Stats) Event(e *format.Event) {
 			p.execs = p.execs[:0]
 		}
 		p.execs = append(p.execs, ExecRow{TimeNs: e.Time, Path: e.Exec.Path, Argv: slices.Clone(e.Exec.Argv)})
+	case format.KindAttach:
+		p := s.proc(pid, e.Time)
+		if e.Tid != pid {
+			p.threads++
+		}
+		if e.Exec.Path != "" || len(e.Exec.Argv) > 0 {
+			p.execs = append(p.execs, ExecRow{TimeNs: e.Time, Path: e.Exec.Path, Argv: slices.Clone(e.Exec.Argv), Attached: true})
+		}
 	case format.KindExit:
 		if e.Exit.Thread {
 			return
@@ -422,6 +430,12 @@ type Report struct {
 // Summary is the report's first line.
 type Summary struct {
 	Argv []string `json:"argv"`
+	// Attached are the processes an attached recording began with, their
+	// pids and command lines.
+	Attached []AttachedRow `json:"attached,omitempty"`
+	// EndReason says why an attached recording ended ("interrupted",
+	// "duration", "exited", "error"); ExitStatus is then nil.
+	EndReason string `json:"end_reason,omitempty"`
 	// ExitStatus is the program's, as a shell reports it; nil when the
 	// trace does not tell.
 	ExitStatus *int   `json:"exit_status"`
@@ -437,6 +451,12 @@ type Summary struct {
 	Complete bool `json:"complete"`
 	// Filter is the filter the report was made with, as flags.
 	Filter string `json:"filter"`
+}
+
+// AttachedRow is a process an attached recording began with.
+type AttachedRow struct {
+	Pid  int32    `json:"pid"`
+	Argv []string `json:"argv"`
 }
 
 // TraceInfo is what a report says of the trace beyond its events.
@@ -460,9 +480,14 @@ func (r *Report) SetTrace(ti TraceInfo) {
 	r.Summary.Complete = ti.Complete
 	r.Summary.Filter = ti.Filter
 	r.Placement = placementReport(ti.Header, ti.Trailer)
+	for _, p := range ti.Header.GetAttachedProcesses() {
+		r.Summary.Attached = append(r.Summary.Attached, AttachedRow{Pid: p.Pid, Argv: p.Argv})
+	}
 	if ti.Trailer != nil {
-		st := int(ti.Trailer.GetExitStatus())
-		r.Summary.ExitStatus = &st
+		if r.Summary.EndReason = ti.Trailer.GetEndReason(); r.Summary.EndReason == "" {
+			st := int(ti.Trailer.GetExitStatus())
+			r.Summary.ExitStatus = &st
+		}
 		r.Summary.DurationNs = max(r.Summary.DurationNs, ti.Trailer.GetEndTime())
 	}
 	if len(r.Processes) > 0 && r.Processes[0].Parent == nil {
@@ -523,6 +548,9 @@ type ExecRow struct {
 	// Inherited is set for the program a child runs from its parent
 	// before any exec of its own.
 	Inherited bool `json:"inherited"`
+	// Attached is set for the program a process ran when the recorder
+	// attached to it.
+	Attached bool `json:"attached,omitempty"`
 }
 
 // ProcessRow is one process of the process tree.

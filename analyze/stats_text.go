@@ -200,12 +200,7 @@ func (r *Report) WriteText(w io.Writer) error {
 				if len(x.Argv) == 0 {
 					b = append(b, x.Path...)
 				}
-				for k, a := range x.Argv {
-					if k > 0 {
-						b = append(b, ' ')
-					}
-					b = appendShellWord(b, a)
-				}
+				b = appendShellWords(b, x.Argv)
 			}
 			if p.Threads > 1 {
 				b = append(b, " ["...)
@@ -337,17 +332,27 @@ func appendMore(b []byte, more int) []byte {
 // ended, how long it ran, and its processes, calls and errors.
 func (r *Report) appendSummary(b []byte) []byte {
 	sm := &r.Summary
-	if len(sm.Argv) == 0 {
+	if len(sm.Argv) == 0 && len(sm.Attached) == 0 {
 		b = append(b, "(attached processes)"...)
 	}
-	for i, a := range sm.Argv {
+	for i, p := range sm.Attached {
 		if i > 0 {
-			b = append(b, ' ')
+			b = append(b, ", "...)
+		} else {
+			b = append(b, "attached to "...)
 		}
-		b = appendShellWord(b, a)
+		b = strconv.AppendInt(b, int64(p.Pid), 10)
+		b = append(b, ' ')
+		b = appendShellWords(b, p.Argv)
 	}
+	b = appendShellWords(b, sm.Argv)
 	b = append(b, ": "...)
 	switch {
+	case sm.EndReason != "":
+		b = append(b, endTexts[sm.EndReason]...)
+		if endTexts[sm.EndReason] == "" {
+			b = append(b, sm.EndReason...)
+		}
 	case sm.Signal != "":
 		b = append(b, "killed by "...)
 		b = append(b, sm.Signal...)
@@ -380,6 +385,25 @@ func (r *Report) appendSummary(b []byte) []byte {
 	return append(b, '\n')
 }
 
+// endTexts say how an attached recording ended, by Summary.EndReason.
+var endTexts = map[string]string{
+	"exited":      "every process exited",
+	"interrupted": "detached when trec was interrupted",
+	"duration":    "detached after --duration",
+	"error":       "detached after an error",
+}
+
+// appendShellWords appends argv as a shell would read it.
+func appendShellWords(b []byte, argv []string) []byte {
+	for i, a := range argv {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = appendShellWord(b, a)
+	}
+	return b
+}
+
 func appendCount(b []byte, n uint64, one, many string) []byte {
 	b = strconv.AppendUint(b, n, 10)
 	b = append(b, ' ')
@@ -391,16 +415,7 @@ func appendCount(b []byte, n uint64, one, many string) []byte {
 
 // ShellJoin returns argv as a shell command line, each word quoted when
 // it needs to be: /bin/sh -c 'echo hi | tr a-z A-Z'.
-func ShellJoin(argv []string) string {
-	var b []byte
-	for i, a := range argv {
-		if i > 0 {
-			b = append(b, ' ')
-		}
-		b = appendShellWord(b, a)
-	}
-	return string(b)
-}
+func ShellJoin(argv []string) string { return string(appendShellWords(nil, argv)) }
 
 // appendShellWord appends s quoted for a POSIX shell when it needs to be.
 func appendShellWord(b []byte, s string) []byte {

@@ -24,7 +24,8 @@ const (
 	// StatusUnavailable: the call returned but its result is unknown.
 	// Traces always hold the result, so no call has this status.
 	StatusUnavailable
-	// StatusDetached: the trace ended while the call was in progress.
+	// StatusDetached: the trace ended while the call was in progress, or
+	// the recorder detached from its thread (an attached recording).
 	StatusDetached
 
 	statusAll = StatusSuccessful | StatusFailed | StatusUnfinished | StatusUnavailable | StatusDetached
@@ -68,6 +69,9 @@ type Call struct {
 	// Superseded is set on an unfinished call that another thread's
 	// execve ended, replacing the process.
 	Superseded bool
+	// Detach is set on a call that was in progress when the recorder
+	// detached from its thread (KIND_DETACH): it goes on untraced.
+	Detach bool
 	// Hooks are the hook records of the call (format.KindHook), the
 	// changes hooks made to it while recording, in order.
 	Hooks []format.Event
@@ -299,6 +303,14 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 			w.filter.exec(e)
 		}
 		w.event(e, v)
+	case format.KindAttach:
+		if w.fds != nil {
+			w.fds.attach(e)
+		}
+		w.event(e, v)
+	case format.KindDetach:
+		w.detach(e, v)
+		w.event(e, v)
 	case format.KindExit:
 		if th := w.threads[e.Tid]; th != nil {
 			if th.pending {
@@ -403,6 +415,27 @@ func (w *Walker) exit(e *format.Event, v Visitor) {
 		w.fds.update(c)
 	}
 	c.Exit = nil
+}
+
+// detach ends the call the thread of detach event e was in, if any: its
+// enter, or for a call entered before an attached recording began only
+// its number, is in the trace, and its exit will not be.
+func (w *Walker) detach(e *format.Event, v Visitor) {
+	th := w.thread(e.Tid, e.Pid)
+	if th.pending {
+		th.call.Detach = true
+		w.unfinish(th, v, e.Time, StatusDetached)
+		return
+	}
+	if !e.Attach.InSyscall {
+		return
+	}
+	ci := w.ct.get(e.Nr)
+	c := Call{Tid: e.Tid, Pid: e.Pid, Nr: e.Nr, Name: ci.name, Sys: ci.sys, EndTime: e.Time, Status: StatusDetached, Detach: true, info: ci}
+	if w.filter == nil || w.filter.keepOrphanExit(&c) {
+		w.kept++
+		v.SyscallExit(&c)
+	}
 }
 
 // unfinish ends th's pending call without an exit.

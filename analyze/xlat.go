@@ -414,6 +414,10 @@ func flagTable(arch sysent.Arch, f sysent.FlagSet) (x xlat, enum bool) {
 		return rseqFlags, false
 	case sysent.FlagsUnshare:
 		return cloneFlags, false
+	case sysent.FlagsInotifyMask:
+		return inotifyMask, false
+	case sysent.FlagsPerfEventOpen:
+		return perfEventOpenFlags, false
 	}
 	return nil, false
 }

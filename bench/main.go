@@ -20,7 +20,8 @@
 // same CPU (-cpu, 0 by default): the floor and strace under taskset,
 // trec-pin with --cpu. So they all meet the same other load on the
 // machine. trec-nopin is trec with --no-pin, trec-sandbox trec with a
-// --sandbox policy that allows every path; with -base, trec-base is another
+// --sandbox policy that allows every path, trec-replayable trec with
+// --replayable; with -base, trec-base is another
 // trec binary run as trec is, for an A/B of two builds in one interleaved
 // run.
 package main
@@ -52,6 +53,8 @@ type tools struct {
 	// allowAll is a sandbox policy that allows every path, "" when trec
 	// record has no --sandbox.
 	allowAll string
+	// replayable is set when trec record has --replayable.
+	replayable bool
 	// base is -base's trec binary, "" for none.
 	base string
 	// cpu is the CPU of every pinned configuration, trec's included.
@@ -109,6 +112,11 @@ var configs = []config{
 	{name: "trec-sandbox", needs: "trec-sandbox", argv: func(t *tools, out string, cmd []string) []string {
 		return cat([]string{t.trec, "record", "-q", "--sandbox", t.allowAll, "-o", out, "--"}, cmd)
 	}},
+	// What trec replay --exec needs: every syscall, outputs whole, the
+	// vDSO off and the auxiliary vector read at each exec.
+	{name: "trec-replayable", needs: "trec-replayable", argv: func(t *tools, out string, cmd []string) []string {
+		return cat([]string{t.trec, "record", "-q", "--cpu", t.cpu, "--replayable", "-o", out, "--"}, cmd)
+	}},
 	// -base: another trec binary, measured beside this one (A/B).
 	{name: "trec-base", needs: "trec-base", argv: func(t *tools, out string, cmd []string) []string {
 		return cat([]string{t.base, "record", "-q", "-o", out, "--"}, cmd)
@@ -137,10 +145,10 @@ type workload struct {
 var traced = []string{"bare", "floor", "floor-pin", "strace", "strace-pin", "trec", "trec-file", "trec-pin", "trec-nopin"}
 
 var workloads = []workload{
-	{name: "dd", configs: slices.Concat(traced, []string{"floor-pin-info", "floor-pin-read"}), argv: func(*tools) []string {
+	{name: "dd", configs: slices.Concat(traced, []string{"floor-pin-info", "floor-pin-read", "trec-replayable"}), argv: func(*tools) []string {
 		return []string{"dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=20000"}
 	}},
-	{name: "tar", configs: slices.Concat(traced, []string{"trec-sandbox"}), argv: func(*tools) []string {
+	{name: "tar", configs: slices.Concat(traced, []string{"trec-sandbox", "trec-replayable"}), argv: func(*tools) []string {
 		return []string{"tar", "cf", "/dev/null", "/usr/include"}
 	}},
 	{name: "spawn", configs: traced, argv: func(*tools) []string {
@@ -350,6 +358,7 @@ func setup(dir, trecPath string, cpu int) (*tools, error) {
 			exec.Command(trecPath, "record", "-q", "--sandbox", policy, "-o", probe, "--", "true").Run() == nil {
 			t.allowAll = policy
 		}
+		t.replayable = exec.Command(trecPath, "record", "-q", "--replayable", "-o", probe, "--", "true").Run() == nil
 	}
 	return t, nil
 }
@@ -363,6 +372,8 @@ func (t *tools) missing(c config) string {
 		return "trec record has no --pin and --no-pin"
 	case c.needs == "trec-sandbox" && t.allowAll == "":
 		return "trec record has no --sandbox"
+	case c.needs == "trec-replayable" && !t.replayable:
+		return "trec record has no --replayable"
 	case c.needs == "trec-base" && t.base == "":
 		return "no -base binary"
 	case c.needs == "strace" && t.strace == "":

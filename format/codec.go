@@ -21,6 +21,7 @@ type encoder struct {
 	exec     tracepb.Exec
 	exit     tracepb.Exit
 	hook     tracepb.HookAction
+	attach   tracepb.Attach
 }
 
 var (
@@ -39,7 +40,7 @@ func appendRecord(b []byte, m proto.Message) ([]byte, error) {
 
 // appendEvent appends the length-delimited record for e to b.
 func (c *encoder) appendEvent(b []byte, e *Event) ([]byte, error) {
-	if e.Kind == KindInvalid || e.Kind > KindStop {
+	if !e.Kind.Valid() {
 		return b, fmt.Errorf("encode event: invalid kind %d", e.Kind)
 	}
 	var err error

@@ -29,6 +29,12 @@ const (
 	KindHook Kind = Kind(tracepb.Kind_KIND_HOOK)
 	// KindStop: the thread entered a group-stop; Signal.Signo stopped it.
 	KindStop Kind = Kind(tracepb.Kind_KIND_STOP)
+	// KindAttach: trec attached to the running thread (Attach, Nr; on a
+	// process's first thread also Exec and its fds as CaptureFD).
+	KindAttach Kind = Kind(tracepb.Kind_KIND_ATTACH)
+	// KindDetach: trec detached from the thread, which runs on (Attach,
+	// Nr).
+	KindDetach Kind = Kind(tracepb.Kind_KIND_DETACH)
 )
 
 var kindNames = [...]string{
@@ -41,6 +47,13 @@ var kindNames = [...]string{
 	KindExit:         "exit-process",
 	KindHook:         "hook",
 	KindStop:         "stop",
+	KindAttach:       "attach",
+	KindDetach:       "detach",
+}
+
+// Valid reports whether k is a kind of event this package knows.
+func (k Kind) Valid() bool {
+	return k != KindInvalid && int(k) < len(kindNames) && kindNames[k] != ""
 }
 
 // String returns a short lowercase name of the kind.
@@ -66,7 +79,8 @@ type Event struct {
 	// it; for the others it equals Tid unless the writer knew better.
 	Pid int32
 
-	// Nr is the syscall number (KindSyscallEnter, KindSyscallExit, KindHook).
+	// Nr is the syscall number (KindSyscallEnter, KindSyscallExit,
+	// KindHook; KindAttach and KindDetach when Attach.InSyscall).
 	Nr int32
 	// Args are the raw syscall arguments (KindSyscallEnter).
 	Args [6]uint64
@@ -80,12 +94,15 @@ type Event struct {
 	Signal Signal
 	// Clone describes the new thread or process (KindClone).
 	Clone Clone
-	// Exec describes the new program (KindExec).
+	// Exec describes the new program (KindExec), or the program of a
+	// process attached to (KindAttach).
 	Exec Exec
 	// Exit describes how the thread or process ended (KindExit).
 	Exit Exit
 	// Hook describes what a hook changed (KindHook).
 	Hook Hook
+	// Attach is the thread's state (KindAttach, KindDetach).
+	Attach Attach
 }
 
 // Capture is tracee memory copied by the recorder.
@@ -129,9 +146,27 @@ const (
 	// CaptureFD is what fd Index refers to, as /proc/TID/fd/Index reads;
 	// with Index CwdIndex, the working directory.
 	CaptureFD CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_FD)
+	// CaptureIovecArray is the struct iovec array an iovec argument
+	// points at, as the program passed it, at the exit of calls the kernel
+	// fills; the CaptureIovec elements hold the bytes that landed.
+	CaptureIovecArray CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_IOVEC_ARRAY)
+	// CaptureCount is how many records the kernel wrote into an output
+	// buffer (getdents64's entries), however the buffer's capture was cut:
+	// a little-endian uint32.
+	CaptureCount CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_COUNT)
+	// CaptureSiginfo is, on a signal event, the kernel's siginfo_t up to
+	// the end of the fields its union holds.
+	CaptureSiginfo CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_SIGINFO)
+	// CaptureSigmask is a signal mask no argument points at: the one the
+	// signal frame of a rt_sigreturn restores.
+	CaptureSigmask CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_SIGMASK)
 	// CaptureSocket is the endpoints of socket fd Index, laid out as
 	// FORMAT.md says.
 	CaptureSocket CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_SOCKET)
+	// CaptureOutput is memory the syscall wrote through argument Arg that
+	// the argument kinds do not describe (an ioctl's or a prctl's
+	// result), captured by --replayable recordings for a replay.
+	CaptureOutput CaptureKind = CaptureKind(tracepb.CaptureKind_CAPTURE_OUTPUT)
 )
 
 // CwdIndex is the Index of a CaptureFD that holds the working directory
@@ -178,6 +213,11 @@ type Exec struct {
 	Argv []string
 	// OldTid is the tid that called execve when it was not the leader.
 	OldTid int32
+	// Random is the 16 bytes at AT_RANDOM in the new program's auxiliary
+	// vector; VdsoOff says the recorder turned its vDSO off. Only
+	// replayable recordings have them.
+	Random  []byte
+	VdsoOff bool
 }
 
 // Exit is the end of a thread or process.
@@ -199,6 +239,15 @@ func (e Exit) Status() int {
 		return 128 + int(e.Signal)
 	}
 	return int(e.Code)
+}
+
+// Attach is a thread's state when trec attached to it or detached from it.
+type Attach struct {
+	// InSyscall is set when the thread was in syscall Event.Nr: at attach
+	// one that began before the trace, at detach one still in progress.
+	InSyscall bool
+	// Stopped is set when the thread was in a group-stop.
+	Stopped bool
 }
 
 // HookOp is the change a hook made to a syscall.
@@ -256,6 +305,9 @@ func (e *Event) Copy() Event {
 	}
 	if e.Exec.Argv != nil {
 		c.Exec.Argv = append([]string(nil), e.Exec.Argv...)
+	}
+	if e.Exec.Random != nil {
+		c.Exec.Random = append([]byte(nil), e.Exec.Random...)
 	}
 	c.Hook.OldData = append([]byte(nil), e.Hook.OldData...)
 	c.Hook.NewData = append([]byte(nil), e.Hook.NewData...)

@@ -58,6 +58,15 @@ func sampleEvents() []Event {
 		{Kind: KindHook, Time: 4600, Tid: 102, Pid: 102, Nr: 257,
 			Hook: Hook{Name: "deny:openat", Op: HookSetArg, Arg: 2, OldValue: 1, NewValue: 2,
 				OldData: []byte("x"), NewData: []byte("y")}},
+		{Kind: KindAttach, Time: 4700, Tid: 104, Pid: 104, Nr: 0, Attach: Attach{InSyscall: true},
+			Exec: Exec{Path: "/usr/bin/cat", Argv: []string{"cat", "-u"}},
+			Captures: []Capture{
+				{Kind: CaptureFD, Index: 0, Data: []byte("pipe:[4322]")},
+				{Kind: CaptureFD, Index: CwdIndex, Data: []byte("/tmp")},
+			}},
+		{Kind: KindAttach, Time: 4700, Tid: 105, Pid: 104, Attach: Attach{Stopped: true}},
+		{Kind: KindDetach, Time: 4800, Tid: 104, Pid: 104, Nr: 0, Attach: Attach{InSyscall: true}},
+		{Kind: KindDetach, Time: 4800, Tid: 105, Pid: 104},
 		{Kind: KindExit, Time: 5000, Tid: 101, Pid: 100, Exit: Exit{Code: 0, Thread: true}},
 		{Kind: KindExit, Time: 6000, Tid: 102, Pid: 102, Exit: Exit{Signal: 11, CoreDumped: true}},
 		{Kind: KindExit, Time: 6000, Tid: 100, Pid: 100, Exit: Exit{Code: 42}},
@@ -153,6 +162,45 @@ func TestRoundTripEveryKind(t *testing.T) {
 		if tr.GetEvents() != uint64(len(want)) || tr.GetExitStatus() != 42 || tr.GetEndTime() != 7000 {
 			t.Errorf("trailer = %v", tr)
 		}
+	}
+}
+
+// TestReplayableFields round-trips what --replayable recordings add: the
+// environment and the start state in the header, AT_RANDOM and the vDSO
+// flag in exec events, output captures.
+func TestReplayableFields(t *testing.T) {
+	h := sampleHeader()
+	h.Options.Replayable = true
+	h.Env = []string{"HOME=/root", "A="}
+	h.StartState = &tracepb.StartState{IgnoredSignals: 1 << 12, BlockedSignals: 3, ClosedFds: 4, Exact: true}
+	random := []byte("0123456789abcdef")
+	want := []Event{
+		{Kind: KindExec, Time: 10, Tid: 7, Pid: 7, Exec: Exec{Path: "/bin/true", Argv: []string{"true"}, Random: random, VdsoOff: true}},
+		{Kind: KindSyscallExit, Time: 20, Tid: 7, Pid: 7, Nr: 16, Ret: 0,
+			Captures: []Capture{{Arg: 2, Kind: CaptureOutput, Data: []byte{24, 0, 80, 0, 0, 0, 0, 0}}}},
+	}
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, h, WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if err := w.Write(&want[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(&Trailer{}); err != nil {
+		t.Fatal(err)
+	}
+	r, got, err := readAll(buf.Bytes())
+	if err != io.EOF {
+		t.Fatalf("read ended with %v", err)
+	}
+	if !reflect.DeepEqual(normalize(got), normalize(want)) {
+		t.Fatalf("events differ\n got %+v\nwant %+v", got, want)
+	}
+	if !proto.Equal(r.Header(), withVersion(h)) {
+		t.Errorf("header = %v", r.Header())
 	}
 }
 

@@ -18,6 +18,10 @@ type Options = tracepb.Options
 // Trailer closes a trace that ended cleanly.
 type Trailer = tracepb.Trailer
 
+// StartState is what a program inherited, as a replayable recording's
+// header keeps it.
+type StartState = tracepb.StartState
+
 // Placement counts where a recording's threads ran (Trailer.placement).
 type Placement = tracepb.Placement
 

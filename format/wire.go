@@ -31,6 +31,7 @@ const (
 	fHook      = 14
 	fHeader    = 15
 	fTrailer   = 16
+	fAttach    = 20
 
 	fCapArg   = 1
 	fCapKind  = 2
@@ -96,7 +97,7 @@ func (c *encoder) appendEventBody(b []byte, e *Event) ([]byte, error) {
 	case KindSyscallExit:
 		b = appendInt32Field(b, fNr, e.Nr)
 		b = appendSintField(b, fRet, e.Ret)
-	case KindHook:
+	case KindHook, KindAttach, KindDetach:
 		b = appendInt32Field(b, fNr, e.Nr)
 	}
 	for i := range e.Captures {
@@ -145,7 +146,7 @@ func (c *encoder) appendEventBody(b []byte, e *Event) ([]byte, error) {
 		c.clone = tracepb.Clone{Child: e.Clone.Child, Kind: tracepb.CloneKind(e.Clone.Kind), Flags: e.Clone.Flags}
 		b, err = appendMessageField(b, fClone, &c.clone)
 	case KindExec:
-		c.exec = tracepb.Exec{Path: e.Exec.Path, Argv: e.Exec.Argv, OldTid: e.Exec.OldTid}
+		c.exec = tracepb.Exec{Path: e.Exec.Path, Argv: e.Exec.Argv, OldTid: e.Exec.OldTid, AtRandom: e.Exec.Random, VdsoOff: e.Exec.VdsoOff}
 		b, err = appendMessageField(b, fExec, &c.exec)
 	case KindExit:
 		c.exit = tracepb.Exit{Code: e.Exit.Code, Signal: e.Exit.Signal, CoreDumped: e.Exit.CoreDumped, Thread: e.Exit.Thread}
@@ -158,6 +159,15 @@ func (c *encoder) appendEventBody(b []byte, e *Event) ([]byte, error) {
 			Rule: e.Hook.Rule, Path: e.Hook.Path, Exit: e.Hook.Exit,
 		}
 		b, err = appendMessageField(b, fHook, &c.hook)
+	case KindAttach, KindDetach:
+		if e.Exec.Path != "" || len(e.Exec.Argv) > 0 {
+			c.exec = tracepb.Exec{Path: e.Exec.Path, Argv: e.Exec.Argv}
+			if b, err = appendMessageField(b, fExec, &c.exec); err != nil {
+				return b, err
+			}
+		}
+		c.attach = tracepb.Attach{InSyscall: e.Attach.InSyscall, Stopped: e.Attach.Stopped}
+		b, err = appendMessageField(b, fAttach, &c.attach)
 	}
 	return b, err
 }
@@ -201,7 +211,7 @@ func (d *decoder) decodeEvent(body []byte, e *Event) (tracepb.Kind, error) {
 				e.Ret = protowire.DecodeZigZag(v)
 			}
 			continue
-		case typ == protowire.BytesType && (num == fArgs || num == fCaptures || (num >= fSignal && num <= fTrailer)):
+		case typ == protowire.BytesType && (num == fArgs || num == fCaptures || (num >= fSignal && num <= fTrailer) || num == fAttach):
 			v, n := protowire.ConsumeBytes(body)
 			if n < 0 {
 				return 0, protowire.ParseError(n)
@@ -227,7 +237,7 @@ func (d *decoder) decodeEvent(body []byte, e *Event) (tracepb.Kind, error) {
 			case fExec:
 				var m tracepb.Exec
 				if err = proto.Unmarshal(v, &m); err == nil {
-					e.Exec = Exec{Path: m.Path, Argv: m.Argv, OldTid: m.OldTid}
+					e.Exec = Exec{Path: m.Path, Argv: m.Argv, OldTid: m.OldTid, Random: m.AtRandom, VdsoOff: m.VdsoOff}
 				}
 			case fExit:
 				var m tracepb.Exit
@@ -243,6 +253,11 @@ func (d *decoder) decodeEvent(body []byte, e *Event) (tracepb.Kind, error) {
 					e.Hook = Hook{Name: m.Name, Op: HookOp(m.Op), Arg: uint8(m.Arg), OldValue: m.OldValue,
 						NewValue: m.NewValue, OldData: m.OldData, NewData: m.NewData,
 						Rule: m.Rule, Path: m.Path, Exit: m.Exit}
+				}
+			case fAttach:
+				var m tracepb.Attach
+				if err = proto.Unmarshal(v, &m); err == nil {
+					e.Attach = Attach{InSyscall: m.InSyscall, Stopped: m.Stopped}
 				}
 			case fHeader, fTrailer:
 				// Only header and trailer records carry these; the caller
@@ -264,7 +279,7 @@ func (d *decoder) decodeEvent(body []byte, e *Event) (tracepb.Kind, error) {
 	if k == tracepb.Kind_KIND_HEADER || k == tracepb.Kind_KIND_TRAILER {
 		return k, nil
 	}
-	if kind == 0 || kind > uint64(KindStop) {
+	if kind > 255 || !Kind(kind).Valid() {
 		return k, fmt.Errorf("unknown record kind %d", kind)
 	}
 	e.Kind = Kind(kind)

@@ -16,7 +16,7 @@ import (
 // randomEvent returns an event of a random kind with random field values,
 // including negative numbers and empty captures.
 func randomEvent(rng *rand.Rand, t int64) Event {
-	kinds := []Kind{KindSyscallEnter, KindSyscallExit, KindSignal, KindClone, KindExec, KindExit, KindHook, KindStop}
+	kinds := []Kind{KindSyscallEnter, KindSyscallExit, KindSignal, KindClone, KindExec, KindExit, KindHook, KindStop, KindAttach, KindDetach}
 	e := Event{Kind: kinds[rng.IntN(len(kinds))], Time: t, Tid: int32(rng.IntN(5) + 1)}
 	e.Pid = e.Tid
 	if rng.IntN(3) == 0 {
@@ -37,12 +37,26 @@ func randomEvent(rng *rand.Rand, t int64) Event {
 		e.Clone = Clone{Child: rng.Int32N(1 << 22), Kind: CloneKind(rng.IntN(5)), Flags: rng.Uint64()}
 	case KindExec:
 		e.Exec = Exec{Path: "/bin/x", Argv: []string{"x", ""}, OldTid: rng.Int32N(3)}
+		if rng.IntN(2) == 0 {
+			e.Exec.Random, e.Exec.VdsoOff = make([]byte, 16), true
+			for i := range e.Exec.Random {
+				e.Exec.Random[i] = byte(rng.IntN(256))
+			}
+		}
 	case KindExit:
 		e.Exit = Exit{Code: rng.Int32N(256), Signal: rng.Int32N(3), CoreDumped: rng.IntN(2) == 0, Thread: rng.IntN(2) == 0}
 	case KindHook:
 		e.Nr = 2
 		e.Hook = Hook{Name: "h", Op: HookOp(rng.IntN(7)), Arg: uint8(rng.IntN(6)), OldValue: rng.Uint64(), NewData: []byte{1},
 			Rule: "deny /etc/**", Path: "/etc/x", Exit: rng.IntN(2) == 0}
+	case KindAttach, KindDetach:
+		e.Attach = Attach{InSyscall: rng.IntN(2) == 0, Stopped: rng.IntN(2) == 0}
+		if e.Attach.InSyscall {
+			e.Nr = int32(rng.IntN(500))
+		}
+		if e.Kind == KindAttach && rng.IntN(2) == 0 {
+			e.Exec = Exec{Path: "/bin/x", Argv: []string{"x"}}
+		}
 	}
 	for range rng.IntN(3) {
 		c := Capture{Arg: uint8(rng.IntN(6)), Kind: CaptureKind(rng.IntN(7)), Index: uint32(rng.IntN(3))}
@@ -146,7 +160,7 @@ func FuzzReader(f *testing.F) {
 				}
 				return
 			}
-			if e.Kind == KindInvalid || e.Kind > KindStop {
+			if !e.Kind.Valid() {
 				t.Fatalf("event %d has kind %d", n, e.Kind)
 			}
 		}

@@ -25,6 +25,9 @@ const (
 	msghdrSize   = 56   // struct msghdr on 64-bit ABIs
 	fdSetMax     = 1024 / 8
 	cloneArgsMin = 40 // struct clone_args up to exit_signal
+	// controlMax caps a msghdr's control data, captured whole like a
+	// sockaddr whatever the capture size: the cmsgs name fds and creds.
+	controlMax = 4096
 )
 
 // span locates a capture's data in the tracer's arena; the arena may move
@@ -36,6 +39,9 @@ type span struct{ off, n int }
 type capturer struct {
 	mem   *memReader
 	limit int // Options.CaptureSize
+	// out caps the buffers captured at exit: limit, or the whole buffer
+	// up to maxReplayCapture in a replayable recording.
+	out   int
 	caps  []format.Capture
 	spans []span
 	arena []byte
@@ -52,6 +58,7 @@ func newCapturer(mem *memReader, limit int) *capturer {
 	return &capturer{
 		mem:     mem,
 		limit:   limit,
+		out:     limit,
 		caps:    make([]format.Capture, 0, 16),
 		spans:   make([]span, 0, 16),
 		arena:   make([]byte, 0, 64<<10),
@@ -169,9 +176,10 @@ func (c *capturer) strArray(pid, arg int, addr uint64, max int) {
 // iovecs captures the buffers of an iovec array of count elements at addr.
 // When spread is not negative only its first spread bytes are captured (the
 // bytes a readv returned), else every buffer whole; each buffer is cut at
-// the capture limit.
-func (c *capturer) iovecs(pid, arg int, addr, count uint64, spread int64) {
-	if addr == 0 || count == 0 || c.limit <= 0 || spread == 0 {
+// limit.
+func (c *capturer) iovecs(pid, arg int, addr, count uint64, spread int64, limit int) {
+	c.addrs = c.addrs[:0]
+	if addr == 0 || count == 0 || limit <= 0 || spread == 0 {
 		return
 	}
 	if count > iovMax {
@@ -193,7 +201,7 @@ func (c *capturer) iovecs(pid, arg int, addr, count uint64, spread int64) {
 			}
 			spread -= int64(l)
 		}
-		n := min(c.limit, room-total)
+		n := min(limit, room-total)
 		if l < uint64(n) {
 			n = int(l)
 		}
@@ -226,9 +234,10 @@ func (c *capturer) iovecs(pid, arg int, addr, count uint64, spread int64) {
 	c.arena = c.arena[:off]
 }
 
-// msghdr captures a struct msghdr, its name, iovecs and control data. At
-// exit, spread is the byte count the call returned.
-func (c *capturer) msghdr(pid, arg int, addr uint64, spread int64) {
+// msghdr captures a struct msghdr, its name, iovecs and control data, the
+// buffers cut at limit. At exit, spread is the byte count the call
+// returned.
+func (c *capturer) msghdr(pid, arg int, addr uint64, spread int64, limit int) {
 	if addr == 0 {
 		return
 	}
@@ -250,8 +259,11 @@ func (c *capturer) msghdr(pid, arg int, addr uint64, spread int64) {
 	control := binary.NativeEndian.Uint64(h[32:])
 	controllen := binary.NativeEndian.Uint64(h[40:])
 	c.buf(pid, arg, format.CaptureSockaddr, 0, name, namelen, sockaddrMax)
-	c.iovecs(pid, arg, iov, iovlen, spread)
-	c.buf(pid, arg, format.CaptureBuffer, 0, control, controllen, c.limit)
+	c.iovecs(pid, arg, iov, iovlen, spread, limit)
+	if spread < 0 {
+		c.nullBases(arg)
+	}
+	c.buf(pid, arg, format.CaptureBuffer, 0, control, controllen, controlMax)
 }
 
 // enter captures what the arguments of sc point at when the syscall starts.
@@ -274,11 +286,12 @@ func (c *capturer) enter(pid int, sc *sysent.Syscall, args *[6]uint64) {
 		case sysent.ArgInBuf:
 			c.buf(pid, i, format.CaptureBuffer, 0, v, lenArg(args, a), c.limit)
 		case sysent.ArgInIovec:
-			c.iovecs(pid, i, v, lenArg(args, a), -1)
+			c.iovecs(pid, i, v, lenArg(args, a), -1, c.limit)
+			c.nullBases(i)
 		case sysent.ArgInSockaddr:
 			c.buf(pid, i, format.CaptureSockaddr, 0, v, lenArg(args, a), sockaddrMax)
 		case sysent.ArgInMsghdr:
-			c.msghdr(pid, i, v, -1)
+			c.msghdr(pid, i, v, -1, c.limit)
 		case sysent.ArgInStruct, sysent.ArgInOutStruct:
 			c.buf(pid, i, format.CaptureStruct, 0, v, uint64(a.Size), int(a.Size))
 		case sysent.ArgInOutArray:
@@ -302,19 +315,19 @@ func (c *capturer) exit(pid int, sc *sysent.Syscall, args *[6]uint64, ret int64)
 			if a.Len >= 0 && lenArg(args, a) < n {
 				n = lenArg(args, a)
 			}
-			c.buf(pid, i, format.CaptureBuffer, 0, v, n, c.limit)
+			c.buf(pid, i, format.CaptureBuffer, 0, v, n, c.out)
 		case sysent.ArgOutIovec:
-			c.iovecs(pid, i, v, lenArg(args, a), ret)
+			c.iovecs(pid, i, v, lenArg(args, a), ret, c.out)
 		case sysent.ArgOutSockaddr:
 			if n, ok := c.u32At(pid, args, a); ok {
 				c.buf(pid, i, format.CaptureSockaddr, 0, v, n, sockaddrMax)
 			}
 		case sysent.ArgOutBufLenPtr:
 			if n, ok := c.u32At(pid, args, a); ok {
-				c.buf(pid, i, format.CaptureBuffer, 0, v, n, c.limit)
+				c.buf(pid, i, format.CaptureBuffer, 0, v, n, c.out)
 			}
 		case sysent.ArgOutMsghdr:
-			c.msghdr(pid, i, v, ret)
+			c.msghdr(pid, i, v, ret, c.out)
 		case sysent.ArgOutStruct, sysent.ArgInOutStruct:
 			n := len(c.caps)
 			c.buf(pid, i, format.CaptureStruct, 0, v, uint64(a.Size), int(a.Size))
@@ -322,9 +335,9 @@ func (c *capturer) exit(pid int, sc *sysent.Syscall, args *[6]uint64, ret int64)
 				c.fdPair(pid, sc.Name == "socketpair", c.arena[c.spans[n].off:])
 			}
 		case sysent.ArgOutArray:
-			c.buf(pid, i, format.CaptureBuffer, 0, v, uint64(ret)*uint64(a.Size), c.limit)
+			c.buf(pid, i, format.CaptureBuffer, 0, v, uint64(ret)*uint64(a.Size), c.out)
 		case sysent.ArgInOutArray:
-			c.buf(pid, i, format.CaptureBuffer, 0, v, lenArg(args, a)*uint64(a.Size), c.limit)
+			c.buf(pid, i, format.CaptureBuffer, 0, v, lenArg(args, a)*uint64(a.Size), c.out)
 		case sysent.ArgFdSet:
 			c.buf(pid, i, format.CaptureStruct, 0, v, fdSetBytes(lenArg(args, a)), fdSetMax)
 		}

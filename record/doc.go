@@ -158,6 +158,66 @@
 // the time things take. Programs size thread pools from sched_getaffinity
 // or sysconf; rr has the same leaks and the status file too.
 //
+// # Attaching
+//
+// Attach records processes that are already running (trec record -p).
+// The tracer seizes every thread of each process with PTRACE_SEIZE, whose
+// options it gives (no PTRACE_O_EXITKILL: however trec ends, the kernel
+// detaches what it still traces and the processes run on), and stops each
+// with PTRACE_INTERRUPT. It reads /proc/PID/task again until a reading
+// finds no thread it has not seized: a thread that a seized thread
+// creates is traced from its creation, one that a thread not yet seized
+// creates is in the next reading. An error that prevents the attach (no
+// such process, a zombie, another tracer, permission) is an *AttachError,
+// found before anything is written; what was seized is let go by the
+// kernel when the tracer's thread exits.
+//
+// The header lists the processes with the command line, working directory
+// and executable /proc shows; each thread's first stop writes its
+// KIND_ATTACH event, the first of each process with the program and its
+// open fds and working directory (CAPTURE_FD), which a trace of a started
+// program has on its first exec. A thread in a syscall at that stop has
+// its exit recorded without an enter, as strace shows "<... read
+// resumed>": the attach interrupts a blocking call, which the kernel
+// restarts when the thread resumes (ERESTARTSYS and its kin), and the
+// restart's entry is taken as the same call going on, not recorded, so
+// that its exit is the original call's with what it read; a call that did
+// not sleep interruptibly (vfork, a disk read) has returned by the first
+// stop, and its exit is recorded then, from the registers.
+//
+// Without a seccomp filter (none can be installed in a running process),
+// every syscall stops and Options.Filter applies in the recorder. Hooks
+// apply to attached threads as to started ones, from their first syscall
+// entry after the attach; a delay still running when the recording ends is
+// cut short.
+//
+// The recording ends when every traced thread has exited, or when Attach's
+// context is done (trec: SIGINT, SIGTERM, SIGHUP, SIGQUIT, --duration). To
+// wake the tracer from a blocking wait4, a waker, a child of the tracer's
+// thread that sits in a ptrace-stop, is killed. The tracer then interrupts
+// every thread and detaches each at its next stop, which is recorded
+// first: with PTRACE_DETACH, passing on a signal about to be delivered; a
+// thread in a group-stop (SIGSTOP) stays stopped, as the kernel keeps it
+// after the detach, until SIGCONT. A syscall that the interrupt cut
+// (an exit returning a restart code) is not recorded: the kernel restarts
+// it after the detach. Each thread's last event is its KIND_DETACH, with
+// the syscall it was in. A thread that does not stop within two seconds
+// (an uninterruptible sleep) is recorded as detached and left to the
+// kernel. What is left are the marks of any ptrace attach, strace -p's
+// too: the calls that Linux never restarts after an interruption
+// (epoll_wait, sigtimedwait and the others signal(7) lists) fail with
+// EINTR when the attach or the detach interrupts them, and the recording
+// took time.
+//
+// Placement follows the model of a started program (see Placement), from
+// each attached thread's own CPU mask, which it keeps seeing: a thread
+// starts on its own CPUs and comes to the tracer's CPU once its stops say
+// it makes syscalls often, if its mask holds that CPU; a computing thread
+// is not moved, so a server keeps its parallelism and the CPUs it was
+// given. Options.Pin or Options.UseCPU puts every traced thread on the
+// tracer's CPU, Options.NoPin moves none. Each thread trec moved gets its
+// own mask back at the detach. See PERFORMANCE.md for the measurements.
+//
 // # Captures
 //
 // The argument kinds of package sysent say what to capture: paths, argv
@@ -169,7 +229,18 @@
 // MaxCaptureSize, so that every event is a record readers accept; a cut
 // capture keeps the full length in Size. A
 // string without its NUL within PATH_MAX is kept cut, with Size one more
-// than its length.
+// than its length. A msghdr's control data is captured whole (up to 4
+// KiB) whatever the capture size, as sockaddrs are.
+//
+// sysent.Syscall.Extra names what a syscall needs beyond its kinds, taken
+// at its exit (capture_extra_linux.go): the struct an ioctl request or a
+// fcntl command points at, prctl's strings, futex timeouts, the remainder
+// of an interrupted sleep, pselect6's mask, the iovec arrays the kernel
+// fills, the fds SCM_RIGHTS brought, getdents' entry count when the
+// capture size cut the buffer. Only rt_sigreturn's mask (read from the
+// signal frame below the stack pointer) and recvmsg's header (before the
+// kernel rewrites msg_namelen) are read at entry. A signal event keeps
+// the first 48 bytes of its siginfo.
 //
 // # Hooks
 //
@@ -206,6 +277,29 @@
 // and working directories name and which paths are symbolic links; the
 // syscalls that can change them (close, dup2, rename, chdir, ...) stop too
 // and empty what they may have changed.
+//
+// # Replayable recordings and driven runs
+//
+// Options.Replayable records what a re-execution needs (trec record
+// --replayable, replayable_linux.go): every syscall; the buffers the
+// kernel writes whole, up to MaxCaptureSize (a notice says when one was
+// larger); what ioctl, fcntl and prctl return through their pointer; at
+// every exec, the 16 AT_RANDOM bytes, read from the auxiliary vector on
+// the new stack, and AT_SYSINFO_EHDR cleared there, so that the C library
+// and the Go runtime find no vDSO and read clocks with syscalls; the
+// environment and the inherited signal state in the header. Address space
+// randomization is off (ADDR_NO_RANDOMIZE, set on the tracer's thread and
+// inherited by the program), as gdb turns it off for the programs it
+// starts.
+//
+// Options.Driver makes Run a driven run instead of a recording (trec
+// replay --exec, drive_linux.go): no trace is written; every stop is
+// handed to the Driver, which resumes the thread at once or holds it and
+// resumes it later, and changes its syscall through the applier the hooks
+// use (skip it, rewrite it, set its result, write its memory), its
+// AT_RANDOM bytes or its siginfo. The tracer's loop, thread table and
+// stop handling are the recorder's: the driver only decides when and how
+// each thread goes on.
 //
 // # Performance
 //

@@ -214,6 +214,11 @@ func newTestTracer(t *testing.T, opts Options) *tracer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !tr.all {
+		if err := tr.buildFilter(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return tr
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -231,8 +232,9 @@ func (r *recording) dump() string {
 }
 
 // checkNothingLeft fails the test when a process traced by this process or
-// a child of it (a zombie included) still exists.
-func checkNothingLeft(t *testing.T) {
+// a child of it (a zombie included) still exists, but for the processes
+// in except.
+func checkNothingLeft(t *testing.T, except ...int) {
 	t.Helper()
 	self := os.Getpid()
 	tids := map[int]bool{}
@@ -248,7 +250,7 @@ func checkNothingLeft(t *testing.T) {
 	}
 	for _, e := range ents {
 		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == self {
+		if err != nil || pid == self || slices.Contains(except, pid) {
 			continue
 		}
 		b, err := os.ReadFile("/proc/" + e.Name() + "/status")

@@ -122,6 +122,11 @@ type threadPlace struct {
 	cpu, cpuAt int64
 	// idx is the thread's index in placement.list, -1 when not listed.
 	idx int
+	// mask is the CPU mask the thread sees, and runs on when trec gives it
+	// its own CPUs: the one it had when trec attached to it, or its
+	// creator's; nil for the mask of the recorder (placement.orig), which
+	// a started program inherits.
+	mask []byte
 }
 
 // placement is where a recording runs: the CPU of the tracer's thread, the
@@ -213,8 +218,7 @@ func (p *placement) pin(opts Options, table *sysent.Table) error {
 	if !inMask(p.orig, cpu) {
 		return fmt.Errorf("record: CPU %d: %w", cpu, errBadCPU)
 	}
-	p.one = make([]byte, len(p.orig))
-	p.one[cpu/8] = 1 << (cpu % 8)
+	p.one = oneCPU(cpu, len(p.orig))
 	if err := setaffinity(0, p.one); err != nil {
 		return fmt.Errorf("record: pin to CPU %d: %w", cpu, err)
 	}
@@ -261,14 +265,11 @@ func (p *placement) isPinnedMask(mask []byte) bool {
 	return p.cpu/8 < len(mask)
 }
 
-// getaffinity returns the CPU mask of thread tid (0: the calling thread)
-// in buf and its length in bytes.
-func getaffinity(tid int, buf []byte) (int, error) {
-	n, _, e := unix.RawSyscall(unix.SYS_SCHED_GETAFFINITY, uintptr(tid), uintptr(len(buf)), uintptr(unsafe.Pointer(&buf[0])))
-	if e != 0 {
-		return 0, e
-	}
-	return int(n), nil
+// oneCPU returns a CPU mask of n bytes that holds cpu alone.
+func oneCPU(cpu, n int) []byte {
+	one := make([]byte, n)
+	one[cpu/8] = 1 << (cpu % 8)
+	return one
 }
 
 // setaffinity sets the CPU mask of thread tid (0: the calling thread).
@@ -277,6 +278,16 @@ func setaffinity(tid int, mask []byte) error {
 		return e
 	}
 	return nil
+}
+
+// getaffinity returns the CPU mask of thread tid (0: the calling thread)
+// in buf and its length in bytes.
+func getaffinity(tid int, buf []byte) (int, error) {
+	n, _, e := unix.RawSyscall(unix.SYS_SCHED_GETAFFINITY, uintptr(tid), uintptr(len(buf)), uintptr(unsafe.Pointer(&buf[0])))
+	if e != 0 {
+		return 0, e
+	}
+	return int(n), nil
 }
 
 // add lists a new thread, placed where a thread starts: on the tracer's
@@ -298,7 +309,7 @@ func (p *placement) inherit(c, parent *thread) {
 	if pl.inUser && pl.where == whereTracer {
 		p.userShared--
 	}
-	pl.where, pl.set, pl.ran = parent.pl.where, parent.pl.set, ranOwn
+	pl.where, pl.set, pl.ran, pl.mask = parent.pl.where, parent.pl.set, ranOwn, parent.pl.mask
 	if parent.pl.shown {
 		// Created while its creator had the mask it sees.
 		pl.where = whereFree
@@ -367,10 +378,19 @@ func (p *placement) trailer() *format.Placement {
 	}
 }
 
-// maskOf returns the mask trec gives a thread it keeps at w.
-func (p *placement) maskOf(w where) []byte {
+// maskOf returns the mask trec gives th where it keeps it at w.
+func (p *placement) maskOf(th *thread, w where) []byte {
 	if w == whereTracer {
 		return p.one
+	}
+	return p.visible(th)
+}
+
+// visible returns the CPU mask th sees: the one it would have had without
+// trec.
+func (p *placement) visible(th *thread) []byte {
+	if th.pl.mask != nil {
+		return th.pl.mask
 	}
 	return p.orig
 }
@@ -508,16 +528,18 @@ func (p *placement) schedCPU(tid int) (int64, bool) {
 func (t *tracer) move(th *thread, to where) {
 	p := &t.place
 	pl := &th.pl
-	if pl.shown || pl.where == whereOwn {
+	if pl.shown || pl.where == whereOwn || to == whereTracer && !inMask(p.visible(th), p.cpu) {
+		// (A thread whose own CPUs do not include the tracer's stays on
+		// them.)
 		return
 	}
-	if is, alive := p.maskIs(th, p.maskOf(pl.where)); !is {
+	if is, alive := p.maskIs(th, p.maskOf(th, pl.where)); !is {
 		if alive {
 			t.setOwn(th)
 		}
 		return
 	}
-	if err := setaffinity(th.tid, p.maskOf(to)); err != nil {
+	if err := setaffinity(th.tid, p.maskOf(th, to)); err != nil {
 		return
 	}
 	if pl.inUser {
@@ -614,6 +636,6 @@ func (t *tracer) affinityExit(th *thread, ret int64, failed bool) {
 		// Moved by someone else (taskset -p): the truth is told.
 		return
 	}
-	clear(mask[copy(mask, t.place.orig):])
+	clear(mask[copy(mask, t.place.visible(target)):])
 	t.mem.write(th.pid, mask, th.args[2])
 }

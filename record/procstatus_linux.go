@@ -120,7 +120,7 @@ func (t *tracer) statusEnter(th *thread) {
 		if target == nil || target.pl.where != whereTracer || target.pl.shown || th.pl.window != 0 {
 			return
 		}
-		if is, _ := p.maskIs(target, p.one); is && setaffinity(target.tid, p.orig) == nil {
+		if is, _ := p.maskIs(target, p.one); is && setaffinity(target.tid, p.visible(target)) == nil {
 			target.pl.shown, th.pl.window = true, target.tid
 			p.windows++
 		}
@@ -161,7 +161,7 @@ func (t *tracer) closeWindow(th *thread) {
 	if target := t.threads.get(th.pl.window); target != nil && target.pl.shown {
 		target.pl.shown = false
 		// Unless the program set the thread's mask meanwhile.
-		if is, _ := p.maskIs(target, p.orig); is && target.pl.where == whereTracer {
+		if is, _ := p.maskIs(target, p.visible(target)); is && target.pl.where == whereTracer {
 			setaffinity(target.tid, p.one)
 		}
 	}

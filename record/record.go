@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/trecdev/trec/format"
 	"github.com/trecdev/trec/hook"
 	"github.com/trecdev/trec/record/internal/rseq"
 	"github.com/trecdev/trec/record/internal/startstate"
@@ -93,6 +94,31 @@ type Options struct {
 	// whatever Filter selects; with a Filter, the seccomp filter also
 	// stops every syscall a hook selects.
 	Hooks []hook.Hook
+
+	// Replayable records what trec replay --exec needs to run the program
+	// again against the recording (trec record --replayable): every
+	// syscall (Filter must be empty), output buffers whole up to 16 MiB
+	// each whatever CaptureSize says, the vDSO of every program turned
+	// off so that clock reads are syscalls, the AT_RANDOM bytes of every
+	// exec, the environment and the inherited signal state in the header.
+	// It runs pinned (Pin) unless NoPin: one thread at a time, in the
+	// order of their stops, which is the order a replay follows.
+	Replayable bool
+
+	// Driver, when set, steers the run stop by stop instead of recording
+	// it (trec replay --exec; see Driver): Run writes no trace, out may be
+	// nil, and Filter must be empty.
+	Driver Driver
+	// Path is the program to execute with Argv, when not the one Argv[0]
+	// names through Env's PATH.
+	Path string
+	// ExtraFiles are open in the program as fds 3, 4, ...; a nil entry
+	// leaves its fd closed.
+	ExtraFiles []*os.File
+	// StartState is what the program inherits in place of what this
+	// process inherited: the ignored and blocked signals, the closed
+	// standard fds (a replay gives the recorded ones).
+	StartState *format.StartState
 
 	// noSetSyscallInfo makes hooks apply their changes through the
 	// registers, as on kernels without PTRACE_SET_SYSCALL_INFO (tests).
@@ -195,7 +221,22 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 			inherit.Closed |= closed & (1 << i)
 		}
 	}
+	if s := opts.StartState; s != nil {
+		inherit = startstate.State{Ignored: s.IgnoredSignals, Blocked: s.BlockedSignals, Closed: uint8(s.ClosedFds), Exact: s.Exact}
+	}
 	opts.CaptureSize = min(max(opts.CaptureSize, 0), MaxCaptureSize)
+	if opts.Replayable && opts.Filter != "" {
+		return Result{}, errors.New("record: a replayable recording keeps every syscall: it takes no filter")
+	}
+	if opts.Driver != nil {
+		if opts.Filter != "" {
+			return Result{}, errors.New("record: a driven run stops at every syscall: it takes no filter")
+		}
+		opts.Replayable = true
+	}
+	if opts.Replayable && !opts.NoPin {
+		opts.Pin = true
+	}
 	if opts.Dir != "" {
 		if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {
 			if err == nil {
@@ -204,13 +245,25 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 			return Result{}, fmt.Errorf("record: working directory: %w", err)
 		}
 	}
-	path, err := lookPath(opts.Argv[0], opts.Dir, opts.Env)
+	path, err := opts.Path, error(nil)
+	if path == "" {
+		path, err = lookPath(opts.Argv[0], opts.Dir, opts.Env)
+	} else if filepath.IsAbs(path) || opts.Dir == "" {
+		err = checkExecutable(path)
+	} else {
+		err = checkExecutable(filepath.Join(opts.Dir, path))
+	}
 	if err != nil {
 		return Result{}, &StartError{Path: opts.Argv[0], Err: err}
 	}
 	t, err := newTracer(opts, path, out)
 	if err != nil {
 		return Result{}, err
+	}
+	if !t.all {
+		if err := t.buildFilter(); err != nil {
+			return Result{}, err
+		}
 	}
 	t.inherit = inherit
 	return t.record(ctx)
@@ -241,9 +294,9 @@ func (t *tracer) record(ctx context.Context) (Result, error) {
 	select {
 	case o = <-done:
 	case <-ctx.Done():
-		t.cancel()
+		t.cancel(context.Cause(ctx))
 		o = <-done
-		if o.err == nil {
+		if o.err == nil && t.att == nil {
 			o.err = ctx.Err()
 		}
 	}

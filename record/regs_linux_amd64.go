@@ -36,6 +36,10 @@ func (g *regs) setNr(tid int, nr int64) error {
 	return g.set(tid)
 }
 
+// nr returns the number of the syscall the thread is in, -1 when it is in
+// none: orig_rax, read by get.
+func (g *regs) nr(int) (int, error) { return int(int64(g.r.Orig_rax)), nil }
+
 // args returns pointers to the argument registers, in order.
 func (g *regs) args() [6]*uint64 {
 	r := &g.r

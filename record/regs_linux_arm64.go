@@ -33,6 +33,14 @@ func (g *regs) setNr(tid int, nr int64) error {
 	return setRegsetRaw(tid, unix.NT_ARM_SYSTEM_CALL, unsafe.Pointer(&v), unsafe.Sizeof(v))
 }
 
+// nr returns the number of the syscall the thread is in, -1 when it is in
+// none, from NT_ARM_SYSTEM_CALL.
+func (g *regs) nr(tid int) (int, error) {
+	var v int32
+	err := getRegset(tid, unix.NT_ARM_SYSTEM_CALL, &v)
+	return int(v), err
+}
+
 // args returns pointers to the argument registers, in order.
 func (g *regs) args() [6]*uint64 {
 	r := &g.r.Regs

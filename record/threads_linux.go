@@ -64,3 +64,14 @@ func (tt *threadTable) remove(tid int) {
 		tt.pages[i] = nil
 	}
 }
+
+// each calls f for every thread in the table, which f must not change.
+func (tt *threadTable) each(f func(*thread)) {
+	for _, page := range tt.pages {
+		for _, th := range page {
+			if th != nil {
+				f(th)
+			}
+		}
+	}
+}

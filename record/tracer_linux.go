@@ -3,8 +3,6 @@
 package record
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +39,8 @@ type thread struct {
 	// pl is where the thread runs, and what the adaptive placement
 	// measures of it.
 	pl threadPlace
+	// stopped is set while the thread is in a group-stop.
+	stopped bool
 
 	inSyscall bool
 	// entryOp is the kind of stop that began the current syscall
@@ -80,7 +80,17 @@ type knownNrs struct {
 	execve, execveat, clone, clone3, fork, vfork int
 	getaffinity, setaffinity, seccomp            int
 	chdir, fchdir, dup, dup2, dup3               int
+	restart                                      int
 }
+
+// ending is how a recording ends once it must.
+type ending uint8
+
+const (
+	endNot    ending = iota // recording
+	endKill                 // kill every tracee, then drain their exits
+	endDetach               // detach from every thread (an attached recording)
+)
 
 // stopOrder is the order in which a syscall that is both traced with
 // PTRACE_SYSCALL and selected by the seccomp filter makes its entry stop
@@ -125,13 +135,19 @@ type tracer struct {
 	seccompSeen bool
 	// foreignSeen is set once a syscall of another ABI was reported.
 	foreignSeen bool
-	seccompErr  syscall.Errno
+	// cutSeen is set once a replayable recording said that an output
+	// was over the capture cap.
+	cutSeen    bool
+	seccompErr syscall.Errno
 	// seccompFallback says why the program runs without the filter the
 	// header announces, for the trailer.
 	seccompFallback string
 	order           stopOrder
 
 	threads threadTable
+	// att is the state of a recording of running processes (Attach), nil
+	// for a recording of a program started by Run.
+	att *attacher
 	// pollOff counts the stops to wait for before polling again, and
 	// pollBackoff is what it is set to after the next slow poll; yielded is
 	// set when the tracer yielded to get the current stop.
@@ -155,8 +171,12 @@ type tracer struct {
 	startErr    error
 	processes   int
 	nthreads    int
-	killing     bool
-	err         error
+	// ending says how the recording ends once it must: by killing
+	// every tracee or by detaching from every thread.
+	ending ending
+	// gone is set when every thread of an attached recording has ended.
+	gone bool
+	err  error
 
 	cancelled atomic.Bool
 	mu        sync.Mutex
@@ -164,6 +184,16 @@ type tracer struct {
 
 	// hooks runs Options.Hooks; nil without hooks.
 	hooks *hooker
+
+	// driven holds the Driver's handles of the threads in a driven run
+	// (Options.Driver), nil in a recording; ctl is its Control, drvStop
+	// the Stop it is handed, ap what changes syscalls, and execRandom the
+	// address of the AT_RANDOM bytes at the current exec stop.
+	driven     map[*thread]*Thread
+	ctl        *Control
+	drvStop    Stop
+	ap         *applier
+	execRandom uint64
 }
 
 func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
@@ -180,7 +210,7 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 		audit:       nativeArch.Audit(),
 		procs:       make(map[int]struct{}),
 		pollBackoff: pollBackoffMin,
-		nrs:         knownNrs{-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1},
+		nrs:         knownNrs{-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1},
 	}
 	if opts.Filter != "" {
 		set, err := sysent.ParseSet(table, opts.Filter)
@@ -195,6 +225,7 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 		"sched_getaffinity": &t.nrs.getaffinity, "sched_setaffinity": &t.nrs.setaffinity,
 		"seccomp": &t.nrs.seccomp, "chdir": &t.nrs.chdir, "fchdir": &t.nrs.fchdir,
 		"dup": &t.nrs.dup, "dup2": &t.nrs.dup2, "dup3": &t.nrs.dup3,
+		"restart_syscall": &t.nrs.restart,
 	} {
 		if sc, ok := table.ByName(name); ok {
 			*nr = sc.Nr
@@ -205,17 +236,15 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 	pageSize := os.Getpagesize()
 	t.mem = newMemReader(pageSize)
 	t.cap = newCapturer(t.mem, opts.CaptureSize)
+	if opts.Replayable {
+		t.cap.out = MaxCaptureSize
+	}
 	if len(opts.Hooks) > 0 {
 		h, err := newHooker(t, opts.Hooks)
 		if err != nil {
 			return nil, err
 		}
 		t.hooks = h
-	}
-	if !t.all {
-		if err := t.buildFilter(); err != nil {
-			return nil, err
-		}
 	}
 	return t, nil
 }
@@ -287,15 +316,32 @@ func kernelCwd(dir string) string {
 // run starts the program and traces it to the end. It runs on the locked
 // OS thread.
 func (t *tracer) run() (Result, error) {
+	if t.att != nil {
+		return t.runAttached()
+	}
 	// Orphans of the program are reparented here rather than to init.
 	unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 	if err := t.place.pin(t.opts, t.table); err != nil {
 		return Result{}, err
 	}
+	if t.opts.Replayable {
+		if err := noASLR(); err != nil {
+			return Result{}, fmt.Errorf("record: turn address space randomization off: %w", err)
+		}
+	}
+	if t.opts.Driver != nil {
+		t.driveStart()
+	}
 	if err := t.startShim(); err != nil {
 		return Result{}, err
 	}
 	t.loop()
+	return t.finish(&format.Trailer{SeccompFallback: t.seccompFallback})
+}
+
+// finish closes the trace with trailer, completed with the counts, once
+// the loop has ended.
+func (t *tracer) finish(trailer *format.Trailer) (Result, error) {
 	t.place.stopDoorbell()
 	end := time.Since(t.start)
 	res := Result{
@@ -306,19 +352,26 @@ func (t *tracer) run() (Result, error) {
 		Duration:   end,
 		hookRegs:   t.hooks != nil && !t.hooks.ap.usesSetInfo(),
 	}
+	if t.w == nil {
+		// A driven run writes no trace.
+		if t.startErr != nil {
+			return Result{}, t.startErr
+		}
+		if t.shimPhase && t.err == nil {
+			t.err = errors.New("record: the program ended before its exec")
+		}
+		return res, t.err
+	}
 	res.Events = t.w.Events()
-	tr := &format.Trailer{
-		EndTime:         int64(end),
-		ExitStatus:      int32(t.status),
-		Processes:       uint32(t.processes),
-		Threads:         uint32(t.nthreads),
-		SeccompFallback: t.seccompFallback,
-		Placement:       t.place.trailer(),
-	}
+	trailer.EndTime = int64(end)
+	trailer.ExitStatus = int32(t.status)
+	trailer.Processes = uint32(t.processes)
+	trailer.Threads = uint32(t.nthreads)
+	trailer.Placement = t.place.trailer()
 	if t.hooks != nil {
-		tr.Hooks = t.hooks.counts()
+		trailer.Hooks = t.hooks.counts()
 	}
-	cerr := t.w.Close(tr)
+	cerr := t.w.Close(trailer)
 	if t.startErr != nil {
 		return Result{}, t.startErr
 	}
@@ -349,6 +402,13 @@ func (t *tracer) startShim() error {
 		Env:   env,
 		Files: []uintptr{t.opts.Stdin.Fd(), t.opts.Stdout.Fd(), t.opts.Stderr.Fd()},
 	}
+	for _, f := range t.opts.ExtraFiles {
+		fd := ^uintptr(0)
+		if f != nil {
+			fd = f.Fd()
+		}
+		attr.Files = append(attr.Files, fd)
+	}
 	t.start = time.Now()
 	// The header goes out first, so that a trace cut at any time after
 	// reads as a recording.
@@ -357,28 +417,14 @@ func (t *tracer) startShim() error {
 	}
 	pid, err := syscall.ForkExec("/proc/self/exe", argv, attr)
 	if err != nil {
-		t.w.Close(nil)
+		t.dropTrace()
 		return &StartError{Path: t.opts.Argv[0], Err: err}
 	}
-	var ws unix.WaitStatus
-	for {
-		_, err := wait4(pid, &ws, unix.WUNTRACED)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			unix.Kill(pid, unix.SIGKILL)
-			t.w.Close(nil)
-			return fmt.Errorf("record: wait for shim %d: %w", pid, err)
-		}
-		if ws.Stopped() {
-			break
-		}
-		if ws.Exited() || ws.Signaled() {
-			t.w.Close(nil)
-			return fmt.Errorf("record: shim %d ended before it could be traced (status %#x)", pid, uint32(ws))
-		}
+	if err := waitShimStop(pid); err != nil {
+		t.dropTrace()
+		return err
 	}
+	var ws unix.WaitStatus
 	opts := shimOptions
 	if t.prog != nil {
 		// Before the shim installs the filter: a SECCOMP_RET_TRACE
@@ -388,7 +434,7 @@ func (t *tracer) startShim() error {
 	if err := seize(pid, opts); err != nil {
 		unix.Kill(pid, unix.SIGKILL)
 		wait4(pid, &ws, 0)
-		t.w.Close(nil)
+		t.dropTrace()
 		return fmt.Errorf("record: seize %d: %w", pid, err)
 	}
 	// Every ptrace stop would send this process a SIGCHLD that Go's
@@ -406,10 +452,32 @@ func (t *tracer) startShim() error {
 	return nil
 }
 
-// loop reaps stops until no tracee is left.
-func (t *tracer) loop() {
+// waitShimStop waits for the shim pid, just started, to stop itself.
+func waitShimStop(pid int) error {
 	var ws unix.WaitStatus
 	for {
+		_, err := wait4(pid, &ws, unix.WUNTRACED)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			unix.Kill(pid, unix.SIGKILL)
+			return fmt.Errorf("record: wait for shim %d: %w", pid, err)
+		}
+		if ws.Stopped() {
+			return nil
+		}
+		if ws.Exited() || ws.Signaled() {
+			return fmt.Errorf("record: shim %d ended before it could be traced (status %#x)", pid, uint32(ws))
+		}
+	}
+}
+
+// loop reaps stops until no tracee is left: wait4 fails with ECHILD or,
+// recording running processes, every traced thread is gone.
+func (t *tracer) loop() {
+	var ws unix.WaitStatus
+	for !t.gone {
 		tid, err := t.next(&ws)
 		// One clock read per stop: the time of its events, and of the
 		// cycle that a yield may have made slow.
@@ -428,7 +496,11 @@ func (t *tracer) loop() {
 			t.fail(fmt.Errorf("record: wait: %w", err))
 			return
 		}
-		if !t.killing && (t.err != nil || t.cancelled.Load()) {
+		if t.ending == endNot && (t.err != nil || t.cancelled.Load()) {
+			if t.att != nil {
+				t.detachAll(tid, ws)
+				return
+			}
 			t.killAll()
 		}
 		t.stop(tid, ws)
@@ -487,6 +559,9 @@ func (t *tracer) next(ws *unix.WaitStatus) (int, error) {
 	} else if t.pollOff > 0 {
 		t.pollOff--
 	}
+	if t.driven != nil {
+		return t.driveWait(ws)
+	}
 	if t.place.userShared >= 2 {
 		return t.waitWatched(ws)
 	}
@@ -508,6 +583,9 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 			t.rung()
 			return
 		}
+		th = t.attached(tid, ws)
+	}
+	if th == nil {
 		// A new tracee's first stop can come before its parent's clone
 		// event (and, resumed, it could even exit before it). It waits
 		// in that stop for the event, so that the trace has the clone
@@ -516,7 +594,7 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 		tgid, ppid := procIDs(tid)
 		th = t.newThread(tid, tgid)
 		th.shim = t.shimPhase && th.pid == t.initial
-		if !t.killing && !th.shim && int(ws)>>16 == ptraceEventStop && ws.StopSignal() == unix.SIGTRAP {
+		if t.ending == endNot && !th.shim && int(ws)>>16 == ptraceEventStop && ws.StopSignal() == unix.SIGTRAP {
 			th.held, th.heldBy = true, ppid
 			if tgid != tid {
 				th.heldBy = tgid
@@ -525,7 +603,11 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 			return
 		}
 	}
-	if t.killing {
+	if t.ending != endNot {
+		if t.ending == endDetach {
+			t.detachStop(th, ws)
+			return
+		}
 		unix.Tgkill(th.pid, tid, unix.SIGKILL)
 		ptrace(unix.PTRACE_CONT, tid, 0, 0)
 		return
@@ -542,9 +624,11 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 	case event == ptraceEventStop:
 		if isStopSignal(sig) {
 			act = t.groupStop(th, sig)
+		} else {
+			// The initial stop of a new tracee, or a stop that a
+			// SIGCONT ended: resume.
+			th.stopped = false
 		}
-		// Otherwise the initial stop of a new tracee, or a stop that a
-		// SIGCONT ended: resume.
 	case event != 0:
 		act, th = t.ptraceEvent(th, event)
 	default:
@@ -552,6 +636,10 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 	}
 	if th.hook != nil && th.hook.delay > 0 && act == actResume {
 		t.hooks.hold(t, th, act, inject)
+		return
+	}
+	if t.driven != nil {
+		t.drive(th, ws, act, inject)
 		return
 	}
 	t.resume(th, act, inject)
@@ -622,7 +710,13 @@ func (t *tracer) syscallStop(th *thread) action {
 // Only the first stop records the entry.
 func (t *tracer) secondStop(th *thread) bool {
 	op := t.si.Op
-	if !th.inSyscall || th.entryOp == 0 || th.entryOp == op || uint64(th.nr) != t.si.Nr || th.args != t.si.Args {
+	if !th.inSyscall || th.entryOp == 0 {
+		return false
+	}
+	if th.entryOp == entryResumed {
+		return t.resumedEntry(th)
+	}
+	if th.entryOp == op || uint64(th.nr) != t.si.Nr || th.args != t.si.Args {
 		return false
 	}
 	order := orderEntryFirst
@@ -675,6 +769,9 @@ func (t *tracer) enter(th *thread) {
 		// The thread's own tid: its leader may have exited, or it may
 		// have an fd table of its own (unshare(CLONE_FILES)).
 		t.cap.enter(th.tid, th.sc, &th.args)
+		if th.sc.Extra != sysent.ExtraNone {
+			t.cap.extraEnter(th.tid, th.sc, &th.args, t.si.SP)
+		}
 	}
 	if isExec {
 		t.execInfo(th)
@@ -750,6 +847,9 @@ func (t *tracer) exit(th *thread) {
 	t.ev.Ret = ret
 	if !failed && !skipped && th.sc != nil {
 		t.cap.exit(th.tid, th.sc, &th.args, ret)
+		if t.opts.Replayable {
+			t.replayExit(th)
+		}
 		// What new fds refer to. A full trace knows every fd of the
 		// program from its start or its creation, so copies (dup, dup2,
 		// dup3) save the syscall a readlink costs; a filtered one may
@@ -762,6 +862,9 @@ func (t *tracer) exit(th *thread) {
 			t.cap.fdLink(th.tid, ret)
 			t.statusOpened(th, ret)
 		}
+	}
+	if th.sc != nil && th.sc.Extra != sysent.ExtraNone {
+		t.cap.extraExit(th.tid, th.sc, &th.args, ret, failed)
 	}
 	if t.sock.has(th.nr) {
 		t.sockExit(th, failed, ret)
@@ -854,6 +957,10 @@ func (t *tracer) cloned(parent *thread, event, child int) {
 // process ends.
 func (t *tracer) release(th *thread) {
 	t.unhold(th)
+	if t.driven != nil {
+		t.drive(th, 0, actResume, 0)
+		return
+	}
 	t.resume(th, actResume, 0)
 }
 
@@ -899,6 +1006,9 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 			t.placeExit(th)
 			old.tid, old.pid = th.tid, th.pid
 			t.threads.put(old)
+			if t.driven != nil {
+				delete(t.driven, th)
+			}
 			th = old
 		}
 	}
@@ -945,6 +1055,9 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 		t.cap.fdLinks(th.pid)
 		t.placeStart(th)
 	}
+	if t.opts.Replayable {
+		t.execRandom = t.execAux(th)
+	}
 	t.emit()
 	th.execPath, th.execArgv = "", th.execArgv[:0]
 	return th
@@ -953,13 +1066,14 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 // groupStop records a group-stop; the tracee is resumed with PTRACE_LISTEN
 // so that it stays stopped until SIGCONT, as it would untraced.
 func (t *tracer) groupStop(th *thread, sig int) action {
+	th.stopped = true
 	if th.shim {
 		return actListen
 	}
 	t.begin(format.KindStop, th)
 	t.ev.Signal.Signo = int32(sig)
 	t.emit()
-	if t.opts.JobControl && th.tid == t.initial && !t.killing {
+	if t.opts.JobControl && th.tid == t.initial && t.ending == endNot {
 		t.resume(th, actListen, 0)
 		t.stopWithProgram(sig)
 		return actNone
@@ -991,6 +1105,7 @@ func (t *tracer) signalStop(th *thread, sig int) (action, int) {
 		// SI_USER, SI_QUEUE, SI_TKILL, ...: sent by a process.
 		s.SenderPid, s.SenderUid = t.sig.pid(), t.sig.uid()
 	}
+	t.cap.siginfo(&t.sig)
 	t.emit()
 	if isStopSignal(sig) && contPending(th.tid) {
 		// A SIGCONT came after the stop signal was taken from the
@@ -1011,6 +1126,12 @@ func faultSignal(sig int) bool {
 // exited handles the wait status of a thread that ended.
 func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	th := t.threads.get(tid)
+	if th == nil && t.att != nil {
+		var ours bool
+		if th, ours = t.attachedExit(tid); !ours {
+			return
+		}
+	}
 	t.threads.remove(tid)
 	if th != nil {
 		t.placeExit(th)
@@ -1075,12 +1196,25 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 	t.ev.Exit.Thread = !leader
 	t.cap.reset()
 	t.emit()
+	if t.att != nil {
+		t.exitedAttached()
+	}
+	if t.driven != nil && th != nil {
+		t.driveExited(th)
+	}
 }
 
 func (t *tracer) newThread(tid, pid int) *thread {
+	th := t.makeThread(tid, pid)
+	t.threads.put(th)
+	return th
+}
+
+// makeThread makes and counts the state of a new tracee thread, spawned or
+// attached, without adding it to the table.
+func (t *tracer) makeThread(tid, pid int) *thread {
 	th := &thread{tid: tid, pid: pid, nr: -1}
 	t.place.add(th)
-	t.threads.put(th)
 	if !t.shimPhase || pid != t.initial {
 		t.nthreads++
 		if tid == pid {
@@ -1105,18 +1239,34 @@ func (t *tracer) emit() {
 	if len(t.ev.Captures) == 0 {
 		t.ev.Captures = nil
 	}
+	if t.w == nil {
+		// A driven run: the Driver reads the event.
+		return
+	}
 	if err := t.w.Write(&t.ev); err != nil {
 		t.fail(fmt.Errorf("record: %w", err))
 	}
 }
 
-// openWriter starts the trace with its header, before the program starts.
+// openWriter starts the trace with its header, before the program starts;
+// a driven run has none.
 func (t *tracer) openWriter() error {
+	if t.driven != nil {
+		return nil
+	}
+	h := t.header()
+	h.Argv = t.opts.Argv
+	h.TracerPid = int32(os.Getpid())
+	return t.startWriter(h)
+}
+
+// header returns the trace header but for what tells how the recording
+// started.
+func (t *tracer) header() *format.Header {
 	var uts unix.Utsname
 	unix.Uname(&uts)
 	h := &format.Header{
 		TrecVersion:   t.opts.Version,
-		Argv:          t.opts.Argv,
 		Cwd:           t.cwd,
 		StartUnixNano: t.start.UnixNano(),
 		Clock:         "CLOCK_MONOTONIC",
@@ -1124,24 +1274,39 @@ func (t *tracer) openWriter() error {
 		KernelRelease: unix.ByteSliceToString(uts.Release[:]),
 		Hostname:      unix.ByteSliceToString(uts.Nodename[:]),
 		PageSize:      uint32(os.Getpagesize()),
-		TracerPid:     int32(os.Getpid()),
 		Options: &format.Options{
 			Filter:      t.opts.Filter,
 			CaptureSize: uint64(t.opts.CaptureSize),
 			Seccomp:     t.seccomp,
 			Cpu:         int32(t.place.cpu),
 			Placement:   t.place.mode.String(),
+			Replayable:  t.opts.Replayable,
 		},
 	}
 	if t.hooks != nil {
 		h.Options.Hooks = t.hooks.specs()
 	}
+	if t.opts.Replayable {
+		h.Env, h.StartState = t.opts.Env, t.startState()
+	}
+	return h
+}
+
+// startWriter writes header h.
+func (t *tracer) startWriter(h *format.Header) error {
 	w, err := format.NewWriter(t.out, h, format.WriterOptions{})
 	if err != nil {
 		return fmt.Errorf("record: open trace: %w", err)
 	}
 	t.w = w
 	return nil
+}
+
+// dropTrace closes the trace of a program that could not be started.
+func (t *tracer) dropTrace() {
+	if t.w != nil {
+		t.w.Close(nil)
+	}
 }
 
 // fail keeps the first fatal error; the loop then kills every tracee and
@@ -1155,12 +1320,20 @@ func (t *tracer) fail(err error) {
 // killAll kills every traced process and switches the loop to killing
 // whatever stops next.
 func (t *tracer) killAll() {
-	t.killing = true
+	t.ending = endKill
 	t.killProcs()
 }
 
-// cancel is called from another goroutine when Run's context is done.
-func (t *tracer) cancel() {
+// cancel is called from another goroutine when Run's context is done:
+// a recording of a started program kills it, one of running processes
+// wakes the tracer to detach.
+func (t *tracer) cancel(cause error) {
+	if t.att != nil {
+		t.att.cancel(cause)
+		t.cancelled.Store(true)
+		t.att.wake()
+		return
+	}
 	t.cancelled.Store(true)
 	t.killProcs()
 }
@@ -1188,25 +1361,9 @@ func (t *tracer) removeProc(pid int) {
 // procIDs reads a thread's thread group id and its process's parent from
 // /proc; tid and 0 when the thread is gone.
 func procIDs(tid int) (tgid, ppid int) {
-	tgid = tid
-	f, err := os.Open("/proc/" + strconv.Itoa(tid) + "/status")
+	st, err := readStatus(tid)
 	if err != nil {
-		return tgid, 0
+		return tid, 0
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Bytes()
-		for _, field := range []struct {
-			name string
-			v    *int
-		}{{"Tgid:", &tgid}, {"PPid:", &ppid}} {
-			if v, ok := bytes.CutPrefix(line, []byte(field.name)); ok {
-				if n, err := strconv.Atoi(string(bytes.TrimSpace(v))); err == nil {
-					*field.v = n
-				}
-			}
-		}
-	}
-	return tgid, ppid
+	return st.tgid, st.ppid
 }

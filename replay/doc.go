@@ -1,6 +1,8 @@
 // Package replay runs hooks (package hook) offline over a recording and
 // reports what they would have changed: trec replay --sandbox, --deny,
-// --inject, --redirect-fd, --map-path. It answers "what would this policy
+// --inject, --redirect-fd, --map-path. Exec runs a replayable recording's
+// program again and serves it the recording: trec replay --exec (see
+// "Running the program again" below). It answers "what would this policy
 // have done to this run?" in the time it takes to read the trace, as often
 // as a policy needs refining, and in CI as a check that a program's
 // recorded behaviour still fits the policy it ships with.
@@ -65,4 +67,47 @@
 // and per rule: calls seen, changed, undecidable. With Options.JSON the
 // output is one JSON object whose calls are trec dump --json's objects
 // with "hooks" and "undecidable" arrays (format/JSON.md).
+//
+// # Running the program again
+//
+// Exec re-runs the program of a recording made with trec record
+// --replayable (record.Options.Replayable) under record's tracer, as its
+// record.Driver: no second ptrace loop, and calls are skipped, rewritten
+// and given results with the applier the hooks use. The program starts
+// with the recorded argv, environment, working directory, inherited
+// signals and fds above 2 (as /dev/null), address space randomization off
+// and the vDSO off as when it was recorded; each exec gets the recorded
+// AT_RANDOM bytes.
+//
+// Each live stop is matched with its thread's next recorded event: a
+// syscall entry must be the same syscall with the same scalar arguments
+// (the low 32 bits: an int's register holds nothing defined above them;
+// pointers are not compared) and the same strings and bytes the call
+// reads (paths, argv, written buffers, sockaddrs). Then the call is served
+// or run (exec_calls.go): what comes from outside the process (reads,
+// receives, clocks, random bytes, pids, stat, getdents, poll readiness,
+// ioctl results, sockets) is served, the call skipped and its recorded
+// result and output memory given; what shapes the process (memory,
+// signal handlers, threads, forks and execs, fd table changes) runs for
+// real. A call that made an fd without running keeps the fd number with a
+// copy of a spare /dev/null fd (spareFD) at the recorded number. A
+// read-only open of a file or directory that exists runs, for the
+// program's mappings and its cwd. Writes to the standard output or error
+// trec replay prints to are made (unless QuietOutput); other writes are
+// served. A failure is always served.
+//
+// Threads go on in the recorded order of their stops, one at a time
+// (exec_sched.go): a recording made on one CPU ran one thread at a time
+// too. Waits (futex, sched_yield, short sleeps) are matched loosely,
+// since whether a thread has to wait depends on which thread got to shared
+// memory first, and the pairing of a recorded futex wait with its wake
+// tells which thread must go first. Signals are delivered where the
+// recording had them, with their recorded siginfo; signals of today's
+// world are kept from the program.
+//
+// At the first stop that does not match, Exec kills the program and
+// returns a Divergence: the event, the recorded call and the live one, and
+// the thread's calls before it, which WriteText prints in trec dump's
+// notation and ExecResult.WriteJSON as one object. Until stops before an
+// event and leaves the program stopped and detached, for a debugger.
 package replay

@@ -181,6 +181,8 @@ const (
 	FlagsIoUringEnter            // IORING_ENTER_*
 	FlagsIoUringRegister         // IORING_REGISTER_* opcodes (enum)
 	FlagsRWF                     // RWF_* (preadv2, pwritev2)
+	FlagsPerfEventOpen           // PERF_FLAG_*
+	FlagsFanotifyInit            // FAN_CLASS_* with FAN_* init flags
 
 	numFlagSets
 )
@@ -198,6 +200,7 @@ var flagSetNames = [...]string{
 	"sched_policy", "priority_which", "itimer_which", "seccomp_op",
 	"membarrier_cmd", "unshare", "rseq", "pidfd", "resolve", "personality",
 	"bpf_cmd", "keyctl_cmd", "io_uring_enter", "io_uring_register", "rwf",
+	"perf_event_open", "fanotify_init",
 }
 
 // String returns a short lowercase name of f: "open", "mmap_prot".

@@ -63,37 +63,39 @@ func sc(name string, ret RetKind, args ...Arg) spec {
 
 // Sizes of the structs that are the same on x86_64 and aarch64.
 const (
-	szInt        = 4
-	szLoff       = 8
-	szFds        = 8 // int[2]
-	szSigset     = 8 // the kernel's sigset_t
-	szTimespec   = 16
-	szTimeval    = 16
-	szTimezone   = 8
-	szItimerspec = 32
-	szItimerval  = 32
-	szRlimit     = 16
-	szRusage     = 144
-	szUtsname    = 390
-	szSysinfo    = 112
-	szTms        = 32
-	szSigaction  = 32 // handler, flags, restorer, mask
-	szStack      = 24
-	szStatfs     = 120
-	szStatx      = 256
-	szSiginfo    = 128
-	szSigevent   = 64
-	szPollfd     = 8
-	szOpenHow    = 24
-	szCloneArgs  = 88 // CLONE_ARGS_SIZE_VER2
-	szRseq       = 32
-	szSchedParam = 4
-	szCapHeader  = 8
-	szCapData    = 24 // two __user_cap_data_struct
-	szUtimbuf    = 16
-	szTimespec2  = 32
-	szTimeval2   = 32
-	szTimex      = 208
+	szInt           = 4
+	szLoff          = 8
+	szFds           = 8 // int[2]
+	szSigset        = 8 // the kernel's sigset_t
+	szTimespec      = 16
+	szTimeval       = 16
+	szTimezone      = 8
+	szItimerspec    = 32
+	szItimerval     = 32
+	szRlimit        = 16
+	szRusage        = 144
+	szUtsname       = 390
+	szSysinfo       = 112
+	szTms           = 32
+	szSigaction     = 32 // handler, flags, restorer, mask
+	szStack         = 24
+	szStatfs        = 120
+	szStatx         = 256
+	szSiginfo       = 128
+	szSigevent      = 64
+	szPollfd        = 8
+	szOpenHow       = 24
+	szCloneArgs     = 88 // CLONE_ARGS_SIZE_VER2
+	szRseq          = 32
+	szSchedParam    = 4
+	szCapHeader     = 8
+	szCapData       = 24 // two __user_cap_data_struct
+	szUtimbuf       = 16
+	szTimespec2     = 32
+	szTimeval2      = 32
+	szTimex         = 208
+	szIoUringParams = 120
+	szPerfEventAttr = 128 // PERF_ATTR_SIZE_VER7
 )
 
 // archSizes holds what differs between the architectures.
@@ -233,7 +235,7 @@ func specs(a *archSizes) []spec {
 
 		// Polling and event descriptors.
 		sc("poll", RetInt, array("ufds", ArgInOutArray, szPollfd, "pollfd", 1), u("nfds"), i("timeout_msecs")),
-		sc("ppoll", RetInt, array("ufds", ArgInOutArray, szPollfd, "pollfd", 1), u("nfds"), in("tsp", szTimespec, "timespec"), sigset("sigmask"), u("sigsetsize")),
+		sc("ppoll", RetInt, array("ufds", ArgInOutArray, szPollfd, "pollfd", 1), u("nfds"), inout("tsp", szTimespec, "timespec"), sigset("sigmask"), u("sigsetsize")),
 		sc("select", RetInt, i("n"), fdset("inp", 0), fdset("outp", 0), fdset("exp", 0), inout("tvp", szTimeval, "timeval")),
 		sc("pselect6", RetInt, i("n"), fdset("inp", 0), fdset("outp", 0), fdset("exp", 0), inout("tsp", szTimespec, "timespec"), hx("sig")),
 		sc("epoll_create", RetFD, i("size")),
@@ -249,7 +251,7 @@ func specs(a *archSizes) []spec {
 		sc("timerfd_gettime", RetInt, fd("ufd"), out("otmr", szItimerspec, "itimerspec")),
 		sc("signalfd", RetFD, fd("ufd"), sigset("user_mask"), u("sizemask")),
 		sc("signalfd4", RetFD, fd("ufd"), sigset("user_mask"), u("sizemask"), flg("flags", FlagsSignalfd)),
-		sc("io_uring_setup", RetFD, u("entries"), hx("params")),
+		sc("io_uring_setup", RetFD, u("entries"), out("params", szIoUringParams, "io_uring_params")),
 		sc("io_uring_enter", RetInt, fd("fd"), u("to_submit"), u("min_complete"), flg("flags", FlagsIoUringEnter), hx("argp"), u("argsz")),
 		sc("io_uring_register", RetInt, fd("fd"), enum("opcode", FlagsIoUringRegister), hx("arg"), u("nr_args")),
 
@@ -303,7 +305,7 @@ func specs(a *archSizes) []spec {
 		sc("sendmsg", RetInt, fd("fd"), inmsg("msg"), flg("flags", FlagsMsg)),
 		sc("recvmsg", RetInt, fd("fd"), outmsg("msg"), flg("flags", FlagsMsg)),
 		sc("sendmmsg", RetInt, fd("fd"), hx("mmsg"), u("vlen"), flg("flags", FlagsMsg)),
-		sc("recvmmsg", RetInt, fd("fd"), hx("mmsg"), u("vlen"), flg("flags", FlagsMsg), in("timeout", szTimespec, "timespec")),
+		sc("recvmmsg", RetInt, fd("fd"), hx("mmsg"), u("vlen"), flg("flags", FlagsMsg), inout("timeout", szTimespec, "timespec")),
 		sc("shutdown", RetInt, fd("fd"), enum("how", FlagsShutdownHow)),
 		sc("setsockopt", RetInt, fd("fd"), enum("level", FlagsSocketLevel), enum("optname", FlagsSockopt), inbuf("optval", 4), i("optlen")),
 		sc("getsockopt", RetInt, fd("fd"), enum("level", FlagsSocketLevel), enum("optname", FlagsSockopt), outbuflp("optval", 4), inout("optlen", szInt, "int")),
@@ -340,6 +342,9 @@ func specs(a *archSizes) []spec {
 		sc("setns", RetInt, fd("fd"), flg("nstype", FlagsUnshare)),
 		sc("pidfd_open", RetFD, pid("pid"), flg("flags", FlagsPidfd)),
 		sc("pidfd_getfd", RetFD, fd("pidfd"), i("fd"), u("flags")),
+		sc("userfaultfd", RetFD, flg("flags", FlagsOpen)),
+		sc("perf_event_open", RetFD, in("attr_uptr", szPerfEventAttr, "perf_event_attr"), pid("pid"), i("cpu"), fd("group_fd"), flg("flags", FlagsPerfEventOpen)),
+		sc("fanotify_init", RetFD, flg("flags", FlagsFanotifyInit), flg("event_f_flags", FlagsOpen)),
 		sc("personality", RetHex, flg("personality", FlagsPersonality)),
 		sc("restart_syscall", RetInt),
 		sc("sched_yield", RetInt),
@@ -389,11 +394,10 @@ func specs(a *archSizes) []spec {
 		sc("capset", RetInt, in("header", szCapHeader, "cap_user_header_t"), in("data", szCapData, "cap_user_data_t")),
 
 		// Time.
-		// rmtp is written when the sleep is interrupted (EINTR), not on
-		// success: a recorder that captures outputs of successful calls
-		// only will miss it, which costs nothing but the remaining time.
-		sc("nanosleep", RetInt, in("rqtp", szTimespec, "timespec"), out("rmtp", szTimespec, "timespec")),
-		sc("clock_nanosleep", RetInt, enum("which_clock", FlagsClockID), flg("flags", FlagsTimerAbs), in("rqtp", szTimespec, "timespec"), out("rmtp", szTimespec, "timespec")),
+		// rmtp is written only when a signal interrupts the sleep: the
+		// recorder captures it then (ExtraSleep).
+		sc("nanosleep", RetInt, in("rqtp", szTimespec, "timespec"), hx("rmtp")),
+		sc("clock_nanosleep", RetInt, enum("which_clock", FlagsClockID), flg("flags", FlagsTimerAbs), in("rqtp", szTimespec, "timespec"), hx("rmtp")),
 		sc("clock_gettime", RetInt, enum("which_clock", FlagsClockID), out("tp", szTimespec, "timespec")),
 		sc("clock_settime", RetInt, enum("which_clock", FlagsClockID), in("tp", szTimespec, "timespec")),
 		sc("clock_getres", RetInt, enum("which_clock", FlagsClockID), out("tp", szTimespec, "timespec")),

@@ -13,6 +13,7 @@ type Syscall struct {
 	Args  []Arg   // nil when the arguments are not described: print six hex arguments
 	Ret   RetKind // what the return value is
 	Class Class   // strace classes
+	Extra Extra   // what the recorder captures beyond the arguments' kinds
 }
 
 // Table is one architecture's syscall table.
@@ -52,7 +53,7 @@ func newTable(a Arch, names []string, sz *archSizes) *Table {
 			continue
 		}
 		c := &t.calls[nr]
-		*c = Syscall{Nr: nr, Name: name, Class: classes[name]}
+		*c = Syscall{Nr: nr, Name: name, Class: classes[name], Extra: extras[name]}
 		if s, ok := byName[name]; ok {
 			c.Args, c.Ret = s.args, s.ret
 		}

@@ -81,6 +81,11 @@ func (ps *processes) observe(e *format.Event) {
 		}
 	case format.KindExec:
 		ps.execed, ps.comm = p, comm(e)
+	case format.KindAttach:
+		// The program of a process an attached recording began with.
+		if e.Exec.Path != "" {
+			ps.execed, ps.comm = p, comm(e)
+		}
 	case format.KindExit:
 		if !e.Exit.Thread {
 			ps.ended, ps.endedPid = p, pid

@@ -291,3 +291,25 @@ func TestExecNames(t *testing.T) {
 		t.Errorf("rows\n got %q\nwant %q", got, want)
 	}
 }
+
+// TestAttachedNames names the processes of an attached recording by the
+// program its attach event names.
+func TestAttachedNames(t *testing.T) {
+	const nrRead = 0
+	trace := writeTrace(t, "h",
+		[]ev{{Kind: format.KindAttach, Time: 1000, Tid: 300, Pid: 300, Nr: nrRead, Attach: format.Attach{InSyscall: true},
+			Exec: format.Exec{Path: "/usr/bin/cat", Argv: []string{"cat"}}}},
+		[]ev{{Kind: format.KindSyscallExit, Time: 2000, Tid: 300, Pid: 300, Nr: nrRead, Ret: 5}},
+		call(3, 300, 300, nrRead, 0, 0),
+		[]ev{{Kind: format.KindDetach, Time: 5000, Tid: 300, Pid: 300}},
+	)
+	rows, _, _ := export(t, Options{}, trace)
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Kind+":"+str(r.Syscall)+":"+str(r.Status)+":"+str(r.Comm))
+	}
+	want := []string{"syscall:read:resumed:cat", "syscall:read:successful:cat"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("rows\n got %q\nwant %q", got, want)
+	}
+}

@@ -77,6 +77,9 @@ var goldenCases = []struct {
 	{"stats-pipeline-json-c.json", []string{"stats", "--json", "-c", "pipeline.trc"}},
 	{"stats-pipeline-json-top-3.json", []string{"stats", "--json", "--top", "3", "pipeline.trc"}},
 	{"info-fileio.json", []string{"info", "--json", "fileio.trc"}},
+	{"dump-decoders-y.txt", []string{"dump", "-y", "decoders.trc"}},
+	{"dump-decoders-json-y.jsonl", []string{"dump", "--json", "-y", "decoders.trc"}},
+	{"stats-decoders.txt", []string{"stats", "decoders.trc"}},
 }
 
 func TestGolden(t *testing.T) {
@@ -328,8 +331,20 @@ var straceLine = regexp.MustCompile(`^(?:\[pid +(\d+)\] +|(\d+) +)?(.+)$`)
 // not matter, and returns the syscall lines with pids and addresses
 // normalized.
 func wholeCalls(text string) []string {
-	pending := map[string]string{}
 	var calls []string
+	for _, l := range joinedLines(text, false) {
+		calls = append(calls, normalizeCall(l))
+	}
+	return calls
+}
+
+// joinedLines returns the lines of strace -f or trec dump output without
+// their pids, "<unfinished ...>" lines joined with their "<... resumed>"
+// continuations, the "+++" lines left out, and the "---" (signal) lines
+// too unless signals.
+func joinedLines(text string, signals bool) []string {
+	pending := map[string]string{}
+	var lines []string
 	resumed := regexp.MustCompile(`^<\.\.\. [a-z0-9_]+ resumed>`)
 	for _, l := range strings.Split(text, "\n") {
 		m := straceLine.FindStringSubmatch(l)
@@ -338,7 +353,7 @@ func wholeCalls(text string) []string {
 		}
 		pid, rest := m[1]+m[2], m[3]
 		switch {
-		case strings.HasPrefix(rest, "+++") || strings.HasPrefix(rest, "---"):
+		case strings.HasPrefix(rest, "+++") || (!signals && strings.HasPrefix(rest, "---")):
 			continue
 		case strings.HasSuffix(rest, " <unfinished ...>"):
 			pending[pid] = strings.TrimSuffix(rest, " <unfinished ...>")
@@ -358,9 +373,9 @@ func wholeCalls(text string) []string {
 			rest = pending[pid] + resumed.ReplaceAllString(rest, "")
 			delete(pending, pid)
 		}
-		calls = append(calls, normalizeCall(rest))
+		lines = append(lines, rest)
 	}
-	return calls
+	return lines
 }
 
 var (
@@ -463,17 +478,9 @@ func TestCombinedShortFlags(t *testing.T) {
 // with their inode, the working directory at AT_FDCWD. The two runs are
 // separate, so inodes are compared up to their numbers.
 func TestDumpFDPathsMatchStrace(t *testing.T) {
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		t.Skip("no strace")
-	}
-	dir := t.TempDir()
 	// Both runs get /dev/null as their standard files.
-	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer null.Close()
+	strace, null := straceAndNull(t)
+	dir := t.TempDir()
 	// A working directory reached through a symlink, names that strace
 	// escapes, a file deleted while open.
 	if err := os.MkdirAll(filepath.Join(dir, "real", "sub"), 0o755); err != nil {
@@ -485,12 +492,7 @@ func TestDumpFDPathsMatchStrace(t *testing.T) {
 	script := `cd '` + dir + `/link/sub' && exec 4>'a<b>' 5>"$(printf 'x\ty')" 6>gone && rm gone && echo hi >&6
 exec 7>'` + dir + `/link/sub/g' && rm '` + dir + `/link/sub/g' && echo >&7; mkdir dd && exec 8<dd && rmdir dd && cat <&8
 exec 3</etc/hostname; cat <&3; echo hi | cat; exec 3<&- 4>&- 5>&- 6>&- 7>&- 8<&-; cd /usr && ls -d lib`
-	st := filepath.Join(dir, "strace.txt")
-	cmd := exec.Command(strace, "-f", "-y", "-o", st, "sh", "-c", script)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = null, null, null
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("strace: %v", err)
-	}
+	want := runStrace(t, strace, null, filepath.Join(dir, "strace.txt"), []string{"sh", "-c", script})
 	trc := filepath.Join(dir, "run.trc")
 	if code := run([]string{"trec", "record", "-q", "-o", trc, "--", "sh", "-c", script}, null, null, null); code != 0 {
 		t.Fatalf("record: exit %d", code)
@@ -498,10 +500,6 @@ exec 3</etc/hostname; cat <&3; echo hi | cat; exec 3<&- 4>&- 5>&- 6>&- 7>&- 8<&-
 	got, errs, code := trec(t, nil, "dump", "-y", trc)
 	if code != 0 {
 		t.Fatalf("dump: exit %d: %s", code, errs)
-	}
-	want, err := os.ReadFile(st)
-	if err != nil {
-		t.Fatal(err)
 	}
 	keep := regexp.MustCompile(`^(pipe2|openat|close|dup2|read|write|fcntl|newfstatat|getdents64)\(.*[0-9D]<`)
 	inode := regexp.MustCompile(`(pipe|socket):\[\d+\]`)
@@ -517,7 +515,7 @@ exec 3</etc/hostname; cat <&3; echo hi | cat; exec 3<&- 4>&- 5>&- 6>&- 7>&- 8<&-
 		}
 		return m
 	}
-	ws, gs := count(string(want)), count(got)
+	ws, gs := count(want), count(got)
 	if len(ws) < 10 {
 		t.Fatalf("only %d strace lines name an fd", len(ws))
 	}

@@ -16,9 +16,10 @@ const (
 	catRecord = "Recording"
 	catOutput = "Output"
 	catFilter = "Filters"
+	catExec   = "Running the program again"
 )
 
-var categories = []string{catRecord, catOutput, catFilter, ""}
+var categories = []string{catRecord, catOutput, catFilter, catExec, ""}
 
 // sameLetters says where one letter means different things.
 const sameLetters = `-s is the size of the buffers record captures, and the length of the strings

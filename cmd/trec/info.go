@@ -42,6 +42,9 @@ type traceInfo struct {
 	StartUnixNs   int64          `json:"start_unix_ns"`
 	TracerPid     *int32         `json:"tracer_pid"`
 	Attached      []int32        `json:"attached"`
+	AttachedProcs []attachedInfo `json:"attached_processes"`
+	Detached      *uint32        `json:"detached"`
+	EndReason     *string        `json:"end_reason"`
 	Options       infoOptions    `json:"options"`
 	Complete      bool           `json:"complete"`
 	Events        uint64         `json:"events"`
@@ -51,6 +54,14 @@ type traceInfo struct {
 	Threads       int            `json:"threads"`
 	ExitStatus    *int32         `json:"exit_status"`
 	size          int64
+}
+
+// attachedInfo is a process an attached recording began with.
+type attachedInfo struct {
+	Pid  int32    `json:"pid"`
+	Argv []string `json:"argv"`
+	Cwd  string   `json:"cwd"`
+	Exe  string   `json:"exe"`
 }
 
 type infoOptions struct {
@@ -68,6 +79,7 @@ var kindKeys = map[format.Kind]string{
 	format.KindSyscallEnter: "syscall_enter", format.KindSyscallExit: "syscall_exit",
 	format.KindSignal: "signal", format.KindStop: "stop", format.KindClone: "clone",
 	format.KindExec: "exec", format.KindExit: "exit", format.KindHook: "hook",
+	format.KindAttach: "attach", format.KindDetach: "detach",
 }
 
 func runInfo(c *cli.Context) error {
@@ -81,13 +93,16 @@ func runInfo(c *cli.Context) error {
 		File: in.name, FormatVersion: h.GetFormatVersion(), TrecVersion: h.GetTrecVersion(), ReaderVersion: version,
 		Argv: nonNil(h.GetArgv()), Cwd: h.GetCwd(), Hostname: h.GetHostname(), Kernel: h.GetKernelRelease(),
 		Arch: h.GetArch(), PageSize: h.GetPageSize(), Clock: h.GetClock(), StartUnixNs: h.GetStartUnixNano(),
-		Attached: nonNil(h.GetAttached()),
+		Attached: nonNil(h.GetAttached()), AttachedProcs: []attachedInfo{},
 		Options: infoOptions{
 			Filter: o.GetFilter(), CaptureSize: o.GetCaptureSize(), Seccomp: o.GetSeccomp(), CPU: o.GetCpu(), Placement: format.PlacementMode(o),
 			Hooks: nonNil(o.GetHooks()), DerivedFilters: nonNil(o.GetDerivedFilters()),
 		},
 		EventsByKind: map[string]int{},
 		size:         in.size,
+	}
+	for _, p := range h.GetAttachedProcesses() {
+		ti.AttachedProcs = append(ti.AttachedProcs, attachedInfo{Pid: p.Pid, Argv: nonNil(p.Argv), Cwd: p.Cwd, Exe: p.Exe})
 	}
 	if ti.Arch == "" {
 		ti.Arch = "x86_64"
@@ -115,7 +130,7 @@ func runInfo(c *cli.Context) error {
 			pid = e.Tid
 		}
 		tids[e.Tid] = true
-		if e.Kind == format.KindSyscallEnter || e.Kind == format.KindExec || e.Kind == format.KindExit && !e.Exit.Thread {
+		if e.Kind == format.KindSyscallEnter || e.Kind == format.KindExec || e.Kind == format.KindAttach || e.Kind == format.KindExit && !e.Exit.Thread {
 			pids[pid] = true
 		}
 		if e.Kind == format.KindClone {
@@ -130,6 +145,8 @@ func runInfo(c *cli.Context) error {
 		ti.Complete = true
 		st := t.GetExitStatus()
 		ti.ExitStatus = &st
+		detached, reason := t.GetDetached(), t.GetEndReason()
+		ti.Detached, ti.EndReason = &detached, &reason
 		ti.DurationNs = max(ti.DurationNs, t.GetEndTime())
 		// The program could not install the filter the header announced.
 		ti.Options.Seccomp = ti.Options.Seccomp && t.GetSeccompFallback() == ""
@@ -169,7 +186,10 @@ func (ti *traceInfo) text() string {
 	if len(ti.Argv) > 0 {
 		line("command", "%s", analyze.ShellJoin(ti.Argv))
 	}
-	if len(ti.Attached) > 0 {
+	for _, p := range ti.AttachedProcs {
+		line("attached to", "%d %s", p.Pid, analyze.ShellJoin(p.Argv))
+	}
+	if len(ti.AttachedProcs) == 0 && len(ti.Attached) > 0 {
 		line("attached to", "%v", ti.Attached)
 	}
 	line("cwd", "%s", ti.Cwd)
@@ -210,13 +230,20 @@ func (ti *traceInfo) text() string {
 		line("complete", "no: the recording was cut short; every event up to its last frame is here")
 	}
 	k := ti.EventsByKind
-	line("events", "%d: %d syscall entries, %d exits, %d signals, %d stops, %d clones, %d execs, %d exits of threads and processes, %d hook actions",
+	events := fmt.Sprintf("%d: %d syscall entries, %d exits, %d signals, %d stops, %d clones, %d execs, %d exits of threads and processes, %d hook actions",
 		ti.Events, k["syscall_enter"], k["syscall_exit"], k["signal"], k["stop"], k["clone"], k["exec"], k["exit"], k["hook"])
+	if k["attach"]+k["detach"] > 0 {
+		events += fmt.Sprintf(", %d attaches, %d detaches", k["attach"], k["detach"])
+	}
+	line("events", "%s", events)
 	line("duration", "%.6f s", float64(ti.DurationNs)/1e9)
 	line("processes", "%d (%d threads)", ti.Processes, ti.Threads)
-	if ti.ExitStatus != nil {
+	switch {
+	case ti.EndReason != nil && *ti.EndReason != "":
+		line("ended", "%s; threads detached: %d", *ti.EndReason, *ti.Detached)
+	case ti.ExitStatus != nil:
 		line("exit status", "%d", *ti.ExitStatus)
-	} else {
+	default:
 		line("exit status", "unknown")
 	}
 	line("read by", "trec %s", ti.ReaderVersion)

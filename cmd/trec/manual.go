@@ -113,7 +113,9 @@ func manPage(app *cli.App) string {
 	b.WriteString(".SH THE SAME LETTER ON TWO COMMANDS\n" + roff(sameLetters) + "\n")
 	b.WriteString(".SH EXIT STATUS\n" + roff("record exits with the program's status: its exit code or, when signal N "+
 		"killed it, by signal N itself, as strace does (a shell shows 128+N); 126 or 127 when the program cannot be "+
-		"started, as a shell; 2 for a usage error; 1 when the recording fails. The other commands exit 0 on success, "+
+		"started, as a shell; 2 for a usage error; 1 when the recording fails. record -p exits 0 when the processes "+
+		"have exited or trec has let them go (Ctrl-C, SIGTERM, --duration), and 1 when it cannot attach to one. "+
+		"The other commands exit 0 on success, "+
 		"with a warning for a trace cut short; 2 for a usage error; 1 for any other failure (diff: 1 when the runs "+
 		"differ, 2 on any trouble).") + "\n")
 	b.WriteString(".SH FILES\n" + roff("A trace is a zstd stream of length-delimited protobuf records: format/FORMAT.md "+

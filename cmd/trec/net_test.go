@@ -12,11 +12,18 @@ import (
 // buildProg compiles testdata/progs/NAME.c into the test's directory.
 func buildProg(t *testing.T, name string) string {
 	t.Helper()
+	return buildProgWith(t, name)
+}
+
+// buildProgWith is buildProg with more arguments to gcc.
+func buildProgWith(t *testing.T, name string, args ...string) string {
+	t.Helper()
 	if _, err := exec.LookPath("gcc"); err != nil {
 		t.Fatal("gcc is needed to build the test programs (.ci/run installs it)")
 	}
 	bin := filepath.Join(t.TempDir(), name)
-	out, err := exec.Command("gcc", "-O1", "-o", bin, filepath.Join("..", "..", "testdata", "progs", name+".c")).CombinedOutput()
+	args = append([]string{"-O1", "-o", bin, filepath.Join("..", "..", "testdata", "progs", name+".c")}, args...)
+	out, err := exec.Command("gcc", args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("gcc %s: %v\n%s", name, err, out)
 	}

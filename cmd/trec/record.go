@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/trecdev/trec/analyze"
+	"github.com/trecdev/trec/hook"
 	"github.com/trecdev/trec/record"
 	"github.com/trecdev/trec/sysent"
 )
@@ -19,53 +20,41 @@ const version = "0.1.0-dev"
 func recordCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "record",
-		Usage:     "run a program and record its syscalls, signals, forks, execs and exits",
-		ArgsUsage: "[--] PROG [ARGS...]",
+		Usage:     "run a program, or attach to running processes, and record their syscalls, signals, forks, execs and exits",
+		ArgsUsage: "[--] PROG [ARGS...] | -p PID[,PID...]",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "trec.trc", Usage: "write the trace to `FILE`"},
-			&cli.IntFlag{Name: "string-limit", Aliases: []string{"s"}, Value: 4096, Usage: "capture at most `SIZE` bytes of each buffer (0: none, at most 16 MiB); paths are captured whole (dump's -s is the length it prints)"},
+			&cli.StringFlag{Name: "string-limit", Aliases: []string{"s"}, Value: "4096", Usage: "capture at most `SIZE` bytes of each buffer read or written, at most 16 MiB; 0 captures no buffer at all (not \"no limit\"), max captures each whole up to 16 MiB; paths, addresses and structs are captured whole whatever SIZE says (dump's -s is the length it prints)"},
 			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "record only the syscalls of `trace=SET` (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the summary line"},
 			&cli.BoolFlag{Name: "pin", Usage: "run the recorder and every thread of the program on one CPU, where stops are cheapest but threads take turns (default: each thread on the recorder's CPU while it makes syscalls often, on its own CPUs while it computes)"},
 			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N` (implies --pin)", DefaultText: "the CPU trec runs on"},
 			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: every stop crosses CPUs"},
+			&cli.GenericFlag{Name: "pid", Aliases: []string{"p"}, Value: &multiString{}, Usage: "attach to the running process `PID` instead of starting a program (PID,PID... or repeated); Ctrl-C detaches"},
+			&cli.DurationFlag{Name: "duration", Usage: "with -p: detach and end the recording after `TIME` (30s, 5m)"},
+			&cli.BoolFlag{Name: "replayable", Usage: "record what trec replay --exec needs to run the program again: every syscall, output buffers whole, the vDSO off, AT_RANDOM and the environment"},
 		}, hookFlags()...),
 		Action: runRecord,
 	}
 }
 
 func runRecord(c *cli.Context) error {
+	if c.IsSet("pid") {
+		if c.Bool("replayable") {
+			return usagef("--replayable records a program from its start: it takes no -p")
+		}
+		return runAttach(c)
+	}
+	if c.IsSet("duration") {
+		return usagef("--duration: only with -p (a started program runs to its end)")
+	}
 	argv := c.Args().Slice()
 	if len(argv) == 0 {
-		return usagef("record: no program given (trec record [-o FILE] -- PROG [ARGS...])")
+		return usagef("record: no program given (trec record [-o FILE] -- PROG [ARGS...], or -p PID)")
 	}
-	size := c.Int("string-limit")
-	if size < 0 || size > record.MaxCaptureSize {
-		return usagef("-s %d: want 0 to %d bytes", size, record.MaxCaptureSize)
-	}
-	filter, err := recordFilter(c)
+	opts, sandbox, err := recordFlags(c)
 	if err != nil {
 		return err
-	}
-	arch, err := sysent.ParseArch(runtime.GOARCH)
-	if err != nil {
-		return err
-	}
-	cwd, _ := os.Getwd()
-	hooks, sandbox, err := recordHooks(c, sysent.ForArch(arch), cwd)
-	if err != nil {
-		return err
-	}
-	if c.IsSet("cpu") && c.Bool("no-pin") {
-		return usagef("--cpu and --no-pin exclude each other")
-	}
-	if c.Bool("pin") && c.Bool("no-pin") {
-		return usagef("--pin and --no-pin exclude each other")
-	}
-	if c.IsSet("cpu") {
-		if err := record.CheckCPU(c.Int("cpu")); err != nil {
-			return usagef("--cpu %d: %w", c.Int("cpu"), err)
-		}
 	}
 	name := c.String("output")
 	if name == stdinName {
@@ -85,28 +74,76 @@ func runRecord(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := record.Run(c.Context, record.Options{
-		Argv:        argv,
-		Stdin:       stdio.files[0],
-		Stdout:      stdio.files[1],
-		Stderr:      stdio.files[2],
+	opts.Argv = argv
+	opts.Stdin, opts.Stdout, opts.Stderr = stdio.files[0], stdio.files[1], stdio.files[2]
+	opts.JobControl = true
+	opts.Replayable = c.Bool("replayable")
+	res, err := record.Run(c.Context, opts, out)
+	stdio.close()
+	if err := endRecording(c, file, name, res, err, sandbox); err != nil {
+		return err
+	}
+	if res.ExitStatus != 0 {
+		return &exitError{code: res.ExitStatus, signal: res.Signal}
+	}
+	return nil
+}
+
+// recordFlags checks the flags a recording takes whether it starts a
+// program or attaches, and returns the recorder's options they set and
+// the sandbox, if one is asked for.
+func recordFlags(c *cli.Context) (record.Options, *hook.Sandbox, error) {
+	size, err := parseCaptureSize(c.String("string-limit"))
+	if err != nil {
+		return record.Options{}, nil, err
+	}
+	filter, err := recordFilter(c)
+	if err != nil {
+		return record.Options{}, nil, err
+	}
+	if filter != "" && c.Bool("replayable") {
+		return record.Options{}, nil, usagef("--replayable records every syscall: it takes no -e trace=")
+	}
+	arch, err := sysent.ParseArch(runtime.GOARCH)
+	if err != nil {
+		return record.Options{}, nil, err
+	}
+	cwd, _ := os.Getwd()
+	hooks, sandbox, err := recordHooks(c, sysent.ForArch(arch), cwd)
+	if err != nil {
+		return record.Options{}, nil, err
+	}
+	if c.IsSet("cpu") && c.Bool("no-pin") {
+		return record.Options{}, nil, usagef("--cpu and --no-pin exclude each other")
+	}
+	if c.Bool("pin") && c.Bool("no-pin") {
+		return record.Options{}, nil, usagef("--pin and --no-pin exclude each other")
+	}
+	if c.IsSet("cpu") {
+		if err := record.CheckCPU(c.Int("cpu")); err != nil {
+			return record.Options{}, nil, usagef("--cpu %d: %w", c.Int("cpu"), err)
+		}
+	}
+	return record.Options{
 		CaptureSize: size,
 		Filter:      filter,
 		NoPin:       c.Bool("no-pin"),
 		Pin:         c.Bool("pin"),
 		UseCPU:      c.IsSet("cpu"),
 		CPU:         c.Int("cpu"),
-		JobControl:  true,
 		Log:         c.App.ErrWriter,
 		Version:     version,
 		Hooks:       hooks,
-	}, out)
-	stdio.close()
+	}, sandbox, nil
+}
 
+// endRecording closes the trace file of a recording that returned res and
+// err, and prints what ends it. A program that could not be started, a
+// process that could not be attached to, or a recording that failed
+// before any event, leaves no trace file; a recording cut later keeps what
+// it wrote.
+func endRecording(c *cli.Context, file *output, name string, res record.Result, err error, sandbox *hook.Sandbox) error {
 	if err != nil {
-		// A program that could not be started, or a recording that
-		// failed before any event, leaves no trace file; a recording cut
-		// later keeps what it wrote.
 		if res.Events == 0 {
 			file.discard()
 		}
@@ -115,25 +152,29 @@ func runRecord(c *cli.Context) error {
 	if err := file.close(); err != nil {
 		return fmt.Errorf("-o: %w", err)
 	}
+	printSummary(c, res, name, sandbox)
+	return nil
+}
+
+// printSummary reports the sandbox's violations and prints the line that
+// ends a recording, unless -q.
+func printSummary(c *cli.Context, res record.Result, name string, sandbox *hook.Sandbox) {
 	if sandbox != nil {
 		reportSandbox(c.App.ErrWriter, sandbox, name, c.Bool("quiet"))
 	}
-	if !c.Bool("quiet") {
-		size := int64(-1)
-		if fi, err := os.Stat(name); err == nil {
-			size = fi.Size()
-		}
-		procs := "processes"
-		if res.Processes == 1 {
-			procs = "process"
-		}
-		fmt.Fprintf(c.App.ErrWriter, "trec: %d events, %d %s, %.3fs, %s (%s)\n",
-			res.Events, res.Processes, procs, res.Duration.Seconds(), name, byteSize(size))
+	if c.Bool("quiet") {
+		return
 	}
-	if res.ExitStatus != 0 {
-		return &exitError{code: res.ExitStatus, signal: res.Signal}
+	size := int64(-1)
+	if fi, err := os.Stat(name); err == nil {
+		size = fi.Size()
 	}
-	return nil
+	procs := "processes"
+	if res.Processes == 1 {
+		procs = "process"
+	}
+	fmt.Fprintf(c.App.ErrWriter, "trec: %d events, %d %s, %.3fs, %s (%s)\n",
+		res.Events, res.Processes, procs, res.Duration.Seconds(), name, byteSize(size))
 }
 
 // recordFilter turns the -e flags into the one syscall set the recorder

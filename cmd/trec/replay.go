@@ -26,17 +26,23 @@ func replayCommand() *cli.Command {
 			"CI check that a program's recorded behaviour fits its sandbox:\n\n" +
 			"   trec record -o test.trc -- make test\n" +
 			"   trec replay --sandbox policy.txt test.trc     # exit 1 lists each violation\n\n" +
-			"and to refine a policy offline: edit policy.txt and replay again, in milliseconds.",
+			"and to refine a policy offline: edit policy.txt and replay again, in milliseconds.\n\n" +
+			"With --exec it runs the program of a trace recorded with trec record --replayable\n" +
+			"again instead, and serves it what the recording says it got from outside (reads,\n" +
+			"clocks, random bytes, pids), checking each call against the recording; it stops at\n" +
+			"the first call that differs and prints it beside the recorded one (exit 1), else\n" +
+			"exits with the recorded status. --until N stops before the recording's event N\n" +
+			"(or at a time offset such as 1.5s) and leaves the program stopped for a debugger.",
 		ArgsUsage: "FILE",
 		Args:      true,
-		Flags: withFilterFlags(append(hookFlags(),
+		Flags: append(withFilterFlags(append(hookFlags(),
 			&cli.BoolFlag{Name: "allow-undecidable", Usage: "exit 0 when the only findings are undecidable calls or gaps in the trace"},
 			&cli.StringFlag{Name: "root", Usage: "read symbolic links from the file system under `DIR` (a copy of the recording machine's)", DefaultText: "/ when the trace was recorded on this host"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object: the calls, \"changed\", \"undecidable\" and the counts per rule (format/JSON.md)", Category: catOutput},
 			&cli.BoolFlag{Name: "y", Usage: "print what fds refer to, as trec dump -y does; -yy adds sockets' endpoints", Category: catOutput},
 			&cli.IntFlag{Name: "s", Value: analyze.DefaultStrLen, Usage: "print at most `N` bytes of each string (0: none)", Category: catOutput},
 			&cli.BoolFlag{Name: "x", Usage: "print strings in hex as trec dump -x does", Category: catOutput},
-		)...),
+		)...), replayExecFlags()...),
 		Action: runReplay,
 	}
 }
@@ -44,6 +50,9 @@ func replayCommand() *cli.Command {
 // runReplay runs trec replay: exit 1 says a hook would change a call, so
 // every other failure is trouble, 2, as diff(1)'s.
 func runReplay(c *cli.Context) error {
+	if c.Bool("exec") {
+		return runReplayExec(c)
+	}
 	err := replayRun(c)
 	var ee *exitError
 	if err == nil || errors.As(err, &ee) {

@@ -57,6 +57,18 @@ const (
 	// The thread entered a group-stop (job control); Record.signal.signo says
 	// which signal stopped it.
 	Kind_KIND_STOP Kind = 10
+	// trec attached to a thread that was already running (trec record -p):
+	// the thread's first event. Record.attach says whether it was in a
+	// syscall (Record.nr) or in a group-stop. The first attached thread of
+	// each process also carries the process's program (Record.exec: path
+	// and argv as /proc/PID/exe and cmdline read) and, as CAPTURE_FD
+	// captures, its open fds and working directory.
+	Kind_KIND_ATTACH Kind = 11
+	// trec detached from the thread at the end of the recording, and the
+	// thread runs on: its last event. Record.attach says whether it was in
+	// a syscall (Record.nr), which then goes on untraced, or left in a
+	// group-stop.
+	Kind_KIND_DETACH Kind = 12
 )
 
 // Enum value maps for Kind.
@@ -73,6 +85,8 @@ var (
 		8:  "KIND_EXIT",
 		9:  "KIND_HOOK",
 		10: "KIND_STOP",
+		11: "KIND_ATTACH",
+		12: "KIND_DETACH",
 	}
 	Kind_value = map[string]int32{
 		"KIND_UNSPECIFIED":   0,
@@ -86,6 +100,8 @@ var (
 		"KIND_EXIT":          8,
 		"KIND_HOOK":          9,
 		"KIND_STOP":          10,
+		"KIND_ATTACH":        11,
+		"KIND_DETACH":        12,
 	}
 )
 
@@ -141,12 +157,34 @@ const (
 	// with. Index 4294967196 (AT_FDCWD as a uint32) holds
 	// the working directory, /proc/TID/cwd, at the exit of chdir and fchdir.
 	CaptureKind_CAPTURE_FD CaptureKind = 7
+	// The struct iovec array an iovec argument points at, as the program
+	// passed it (base and length, native words), at the exit of the calls
+	// the kernel fills (readv, preadv, preadv2, recvmsg's msg_iov), failed
+	// ones too. The CAPTURE_IOVEC elements beside it hold the bytes that
+	// landed.
+	CaptureKind_CAPTURE_IOVEC_ARRAY CaptureKind = 8
+	// How many records the kernel wrote into an output buffer, counted in the
+	// whole buffer however far the buffer's own capture was cut: the entries
+	// of getdents and getdents64. data is the count, a little-endian uint32.
+	CaptureKind_CAPTURE_COUNT CaptureKind = 9
+	// On a signal event, the kernel's siginfo_t up to the fields of its
+	// union (48 bytes): si_utime and si_stime of SIGCHLD, si_fd and si_band of
+	// SIGIO, the timer and sigqueue values.
+	CaptureKind_CAPTURE_SIGINFO CaptureKind = 10
+	// A signal mask no argument points at: at the entry of rt_sigreturn, the
+	// mask the signal frame restores (its uc_sigmask).
+	CaptureKind_CAPTURE_SIGMASK CaptureKind = 11
 	// A socket's endpoints, for -yy and the network statistics: family,
 	// type, protocol, inodes, local and peer sockaddr, as FORMAT.md lays it
 	// out. index is the fd; arg is 0. Carried by the exits of the calls that
 	// create, name or connect sockets, and by the exec record that starts a
 	// trace for the sockets the program started with.
 	CaptureKind_CAPTURE_SOCKET CaptureKind = 22
+	// Memory a syscall wrote that its argument kinds do not describe (what
+	// an ioctl or a prctl returns through its pointer argument), for trec
+	// replay --exec: --replayable recordings capture it at the exit of a
+	// successful call. arg is the argument that pointed at it.
+	CaptureKind_CAPTURE_OUTPUT CaptureKind = 16
 )
 
 // Enum value maps for CaptureKind.
@@ -160,7 +198,12 @@ var (
 		5:  "CAPTURE_STRUCT",
 		6:  "CAPTURE_STRING_ARRAY",
 		7:  "CAPTURE_FD",
+		8:  "CAPTURE_IOVEC_ARRAY",
+		9:  "CAPTURE_COUNT",
+		10: "CAPTURE_SIGINFO",
+		11: "CAPTURE_SIGMASK",
 		22: "CAPTURE_SOCKET",
+		16: "CAPTURE_OUTPUT",
 	}
 	CaptureKind_value = map[string]int32{
 		"CAPTURE_UNSPECIFIED":  0,
@@ -171,7 +214,12 @@ var (
 		"CAPTURE_STRUCT":       5,
 		"CAPTURE_STRING_ARRAY": 6,
 		"CAPTURE_FD":           7,
+		"CAPTURE_IOVEC_ARRAY":  8,
+		"CAPTURE_COUNT":        9,
+		"CAPTURE_SIGINFO":      10,
+		"CAPTURE_SIGMASK":      11,
 		"CAPTURE_SOCKET":       22,
+		"CAPTURE_OUTPUT":       16,
 	}
 )
 
@@ -348,14 +396,17 @@ type Record struct {
 	// The raw return value (negative errno on failure). Syscall exit only.
 	Ret int64 `protobuf:"zigzag64,7,opt,name=ret,proto3" json:"ret,omitempty"`
 	// Memory the syscall read (at enter) or wrote (at exit).
-	Captures      []*Capture  `protobuf:"bytes,8,rep,name=captures,proto3" json:"captures,omitempty"`
-	Signal        *Signal     `protobuf:"bytes,10,opt,name=signal,proto3" json:"signal,omitempty"`
-	Clone         *Clone      `protobuf:"bytes,11,opt,name=clone,proto3" json:"clone,omitempty"`
-	Exec          *Exec       `protobuf:"bytes,12,opt,name=exec,proto3" json:"exec,omitempty"`
-	Exit          *Exit       `protobuf:"bytes,13,opt,name=exit,proto3" json:"exit,omitempty"`
-	Hook          *HookAction `protobuf:"bytes,14,opt,name=hook,proto3" json:"hook,omitempty"`
-	Header        *Header     `protobuf:"bytes,15,opt,name=header,proto3" json:"header,omitempty"`
-	Trailer       *Trailer    `protobuf:"bytes,16,opt,name=trailer,proto3" json:"trailer,omitempty"`
+	Captures []*Capture  `protobuf:"bytes,8,rep,name=captures,proto3" json:"captures,omitempty"`
+	Signal   *Signal     `protobuf:"bytes,10,opt,name=signal,proto3" json:"signal,omitempty"`
+	Clone    *Clone      `protobuf:"bytes,11,opt,name=clone,proto3" json:"clone,omitempty"`
+	Exec     *Exec       `protobuf:"bytes,12,opt,name=exec,proto3" json:"exec,omitempty"`
+	Exit     *Exit       `protobuf:"bytes,13,opt,name=exit,proto3" json:"exit,omitempty"`
+	Hook     *HookAction `protobuf:"bytes,14,opt,name=hook,proto3" json:"hook,omitempty"`
+	Header   *Header     `protobuf:"bytes,15,opt,name=header,proto3" json:"header,omitempty"`
+	Trailer  *Trailer    `protobuf:"bytes,16,opt,name=trailer,proto3" json:"trailer,omitempty"`
+	// The thread's state when trec attached to it or detached from it
+	// (KIND_ATTACH, KIND_DETACH). Record.nr is the syscall it was in.
+	Attach        *Attach `protobuf:"bytes,20,opt,name=attach,proto3" json:"attach,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -491,6 +542,13 @@ func (x *Record) GetHeader() *Header {
 func (x *Record) GetTrailer() *Trailer {
 	if x != nil {
 		return x.Trailer
+	}
+	return nil
+}
+
+func (x *Record) GetAttach() *Attach {
+	if x != nil {
+		return x.Attach
 	}
 	return nil
 }
@@ -743,7 +801,15 @@ type Exec struct {
 	Argv  []string               `protobuf:"bytes,2,rep,name=argv,proto3" json:"argv,omitempty"`
 	// The tid that called execve when it was not the thread-group leader;
 	// 0 when unchanged.
-	OldTid        int32 `protobuf:"varint,3,opt,name=old_tid,json=oldTid,proto3" json:"old_tid,omitempty"`
+	OldTid int32 `protobuf:"varint,3,opt,name=old_tid,json=oldTid,proto3" json:"old_tid,omitempty"`
+	// The 16 bytes the kernel put at AT_RANDOM in the auxiliary vector (the
+	// C library's stack protector and pointer guard, Go's and Python's
+	// seeds): --replayable recordings only.
+	AtRandom []byte `protobuf:"bytes,4,opt,name=at_random,json=atRandom,proto3" json:"at_random,omitempty"`
+	// Set when the recorder turned the vDSO off for this program (it cleared
+	// AT_SYSINFO_EHDR, so clock reads are syscalls): --replayable
+	// recordings only.
+	VdsoOff       bool `protobuf:"varint,5,opt,name=vdso_off,json=vdsoOff,proto3" json:"vdso_off,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -797,6 +863,20 @@ func (x *Exec) GetOldTid() int32 {
 		return x.OldTid
 	}
 	return 0
+}
+
+func (x *Exec) GetAtRandom() []byte {
+	if x != nil {
+		return x.AtRandom
+	}
+	return nil
+}
+
+func (x *Exec) GetVdsoOff() bool {
+	if x != nil {
+		return x.VdsoOff
+	}
+	return false
 }
 
 // Exit records the end of a thread or process.
@@ -1005,6 +1085,136 @@ func (x *HookAction) GetExit() bool {
 	return false
 }
 
+// Attach is a thread's state when trec attached to it or detached from it.
+type Attach struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The thread was in a syscall, Record.nr: at KIND_ATTACH one that began
+	// before the trace (its exit, if it comes, has no enter), at
+	// KIND_DETACH one still in progress.
+	InSyscall bool `protobuf:"varint,1,opt,name=in_syscall,json=inSyscall,proto3" json:"in_syscall,omitempty"`
+	// The thread was in a group-stop (job control), and stays stopped.
+	Stopped       bool `protobuf:"varint,2,opt,name=stopped,proto3" json:"stopped,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Attach) Reset() {
+	*x = Attach{}
+	mi := &file_trace_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Attach) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Attach) ProtoMessage() {}
+
+func (x *Attach) ProtoReflect() protoreflect.Message {
+	mi := &file_trace_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Attach.ProtoReflect.Descriptor instead.
+func (*Attach) Descriptor() ([]byte, []int) {
+	return file_trace_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *Attach) GetInSyscall() bool {
+	if x != nil {
+		return x.InSyscall
+	}
+	return false
+}
+
+func (x *Attach) GetStopped() bool {
+	if x != nil {
+		return x.Stopped
+	}
+	return false
+}
+
+// AttachedProcess is a process trec attached to, as /proc described it
+// then.
+type AttachedProcess struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Pid   int32                  `protobuf:"varint,1,opt,name=pid,proto3" json:"pid,omitempty"`
+	// /proc/PID/cmdline.
+	Argv []string `protobuf:"bytes,2,rep,name=argv,proto3" json:"argv,omitempty"`
+	// /proc/PID/cwd.
+	Cwd string `protobuf:"bytes,3,opt,name=cwd,proto3" json:"cwd,omitempty"`
+	// /proc/PID/exe.
+	Exe           string `protobuf:"bytes,4,opt,name=exe,proto3" json:"exe,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AttachedProcess) Reset() {
+	*x = AttachedProcess{}
+	mi := &file_trace_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttachedProcess) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttachedProcess) ProtoMessage() {}
+
+func (x *AttachedProcess) ProtoReflect() protoreflect.Message {
+	mi := &file_trace_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttachedProcess.ProtoReflect.Descriptor instead.
+func (*AttachedProcess) Descriptor() ([]byte, []int) {
+	return file_trace_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *AttachedProcess) GetPid() int32 {
+	if x != nil {
+		return x.Pid
+	}
+	return 0
+}
+
+func (x *AttachedProcess) GetArgv() []string {
+	if x != nil {
+		return x.Argv
+	}
+	return nil
+}
+
+func (x *AttachedProcess) GetCwd() string {
+	if x != nil {
+		return x.Cwd
+	}
+	return ""
+}
+
+func (x *AttachedProcess) GetExe() string {
+	if x != nil {
+		return x.Exe
+	}
+	return ""
+}
+
 // Header describes the recording. It is the first record of every trace.
 type Header struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1026,16 +1236,25 @@ type Header struct {
 	Options       *Options `protobuf:"bytes,11,opt,name=options,proto3" json:"options,omitempty"`
 	// Processes attached to, when the trace did not start them.
 	Attached []int32 `protobuf:"varint,12,rep,packed,name=attached,proto3" json:"attached,omitempty"`
+	// The same processes, with their command line, working directory and
+	// executable when trec attached.
+	AttachedProcesses []*AttachedProcess `protobuf:"bytes,13,rep,name=attached_processes,json=attachedProcesses,proto3" json:"attached_processes,omitempty"`
 	// The recorder's process id: the parent of the program it started. 0
 	// when unknown.
-	TracerPid     int32 `protobuf:"varint,17,opt,name=tracer_pid,json=tracerPid,proto3" json:"tracer_pid,omitempty"`
+	TracerPid int32 `protobuf:"varint,17,opt,name=tracer_pid,json=tracerPid,proto3" json:"tracer_pid,omitempty"`
+	// The program's environment, for trec replay --exec: --replayable
+	// recordings only.
+	Env []string `protobuf:"bytes,14,rep,name=env,proto3" json:"env,omitempty"`
+	// What the program inherited besides its environment: --replayable
+	// recordings only.
+	StartState    *StartState `protobuf:"bytes,15,opt,name=start_state,json=startState,proto3" json:"start_state,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Header) Reset() {
 	*x = Header{}
-	mi := &file_trace_proto_msgTypes[7]
+	mi := &file_trace_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1047,7 +1266,7 @@ func (x *Header) String() string {
 func (*Header) ProtoMessage() {}
 
 func (x *Header) ProtoReflect() protoreflect.Message {
-	mi := &file_trace_proto_msgTypes[7]
+	mi := &file_trace_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1060,7 +1279,7 @@ func (x *Header) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Header.ProtoReflect.Descriptor instead.
 func (*Header) Descriptor() ([]byte, []int) {
-	return file_trace_proto_rawDescGZIP(), []int{7}
+	return file_trace_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Header) GetFormatVersion() uint32 {
@@ -1147,11 +1366,107 @@ func (x *Header) GetAttached() []int32 {
 	return nil
 }
 
+func (x *Header) GetAttachedProcesses() []*AttachedProcess {
+	if x != nil {
+		return x.AttachedProcesses
+	}
+	return nil
+}
+
 func (x *Header) GetTracerPid() int32 {
 	if x != nil {
 		return x.TracerPid
 	}
 	return 0
+}
+
+func (x *Header) GetEnv() []string {
+	if x != nil {
+		return x.Env
+	}
+	return nil
+}
+
+func (x *Header) GetStartState() *StartState {
+	if x != nil {
+		return x.StartState
+	}
+	return nil
+}
+
+// StartState is what the program inherited from the recorder's own start,
+// which a replay gives it again.
+type StartState struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Bit N-1 set for signal N whose disposition was SIG_IGN.
+	IgnoredSignals uint64 `protobuf:"varint,1,opt,name=ignored_signals,json=ignoredSignals,proto3" json:"ignored_signals,omitempty"`
+	// Bit N-1 set for signal N that was blocked.
+	BlockedSignals uint64 `protobuf:"varint,2,opt,name=blocked_signals,json=blockedSignals,proto3" json:"blocked_signals,omitempty"`
+	// Bit N set when standard fd N (0, 1 or 2) was closed.
+	ClosedFds uint32 `protobuf:"varint,3,opt,name=closed_fds,json=closedFds,proto3" json:"closed_fds,omitempty"`
+	// False when the recorder could not read the signal mask and the
+	// ignored signals but SIGHUP and SIGINT (a build without cgo).
+	Exact         bool `protobuf:"varint,4,opt,name=exact,proto3" json:"exact,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartState) Reset() {
+	*x = StartState{}
+	mi := &file_trace_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartState) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartState) ProtoMessage() {}
+
+func (x *StartState) ProtoReflect() protoreflect.Message {
+	mi := &file_trace_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartState.ProtoReflect.Descriptor instead.
+func (*StartState) Descriptor() ([]byte, []int) {
+	return file_trace_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *StartState) GetIgnoredSignals() uint64 {
+	if x != nil {
+		return x.IgnoredSignals
+	}
+	return 0
+}
+
+func (x *StartState) GetBlockedSignals() uint64 {
+	if x != nil {
+		return x.BlockedSignals
+	}
+	return 0
+}
+
+func (x *StartState) GetClosedFds() uint32 {
+	if x != nil {
+		return x.ClosedFds
+	}
+	return 0
+}
+
+func (x *StartState) GetExact() bool {
+	if x != nil {
+		return x.Exact
+	}
+	return false
 }
 
 // Options are the recording options that shaped the trace.
@@ -1176,14 +1491,18 @@ type Options struct {
 	// had, as its stops make it pay; trailer.placement counts), "pin" (every
 	// thread on cpu) or "none" (left to the kernel). Empty in traces from
 	// before it was recorded: pinned when cpu >= 0.
-	Placement     string `protobuf:"bytes,7,opt,name=placement,proto3" json:"placement,omitempty"`
+	Placement string `protobuf:"bytes,7,opt,name=placement,proto3" json:"placement,omitempty"`
+	// True for trec record --replayable: every syscall, output buffers
+	// whole, the vDSO off, AT_RANDOM and the environment kept, so that trec
+	// replay --exec can run the program again against the recording.
+	Replayable    bool `protobuf:"varint,8,opt,name=replayable,proto3" json:"replayable,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Options) Reset() {
 	*x = Options{}
-	mi := &file_trace_proto_msgTypes[8]
+	mi := &file_trace_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1195,7 +1514,7 @@ func (x *Options) String() string {
 func (*Options) ProtoMessage() {}
 
 func (x *Options) ProtoReflect() protoreflect.Message {
-	mi := &file_trace_proto_msgTypes[8]
+	mi := &file_trace_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1208,7 +1527,7 @@ func (x *Options) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Options.ProtoReflect.Descriptor instead.
 func (*Options) Descriptor() ([]byte, []int) {
-	return file_trace_proto_rawDescGZIP(), []int{8}
+	return file_trace_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Options) GetFilter() string {
@@ -1260,6 +1579,13 @@ func (x *Options) GetPlacement() string {
 	return ""
 }
 
+func (x *Options) GetReplayable() bool {
+	if x != nil {
+		return x.Replayable
+	}
+	return false
+}
+
 // Trailer closes a trace that ended cleanly.
 type Trailer struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1268,7 +1594,7 @@ type Trailer struct {
 	// Event time of the end of the recording.
 	EndTime int64 `protobuf:"varint,2,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
 	// The traced program's exit status as a shell reports it (128+N for
-	// signal N).
+	// signal N); 0 for an attached recording.
 	ExitStatus int32 `protobuf:"varint,3,opt,name=exit_status,json=exitStatus,proto3" json:"exit_status,omitempty"`
 	// Processes and threads seen.
 	Processes uint32 `protobuf:"varint,4,opt,name=processes,proto3" json:"processes,omitempty"`
@@ -1282,14 +1608,21 @@ type Trailer struct {
 	Placement *Placement `protobuf:"bytes,6,opt,name=placement,proto3" json:"placement,omitempty"`
 	// Per hook, its total (rule empty) and then each of its rules: the
 	// calls it saw and changed while recording.
-	Hooks         []*HookCount `protobuf:"bytes,10,rep,name=hooks,proto3" json:"hooks,omitempty"`
+	Hooks []*HookCount `protobuf:"bytes,10,rep,name=hooks,proto3" json:"hooks,omitempty"`
+	// Threads trec detached from at the end of an attached recording, which
+	// run on untraced.
+	Detached uint32 `protobuf:"varint,12,opt,name=detached,proto3" json:"detached,omitempty"`
+	// Why an attached recording ended: "exited" (every traced process
+	// ended), "interrupted" (a signal to trec), "duration" (trec record
+	// --duration), "error". Empty for a recording of a started program.
+	EndReason     string `protobuf:"bytes,13,opt,name=end_reason,json=endReason,proto3" json:"end_reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Trailer) Reset() {
 	*x = Trailer{}
-	mi := &file_trace_proto_msgTypes[9]
+	mi := &file_trace_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1301,7 +1634,7 @@ func (x *Trailer) String() string {
 func (*Trailer) ProtoMessage() {}
 
 func (x *Trailer) ProtoReflect() protoreflect.Message {
-	mi := &file_trace_proto_msgTypes[9]
+	mi := &file_trace_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1314,7 +1647,7 @@ func (x *Trailer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Trailer.ProtoReflect.Descriptor instead.
 func (*Trailer) Descriptor() ([]byte, []int) {
-	return file_trace_proto_rawDescGZIP(), []int{9}
+	return file_trace_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Trailer) GetEvents() uint64 {
@@ -1373,6 +1706,20 @@ func (x *Trailer) GetHooks() []*HookCount {
 	return nil
 }
 
+func (x *Trailer) GetDetached() uint32 {
+	if x != nil {
+		return x.Detached
+	}
+	return 0
+}
+
+func (x *Trailer) GetEndReason() string {
+	if x != nil {
+		return x.EndReason
+	}
+	return ""
+}
+
 // Placement counts where a recording's threads ran: on the tracer's CPU
 // (Options.cpu), where stops are cheap, or on the CPUs they would have had
 // without trec. Each thread is counted once.
@@ -1401,7 +1748,7 @@ type Placement struct {
 
 func (x *Placement) Reset() {
 	*x = Placement{}
-	mi := &file_trace_proto_msgTypes[10]
+	mi := &file_trace_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1413,7 +1760,7 @@ func (x *Placement) String() string {
 func (*Placement) ProtoMessage() {}
 
 func (x *Placement) ProtoReflect() protoreflect.Message {
-	mi := &file_trace_proto_msgTypes[10]
+	mi := &file_trace_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1426,7 +1773,7 @@ func (x *Placement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Placement.ProtoReflect.Descriptor instead.
 func (*Placement) Descriptor() ([]byte, []int) {
-	return file_trace_proto_rawDescGZIP(), []int{10}
+	return file_trace_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Placement) GetThreadsTracerCpu() uint32 {
@@ -1503,7 +1850,7 @@ type HookCount struct {
 
 func (x *HookCount) Reset() {
 	*x = HookCount{}
-	mi := &file_trace_proto_msgTypes[11]
+	mi := &file_trace_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1515,7 +1862,7 @@ func (x *HookCount) String() string {
 func (*HookCount) ProtoMessage() {}
 
 func (x *HookCount) ProtoReflect() protoreflect.Message {
-	mi := &file_trace_proto_msgTypes[11]
+	mi := &file_trace_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1528,7 +1875,7 @@ func (x *HookCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HookCount.ProtoReflect.Descriptor instead.
 func (*HookCount) Descriptor() ([]byte, []int) {
-	return file_trace_proto_rawDescGZIP(), []int{11}
+	return file_trace_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *HookCount) GetHook() string {
@@ -1570,7 +1917,7 @@ var File_trace_proto protoreflect.FileDescriptor
 
 const file_trace_proto_rawDesc = "" +
 	"\n" +
-	"\vtrace.proto\x12\x0etrec.format.v1\"\xa8\x04\n" +
+	"\vtrace.proto\x12\x0etrec.format.v1\"\xd8\x04\n" +
 	"\x06Record\x12(\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x14.trec.format.v1.KindR\x04kind\x12\x1d\n" +
 	"\n" +
@@ -1588,7 +1935,8 @@ const file_trace_proto_rawDesc = "" +
 	"\x04exit\x18\r \x01(\v2\x14.trec.format.v1.ExitR\x04exit\x12.\n" +
 	"\x04hook\x18\x0e \x01(\v2\x1a.trec.format.v1.HookActionR\x04hook\x12.\n" +
 	"\x06header\x18\x0f \x01(\v2\x16.trec.format.v1.HeaderR\x06header\x121\n" +
-	"\atrailer\x18\x10 \x01(\v2\x17.trec.format.v1.TrailerR\atrailer\"\x8a\x01\n" +
+	"\atrailer\x18\x10 \x01(\v2\x17.trec.format.v1.TrailerR\atrailer\x12.\n" +
+	"\x06attach\x18\x14 \x01(\v2\x16.trec.format.v1.AttachR\x06attach\"\x8a\x01\n" +
 	"\aCapture\x12\x10\n" +
 	"\x03arg\x18\x01 \x01(\rR\x03arg\x12/\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x1b.trec.format.v1.CaptureKindR\x04kind\x12\x14\n" +
@@ -1608,11 +1956,13 @@ const file_trace_proto_rawDesc = "" +
 	"\x05Clone\x12\x14\n" +
 	"\x05child\x18\x01 \x01(\x05R\x05child\x12-\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x19.trec.format.v1.CloneKindR\x04kind\x12\x14\n" +
-	"\x05flags\x18\x03 \x01(\x04R\x05flags\"G\n" +
+	"\x05flags\x18\x03 \x01(\x04R\x05flags\"\x7f\n" +
 	"\x04Exec\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
 	"\x04argv\x18\x02 \x03(\tR\x04argv\x12\x17\n" +
-	"\aold_tid\x18\x03 \x01(\x05R\x06oldTid\"k\n" +
+	"\aold_tid\x18\x03 \x01(\x05R\x06oldTid\x12\x1b\n" +
+	"\tat_random\x18\x04 \x01(\fR\batRandom\x12\x19\n" +
+	"\bvdso_off\x18\x05 \x01(\bR\avdsoOff\"k\n" +
 	"\x04Exit\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\x05R\x04code\x12\x16\n" +
 	"\x06signal\x18\x02 \x01(\x05R\x06signal\x12\x1f\n" +
@@ -1631,7 +1981,16 @@ const file_trace_proto_rawDesc = "" +
 	"\x04rule\x18\b \x01(\tR\x04rule\x12\x12\n" +
 	"\x04path\x18\t \x01(\tR\x04path\x12\x12\n" +
 	"\x04exit\x18\n" +
-	" \x01(\bR\x04exit\"\x98\x03\n" +
+	" \x01(\bR\x04exit\"A\n" +
+	"\x06Attach\x12\x1d\n" +
+	"\n" +
+	"in_syscall\x18\x01 \x01(\bR\tinSyscall\x12\x18\n" +
+	"\astopped\x18\x02 \x01(\bR\astopped\"[\n" +
+	"\x0fAttachedProcess\x12\x10\n" +
+	"\x03pid\x18\x01 \x01(\x05R\x03pid\x12\x12\n" +
+	"\x04argv\x18\x02 \x03(\tR\x04argv\x12\x10\n" +
+	"\x03cwd\x18\x03 \x01(\tR\x03cwd\x12\x10\n" +
+	"\x03exe\x18\x04 \x01(\tR\x03exe\"\xb7\x04\n" +
 	"\x06Header\x12%\n" +
 	"\x0eformat_version\x18\x01 \x01(\rR\rformatVersion\x12!\n" +
 	"\ftrec_version\x18\x02 \x01(\tR\vtrecVersion\x12\x12\n" +
@@ -1645,9 +2004,20 @@ const file_trace_proto_rawDesc = "" +
 	"\tpage_size\x18\n" +
 	" \x01(\rR\bpageSize\x121\n" +
 	"\aoptions\x18\v \x01(\v2\x17.trec.format.v1.OptionsR\aoptions\x12\x1a\n" +
-	"\battached\x18\f \x03(\x05R\battached\x12\x1d\n" +
+	"\battached\x18\f \x03(\x05R\battached\x12N\n" +
+	"\x12attached_processes\x18\r \x03(\v2\x1f.trec.format.v1.AttachedProcessR\x11attachedProcesses\x12\x1d\n" +
 	"\n" +
-	"tracer_pid\x18\x11 \x01(\x05R\ttracerPid\"\xcd\x01\n" +
+	"tracer_pid\x18\x11 \x01(\x05R\ttracerPid\x12\x10\n" +
+	"\x03env\x18\x0e \x03(\tR\x03env\x12;\n" +
+	"\vstart_state\x18\x0f \x01(\v2\x1a.trec.format.v1.StartStateR\n" +
+	"startState\"\x93\x01\n" +
+	"\n" +
+	"StartState\x12'\n" +
+	"\x0fignored_signals\x18\x01 \x01(\x04R\x0eignoredSignals\x12'\n" +
+	"\x0fblocked_signals\x18\x02 \x01(\x04R\x0eblockedSignals\x12\x1d\n" +
+	"\n" +
+	"closed_fds\x18\x03 \x01(\rR\tclosedFds\x12\x14\n" +
+	"\x05exact\x18\x04 \x01(\bR\x05exact\"\xed\x01\n" +
 	"\aOptions\x12\x16\n" +
 	"\x06filter\x18\x01 \x01(\tR\x06filter\x12!\n" +
 	"\fcapture_size\x18\x02 \x01(\x04R\vcaptureSize\x12\x14\n" +
@@ -1655,7 +2025,10 @@ const file_trace_proto_rawDesc = "" +
 	"\aseccomp\x18\x04 \x01(\bR\aseccomp\x12\x10\n" +
 	"\x03cpu\x18\x05 \x01(\x05R\x03cpu\x12'\n" +
 	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\x12\x1c\n" +
-	"\tplacement\x18\a \x01(\tR\tplacement\"\xaa\x02\n" +
+	"\tplacement\x18\a \x01(\tR\tplacement\x12\x1e\n" +
+	"\n" +
+	"replayable\x18\b \x01(\bR\n" +
+	"replayable\"\xe5\x02\n" +
 	"\aTrailer\x12\x16\n" +
 	"\x06events\x18\x01 \x01(\x04R\x06events\x12\x19\n" +
 	"\bend_time\x18\x02 \x01(\x03R\aendTime\x12\x1f\n" +
@@ -1666,7 +2039,10 @@ const file_trace_proto_rawDesc = "" +
 	"\x10seccomp_fallback\x18\b \x01(\tR\x0fseccompFallback\x127\n" +
 	"\tplacement\x18\x06 \x01(\v2\x19.trec.format.v1.PlacementR\tplacement\x12/\n" +
 	"\x05hooks\x18\n" +
-	" \x03(\v2\x19.trec.format.v1.HookCountR\x05hooks\"\xbe\x02\n" +
+	" \x03(\v2\x19.trec.format.v1.HookCountR\x05hooks\x12\x1a\n" +
+	"\bdetached\x18\f \x01(\rR\bdetached\x12\x1d\n" +
+	"\n" +
+	"end_reason\x18\r \x01(\tR\tendReason\"\xbe\x02\n" +
 	"\tPlacement\x12,\n" +
 	"\x12threads_tracer_cpu\x18\x01 \x01(\rR\x10threadsTracerCpu\x12(\n" +
 	"\x10threads_own_cpus\x18\x02 \x01(\rR\x0ethreadsOwnCpus\x12#\n" +
@@ -1682,7 +2058,7 @@ const file_trace_proto_rawDesc = "" +
 	"\x04rule\x18\x02 \x01(\tR\x04rule\x12\x12\n" +
 	"\x04seen\x18\x03 \x01(\x04R\x04seen\x12\x18\n" +
 	"\achanged\x18\x04 \x01(\x04R\achanged\x12\x1c\n" +
-	"\tundecided\x18\x05 \x01(\x04R\tundecided*\xcb\x01\n" +
+	"\tundecided\x18\x05 \x01(\x04R\tundecided*\xed\x01\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vKIND_HEADER\x10\x01\x12\x10\n" +
@@ -1696,7 +2072,9 @@ const file_trace_proto_rawDesc = "" +
 	"\tKIND_EXIT\x10\b\x12\r\n" +
 	"\tKIND_HOOK\x10\t\x12\r\n" +
 	"\tKIND_STOP\x10\n" +
-	"*\xc9\x01\n" +
+	"\x12\x0f\n" +
+	"\vKIND_ATTACH\x10\v\x12\x0f\n" +
+	"\vKIND_DETACH\x10\f*\xb3\x02\n" +
 	"\vCaptureKind\x12\x17\n" +
 	"\x13CAPTURE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eCAPTURE_STRING\x10\x01\x12\x12\n" +
@@ -1706,8 +2084,14 @@ const file_trace_proto_rawDesc = "" +
 	"\x0eCAPTURE_STRUCT\x10\x05\x12\x18\n" +
 	"\x14CAPTURE_STRING_ARRAY\x10\x06\x12\x0e\n" +
 	"\n" +
-	"CAPTURE_FD\x10\a\x12\x12\n" +
-	"\x0eCAPTURE_SOCKET\x10\x16*h\n" +
+	"CAPTURE_FD\x10\a\x12\x17\n" +
+	"\x13CAPTURE_IOVEC_ARRAY\x10\b\x12\x11\n" +
+	"\rCAPTURE_COUNT\x10\t\x12\x13\n" +
+	"\x0fCAPTURE_SIGINFO\x10\n" +
+	"\x12\x13\n" +
+	"\x0fCAPTURE_SIGMASK\x10\v\x12\x12\n" +
+	"\x0eCAPTURE_SOCKET\x10\x16\x12\x12\n" +
+	"\x0eCAPTURE_OUTPUT\x10\x10*h\n" +
 	"\tCloneKind\x12\x15\n" +
 	"\x11CLONE_UNSPECIFIED\x10\x00\x12\x0e\n" +
 	"\n" +
@@ -1737,24 +2121,27 @@ func file_trace_proto_rawDescGZIP() []byte {
 }
 
 var file_trace_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_trace_proto_goTypes = []any{
-	(Kind)(0),          // 0: trec.format.v1.Kind
-	(CaptureKind)(0),   // 1: trec.format.v1.CaptureKind
-	(CloneKind)(0),     // 2: trec.format.v1.CloneKind
-	(HookOp)(0),        // 3: trec.format.v1.HookOp
-	(*Record)(nil),     // 4: trec.format.v1.Record
-	(*Capture)(nil),    // 5: trec.format.v1.Capture
-	(*Signal)(nil),     // 6: trec.format.v1.Signal
-	(*Clone)(nil),      // 7: trec.format.v1.Clone
-	(*Exec)(nil),       // 8: trec.format.v1.Exec
-	(*Exit)(nil),       // 9: trec.format.v1.Exit
-	(*HookAction)(nil), // 10: trec.format.v1.HookAction
-	(*Header)(nil),     // 11: trec.format.v1.Header
-	(*Options)(nil),    // 12: trec.format.v1.Options
-	(*Trailer)(nil),    // 13: trec.format.v1.Trailer
-	(*Placement)(nil),  // 14: trec.format.v1.Placement
-	(*HookCount)(nil),  // 15: trec.format.v1.HookCount
+	(Kind)(0),               // 0: trec.format.v1.Kind
+	(CaptureKind)(0),        // 1: trec.format.v1.CaptureKind
+	(CloneKind)(0),          // 2: trec.format.v1.CloneKind
+	(HookOp)(0),             // 3: trec.format.v1.HookOp
+	(*Record)(nil),          // 4: trec.format.v1.Record
+	(*Capture)(nil),         // 5: trec.format.v1.Capture
+	(*Signal)(nil),          // 6: trec.format.v1.Signal
+	(*Clone)(nil),           // 7: trec.format.v1.Clone
+	(*Exec)(nil),            // 8: trec.format.v1.Exec
+	(*Exit)(nil),            // 9: trec.format.v1.Exit
+	(*HookAction)(nil),      // 10: trec.format.v1.HookAction
+	(*Attach)(nil),          // 11: trec.format.v1.Attach
+	(*AttachedProcess)(nil), // 12: trec.format.v1.AttachedProcess
+	(*Header)(nil),          // 13: trec.format.v1.Header
+	(*StartState)(nil),      // 14: trec.format.v1.StartState
+	(*Options)(nil),         // 15: trec.format.v1.Options
+	(*Trailer)(nil),         // 16: trec.format.v1.Trailer
+	(*Placement)(nil),       // 17: trec.format.v1.Placement
+	(*HookCount)(nil),       // 18: trec.format.v1.HookCount
 }
 var file_trace_proto_depIdxs = []int32{
 	0,  // 0: trec.format.v1.Record.kind:type_name -> trec.format.v1.Kind
@@ -1764,19 +2151,22 @@ var file_trace_proto_depIdxs = []int32{
 	8,  // 4: trec.format.v1.Record.exec:type_name -> trec.format.v1.Exec
 	9,  // 5: trec.format.v1.Record.exit:type_name -> trec.format.v1.Exit
 	10, // 6: trec.format.v1.Record.hook:type_name -> trec.format.v1.HookAction
-	11, // 7: trec.format.v1.Record.header:type_name -> trec.format.v1.Header
-	13, // 8: trec.format.v1.Record.trailer:type_name -> trec.format.v1.Trailer
-	1,  // 9: trec.format.v1.Capture.kind:type_name -> trec.format.v1.CaptureKind
-	2,  // 10: trec.format.v1.Clone.kind:type_name -> trec.format.v1.CloneKind
-	3,  // 11: trec.format.v1.HookAction.op:type_name -> trec.format.v1.HookOp
-	12, // 12: trec.format.v1.Header.options:type_name -> trec.format.v1.Options
-	14, // 13: trec.format.v1.Trailer.placement:type_name -> trec.format.v1.Placement
-	15, // 14: trec.format.v1.Trailer.hooks:type_name -> trec.format.v1.HookCount
-	15, // [15:15] is the sub-list for method output_type
-	15, // [15:15] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	13, // 7: trec.format.v1.Record.header:type_name -> trec.format.v1.Header
+	16, // 8: trec.format.v1.Record.trailer:type_name -> trec.format.v1.Trailer
+	11, // 9: trec.format.v1.Record.attach:type_name -> trec.format.v1.Attach
+	1,  // 10: trec.format.v1.Capture.kind:type_name -> trec.format.v1.CaptureKind
+	2,  // 11: trec.format.v1.Clone.kind:type_name -> trec.format.v1.CloneKind
+	3,  // 12: trec.format.v1.HookAction.op:type_name -> trec.format.v1.HookOp
+	15, // 13: trec.format.v1.Header.options:type_name -> trec.format.v1.Options
+	12, // 14: trec.format.v1.Header.attached_processes:type_name -> trec.format.v1.AttachedProcess
+	14, // 15: trec.format.v1.Header.start_state:type_name -> trec.format.v1.StartState
+	17, // 16: trec.format.v1.Trailer.placement:type_name -> trec.format.v1.Placement
+	18, // 17: trec.format.v1.Trailer.hooks:type_name -> trec.format.v1.HookCount
+	18, // [18:18] is the sub-list for method output_type
+	18, // [18:18] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_trace_proto_init() }
@@ -1790,7 +2180,7 @@ func file_trace_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trace_proto_rawDesc), len(file_trace_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   12,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

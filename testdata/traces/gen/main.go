@@ -4,6 +4,9 @@
 //
 //	go run ./testdata/traces/gen && go test ./cmd/trec -run Golden -update
 //
+// Names as arguments (go run ./testdata/traces/gen decoders) record only
+// those traces, leaving the others, and their goldens, as they are.
+//
 // It needs gcc, and ptrace permission.
 package main
 
@@ -13,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 
 	"github.com/trecdev/trec/record"
 )
@@ -28,6 +32,7 @@ type trace struct {
 var traces = []trace{
 	{name: "fileio", src: "fileio.c", capture: 64},
 	{name: "pipeline", argv: []string{"/bin/sh", "-c", "echo hello | tr a-z A-Z; ls /nonexistent"}, capture: 64},
+	{name: "decoders", src: "decoders.c", capture: 4096},
 }
 
 func main() {
@@ -39,6 +44,18 @@ func main() {
 }
 
 func run() error {
+	if names := os.Args[1:]; len(names) > 0 {
+		var only []trace
+		for _, t := range traces {
+			if slices.Contains(names, t.name) {
+				only = append(only, t)
+			}
+		}
+		if len(only) != len(names) {
+			return fmt.Errorf("%v: not all of them are traces this program records", names)
+		}
+		traces = only
+	}
 	dir := filepath.Join("testdata", "traces")
 	tmp, err := os.MkdirTemp("", "trec-gen")
 	if err != nil {
