@@ -178,7 +178,7 @@ var workloads = []workload{
 		return []string{filepath.Join(t.dir, "mixed"), "threads"}
 	}},
 	{name: "gomix", configs: traced, argv: func(t *tools) []string {
-		return []string{filepath.Join(t.dir, "gomix")}
+		return []string{filepath.Join(t.dir, "threads"), "-workers", "1", "-rounds", "0", "-blocks", "5000", "-hashers", "2", "-procs", "2"}
 	}},
 	// No file syscalls in its loop: a seccomp-filtered trace should run at
 	// the bare command's speed. Tracing every stop would take minutes.
@@ -322,7 +322,6 @@ func setup(dir, trecPath string, cpu int) (*tools, error) {
 		{"gcc", "-O2", "-pthread", "-o", filepath.Join(dir, "spin"), filepath.Join(root, "bench", "workloads", "spin", "spin.c")},
 		{"gcc", "-O2", "-pthread", "-o", filepath.Join(dir, "mixed"), filepath.Join(root, "bench", "workloads", "mixed", "mixed.c")},
 		{"go", "build", "-o", filepath.Join(dir, "threads"), "./bench/workloads/threads"},
-		{"go", "build", "-o", filepath.Join(dir, "gomix"), "./bench/workloads/gomix"},
 	}
 	if trecPath == "" {
 		trecPath = filepath.Join(dir, "trec")
