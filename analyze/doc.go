@@ -20,6 +20,11 @@
 // --pid-tree, --comm, -P, --since, --until) decides what reaches the
 // Visitor; with -e status= a call is delayed to its exit, as strace does.
 //
+// A process is a pid and its lifetime (Process): the walker follows
+// clones and exits, so a pid the kernel reused names a new process, with
+// its own Start and Serial, in every analysis (Call.Proc,
+// Walker.Process).
+//
 // Everything streams: the walker keeps state per live thread and process,
 // Stats per distinct syscall, process, path and peer, so memory does not
 // grow with the length of a trace. The per-event paths of Walker, Stats and

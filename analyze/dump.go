@@ -126,6 +126,9 @@ func NewPrinter(out io.Writer, w *Walker, h *format.Header, opts DumpOptions) *P
 	return p
 }
 
+// Err returns the first write error.
+func (p *Printer) Err() error { return p.err }
+
 // Lines returns the number of lines printed so far.
 func (p *Printer) Lines() uint64 { return p.lines }
 

@@ -207,14 +207,17 @@ func (p *Printer) syscallJSON(c *Call) {
 	}
 }
 
-// appendHead appends the keys every event object starts with.
-func appendHead(b []byte, typ string, t int64, pid, tid int32) []byte {
+// appendHead appends the keys every event object starts with: its
+// process is its pid and the process's start.
+func appendHead(b []byte, typ string, t int64, proc Process, tid int32) []byte {
 	b = append(b, `{"type":"`...)
 	b = append(b, typ...)
 	b = append(b, `","time_ns":`...)
 	b = strconv.AppendInt(b, t, 10)
 	b = append(b, `,"pid":`...)
-	b = strconv.AppendInt(b, int64(pid), 10)
+	b = strconv.AppendInt(b, int64(proc.Pid), 10)
+	b = append(b, `,"process_start_ns":`...)
+	b = strconv.AppendInt(b, proc.Start, 10)
 	b = append(b, `,"tid":`...)
 	return strconv.AppendInt(b, int64(tid), 10)
 }
@@ -225,7 +228,7 @@ func (p *Printer) appendCallJSON(b []byte, c *Call, part jsonPart) []byte {
 	if part == jsonResumed {
 		t = c.EndTime
 	}
-	b = appendHead(b, "syscall", t, c.Pid, c.Tid)
+	b = appendHead(b, "syscall", t, c.Proc, c.Tid)
 	b = append(b, `,"syscall":`...)
 	b = appendJSONString(b, c.Name)
 	b = append(b, `,"nr":`...)
@@ -400,10 +403,7 @@ func appendProgramJSON(b []byte, x *format.Exec) []byte {
 // appendEventJSON appends one JSON Lines object for an event that is not a
 // syscall; ok is false for events that have none.
 func (p *Printer) appendEventJSON(b []byte, e *format.Event) ([]byte, bool) {
-	pid := e.Pid
-	if pid == 0 {
-		pid = e.Tid
-	}
+	pid := p.w.Process(eventPid(e))
 	switch e.Kind {
 	case format.KindSignal, format.KindStop:
 		typ := "signal"

@@ -14,6 +14,9 @@ import (
 // thread grouped by process, each syscall a complete ("X") slice with its
 // decoded arguments, signals, execs, clones and exits as instant ("i")
 // events, and metadata ("M") events naming processes after their argv.
+// A process whose pid an earlier process of the trace had gets a track id
+// of its own above the kernel's pid range (ProcessTrackBase + its Serial),
+// its name still showing its pid.
 // It streams: call Close at the end to finish the JSON.
 type ChromeExporter struct {
 	out     *bufio.Writer
@@ -21,9 +24,22 @@ type ChromeExporter struct {
 	buf     []byte
 	scratch []byte
 	first   bool
-	procs   map[int32]bool
-	threads map[int32]bool
+	// tracks holds the track id of each process seen, by Serial; pids
+	// the Serial of the first process of each pid.
+	tracks  map[uint32]int64
+	pids    map[int32]uint32
+	threads map[threadTrack]bool
 	err     error
+}
+
+// ProcessTrackBase is where the Chrome track ids of processes with a
+// reused pid start: above PID_MAX_LIMIT, the largest pid Linux hands out.
+const ProcessTrackBase = 1 << 22
+
+// threadTrack is one thread of one process's track.
+type threadTrack struct {
+	serial uint32
+	tid    int32
 }
 
 // NewChromeExporter writes the start of the JSON document for a trace
@@ -33,8 +49,9 @@ func NewChromeExporter(out io.Writer, w *Walker, h *format.Header) *ChromeExport
 		out:     bufio.NewWriterSize(out, 64<<10),
 		dec:     decoder{arch: w.ct.arch, strLen: DefaultStrLen, fdPaths: w.fds != nil, w: w},
 		first:   true,
-		procs:   map[int32]bool{},
-		threads: map[int32]bool{},
+		tracks:  map[uint32]int64{},
+		pids:    map[int32]uint32{},
+		threads: map[threadTrack]bool{},
 	}
 	b := append(x.buf[:0], `{"displayTimeUnit":"ms","otherData":{"source":"trec","argv":`...)
 	b = appendJSONStrings(b, h.GetArgv())
@@ -54,6 +71,9 @@ func (x *ChromeExporter) write(b []byte) {
 	}
 }
 
+// Err returns the first write error.
+func (x *ChromeExporter) Err() error { return x.err }
+
 // Close ends the JSON document and flushes it.
 func (x *ChromeExporter) Close() error {
 	x.write(append(x.buf[:0], "\n]}\n"...))
@@ -64,7 +84,7 @@ func (x *ChromeExporter) Close() error {
 }
 
 // begin starts one trace event object: separator, name, phase, time, ids.
-func (x *ChromeExporter) begin(b []byte, name string, cat, ph string, t int64, pid, tid int32) []byte {
+func (x *ChromeExporter) begin(b []byte, name string, cat, ph string, t int64, track int64, tid int32) []byte {
 	if !x.first {
 		b = append(b, ",\n"...)
 	}
@@ -81,7 +101,7 @@ func (x *ChromeExporter) begin(b []byte, name string, cat, ph string, t int64, p
 	b = append(b, `","ts":`...)
 	b = appendMicros(b, t)
 	b = append(b, `,"pid":`...)
-	b = strconv.AppendInt(b, int64(pid), 10)
+	b = strconv.AppendInt(b, track, 10)
 	b = append(b, `,"tid":`...)
 	return strconv.AppendInt(b, int64(tid), 10)
 }
@@ -97,21 +117,39 @@ func appendMicros(b []byte, ns int64) []byte {
 	return append(b, '.', byte('0'+f/100), byte('0'+f/10%10), byte('0'+f%10))
 }
 
-// meta names a process or thread the first time it appears.
-func (x *ChromeExporter) meta(b []byte, pid, tid int32) []byte {
-	if !x.procs[pid] {
-		x.procs[pid] = true
-		b = x.nameEvent(b, "process_name", pid, pid, "pid "+strconv.Itoa(int(pid)))
+// track returns the track id of process p: its pid, unless an earlier
+// process had that pid.
+func (x *ChromeExporter) track(p Process) int64 {
+	if t, ok := x.tracks[p.Serial]; ok {
+		return t
 	}
-	if !x.threads[tid] {
-		x.threads[tid] = true
-		b = x.nameEvent(b, "thread_name", pid, tid, "tid "+strconv.Itoa(int(tid)))
+	t := int64(p.Pid)
+	if first, ok := x.pids[p.Pid]; ok && first != p.Serial {
+		t = ProcessTrackBase + int64(p.Serial)
+	} else {
+		x.pids[p.Pid] = p.Serial
 	}
-	return b
+	x.tracks[p.Serial] = t
+	return t
 }
 
-func (x *ChromeExporter) nameEvent(b []byte, kind string, pid, tid int32, name string) []byte {
-	b = x.begin(b, kind, "", "M", 0, pid, tid)
+// meta names a process or thread the first time it appears, and returns
+// the process's track id.
+func (x *ChromeExporter) meta(b []byte, p Process, tid int32) ([]byte, int64) {
+	track, seen := x.tracks[p.Serial]
+	if !seen {
+		track = x.track(p)
+		b = x.nameEvent(b, "process_name", track, p.Pid, "pid "+strconv.Itoa(int(p.Pid)))
+	}
+	if k := (threadTrack{p.Serial, tid}); !x.threads[k] {
+		x.threads[k] = true
+		b = x.nameEvent(b, "thread_name", track, tid, "tid "+strconv.Itoa(int(tid)))
+	}
+	return b, track
+}
+
+func (x *ChromeExporter) nameEvent(b []byte, kind string, track int64, tid int32, name string) []byte {
+	b = x.begin(b, kind, "", "M", 0, track, tid)
 	b = append(b, `,"args":{"name":`...)
 	b = appendJSONString(b, name)
 	return append(b, "}}"...)
@@ -125,8 +163,8 @@ func (x *ChromeExporter) SyscallExit(c *Call) {
 	if c.Enter == nil {
 		return
 	}
-	b := x.meta(x.buf[:0], c.Pid, c.Tid)
-	b = x.begin(b, c.Name, "syscall", "X", c.Start(), c.Pid, c.Tid)
+	b, track := x.meta(x.buf[:0], c.Proc, c.Tid)
+	b = x.begin(b, c.Name, "syscall", "X", c.Start(), track, c.Tid)
 	b = append(b, `,"dur":`...)
 	d := c.EndTime - c.Start()
 	if c.Exit != nil {
@@ -156,11 +194,7 @@ func (x *ChromeExporter) SyscallExit(c *Call) {
 
 // Event implements Visitor.
 func (x *ChromeExporter) Event(e *format.Event) {
-	pid := e.Pid
-	if pid == 0 {
-		pid = e.Tid
-	}
-	b := x.meta(x.buf[:0], pid, e.Tid)
+	b, track := x.meta(x.buf[:0], x.dec.w.Process(eventPid(e)), e.Tid)
 	x.scratch = x.scratch[:0]
 	var name, cat, scope string
 	switch e.Kind {
@@ -185,18 +219,18 @@ func (x *ChromeExporter) Event(e *format.Event) {
 		if len(e.Exec.Argv) > 0 {
 			label = string(appendArgv(nil, e.Exec.Argv))
 		}
-		b = x.nameEvent(b, "process_name", pid, pid, label)
+		b = x.nameEvent(b, "process_name", track, eventPid(e), label)
 	case format.KindAttach:
 		name, cat, scope = "attach", "process", "t"
 		if len(e.Exec.Argv) > 0 {
-			b = x.nameEvent(b, "process_name", pid, pid, string(appendArgv(nil, e.Exec.Argv)))
+			b = x.nameEvent(b, "process_name", track, eventPid(e), string(appendArgv(nil, e.Exec.Argv)))
 		}
 	case format.KindDetach:
 		name, cat, scope = "detach", "process", "t"
 	default:
 		return
 	}
-	b = x.begin(b, name, cat, "i", e.Time, pid, e.Tid)
+	b = x.begin(b, name, cat, "i", e.Time, track, e.Tid)
 	b = append(b, `,"s":"`...)
 	b = append(b, scope...)
 	b = append(b, '"')

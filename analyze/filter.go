@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"strconv"
@@ -17,10 +18,15 @@ type FilterOptions struct {
 	// Exprs are -e qualifiers: "trace=SET", "status=LIST", or a bare SET
 	// (strace's shorthand for trace=SET).
 	Exprs []string
-	// Pids keep the threads and processes with these ids.
-	Pids []int
-	// PidTrees keep these processes and their descendants.
-	PidTrees []int
+	// Pids keep the threads and processes with these ids: "1234" keeps
+	// every process that had pid 1234 (pids are reused) and every thread
+	// that had tid 1234; "1234@1.5s" only the process 1234 that started
+	// then (the first with that pid to start at or after that offset from
+	// the trace start, in the forms Since takes; see ParsePid).
+	Pids []string
+	// PidTrees keep these processes, in the forms Pids takes, and their
+	// descendants.
+	PidTrees []string
 	// Comms keep the processes running a program of this name (the
 	// kernel's comm: the executable's base name, or argv[0]'s); each is a
 	// path.Match pattern. A process is kept from the exec that gives it
@@ -44,11 +50,9 @@ type Filter struct {
 	hasSet   bool
 	status   Status
 	byProc   bool
-	pids     map[int32]*selected
-	tree     map[int32]bool
-	roots    map[int32]*selected
+	pids     []pidSpec
+	tree     []pidSpec
 	comms    []*commSel
-	commOK   map[int32]bool
 	paths    []string
 	since    int64
 	until    int64
@@ -61,9 +65,6 @@ type Filter struct {
 	named    []namedCall
 	warnings []string
 }
-
-// selected is a -p or --pid-tree process, and whether the trace had it.
-type selected struct{ seen bool }
 
 // commSel is a --comm pattern, and whether a process matched it.
 type commSel struct {
@@ -122,55 +123,56 @@ func ParseFilter(tab *sysent.Table, opts FilterOptions) (*Filter, error) {
 			return nil, fmt.Errorf("-e %s: unknown qualifier %q (want trace=, status= or signal=)", e, key)
 		}
 	}
-	if len(opts.Pids) > 0 {
-		f.pids = map[int32]*selected{}
-		for _, p := range opts.Pids {
-			if p <= 0 {
-				return nil, fmt.Errorf("-p %d: not a process id", p)
-			}
-			f.pids[int32(p)] = &selected{}
-		}
+	if err := f.parseSelection(opts); err != nil {
+		return nil, err
 	}
-	if len(opts.PidTrees) > 0 {
-		f.tree, f.roots = map[int32]bool{}, map[int32]*selected{}
-		for _, p := range opts.PidTrees {
-			if p <= 0 {
-				return nil, fmt.Errorf("--pid-tree %d: not a process id", p)
-			}
-			f.tree[int32(p)] = true
-			f.roots[int32(p)] = &selected{}
-		}
+	return f, nil
+}
+
+// Check reports the errors ParseFilter would find in the options that do
+// not depend on a trace's syscall table (all but -e), so that a command can
+// reject bad flags before it opens a trace.
+func (o FilterOptions) Check() error {
+	return new(Filter).parseSelection(o)
+}
+
+// parseSelection parses the options other than -e into f.
+func (f *Filter) parseSelection(opts FilterOptions) error {
+	var err error
+	if f.pids, err = parsePids("-p", opts.Pids); err != nil {
+		return err
+	}
+	if f.tree, err = parsePids("--pid-tree", opts.PidTrees); err != nil {
+		return err
 	}
 	for _, c := range opts.Comms {
 		if _, err := path.Match(c, ""); err != nil || c == "" {
-			return nil, fmt.Errorf("--comm %q: not a program name or pattern", c)
+			return fmt.Errorf("--comm %q: not a program name or pattern", c)
 		}
 		f.comms = append(f.comms, &commSel{pattern: c})
-		f.commOK = map[int32]bool{}
 	}
 	f.byProc = f.pids != nil || f.tree != nil || f.comms != nil
 	for _, p := range opts.Paths {
 		if _, err := path.Match(p, ""); err != nil {
-			return nil, fmt.Errorf("--path %q: %w", p, err)
+			return fmt.Errorf("--path %q: %w", p, err)
 		}
 		f.paths = append(f.paths, p)
 	}
-	var err error
 	if opts.Since != "" {
 		if f.since, err = parseOffset(opts.Since); err != nil {
-			return nil, fmt.Errorf("--since %q: %w", opts.Since, err)
+			return fmt.Errorf("--since %q: %w", opts.Since, err)
 		}
 	}
 	if opts.Until != "" {
 		if f.until, err = parseOffset(opts.Until); err != nil {
-			return nil, fmt.Errorf("--until %q: %w", opts.Until, err)
+			return fmt.Errorf("--until %q: %w", opts.Until, err)
 		}
 		f.hasUntil = true
 		if f.until < f.since {
-			return nil, fmt.Errorf("--until %s is before --since %s", opts.Until, opts.Since)
+			return fmt.Errorf("--until %s is before --since %s", opts.Until, opts.Since)
 		}
 	}
-	return f, nil
+	return nil
 }
 
 // Clone returns a filter with the same options and a fresh process tree.
@@ -215,10 +217,10 @@ func (f *Filter) String() string {
 		parts = append(parts, "-e "+e)
 	}
 	for _, p := range f.opts.Pids {
-		parts = append(parts, "-p "+strconv.Itoa(p))
+		parts = append(parts, "-p "+p)
 	}
 	for _, p := range f.opts.PidTrees {
-		parts = append(parts, "--pid-tree "+strconv.Itoa(p))
+		parts = append(parts, "--pid-tree "+p)
 	}
 	for _, c := range f.opts.Comms {
 		parts = append(parts, "--comm "+c)
@@ -299,28 +301,119 @@ func parseOffset(s string) (int64, error) {
 	return int64(sec * 1e9), nil
 }
 
-// pidOK reports whether the filter keeps thread tid of process pid.
-func (f *Filter) pidOK(tid, pid int32) bool {
+// pidSpec is one -p or --pid-tree value: a pid, the start of the one
+// process meant when the value names one, and whether the trace had what
+// it names.
+type pidSpec struct {
+	pid      int32
+	start    int64
+	hasStart bool
+	// matched is set once a spec with a start has picked its process.
+	matched bool
+	seen    bool
+}
+
+// parsePids parses the values of flag: "PID" or "PID@START".
+func parsePids(flag string, vals []string) ([]pidSpec, error) {
+	var specs []pidSpec
+	for _, v := range vals {
+		pid, start, hasStart, err := ParsePid(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", flag, v, err)
+		}
+		specs = append(specs, pidSpec{pid: pid, start: start, hasStart: hasStart})
+	}
+	return specs, nil
+}
+
+// ParsePid parses a -p or --pid-tree value: "PID", every process that had
+// that pid, or "PID@START", the first process with that pid to start at or
+// after START (Process.Start), an offset from the trace start in the forms
+// FilterOptions.Since takes.
+func ParsePid(s string) (pid int32, start int64, hasStart bool, err error) {
+	pidStr, startStr, hasStart := strings.Cut(s, "@")
+	p, err := strconv.ParseInt(pidStr, 10, 32)
+	if err != nil || p <= 0 {
+		return 0, 0, false, errors.New("not a process id (want PID or PID@START, e.g. 1234 or 1234@1.5s)")
+	}
+	if hasStart {
+		if start, err = parseOffset(startStr); err != nil {
+			return 0, 0, false, fmt.Errorf("start %q: %w", startStr, err)
+		}
+	}
+	return int32(p), start, hasStart, nil
+}
+
+// matchProc reports whether one of specs names process p, and marks a
+// spec with a start as used by it: it names one process only.
+func matchProc(specs []pidSpec, p *Process) bool {
+	found := false
+	for i := range specs {
+		sp := &specs[i]
+		switch {
+		case sp.pid != p.Pid:
+		case !sp.hasStart:
+			found = true
+		case !sp.matched && p.Start >= sp.start:
+			sp.matched, found = true, true
+		}
+	}
+	return found
+}
+
+// matchTid reports whether one of specs names thread tid: a spec without
+// a start names every thread that had that id.
+func matchTid(specs []pidSpec, tid int32) bool {
+	found := false
+	for i := range specs {
+		if sp := &specs[i]; sp.pid == tid && !sp.hasStart {
+			sp.seen, found = true, true
+		}
+	}
+	return found
+}
+
+// markSeen notes that the trace had the process a spec names.
+func markSeen(specs []pidSpec, p *Process) {
+	for i := range specs {
+		if sp := &specs[i]; sp.pid == p.Pid && (!sp.hasStart || sp.matched) {
+			sp.seen = true
+		}
+	}
+}
+
+// admit decides on process p as it appears, created by its parent's
+// thread tid: -p keeps it when it names it, --pid-tree when it names it or
+// its parent, or the thread that created it, is kept, --comm when its
+// parent ran a program it names (until p execs).
+func (f *Filter) admit(p *proc, tid int32) {
+	if f.pids != nil {
+		p.picked = matchProc(f.pids, &p.id)
+	}
+	if f.tree != nil {
+		p.inTree = matchProc(f.tree, &p.id) ||
+			(p.parent != nil && (p.parent.inTree || matchTid(f.tree, tid)))
+	}
+	if f.comms != nil && p.parent != nil {
+		p.comm = p.parent.comm
+	}
+}
+
+// procOK reports whether the filter keeps thread tid of process p.
+func (f *Filter) procOK(tid int32, p *proc) bool {
 	if !f.byProc {
 		return true
 	}
-	if f.pids != nil {
-		if s := f.pids[tid]; s != nil {
-			s.seen = true
-			return true
-		}
-		if s := f.pids[pid]; s != nil {
-			s.seen = true
-			return true
-		}
+	switch {
+	case p.picked:
+		markSeen(f.pids, &p.id)
+	case p.inTree:
+		markSeen(f.tree, &p.id)
+	case p.comm:
+	default:
+		return matchTid(f.pids, tid) || matchTid(f.tree, tid)
 	}
-	if f.tree != nil && (f.tree[tid] || f.tree[pid]) {
-		if s := f.roots[pid]; s != nil {
-			s.seen = true
-		}
-		return true
-	}
-	return f.commOK[pid]
+	return true
 }
 
 // timeOK reports whether t is inside the time window.
@@ -331,43 +424,17 @@ func (f *Filter) timeOK(t int64) bool {
 // statusOK reports whether a call that ended with st is kept.
 func (f *Filter) statusOK(st Status) bool { return f.status&st != 0 }
 
-// clone follows the process tree: a child of a kept process is kept, and
-// runs its parent's program.
-func (f *Filter) clone(e *format.Event) {
-	pid := e.Pid
-	if pid == 0 {
-		pid = e.Tid
-	}
-	if f.tree != nil && (f.tree[e.Tid] || f.tree[pid]) {
-		f.tree[e.Clone.Child] = true
-	}
-	if f.commOK != nil && e.Clone.Kind != format.CloneThread {
-		if f.commOK[pid] {
-			f.commOK[e.Clone.Child] = true
-		} else {
-			delete(f.commOK, e.Clone.Child)
-		}
-	}
-}
-
-// exec follows the programs processes run, for --comm.
-func (f *Filter) exec(e *format.Event) {
-	if f.commOK == nil {
+// exec follows the programs processes run, for --comm: process p runs
+// the program of exec e from now on.
+func (f *Filter) exec(e *format.Event, p *proc) {
+	if f.comms == nil {
 		return
-	}
-	pid := e.Pid
-	if pid == 0 {
-		pid = e.Tid
 	}
 	var argv0 string
 	if len(e.Exec.Argv) > 0 {
 		argv0 = e.Exec.Argv[0]
 	}
-	if f.matchComm(e.Exec.Path, argv0) {
-		f.commOK[pid] = true
-	} else {
-		delete(f.commOK, pid)
-	}
+	p.comm = f.matchComm(e.Exec.Path, argv0)
 }
 
 // matchComm reports whether a program run from path (argv[0] argv0)
@@ -388,24 +455,20 @@ func (f *Filter) matchComm(file, argv0 string) bool {
 	return ok
 }
 
-// keepEvent decides on an event that is not a syscall.
-func (f *Filter) keepEvent(e *format.Event) bool {
-	pid := e.Pid
-	if pid == 0 {
-		pid = e.Tid
-	}
+// keepEvent decides on an event of process p that is not a syscall.
+func (f *Filter) keepEvent(e *format.Event, p *proc) bool {
 	if f.hasSignals && (e.Kind == format.KindSignal || e.Kind == format.KindStop) &&
 		(e.Signal.Signo < 1 || e.Signal.Signo > 64 || f.signals&(1<<(e.Signal.Signo-1)) == 0) {
 		return false
 	}
-	return f.pidOK(e.Tid, pid) && f.timeOK(e.Time)
+	return f.procOK(e.Tid, p) && f.timeOK(e.Time)
 }
 
-// keepEnter decides on a call at its entry: keep says whether it may be
-// kept, deferred that the decision waits for its result.
-func (f *Filter) keepEnter(c *Call, fds *fdTracker) (keep, deferred bool) {
+// keepEnter decides on a call of process p at its entry: keep says
+// whether it may be kept, deferred that the decision waits for its result.
+func (f *Filter) keepEnter(c *Call, p *proc, fds *fdTracker) (keep, deferred bool) {
 	e := c.Enter
-	if !f.pidOK(c.Tid, c.Pid) && !f.execsComm(c) || !f.timeOK(e.Time) {
+	if !f.procOK(c.Tid, p) && !f.execsComm(c) || !f.timeOK(e.Time) {
 		return false, false
 	}
 	if f.hasSet && !f.set.Has(int(c.Nr)) {
@@ -432,9 +495,10 @@ func (f *Filter) execsComm(c *Call) bool {
 	return p != nil && f.matchComm(string(p), "")
 }
 
-// keepOrphanExit decides on an exit whose enter is not in the trace.
-func (f *Filter) keepOrphanExit(c *Call) bool {
-	if !f.pidOK(c.Tid, c.Pid) || !f.timeOK(c.EndTime) || !f.statusOK(c.Status) {
+// keepOrphanExit decides on an exit of process p whose enter is not in
+// the trace.
+func (f *Filter) keepOrphanExit(c *Call, p *proc) bool {
+	if !f.procOK(c.Tid, p) || !f.timeOK(c.EndTime) || !f.statusOK(c.Status) {
 		return false
 	}
 	if f.hasSet && !f.set.Has(int(c.Nr)) {

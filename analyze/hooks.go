@@ -19,7 +19,7 @@ import (
 func (w *Walker) hook(e *format.Event, v Visitor) {
 	th := w.threads[e.Tid]
 	if th == nil || !th.pending {
-		w.event(e, v)
+		w.event(e, w.procOf(eventPid(e), e.Time, e.Tid), v)
 		return
 	}
 	th.hooks = append(th.hooks, *e)

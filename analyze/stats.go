@@ -51,16 +51,16 @@ type sysCount struct {
 
 // procStat accumulates one process.
 type procStat struct {
-	pid, parent int32
-	// parentStart is the start of the parent, which may have ended.
-	parentStart int64
-	start, end  int64
-	ended       bool
-	exit        format.Exit
-	execs       []ExecRow
-	calls       uint64
-	errors      uint64
-	threads     int
+	id Process
+	// parent is the parent, which may have ended; Serial 0 when unknown.
+	parent  Process
+	end     int64
+	ended   bool
+	exit    format.Exit
+	execs   []ExecRow
+	calls   uint64
+	errors  uint64
+	threads int
 }
 
 // fileStat accumulates the calls on one path.
@@ -98,12 +98,12 @@ const maxSignalPids = 32
 // calls. Memory grows with the number of distinct syscalls, processes,
 // paths and peers, not with the trace's length.
 type Stats struct {
-	w       *Walker
-	opts    StatsOptions
-	counts  []sysCount
-	extra   map[int32]*sysCount
-	procs   map[int32]*procStat
-	lastPid int32
+	w      *Walker
+	opts   StatsOptions
+	counts []sysCount
+	extra  map[int32]*sysCount
+	// procs holds every process, by Process.Serial.
+	procs   map[uint32]*procStat
 	lastP   *procStat
 	files   map[string]*fileStat
 	failed  map[failKey]uint64
@@ -126,8 +126,7 @@ func NewStats(w *Walker, opts StatsOptions) *Stats {
 		w: w, opts: opts,
 		counts:  make([]sysCount, w.ct.tab.Max()),
 		extra:   map[int32]*sysCount{},
-		procs:   map[int32]*procStat{},
-		lastPid: -1,
+		procs:   map[uint32]*procStat{},
 		files:   map[string]*fileStat{},
 		failed:  map[failKey]uint64{},
 		peers:   map[string]*peerStat{},
@@ -136,17 +135,17 @@ func NewStats(w *Walker, opts StatsOptions) *Stats {
 	}
 }
 
-// proc returns the process pid, creating it as first seen at t.
-func (s *Stats) proc(pid int32, t int64) *procStat {
-	if pid == s.lastPid {
-		return s.lastP
+// proc returns the statistics of process id, creating them.
+func (s *Stats) proc(id Process) *procStat {
+	if p := s.lastP; p != nil && p.id.Serial == id.Serial {
+		return p
 	}
-	p := s.procs[pid]
+	p := s.procs[id.Serial]
 	if p == nil {
-		p = &procStat{pid: pid, start: t, threads: 1}
-		s.procs[pid] = p
+		p = &procStat{id: id, threads: 1}
+		s.procs[id.Serial] = p
 	}
-	s.lastPid, s.lastP = pid, p
+	s.lastP = p
 	return p
 }
 
@@ -180,7 +179,7 @@ func (s *Stats) SyscallExit(c *Call) {
 	if failed {
 		sc.errors++
 	}
-	p := s.proc(c.Pid, c.Start())
+	p := s.proc(c.Proc)
 	p.calls++
 	if failed {
 		p.errors++
@@ -293,7 +292,7 @@ func (s *Stats) file(name string) *fileStat {
 
 // addSlow inserts c into the slowest calls, keeping slowN.
 func (s *Stats) addSlow(c *Call, d int64) {
-	sc := SlowCall{Syscall: c.Name, Pid: c.Pid, Tid: c.Tid, TimeNs: c.Start(), DurationNs: d}
+	sc := SlowCall{Syscall: c.Name, Pid: c.Pid, ProcessStartNs: c.Proc.Start, Tid: c.Tid, TimeNs: c.Start(), DurationNs: d}
 	switch {
 	case c.Exit == nil:
 		sc.RetText = "?"
@@ -330,34 +329,30 @@ func (s *Stats) addSlow(c *Call, d int64) {
 
 // Event implements Visitor.
 func (s *Stats) Event(e *format.Event) {
-	pid := e.Pid
-	if pid == 0 {
-		pid = e.Tid
-	}
+	id := s.w.Process(eventPid(e))
 	switch e.Kind {
 	case format.KindClone:
 		if e.Clone.Kind == format.CloneThread {
-			s.proc(pid, e.Time).threads++
+			s.proc(id).threads++
 			return
 		}
-		parent := s.proc(pid, e.Time)
-		child := s.proc(e.Clone.Child, e.Time)
-		child.parent, child.parentStart = pid, parent.start
-		child.start = e.Time
+		parent := s.proc(id)
+		child := s.proc(s.w.Process(e.Clone.Child))
+		child.parent = id
 		// A child inherits its parent's program until it execs.
-		if p := s.procs[pid]; p != nil && len(p.execs) > 0 && len(child.execs) == 0 {
-			last := p.execs[len(p.execs)-1]
+		if len(parent.execs) > 0 && len(child.execs) == 0 {
+			last := parent.execs[len(parent.execs)-1]
 			child.execs = append(child.execs, ExecRow{Path: last.Path, Argv: last.Argv, Inherited: true})
 		}
 	case format.KindExec:
-		p := s.proc(pid, e.Time)
+		p := s.proc(id)
 		if len(p.execs) == 1 && p.execs[0].Inherited {
 			p.execs = p.execs[:0]
 		}
 		p.execs = append(p.execs, ExecRow{TimeNs: e.Time, Path: e.Exec.Path, Argv: slices.Clone(e.Exec.Argv)})
 	case format.KindAttach:
-		p := s.proc(pid, e.Time)
-		if e.Tid != pid {
+		p := s.proc(id)
+		if e.Tid != id.Pid {
 			p.threads++
 		}
 		if e.Exec.Path != "" || len(e.Exec.Argv) > 0 {
@@ -367,7 +362,7 @@ func (s *Stats) Event(e *format.Event) {
 		if e.Exit.Thread {
 			return
 		}
-		p := s.proc(pid, e.Time)
+		p := s.proc(id)
 		p.ended, p.end, p.exit = true, e.Time, e.Exit
 	case format.KindHook:
 		s.hooks.call(s.w.ct.get(e.Nr).name, []format.Event{*e})
@@ -378,8 +373,8 @@ func (s *Stats) Event(e *format.Event) {
 			s.signals[e.Signal.Signo] = ss
 		}
 		ss.count++
-		if p := s.proc(pid, e.Time); len(ss.procs) < maxSignalPids && !slices.Contains(ss.procs, ProcRef{p.pid, p.start}) {
-			ss.procs = append(ss.procs, ProcRef{p.pid, p.start})
+		if ref := (ProcRef{id.Pid, id.Start}); len(ss.procs) < maxSignalPids && !slices.Contains(ss.procs, ref) {
+			ss.procs = append(ss.procs, ref)
 		}
 	}
 }
@@ -484,7 +479,9 @@ func (r *Report) SetTrace(ti TraceInfo) {
 		r.Summary.Attached = append(r.Summary.Attached, AttachedRow{Pid: p.Pid, Argv: p.Argv})
 	}
 	if ti.Trailer != nil {
-		if r.Summary.EndReason = ti.Trailer.GetEndReason(); r.Summary.EndReason == "" {
+		// A copy of a cut trace does not know the exit status, nor an
+		// attached recording.
+		if r.Summary.EndReason = ti.Trailer.GetEndReason(); r.Summary.EndReason == "" && !ti.Trailer.GetTruncated() {
 			st := int(ti.Trailer.GetExitStatus())
 			r.Summary.ExitStatus = &st
 		}
@@ -534,7 +531,8 @@ type FailedPath struct {
 	Count   uint64 `json:"count"`
 }
 
-// ProcRef names a process: a pid and the start of its lifetime.
+// ProcRef names a process: a pid and the start of its lifetime
+// (Process.Start).
 type ProcRef struct {
 	Pid     int32 `json:"pid"`
 	StartNs int64 `json:"start_ns"`
@@ -617,11 +615,13 @@ type FDRef struct {
 
 // SlowCall is one of the slowest calls.
 type SlowCall struct {
-	Syscall    string `json:"syscall"`
-	Pid        int32  `json:"pid"`
-	Tid        int32  `json:"tid"`
-	TimeNs     int64  `json:"time_ns"`
-	DurationNs int64  `json:"duration_ns"`
+	Syscall string `json:"syscall"`
+	Pid     int32  `json:"pid"`
+	// ProcessStartNs is the calling process's start (Process.Start).
+	ProcessStartNs int64 `json:"process_start_ns"`
+	Tid            int32 `json:"tid"`
+	TimeNs         int64 `json:"time_ns"`
+	DurationNs     int64 `json:"duration_ns"`
 	// Ret is nil for a call that never returned.
 	Ret     *int64 `json:"ret"`
 	Errno   string `json:"errno,omitempty"`
@@ -792,22 +792,17 @@ func (s *Stats) failedRows() []FailedPath {
 // processRows lists processes depth-first from the roots, children in
 // order of creation.
 func (s *Stats) processRows() []ProcessRow {
-	children := map[int32][]*procStat{}
+	children := map[uint32][]*procStat{}
 	var roots []*procStat
 	for _, p := range s.procs {
-		if p.parent != 0 && s.procs[p.parent] != nil && p.parent != p.pid {
-			children[p.parent] = append(children[p.parent], p)
+		if p.parent.Serial != 0 && s.procs[p.parent.Serial] != nil {
+			children[p.parent.Serial] = append(children[p.parent.Serial], p)
 		} else {
 			roots = append(roots, p)
 		}
 	}
 	order := func(ps []*procStat) {
-		slices.SortFunc(ps, func(a, b *procStat) int {
-			if c := cmp.Compare(a.start, b.start); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.pid, b.pid)
-		})
+		slices.SortFunc(ps, func(a, b *procStat) int { return cmp.Compare(a.id.Serial, b.id.Serial) })
 	}
 	order(roots)
 	var calling func(p *procStat) bool
@@ -815,7 +810,7 @@ func (s *Stats) processRows() []ProcessRow {
 		if p.calls > 0 {
 			return true
 		}
-		for _, k := range children[p.pid] {
+		for _, k := range children[p.id.Serial] {
 			if calling(k) {
 				return true
 			}
@@ -829,18 +824,18 @@ func (s *Stats) processRows() []ProcessRow {
 			return
 		}
 		row := ProcessRow{
-			Pid: p.pid, StartNs: p.start, Execs: p.execs, Calls: p.calls, Errors: p.errors, Threads: p.threads, depth: depth,
+			Pid: p.id.Pid, StartNs: p.id.Start, Execs: p.execs, Calls: p.calls, Errors: p.errors, Threads: p.threads, depth: depth,
 		}
 		if depth > 0 {
-			row.Parent = &ProcRef{p.parent, p.parentStart}
-			pp := p.parent
+			row.Parent = &ProcRef{p.parent.Pid, p.parent.Start}
+			pp := p.parent.Pid
 			row.ParentPid = &pp
 		}
 		if row.Execs == nil {
 			row.Execs = []ExecRow{}
 		}
 		if p.ended {
-			end, d, st := p.end, p.end-p.start, p.exit.Status()
+			end, d, st := p.end, p.end-p.id.Start, p.exit.Status()
 			row.EndNs, row.DurationNs, row.ExitStatus = &end, &d, &st
 			if p.exit.Signal != 0 {
 				row.Signal, row.Signo, row.CoreDumped = SignalName(p.exit.Signal), p.exit.Signal, p.exit.CoreDumped
@@ -849,10 +844,10 @@ func (s *Stats) processRows() []ProcessRow {
 				row.ExitCode = &code
 			}
 		} else {
-			row.sofar = s.w.endTime - p.start
+			row.sofar = s.w.endTime - p.id.Start
 		}
 		rows = append(rows, row)
-		kids := children[p.pid]
+		kids := children[p.id.Serial]
 		order(kids)
 		for _, k := range kids {
 			walk(k, depth+1)

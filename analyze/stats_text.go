@@ -149,7 +149,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	b = b[:0]
 	if len(r.Processes) > 0 {
 		b = append(b, "\nprocesses\n"...)
-		b = append(b, "    pid  parent     calls   duration  exit        program\n"...)
+		b = append(b, "    pid  parent      start     calls   duration  exit        program\n"...)
 		procs, more := r.Processes, r.Omitted.Processes
 		if r.TextRows > 0 {
 			var cut int
@@ -168,6 +168,10 @@ func (r *Report) WriteText(w io.Writer) error {
 			default:
 				b = padLeft(b, "-", 7)
 			}
+			b = append(b, ' ')
+			// Cut, not rounded: -p PID@START with the printed start
+			// names this process, the first to start at or after it.
+			b = padLeft(b, string(appendFrac(append(strconv.AppendInt(nil, p.StartNs/1e9, 10), '.'), p.StartNs%1e9/1e3)), 10)
 			b = append(b, ' ')
 			b = padLeft(b, u(p.Calls), 9)
 			b = append(b, ' ')

@@ -243,14 +243,14 @@ func (f *Filter) Unmatched() []string {
 		return nil
 	}
 	var out []string
-	for _, p := range f.opts.Pids {
-		if s := f.pids[int32(p)]; s != nil && !s.seen {
-			out = append(out, fmt.Sprintf("-p %d: no such process or thread in the trace", p))
+	for i, p := range f.opts.Pids {
+		if i < len(f.pids) && !f.pids[i].seen {
+			out = append(out, fmt.Sprintf("-p %s: no such process or thread in the trace", p))
 		}
 	}
-	for _, p := range f.opts.PidTrees {
-		if s := f.roots[int32(p)]; s != nil && !s.seen {
-			out = append(out, fmt.Sprintf("--pid-tree %d: no such process in the trace", p))
+	for i, p := range f.opts.PidTrees {
+		if i < len(f.tree) && !f.tree[i].seen {
+			out = append(out, fmt.Sprintf("--pid-tree %s: no such process in the trace", p))
 		}
 	}
 	for _, c := range f.comms {

@@ -45,8 +45,10 @@ func statusOf(ret int64) Status {
 
 // Call is one syscall: its enter event and, once it returned, its exit.
 type Call struct {
-	// Tid and Pid are the calling thread and its process.
+	// Tid and Pid are the calling thread and its process id.
 	Tid, Pid int32
+	// Proc is the calling process: its pid and lifetime.
+	Proc Process
 	// Nr is the syscall number; Name its name ("syscall_0x1c3" when
 	// unknown); Sys its description, nil when unknown.
 	Nr   int32
@@ -141,7 +143,7 @@ type EventSource interface {
 
 // thread is the walker's state for one tid.
 type thread struct {
-	pid      int32
+	proc     *proc
 	pending  bool
 	keep     bool
 	deferred bool
@@ -162,9 +164,15 @@ type Walker struct {
 	threads map[int32]*thread
 	lastTid int32
 	last    *thread
-	kept    uint64
-	read    uint64
-	endTime int64
+	// procs holds the live processes by pid; serial counts every process
+	// seen.
+	procs  map[int32]*proc
+	serial uint32
+	// nthreads counts every thread seen, a tid's lifetime once.
+	nthreads int
+	kept     uint64
+	read     uint64
+	endTime  int64
 	// pending lists kept calls in the order they were entered, for
 	// oldestPending; a call that has ended stays in it until it reaches
 	// the front. Filled only when trackPending is set.
@@ -216,7 +224,7 @@ func NewWalker(h *format.Header, f *Filter, opts WalkerOptions) (*Walker, error)
 	if f != nil && f.tab != nil && f.tab != tab {
 		return nil, errors.New("filter was parsed for another architecture")
 	}
-	w := &Walker{ct: newCallTable(tab), filter: f, threads: map[int32]*thread{}, lastTid: -1}
+	w := &Walker{ct: newCallTable(tab), filter: f, threads: map[int32]*thread{}, lastTid: -1, procs: map[int32]*proc{}}
 	if opts.TrackFDs || (f != nil && len(f.paths) > 0) {
 		w.fds = newFDTracker(h.GetCwd())
 	}
@@ -238,7 +246,11 @@ func (w *Walker) EndTime() int64 { return w.endTime }
 // Walk reads src to its end and returns the error that ended it: io.EOF
 // for a cleanly closed trace, format.ErrTruncated, or a read error. Calls
 // still in progress at the end are passed to v as StatusDetached first.
+// When v has an Err method (Printer, ChromeExporter) and it reports an
+// error, such as a write to a closed pipe, Walk stops soon after and
+// returns that error.
 func (w *Walker) Walk(src EventSource, v Visitor) error {
+	failing, _ := v.(interface{ Err() error })
 	for {
 		e, err := src.Next()
 		if err != nil {
@@ -246,6 +258,11 @@ func (w *Walker) Walk(src EventSource, v Visitor) error {
 			return err
 		}
 		w.Step(e, v)
+		if failing != nil && w.read%1024 == 0 {
+			if err := failing.Err(); err != nil {
+				return err
+			}
+		}
 	}
 }
 
@@ -262,26 +279,22 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 	case format.KindSyscallExit:
 		w.exit(e, v)
 	case format.KindClone:
-		if w.filter != nil {
-			w.filter.clone(e)
-		}
-		parentPid := e.Pid
-		if parentPid == 0 {
-			parentPid = e.Tid
-		}
+		pid := eventPid(e)
+		parent := w.procOf(pid, e.Time, e.Tid)
 		// The child is a thread of the trace from now on, whether or not
 		// its first stop came before this event.
 		child := e.Clone.Child
 		if e.Clone.Kind == format.CloneThread {
-			w.thread(child, parentPid).pid = parentPid
+			w.thread(child).proc = parent
 		} else {
-			w.thread(child, child)
+			w.thread(child).proc = w.newProc(child, e.Time, parent, e.Tid)
 			if w.fds != nil {
-				w.fds.clone(parentPid, child, &e.Clone)
+				w.fds.clone(pid, child, &e.Clone)
 			}
 		}
-		w.event(e, v)
+		w.event(e, parent, v)
 	case format.KindExec:
+		p := w.procOf(eventPid(e), e.Time, e.Tid)
 		if old := e.Exec.OldTid; old != 0 && old != e.Tid {
 			// The leader's pending call (if any) never returns; the
 			// exec'ing thread's execve returns on the leader's tid.
@@ -300,76 +313,84 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 			w.fds.exec(e)
 		}
 		if w.filter != nil {
-			w.filter.exec(e)
+			w.filter.exec(e, p)
 		}
-		w.event(e, v)
+		w.event(e, p, v)
 	case format.KindAttach:
+		p := w.procOf(eventPid(e), e.Time, e.Tid)
 		if w.fds != nil {
 			w.fds.attach(e)
 		}
-		w.event(e, v)
+		w.event(e, p, v)
 	case format.KindDetach:
+		p := w.procOf(eventPid(e), e.Time, e.Tid)
 		w.detach(e, v)
-		w.event(e, v)
+		w.event(e, p, v)
 	case format.KindExit:
+		p := w.procOf(eventPid(e), e.Time, e.Tid)
 		if th := w.threads[e.Tid]; th != nil {
 			if th.pending {
 				w.unfinish(th, v, e.Time, StatusUnfinished)
 			}
 		}
-		w.event(e, v)
+		w.event(e, p, v)
 		delete(w.threads, e.Tid)
 		w.lastTid = -1
-		if !e.Exit.Thread && w.fds != nil {
-			w.fds.exit(e.Pid)
+		if !e.Exit.Thread {
+			if w.fds != nil {
+				w.fds.exit(p.id.Pid)
+			}
+			w.endProc(p)
 		}
 	case format.KindHook:
 		w.hook(e, v)
 	default:
-		w.event(e, v)
+		w.event(e, w.procOf(eventPid(e), e.Time, e.Tid), v)
 	}
 }
 
 // Finish passes the calls still in progress to v as StatusDetached.
 func (w *Walker) Finish(v Visitor) { w.finishAll(v) }
 
-func (w *Walker) event(e *format.Event, v Visitor) {
-	if w.filter == nil || w.filter.keepEvent(e) {
+func (w *Walker) event(e *format.Event, p *proc, v Visitor) {
+	if w.filter == nil || w.filter.keepEvent(e, p) {
 		w.kept++
 		v.Event(e)
 	}
 }
 
 // thread returns the state of tid, creating it.
-func (w *Walker) thread(tid, pid int32) *thread {
+func (w *Walker) thread(tid int32) *thread {
 	if tid == w.lastTid {
 		return w.last
 	}
 	th := w.threads[tid]
 	if th == nil {
-		th = &thread{pid: pid}
+		th = &thread{}
 		w.threads[tid] = th
+		w.nthreads++
 	}
 	w.lastTid, w.last = tid, th
 	return th
 }
 
 func (w *Walker) enter(e *format.Event, v Visitor) {
-	th := w.thread(e.Tid, e.Pid)
+	th := w.thread(e.Tid)
 	if th.pending {
 		w.unfinish(th, v, e.Time, StatusUnfinished)
 	}
-	if e.Pid != 0 {
-		th.pid = e.Pid
+	p := th.proc
+	if p == nil || p.ended || (p.id.Pid != e.Pid && e.Pid != 0) {
+		p = w.bind(th, e.Pid, e.Time, e.Tid)
 	}
 	th.copyEnter(e)
 	th.hooks = th.hooks[:0]
 	ci := w.ct.get(e.Nr)
-	th.call = Call{Tid: e.Tid, Pid: th.pid, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Enter: &th.enter, info: ci, seq: w.read}
+	th.call = Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Enter: &th.enter, info: ci, seq: w.read}
 	th.pending = true
 	th.keep, th.deferred = true, false
 	if w.filter != nil {
-		th.keep, th.deferred = w.filter.keepEnter(&th.call, w.fds)
+		th.keep, th.deferred = w.filter.keepEnter(&th.call, p, w.fds)
 	}
 	if th.keep {
 		if w.trackPending {
@@ -386,15 +407,13 @@ func (w *Walker) enter(e *format.Event, v Visitor) {
 }
 
 func (w *Walker) exit(e *format.Event, v Visitor) {
-	th := w.thread(e.Tid, e.Pid)
+	th := w.thread(e.Tid)
 	if !th.pending {
 		// An exit without its enter: the call began before the trace.
+		p := w.bind(th, e.Pid, e.Time, e.Tid)
 		ci := w.ct.get(e.Nr)
-		c := Call{Tid: e.Tid, Pid: e.Pid, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Exit: e, EndTime: e.Time, Status: statusOf(e.Ret), info: ci, seq: w.read}
-		if c.Pid == 0 {
-			c.Pid = th.pid
-		}
-		if w.filter == nil || w.filter.keepOrphanExit(&c) {
+		c := Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Exit: e, EndTime: e.Time, Status: statusOf(e.Ret), info: ci, seq: w.read}
+		if w.filter == nil || w.filter.keepOrphanExit(&c, p) {
 			w.kept++
 			v.SyscallExit(&c)
 		}
@@ -421,7 +440,7 @@ func (w *Walker) exit(e *format.Event, v Visitor) {
 // enter, or for a call entered before an attached recording began only
 // its number, is in the trace, and its exit will not be.
 func (w *Walker) detach(e *format.Event, v Visitor) {
-	th := w.thread(e.Tid, e.Pid)
+	th := w.thread(e.Tid)
 	if th.pending {
 		th.call.Detach = true
 		w.unfinish(th, v, e.Time, StatusDetached)
@@ -431,8 +450,9 @@ func (w *Walker) detach(e *format.Event, v Visitor) {
 		return
 	}
 	ci := w.ct.get(e.Nr)
-	c := Call{Tid: e.Tid, Pid: e.Pid, Nr: e.Nr, Name: ci.name, Sys: ci.sys, EndTime: e.Time, Status: StatusDetached, Detach: true, info: ci}
-	if w.filter == nil || w.filter.keepOrphanExit(&c) {
+	p := w.bind(th, e.Pid, e.Time, e.Tid)
+	c := Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, EndTime: e.Time, Status: StatusDetached, Detach: true, info: ci}
+	if w.filter == nil || w.filter.keepOrphanExit(&c, p) {
 		w.kept++
 		v.SyscallExit(&c)
 	}

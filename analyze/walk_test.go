@@ -199,7 +199,7 @@ dup2(3, 7)                              = 7
 [pid    11] read(3, "", 1)              = 0
 [pid    10] read(7, 0x1000, 1)          = -1 EINTR (Interrupted system call)
 `)
-	checkLines(t, "status=failed,-p 11", dump(t, evs, FilterOptions{Exprs: []string{"status=failed"}, Pids: []int{11}}, DumpOptions{}), `
+	checkLines(t, "status=failed,-p 11", dump(t, evs, FilterOptions{Exprs: []string{"status=failed"}, Pids: []string{"11"}}, DumpOptions{}), `
 [pid    11] read(4, 0x1000, 1)          = -1 EBADF (Bad file descriptor)
 `)
 	checkLines(t, "trace=!read,openat --since --until", dump(t, evs, FilterOptions{Exprs: []string{"trace=!read,openat"}, Since: "4us", Until: "0.000009"}, DumpOptions{}), `
@@ -238,11 +238,11 @@ func TestPidTree(t *testing.T) {
 		enter(6, 3, 3, nrClose, 8), exit(7, 3, 3, nrClose, 0),
 		enter(8, 2, 2, nrClose, 7), exit(9, 2, 2, nrClose, 0),
 	}
-	checkLines(t, "--pid-tree 2", dump(t, evs, FilterOptions{PidTrees: []int{2}}, DumpOptions{}), `
+	checkLines(t, "--pid-tree 2", dump(t, evs, FilterOptions{PidTrees: []string{"2"}}, DumpOptions{}), `
 [pid     4] close(9)                    = 0
 [pid     2] close(7)                    = 0
 `)
-	checkLines(t, "-p 3", dump(t, evs, FilterOptions{Pids: []int{3}}, DumpOptions{}), `
+	checkLines(t, "-p 3", dump(t, evs, FilterOptions{Pids: []string{"3"}}, DumpOptions{}), `
 [pid     3] close(8)                    = 0
 `)
 }
@@ -253,7 +253,7 @@ func TestFilterErrorsAndString(t *testing.T) {
 		{Exprs: []string{"trace=nosuch"}},
 		{Exprs: []string{"status=maybe"}},
 		{Exprs: []string{"verbose=all"}},
-		{Pids: []int{0}},
+		{Pids: []string{"0"}},
 		{Paths: []string{"["}},
 		{Since: "x"},
 		{Since: "2s", Until: "1s"},
@@ -262,7 +262,7 @@ func TestFilterErrorsAndString(t *testing.T) {
 			t.Errorf("%+v: error %v", bad, err)
 		}
 	}
-	f := filterFor(t, FilterOptions{Exprs: []string{"%file", "status=!failed"}, Pids: []int{4}, Paths: []string{"/etc/*"}, Since: "1.5s"})
+	f := filterFor(t, FilterOptions{Exprs: []string{"%file", "status=!failed"}, Pids: []string{"4"}, Paths: []string{"/etc/*"}, Since: "1.5s"})
 	if got, want := f.String(), "-e trace=%file -e status=!failed -p 4 -P /etc/* --since 1.5s"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}

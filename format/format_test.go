@@ -292,22 +292,35 @@ func TestBadInput(t *testing.T) {
 	future[12] = Version + 1
 	corrupt := append([]byte(nil), good...)
 	corrupt[len(corrupt)/2] ^= 0xff
+	version0 := append([]byte(nil), good...)
+	version0[12] = 0
 
 	for _, tc := range []struct {
 		name string
 		data []byte
 		want error
 	}{
-		{"empty", nil, ErrNotTrace},
+		{"empty", nil, ErrTruncated},
+		{"half the leading frame", good[:10], ErrTruncated},
+		{"leading frame alone", good[:16], ErrTruncated},
+		{"header cut", good[:20], ErrTruncated},
+		{"not a leading frame", good[1:12], ErrNotTrace},
 		{"random", rnd, ErrNotTrace},
 		{"text", []byte("execve(\"/bin/ls\", [\"ls\"], 0x7ffd /* 20 vars */) = 0\n"), ErrNotTrace},
 		{"zstd but not a trace", zstdNotTrace.EncodeAll([]byte("hello"), nil), ErrNotTrace},
 		{"future version", future, &VersionError{}},
+		{"version 0", version0, &CorruptError{}},
 		{"corrupt frame", corrupt, &CorruptError{}},
 		{"two traces in one file", append(append([]byte(nil), good...), good...), &CorruptError{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := readAll(tc.data)
+			if errors.Is(tc.want, ErrTruncated) && (err == nil || !strings.Contains(err.Error(), "the recording ended before it began")) {
+				t.Errorf("got %v, want the recording ended before it began", err)
+			}
+			if err != nil && strings.Contains(err.Error(), "newer") && tc.name != "future version" {
+				t.Errorf("got %v", err)
+			}
 			switch want := tc.want.(type) {
 			case *VersionError:
 				var ve *VersionError
@@ -325,6 +338,32 @@ func TestBadInput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTruncatedMark checks that a trace whose trailer says it was copied
+// from a cut one reads as cut, trailer and all.
+func TestTruncatedMark(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, sampleHeader(), WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := sampleEvents()
+	for i := range evs {
+		if err := w.Write(&evs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(&Trailer{Truncated: true, EndTime: 77}); err != nil {
+		t.Fatal(err)
+	}
+	r, got, err := readAll(buf.Bytes())
+	if err != ErrTruncated || len(got) != len(evs) {
+		t.Fatalf("got %d events and %v, want %d and ErrTruncated", len(got), err, len(evs))
+	}
+	if tr := r.Trailer(); tr == nil || !tr.Truncated || tr.EndTime != 77 || tr.Events != uint64(len(evs)) {
+		t.Errorf("trailer %v", tr)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
@@ -17,7 +18,9 @@ const MaxRecordSize = 32 << 20
 
 var (
 	// ErrTruncated ends a trace that was cut off: every complete event
-	// before it was returned. A recorder that was killed leaves such traces.
+	// before it was returned. A recorder that was killed leaves such
+	// traces, and filtering one keeps the mark (Trailer.Truncated).
+	// NewReader wraps it for a trace that ends before its header.
 	ErrTruncated = errors.New("trace truncated")
 	// ErrNotTrace is returned for input that does not start like a trace.
 	ErrNotTrace = errors.New("not a trec trace")
@@ -57,7 +60,7 @@ type Reader struct {
 	trailer *Trailer
 	dec     decoder
 	ev      Event
-	records int64
+	records int64 // records read whole: the next one's number, 0 the header's
 	events  uint64
 	err     error
 
@@ -75,29 +78,32 @@ func NewReader(r io.Reader) (*Reader, error) {
 	var lead [16]byte
 	n, err := io.ReadFull(fr.src, lead[:])
 	fr.off += int64(n)
-	switch {
-	case err != nil && err != io.EOF && err != io.ErrUnexpectedEOF:
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return nil, fmt.Errorf("read trace: %w", err)
-	case n == 0:
-		return nil, fmt.Errorf("%w: empty file", ErrNotTrace)
-	case err != nil && n < 8:
-		return nil, fmt.Errorf("%w: %d bytes", ErrNotTrace, n)
 	}
-	if binary.LittleEndian.Uint32(lead[0:]) != skippableMagic || string(lead[8:12]) != Magic {
+	if n < len(lead) {
+		if !leadPrefix(lead[:n]) {
+			return nil, fmt.Errorf("%w: %d bytes", ErrNotTrace, n)
+		}
+		// What a recorder killed before its first write leaves (an
+		// empty file), or during it.
+		return nil, errBeforeStart(n)
+	}
+	if !leadPrefix(lead[:]) {
 		return nil, ErrNotTrace
 	}
-	if err != nil || binary.LittleEndian.Uint32(lead[4:]) != 8 {
-		return nil, ErrNotTrace
-	}
-	if v := binary.LittleEndian.Uint32(lead[12:]); v > Version || v == 0 {
+	switch v := binary.LittleEndian.Uint32(lead[12:]); {
+	case v == 0:
+		return nil, &CorruptError{Offset: 12, Err: errors.New("format version 0 in the leading frame")}
+	case v > Version:
 		return nil, &VersionError{Version: v}
 	}
 	tr := &Reader{frames: fr}
 	body, err := tr.nextRecord()
-	if err != nil {
-		if err == io.EOF {
-			err = ErrTruncated
-		}
+	switch {
+	case err == io.EOF || err == ErrTruncated:
+		return nil, errBeforeStart(tr.frames.off)
+	case err != nil:
 		return nil, fmt.Errorf("read header: %w", err)
 	}
 	var rec tracepb.Record
@@ -108,11 +114,32 @@ func NewReader(r io.Reader) (*Reader, error) {
 		return nil, tr.corrupt(fmt.Errorf("first record is %v, not a header", rec.Kind))
 	}
 	tr.header = rec.Header
+	tr.records++
 	tr.headerRaw = append([]byte(nil), body...)
 	if tr.header.FormatVersion > Version {
 		return nil, &VersionError{Version: tr.header.FormatVersion}
 	}
 	return tr, nil
+}
+
+// leadPrefix reports whether b is a prefix of the leading frame: the
+// skippable frame's magic and size, and Magic.
+func leadPrefix(b []byte) bool {
+	var want [12]byte
+	binary.LittleEndian.PutUint32(want[0:], skippableMagic)
+	binary.LittleEndian.PutUint32(want[4:], 8)
+	copy(want[8:], Magic)
+	n := min(len(b), len(want))
+	return string(b[:n]) == string(want[:n])
+}
+
+// errBeforeStart is the error of a trace that ends before its header, n
+// bytes long: its recorder was killed as it started.
+func errBeforeStart[N int | int64](n N) error {
+	if n == 0 {
+		return fmt.Errorf("%w: the recording ended before it began (empty file)", ErrTruncated)
+	}
+	return fmt.Errorf("%w: the recording ended before it began (%d bytes, no header)", ErrTruncated, n)
 }
 
 // Header returns the trace's header.
@@ -123,7 +150,9 @@ func (r *Reader) Header() *Header { return r.header }
 // it identifies the trace.
 func (r *Reader) HeaderBytes() []byte { return r.headerRaw }
 
-// Trailer returns the trailer once Next has returned io.EOF, else nil.
+// Trailer returns the trailer once Next has returned io.EOF, or
+// ErrTruncated for a trace whose trailer says it was copied from a cut one
+// (Trailer.Truncated); else nil.
 func (r *Reader) Trailer() *Trailer { return r.trailer }
 
 // Events returns the number of events read so far.
@@ -133,7 +162,8 @@ func (r *Reader) Events() uint64 { return r.events }
 func (r *Reader) Offset() int64 { return r.frames.off }
 
 // Next returns the next event. It returns io.EOF after the trailer of a
-// cleanly closed trace and ErrTruncated when the trace ends without one;
+// cleanly closed trace and ErrTruncated when the trace ends without one,
+// or with one that marks it a copy of a truncated trace;
 // any other error is a *CorruptError or an I/O error. The event and its
 // slices are valid until the next call.
 func (r *Reader) Next() (*Event, error) {
@@ -164,11 +194,15 @@ func (r *Reader) Next() (*Event, error) {
 			r.trailer = &Trailer{}
 		}
 		r.err = r.checkEnd()
+		if r.err == io.EOF && r.trailer.Truncated {
+			r.err = ErrTruncated
+		}
 		return nil, r.err
 	case kind == tracepb.Kind_KIND_HEADER:
 		r.err = r.corrupt(errors.New("second header"))
 		return nil, r.err
 	}
+	r.records++
 	r.events++
 	return &r.ev, nil
 }
@@ -180,7 +214,7 @@ func (r *Reader) checkEnd() error {
 	if len(r.pend) > 0 {
 		return r.corrupt(errors.New("records after the trailer"))
 	}
-	switch err := r.frames.next(); {
+	switch err := r.refill(); {
 	case err == io.EOF:
 		return io.EOF
 	case err == nil:
@@ -195,6 +229,8 @@ func (r *Reader) checkEnd() error {
 // stream, ErrTruncated when the stream ends inside a record.
 func (r *Reader) nextRecord() ([]byte, error) {
 	for {
+		// whole is the length of the record begun in pend, when known.
+		whole := 0
 		if len(r.pend) > 0 {
 			size, n := protowire.ConsumeVarint(r.pend)
 			switch {
@@ -203,18 +239,17 @@ func (r *Reader) nextRecord() ([]byte, error) {
 			case n > 0 && uint64(len(r.pend)-n) >= size:
 				body := r.pend[n : n+int(size)]
 				r.pend = r.pend[n+int(size):]
-				r.records++
 				return body, nil
+			case n > 0:
+				whole = n + int(size)
 			case n < 0 && len(r.pend) >= binary.MaxVarintLen64:
 				return nil, r.corrupt(protowire.ParseError(n))
 			}
 		}
 		if len(r.pend) > 0 {
-			// The next frame reuses the buffer the partial record sits in.
-			r.carry = append(r.carry[:0], r.pend...)
-			r.pend = r.carry
+			r.keepPending(whole)
 		}
-		err := r.frames.next()
+		err := r.refill()
 		if err == io.EOF {
 			if len(r.pend) > 0 {
 				return nil, ErrTruncated
@@ -224,7 +259,7 @@ func (r *Reader) nextRecord() ([]byte, error) {
 		if err != nil {
 			var ce *CorruptError
 			if errors.As(err, &ce) && ce.Record == 0 {
-				ce.Record = r.records + 1
+				ce.Record = r.records
 			}
 			return nil, err
 		}
@@ -235,6 +270,37 @@ func (r *Reader) nextRecord() ([]byte, error) {
 		r.carry = append(r.pend, r.frames.out...)
 		r.pend = r.carry
 	}
+}
+
+// keepPending moves the partial record in pend to the start of carry,
+// since the next frame reuses the buffer it sits in, with room for the
+// whole record when its length is known: a large record then grows in
+// place, chunk by chunk. A large carry a small record does not need is
+// let go.
+func (r *Reader) keepPending(whole int) {
+	if cap(r.carry) > 1<<20 && max(whole, len(r.pend)) < cap(r.carry)/4 {
+		r.carry = append(make([]byte, 0, max(whole, len(r.pend))), r.pend...)
+	} else if len(r.carry) == 0 || &r.pend[0] != &r.carry[0] {
+		r.carry = append(slices.Grow(r.carry[:0], whole), r.pend...)
+	} else if whole > cap(r.carry) {
+		r.carry = slices.Grow(r.carry, whole-len(r.carry))
+	}
+	r.pend = r.carry
+}
+
+// refill puts the next decompressed bytes in r.frames.out: the next
+// chunk of a large frame, or the next frame. A large frame may go on only
+// to complete a record that began within its first FrameRecordsLimit
+// bytes, as the writer's frames do.
+func (r *Reader) refill() error {
+	f := r.frames
+	if !f.streaming {
+		return f.next()
+	}
+	if f.produced-len(r.pend) >= FrameRecordsLimit {
+		return &CorruptError{Offset: f.start, Err: fmt.Errorf("zstd frame holds records past its first %d bytes, more than a trace writer writes", FrameRecordsLimit)}
+	}
+	return f.more()
 }
 
 func (r *Reader) corrupt(err error) error {

@@ -30,7 +30,9 @@ var ErrClosed = errors.New("trace writer closed")
 
 // WriterOptions tune a Writer. The zero value gives the defaults.
 type WriterOptions struct {
-	// FrameSize ends a zstd frame once this much payload is pending.
+	// FrameSize ends a zstd frame once this much payload is pending; at
+	// most FrameRecordsLimit, since readers refuse frames whose records
+	// go on past that.
 	FrameSize int
 	// FlushInterval ends a frame when events have waited this long.
 	FlushInterval time.Duration
@@ -106,13 +108,15 @@ func NewWriter(w io.Writer, h *Header, opts WriterOptions) (*Writer, error) {
 	if opts.FrameSize <= 0 {
 		opts.FrameSize = DefaultFrameSize
 	}
+	opts.FrameSize = min(opts.FrameSize, FrameRecordsLimit)
 	if opts.FlushInterval <= 0 {
 		opts.FlushInterval = DefaultFlushInterval
 	}
 	if opts.Level == 0 {
 		opts.Level = zstd.SpeedFastest
 	}
-	zenc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(opts.Level),
+	// Readers refuse windows over maxWindow (the fastest level's).
+	zenc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(opts.Level), zstd.WithWindowSize(maxWindow),
 		zstd.WithEncoderConcurrency(1), zstd.WithEncoderCRC(true))
 	if err != nil {
 		return nil, fmt.Errorf("trace writer: %w", err)

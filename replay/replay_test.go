@@ -272,7 +272,7 @@ func TestFilterSelectsWhatTheHooksSee(t *testing.T) {
 		ev = append(ev, call(tab, at+5, 60, 60, "getppid", [6]uint64{}, 1, -1, "")...)
 	}
 	trace := synth(t, h, ev...)
-	f, err := analyze.ParseFilter(tab, analyze.FilterOptions{Pids: []int{60}})
+	f, err := analyze.ParseFilter(tab, analyze.FilterOptions{Pids: []string{"60"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,10 +117,14 @@ func newCollector(r *run, w *analyze.Walker, ignore *sysent.Set, strict bool, se
 }
 
 // proc returns the live process pid, creating a root process first seen
-// at t.
+// at t. Its start is the walker's (analyze.Process), which saw the events
+// a filter left out, so that -p PID@START names the same process here.
 func (c *collector) proc(pid int32, t int64) *process {
 	if p := c.live[pid]; p != nil {
 		return p
+	}
+	if id := c.w.Process(pid); id.Serial != 0 {
+		t = id.Start
 	}
 	p := &process{idx: len(c.r.procs), pid: pid, start: t}
 	c.r.procs = append(c.r.procs, p)

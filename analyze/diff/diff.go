@@ -212,39 +212,53 @@ func collect(in Input, opts Options, seed maphash.Seed, fopts analyze.FilterOpti
 	return r, nil
 }
 
-// translatePids turns the -p and --pid-tree pids, each a process of either
-// run, into the filter of each run: the process and its match.
+// translatePids turns the -p and --pid-tree values, each naming processes
+// of either run, into the filter of each run: the processes and their
+// matches, each named by its pid and start.
 func translatePids(ra, rb *run, f analyze.FilterOptions) (fa, fb analyze.FilterOptions, err error) {
 	fa, fb = f, f
 	fa.Pids, fa.PidTrees, fb.Pids, fb.PidTrees = nil, nil, nil, nil
 	for _, list := range []struct {
-		pids   []int
-		fa, fb *[]int
+		specs  []string
+		fa, fb *[]string
 		flag   string
 	}{{f.Pids, &fa.Pids, &fb.Pids, "-p"}, {f.PidTrees, &fa.PidTrees, &fb.PidTrees, "--pid-tree"}} {
-		for _, pid := range list.pids {
+		for _, spec := range list.specs {
+			pid, start, hasStart, err := analyze.ParsePid(spec)
+			if err != nil {
+				return fa, fb, fmt.Errorf("%s %s: %w", list.flag, spec, err)
+			}
 			found := false
 			for _, side := range []struct {
 				r          *run
-				own, other *[]int
+				own, other *[]string
 			}{{ra, list.fa, list.fb}, {rb, list.fb, list.fa}} {
 				for _, p := range side.r.procs {
-					if int(p.pid) != pid {
+					if p.pid != pid || (hasStart && p.start < start) {
 						continue
 					}
 					found = true
-					*side.own = append(*side.own, pid)
+					*side.own = append(*side.own, processSpec(p))
 					if p.match != nil {
-						*side.other = append(*side.other, int(p.match.pid))
+						*side.other = append(*side.other, processSpec(p.match))
+					}
+					if hasStart {
+						// PID@START names the first such process.
+						break
 					}
 				}
 			}
 			if !found {
-				return fa, fb, fmt.Errorf("%s %d: no such process in %s or %s", list.flag, pid, ra.name, rb.name)
+				return fa, fb, fmt.Errorf("%s %s: no such process in %s or %s", list.flag, spec, ra.name, rb.name)
 			}
 		}
 	}
 	return fa, fb, nil
+}
+
+// processSpec names p alone as -p does: its pid and start.
+func processSpec(p *process) string {
+	return fmt.Sprintf("%d@%dns", p.pid, p.start)
 }
 
 // renderHunks prints the calls the report's hunks show, in a second pass

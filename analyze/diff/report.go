@@ -275,7 +275,7 @@ func summary(r *run) RunSummary {
 	}
 	if rs := roots(r); len(rs) > 0 && rs[0].ended {
 		s.ExitStatus = exitStatus(rs[0])
-	} else if r.trailer != nil {
+	} else if r.trailer != nil && !r.trailer.GetTruncated() {
 		st := int(r.trailer.GetExitStatus())
 		s.ExitStatus = &st
 	}

@@ -108,6 +108,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		// Single-letter flags combine as in strace: -yT is -y -T.
 		cmd.UseShortOptionHandling = true
 		cmd.CustomHelpTemplate = asTemplate(commandHelp(cmd))
+		// No "help" subcommand: "trec dump h" reads the trace named h
+		// ("trec help dump" and --help remain).
+		cmd.HideHelpCommand = true
 	}
 	app.Commands = append(app.Commands, &cli.Command{
 		Name:      "help",
@@ -288,7 +291,7 @@ func permute(app *cli.App, args []string) []string {
 		flags = append(flags, a)
 		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		valued, known := takes[name]
-		if !known && !strings.HasPrefix(a, "--") {
+		if !known && !strings.HasPrefix(a, "--") && name != "" {
 			// Combined letters (-ys 8): the last one may take the
 			// value.
 			valued = takes[name[len(name)-1:]]

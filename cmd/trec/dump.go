@@ -72,6 +72,9 @@ func runDump(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := checkStdout(c); err != nil {
+		return err
+	}
 	s, err := openSession(c, opts.FDPaths || opts.JSON)
 	if err != nil {
 		return err
@@ -86,7 +89,7 @@ func runDump(c *cli.Context) error {
 	rerr := s.walk(c, p)
 	if err := p.Flush(); err != nil {
 		s.in.file.Close()
-		return fmt.Errorf("write: %w", err)
+		return writeError(stdinName, err)
 	}
 	if err := s.in.finish(c, rerr); err != nil {
 		return err

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/trecdev/trec/analyze"
@@ -70,7 +68,7 @@ func runExport(c *cli.Context) error {
 	if werr := sink.finish(); werr != nil {
 		s.in.file.Close()
 		file.discard()
-		return fmt.Errorf("%s: %w", outName, werr)
+		return writeError(outName, werr)
 	}
 	return file.commit(c, s.in, rerr)
 }

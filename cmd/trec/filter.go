@@ -31,8 +31,8 @@ func filterFlags() []cli.Flag {
 			"unavailable, detached), signal=SET (SIGTERM or TERM, numbers, all, none, ! to negate)"},
 		&cli.BoolFlag{Name: "z", Aliases: []string{"successful-only"}, Usage: "keep only the calls that succeeded (-e status=successful)", Category: catFilter},
 		&cli.BoolFlag{Name: "Z", Aliases: []string{"failed-only"}, Usage: "keep only the calls that failed (-e status=failed)", Category: catFilter},
-		&cli.IntSliceFlag{Name: "pid", Aliases: []string{"p"}, Usage: "keep process or thread `PID` (repeatable)", Category: catFilter},
-		&cli.IntSliceFlag{Name: "pid-tree", Usage: "keep process `PID` and its descendants (repeatable)", Category: catFilter},
+		&cli.StringSliceFlag{Name: "pid", Aliases: []string{"p"}, Usage: "keep process or thread `PID`: every process that had that pid, or with PID@START the one that started at START (as stats lists it); repeatable", Category: catFilter},
+		&cli.StringSliceFlag{Name: "pid-tree", Usage: "keep process `PID` (or PID@START) and its descendants (repeatable)", Category: catFilter},
 		&cli.GenericFlag{Name: "comm", Value: &multiString{}, Usage: "keep the processes running program `NAME` (a glob; repeatable)", Category: catFilter},
 		&cli.GenericFlag{Name: "path", Aliases: []string{"P"}, Value: &multiString{}, Usage: "keep calls naming `PATH`, directly or through an fd (a glob; repeatable)", Category: catFilter},
 		&cli.StringFlag{Name: "since", Usage: "keep what happened from `OFFSET` after the trace start (1.5s, 200ms)", Category: catFilter},
@@ -74,8 +74,8 @@ func filterOptions(c *cli.Context) (opts analyze.FilterOptions, quiet []string, 
 	}
 	return analyze.FilterOptions{
 		Exprs:    exprs,
-		Pids:     c.IntSlice("pid"),
-		PidTrees: c.IntSlice("pid-tree"),
+		Pids:     c.StringSlice("pid"),
+		PidTrees: c.StringSlice("pid-tree"),
 		Comms:    strs(c, "comm"),
 		Paths:    strs(c, "path"),
 		Since:    c.String("since"),
@@ -101,6 +101,9 @@ func openSession(c *cli.Context, trackFDs bool) (*session, error) {
 	}
 	if len(quiet) > 0 && c.Command.Name != "dump" {
 		return nil, usagef("-e quiet=%s: only trec dump prints the lines it hides", quiet[0])
+	}
+	if err := fo.Check(); err != nil {
+		return nil, usage(err)
 	}
 	in, err := openTraceSpooled(c, readsTwice(c, fo))
 	if err != nil {
@@ -310,6 +313,9 @@ func (t *traceCopier) SyscallExit(c *analyze.Call) {
 
 func (t *traceCopier) Event(e *format.Event) { t.write(e) }
 
+// Err returns the first write error; the walk stops at it.
+func (t *traceCopier) Err() error { return t.err }
+
 func runFilter(c *cli.Context) error {
 	if !c.IsSet("output") {
 		return usagef("-o OUT is required: the trace to write (usage: %s)", usageLine(c.Command))
@@ -351,14 +357,17 @@ func runFilter(c *cli.Context) error {
 	rerr := s.walk(c, keeping(refs, cp))
 	if cp.err != nil {
 		tw.Close(nil)
-		return fail(fmt.Errorf("%s: %w", outName, cp.err))
+		return fail(writeError(outName, cp.err))
 	}
 	var tr *format.Trailer
 	if t := s.in.Reader.Trailer(); t != nil {
 		tr = proto.Clone(t).(*format.Trailer)
+	} else if errors.Is(rerr, format.ErrTruncated) {
+		// The output must not read as complete: it keeps the mark.
+		tr = &format.Trailer{Truncated: true, EndTime: s.walker.EndTime()}
 	}
 	if err := tw.Close(tr); err != nil {
-		return fail(fmt.Errorf("%s: %w", outName, err))
+		return fail(writeError(outName, err))
 	}
 	return file.commit(c, s.in, rerr)
 }

@@ -114,7 +114,13 @@ func runInfo(c *cli.Context) error {
 	for _, k := range kindKeys {
 		ti.EventsByKind[k] = 0
 	}
-	pids, tids := map[int32]bool{}, map[int32]bool{}
+	// The walker counts processes and threads as pids and tids with a
+	// lifetime: one the kernel reused counts again.
+	w, err := analyze.NewWalker(h, nil, analyze.WalkerOptions{})
+	if err != nil {
+		in.file.Close()
+		return fmt.Errorf("%s: %w", in.name, err)
+	}
 	var rerr error
 	for {
 		e, err := in.Reader.Next()
@@ -125,26 +131,16 @@ func runInfo(c *cli.Context) error {
 		ti.Events++
 		ti.EventsByKind[kindKeys[e.Kind]]++
 		ti.DurationNs = max(ti.DurationNs, e.Time)
-		pid := e.Pid
-		if pid == 0 {
-			pid = e.Tid
-		}
-		tids[e.Tid] = true
-		if e.Kind == format.KindSyscallEnter || e.Kind == format.KindExec || e.Kind == format.KindAttach || e.Kind == format.KindExit && !e.Exit.Thread {
-			pids[pid] = true
-		}
-		if e.Kind == format.KindClone {
-			tids[e.Clone.Child] = true
-			if e.Clone.Kind != format.CloneThread {
-				pids[e.Clone.Child] = true
-			}
-		}
+		w.Step(e, ignore{})
 	}
-	ti.Processes, ti.Threads = len(pids), len(tids)
+	ti.Processes, ti.Threads = w.Processes(), w.Threads()
 	if t := in.Reader.Trailer(); t != nil {
-		ti.Complete = true
-		st := t.GetExitStatus()
-		ti.ExitStatus = &st
+		// A copy of a cut trace (filter) is not complete either.
+		ti.Complete = !t.GetTruncated()
+		if ti.Complete {
+			st := t.GetExitStatus()
+			ti.ExitStatus = &st
+		}
 		detached, reason := t.GetDetached(), t.GetEndReason()
 		ti.Detached, ti.EndReason = &detached, &reason
 		ti.DurationNs = max(ti.DurationNs, t.GetEndTime())
@@ -164,6 +160,13 @@ func runInfo(c *cli.Context) error {
 	_, err = io.WriteString(c.App.Writer, ti.text())
 	return err
 }
+
+// ignore is a Visitor that takes nothing.
+type ignore struct{}
+
+func (ignore) SyscallEnter(*analyze.Call) {}
+func (ignore) SyscallExit(*analyze.Call)  {}
+func (ignore) Event(*format.Event)        {}
 
 func nonNil[T any](s []T) []T {
 	if s == nil {

@@ -212,6 +212,12 @@ func (s *session) createOutput(c *cli.Context, name string) (*output, io.Writer,
 		s.in.file.Close()
 		return nil, nil, err
 	}
+	if name == stdinName {
+		if err := checkStdout(c); err != nil {
+			s.in.file.Close()
+			return nil, nil, err
+		}
+	}
 	file, out, err := createOutput(name, c.App.Writer, replaceOnSuccess)
 	if err != nil {
 		s.in.file.Close()

@@ -128,7 +128,7 @@ func TestRecordBadArguments(t *testing.T) {
 		{[]string{"record", "--ouput", trace, "--", "true"}, "unknown flag --ouput (did you mean --output?)"},
 		{[]string{"record", "-s", "x", "--", "true"}, "-s x: not a size"},
 		{[]string{"record", "-s", "maximum", "--", "true"}, "-s maximum"},
-		{[]string{"dump", "-p", "abc", trace}, `invalid value "abc" for flag -p: not a number`},
+		{[]string{"dump", "-p", "abc", trace}, `-p abc: not a process id`},
 		{[]string{"record", "-o", trace, "-s", "-1", "--", "true"}, "-s -1"},
 		{[]string{"record", "-o", trace, "-e", "trace=nosuchcall", "--", "true"}, "nosuchcall"},
 		{[]string{"record", "-o", trace, "-e", "trace=%nosuchclass", "--", "true"}, "%nosuchclass"},

@@ -36,13 +36,16 @@ func runStats(c *cli.Context) error {
 	if c.Int("top") < 0 {
 		return usagef("--top %d: must not be negative", c.Int("top"))
 	}
+	if err := checkStdout(c); err != nil {
+		return err
+	}
 	s, err := openSession(c, true)
 	if err != nil {
 		return err
 	}
 	st := analyze.NewStats(s.walker, analyze.StatsOptions{SortBy: key, Top: c.Int("top"), CallingOnly: s.filter.SelectsCalls()})
 	rerr := s.walk(c, st)
-	complete := s.in.Reader.Trailer() != nil
+	complete := s.in.Reader.Trailer() != nil && !s.in.Reader.Trailer().GetTruncated()
 	if err := s.in.finish(c, rerr); err != nil {
 		return err
 	}
@@ -63,16 +66,21 @@ func runStats(c *cli.Context) error {
 	out := c.App.Writer
 	switch {
 	case c.Bool("json") && c.Bool("summary-only"):
-		return writeJSON(out, struct {
+		err = writeJSON(out, struct {
 			Syscalls []analyze.SyscallRow `json:"syscalls"`
 			Total    analyze.TotalRow     `json:"total"`
 		}{rep.Syscalls, rep.Total})
 	case c.Bool("json"):
-		return writeJSON(out, rep)
+		err = writeJSON(out, rep)
 	case c.Bool("summary-only"):
-		return rep.WriteSyscallTable(out)
+		err = rep.WriteSyscallTable(out)
+	default:
+		err = rep.WriteText(out)
 	}
-	return rep.WriteText(out)
+	if err != nil {
+		return writeError(stdinName, err)
+	}
+	return nil
 }
 
 // writeJSON writes v as one indented JSON object.

@@ -1606,6 +1606,11 @@ type Trailer struct {
 	// Where the program's threads ran (options.placement), absent when it
 	// was not recorded.
 	Placement *Placement `protobuf:"bytes,6,opt,name=placement,proto3" json:"placement,omitempty"`
+	// Set by a writer that copied a trace that was cut short (trec filter of
+	// a truncated trace): the events end where the source's did, and
+	// exit_status, processes and threads are unknown unless the source said
+	// them. Readers report such a trace as truncated.
+	Truncated bool `protobuf:"varint,9,opt,name=truncated,proto3" json:"truncated,omitempty"`
 	// Per hook, its total (rule empty) and then each of its rules: the
 	// calls it saw and changed while recording.
 	Hooks []*HookCount `protobuf:"bytes,10,rep,name=hooks,proto3" json:"hooks,omitempty"`
@@ -1697,6 +1702,13 @@ func (x *Trailer) GetPlacement() *Placement {
 		return x.Placement
 	}
 	return nil
+}
+
+func (x *Trailer) GetTruncated() bool {
+	if x != nil {
+		return x.Truncated
+	}
+	return false
 }
 
 func (x *Trailer) GetHooks() []*HookCount {
@@ -2028,7 +2040,7 @@ const file_trace_proto_rawDesc = "" +
 	"\tplacement\x18\a \x01(\tR\tplacement\x12\x1e\n" +
 	"\n" +
 	"replayable\x18\b \x01(\bR\n" +
-	"replayable\"\xe5\x02\n" +
+	"replayable\"\x83\x03\n" +
 	"\aTrailer\x12\x16\n" +
 	"\x06events\x18\x01 \x01(\x04R\x06events\x12\x19\n" +
 	"\bend_time\x18\x02 \x01(\x03R\aendTime\x12\x1f\n" +
@@ -2037,7 +2049,8 @@ const file_trace_proto_rawDesc = "" +
 	"\tprocesses\x18\x04 \x01(\rR\tprocesses\x12\x18\n" +
 	"\athreads\x18\x05 \x01(\rR\athreads\x12)\n" +
 	"\x10seccomp_fallback\x18\b \x01(\tR\x0fseccompFallback\x127\n" +
-	"\tplacement\x18\x06 \x01(\v2\x19.trec.format.v1.PlacementR\tplacement\x12/\n" +
+	"\tplacement\x18\x06 \x01(\v2\x19.trec.format.v1.PlacementR\tplacement\x12\x1c\n" +
+	"\ttruncated\x18\t \x01(\bR\ttruncated\x12/\n" +
 	"\x05hooks\x18\n" +
 	" \x03(\v2\x19.trec.format.v1.HookCountR\x05hooks\x12\x1a\n" +
 	"\bdetached\x18\f \x01(\rR\bdetached\x12\x1d\n" +
