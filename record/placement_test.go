@@ -214,9 +214,10 @@ func cpusAllowed(tid int) (string, error) {
 // TestPlacementAdaptive: by default, a thread that computes without a stop
 // beside one that makes syscalls is given its own CPUs, seen from outside
 // in its CPU mask, and the syscall-heavy one stays on the tracer's CPU;
-// both, and the main thread, see the mask they would see without trec,
-// through sched_getaffinity and their /proc status files; the trailer
-// counts the move.
+// a third that makes syscalls as often but set its own mask keeps that
+// mask. Each, and the main thread, sees the mask it would see without
+// trec, through sched_getaffinity and its /proc status file; the trailer
+// counts the move and the thread that set its mask.
 func TestPlacementAdaptive(t *testing.T) {
 	if runtime.NumCPU() < 2 {
 		t.Skip("one CPU: there is nowhere to move a thread to")
@@ -258,11 +259,11 @@ func TestPlacementAdaptive(t *testing.T) {
 
 	// The program's threads, once both run.
 	deadline := time.Now().Add(30 * time.Second)
-	var compute, syscalls int
+	var compute, syscalls, setter int
 	for {
 		b, err := os.ReadFile(tidsFile)
 		if err == nil {
-			if _, err := fmt.Sscan(string(b), &compute, &syscalls); err != nil {
+			if _, err := fmt.Sscan(string(b), &compute, &syscalls, &setter); err != nil {
 				t.Fatalf("%s: %q: %v", tidsFile, b, err)
 			}
 			break
@@ -287,13 +288,17 @@ func TestPlacementAdaptive(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	var kept []string
+	var kept, own []string
 	for range 20 {
 		got, err := cpusAllowed(syscalls)
 		if err != nil {
 			t.Fatalf("syscall thread %d: %v", syscalls, err)
 		}
 		kept = append(kept, got)
+		if got, err = cpusAllowed(setter); err != nil {
+			t.Fatalf("thread %d that set its mask: %v", setter, err)
+		}
+		own = append(own, got)
 		time.Sleep(5 * time.Millisecond)
 	}
 	stop()
@@ -313,15 +318,22 @@ func TestPlacementAdaptive(t *testing.T) {
 	if n := strings.Count(strings.Join(kept, " ")+" ", cpu+" "); n < len(kept)/2 {
 		t.Errorf("syscall-heavy thread's CPUs: %q, want mostly %s, the tracer's", kept, cpu)
 	}
+	// The thread that set its own mask has it, always.
+	for _, m := range own {
+		if m != orig {
+			t.Errorf("CPUs of the thread that set its own mask: %q, want %s", own, orig)
+			break
+		}
+	}
 	stdout, _ := os.ReadFile(out.Name())
-	for _, who := range []string{"main", "compute", "syscalls"} {
+	for _, who := range []string{"main", "compute", "syscalls", "setter"} {
 		want := fmt.Sprintf("%s: sched_getaffinity %s; status %s\n", who, listCPUs(orig), orig)
 		if !strings.Contains(string(stdout), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
 	}
 	pl := rt.trailer.GetPlacement()
-	if pl.GetMovesOff() < 1 || pl.GetThreadsMoved() < 1 || pl.GetThreadsTracerCpu() < 1 || pl.GetStopsTracerCpu() == 0 {
+	if pl.GetMovesOff() < 1 || pl.GetThreadsMoved() < 1 || pl.GetThreadsTracerCpu() < 1 || pl.GetThreadsOwnMask() != 1 || pl.GetStopsTracerCpu() == 0 {
 		t.Errorf("trailer placement: %v", pl)
 	}
 }
