@@ -34,7 +34,7 @@ import (
 // recorded program with it, with the trace kept up to its last complete
 // frame.
 func guardSignals(endOn ...os.Signal) (ended <-chan os.Signal, stop func()) {
-	var drop, caught []syscall.Signal
+	var drop []syscall.Signal
 	var end []os.Signal
 	var all []syscall.Signal
 	for s := syscall.Signal(1); s <= 64; s++ {
@@ -48,10 +48,8 @@ func guardSignals(endOn ...os.Signal) (ended <-chan os.Signal, stop func()) {
 			continue
 		case slices.Contains(endOn, os.Signal(s)):
 			end = append(end, s)
-			caught = append(caught, s)
 		case slices.Contains(goFatal, s):
 			drop = append(drop, s)
-			caught = append(caught, s)
 		}
 		all = append(all, s)
 	}
@@ -68,12 +66,11 @@ func guardSignals(endOn ...os.Signal) (ended <-chan os.Signal, stop func()) {
 	unignore := selfsig.IgnoreUncaught(all)
 	return endc, func() {
 		unignore()
-		// A signal sent just before the recording ended (the program's
-		// kill(0, SIG)) may still wait for one of trec's threads to take
-		// it; given Go's default handling now, a SIGSEGV or SIGQUIT sent
-		// by kill would crash trec with a stack dump, a SIGINT exit 2.
-		// Let the handler take it first.
-		for deadline := time.Now().Add(time.Second); selfsig.Pending(caught) && time.Now().Before(deadline); {
+		// A signal the program sent to its group just before it ended
+		// may still wait for one of trec's threads to take it; given Go's
+		// default handling now, a SIGSEGV or SIGQUIT sent by kill would
+		// crash trec with a stack dump. Let the handler take it first.
+		for deadline := time.Now().Add(time.Second); selfsig.Pending(drop) && time.Now().Before(deadline); {
 			time.Sleep(time.Millisecond)
 		}
 		signal.Stop(dropped)
