@@ -5,7 +5,6 @@ import (
 	"os/signal"
 	"slices"
 	"syscall"
-	"time"
 
 	"github.com/trecdev/trec/internal/selfsig"
 )
@@ -34,8 +33,7 @@ import (
 // recorded program with it, with the trace kept up to its last complete
 // frame.
 func guardSignals(endOn ...os.Signal) (ended <-chan os.Signal, stop func()) {
-	var drop []syscall.Signal
-	var end []os.Signal
+	var drop, end []os.Signal
 	var all []syscall.Signal
 	for s := syscall.Signal(1); s <= 64; s++ {
 		switch {
@@ -55,9 +53,7 @@ func guardSignals(endOn ...os.Signal) (ended <-chan os.Signal, stop func()) {
 	}
 	// Notify never blocks on a full channel: what does not fit is dropped.
 	dropped, endc := make(chan os.Signal, 1), make(chan os.Signal, 1)
-	for _, s := range drop {
-		signal.Notify(dropped, s)
-	}
+	signal.Notify(dropped, drop...)
 	if len(end) > 0 {
 		signal.Notify(endc, end...)
 	}
@@ -66,13 +62,6 @@ func guardSignals(endOn ...os.Signal) (ended <-chan os.Signal, stop func()) {
 	unignore := selfsig.IgnoreUncaught(all)
 	return endc, func() {
 		unignore()
-		// A signal the program sent to its group just before it ended
-		// may still wait for one of trec's threads to take it; given Go's
-		// default handling now, a SIGSEGV or SIGQUIT sent by kill would
-		// crash trec with a stack dump. Let the handler take it first.
-		for deadline := time.Now().Add(time.Second); selfsig.Pending(drop) && time.Now().Before(deadline); {
-			time.Sleep(time.Millisecond)
-		}
 		signal.Stop(dropped)
 		signal.Stop(endc)
 	}

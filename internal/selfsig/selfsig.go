@@ -65,17 +65,6 @@ func raise(sig syscall.Signal) {
 	}
 }
 
-// Pending reports whether any of sigs is pending for the calling thread
-// or for the whole process: sent, and not yet taken by a thread's handler.
-func Pending(sigs []syscall.Signal) bool {
-	var set, want uint64
-	for _, sig := range sigs {
-		want |= 1 << (sig - 1)
-	}
-	unix.RawSyscall(unix.SYS_RT_SIGPENDING, uintptr(unsafe.Pointer(&set)), 8, 0)
-	return set&want != 0
-}
-
 // IgnoreUncaught ignores those of sigs that have no handler, whose
 // disposition is the default: in a Go program, after signal.Notify, the
 // signals the runtime reserves for the C library (32 to 34), which it

@@ -6,12 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"runtime"
 	"syscall"
 	"testing"
-	"unsafe"
-
-	"golang.org/x/sys/unix"
 )
 
 // TestMain runs this test binary as a child that dies of, or stops on, the
@@ -84,33 +80,5 @@ func TestStop(t *testing.T) {
 	b := make([]byte, 64)
 	if n, _ := r.Read(b); string(b[:n]) != "continued\n" {
 		t.Errorf("continued child printed %q", b[:n])
-	}
-}
-
-// Pending sees a signal sent to the process while every thread blocks
-// it, and only that one.
-func TestPending(t *testing.T) {
-	c := make(chan os.Signal, 1)
-	signal.Notify(c, syscall.SIGUSR2)
-	defer signal.Stop(c)
-	usr2 := []syscall.Signal{syscall.SIGUSR2}
-	if Pending(usr2) {
-		t.Fatal("SIGUSR2 pending before it was sent")
-	}
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	set := uint64(1) << (syscall.SIGUSR2 - 1)
-	var old uint64
-	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, uintptr(unsafe.Pointer(&set)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
-	// Sent to this thread alone, which blocks it: it stays pending.
-	unix.Tgkill(unix.Getpid(), unix.Gettid(), syscall.SIGUSR2)
-	pending, other := Pending(usr2), Pending([]syscall.Signal{syscall.SIGUSR1})
-	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&old)), 0, 8, 0, 0)
-	if !pending || other {
-		t.Errorf("Pending: SIGUSR2 %v, SIGUSR1 %v; want true, false", pending, other)
-	}
-	<-c
-	if Pending(usr2) {
-		t.Error("SIGUSR2 still pending once handled")
 	}
 }
