@@ -90,24 +90,3 @@ func IgnoreUncaught(sigs []syscall.Signal) (restore func()) {
 		}
 	}
 }
-
-// DropPending discards those of sigs that were sent to the process, or to
-// the calling thread, and are not delivered yet, without running their
-// handlers. A signal sent to the process waits for one of its threads to
-// run before it is delivered, which on a loaded machine can come after
-// the process has stopped catching it.
-func DropPending(sigs []syscall.Signal) {
-	var set uint64
-	for _, sig := range sigs {
-		set |= 1 << (sig - 1)
-	}
-	// rt_sigtimedwait with a zero timeout takes a pending signal of set, if
-	// there is one, whether the thread blocks it or not.
-	var now unix.Timespec
-	for {
-		_, _, e := unix.RawSyscall6(unix.SYS_RT_SIGTIMEDWAIT, uintptr(unsafe.Pointer(&set)), 0, uintptr(unsafe.Pointer(&now)), 8, 0, 0)
-		if e != 0 && e != unix.EINTR {
-			return
-		}
-	}
-}

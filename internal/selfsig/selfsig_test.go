@@ -6,12 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"runtime"
 	"syscall"
 	"testing"
-	"unsafe"
-
-	"golang.org/x/sys/unix"
 )
 
 // TestMain runs this test binary as a child that dies of, or stops on, the
@@ -85,34 +81,4 @@ func TestStop(t *testing.T) {
 	if n, _ := r.Read(b); string(b[:n]) != "continued\n" {
 		t.Errorf("continued child printed %q", b[:n])
 	}
-}
-
-// DropPending takes a signal that is sent but not delivered (here, blocked
-// on the thread it was sent to) without delivering it.
-func TestDropPending(t *testing.T) {
-	// Caught: were the test to fail, the signal would not end the process.
-	c := make(chan os.Signal, 1)
-	signal.Notify(c, syscall.SIGUSR1)
-	defer signal.Stop(c)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	set := uint64(1) << (syscall.SIGUSR1 - 1)
-	var old uint64
-	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, uintptr(unsafe.Pointer(&set)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
-	unix.Tgkill(unix.Getpid(), unix.Gettid(), syscall.SIGUSR1)
-	before := blockedPending()
-	DropPending([]syscall.Signal{syscall.SIGTERM, syscall.SIGUSR1})
-	after := blockedPending()
-	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&old)), 0, 8, 0, 0)
-	if before&set == 0 || after&set != 0 {
-		t.Errorf("SIGUSR1 pending before %v, after %v; want true, false", before&set != 0, after&set != 0)
-	}
-}
-
-// blockedPending returns the signals pending for the calling thread that
-// it blocks.
-func blockedPending() uint64 {
-	var set uint64
-	unix.RawSyscall(unix.SYS_RT_SIGPENDING, uintptr(unsafe.Pointer(&set)), 8, 0)
-	return set
 }
