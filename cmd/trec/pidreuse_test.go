@@ -281,77 +281,13 @@ func TestPidReuse(t *testing.T) {
 	}
 }
 
-// pidTwice, run as "pidtwice DIR PATH", forks a child that runs DIR/sel
-// "a" DIR, which opens /dev/null and then runs DIR/other, which exits 3;
-// it reaps it and forks until a child gets the first one's pid again
-// (ns_last_pid; a child that gets another pid exits at once), which runs
-// DIR/sel "b" PATH: it opens PATH. Exit 99 when ns_last_pid cannot be
-// written, 98 when no child got the pid.
-const pidTwice = `#include <fcntl.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-int main(int argc, char **argv) {
-	char sel[4096];
-	if (strcmp(argv[0], "other") == 0)
-		return 3;
-	if (strcmp(argv[0], "sel") == 0) {
-		int fd = open(strcmp(argv[1], "a") == 0 ? "/dev/null" : argv[2], O_RDONLY);
-		if (fd >= 0)
-			close(fd);
-		if (strcmp(argv[1], "a") == 0) {
-			snprintf(sel, sizeof sel, "%s/other", argv[2]);
-			execl(sel, "other", (char *)0);
-			return 127;
-		}
-		return 0;
-	}
-	snprintf(sel, sizeof sel, "%s/sel", argv[1]);
-	pid_t a = fork();
-	if (a == 0) {
-		execl(sel, "sel", "a", argv[1], (char *)0);
-		_exit(127);
-	}
-	int st;
-	if (waitpid(a, &st, 0) != a || !WIFEXITED(st) || WEXITSTATUS(st) != 3)
-		return 1;
-	for (int i = 0; i < 100; i++) {
-		int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
-		if (fd < 0 || dprintf(fd, "%d", a - 1) < 0)
-			return 99;
-		close(fd);
-		pid_t b = fork();
-		if (b == 0) {
-			if (getpid() != a)
-				_exit(0);
-			execl(sel, "sel", "b", argv[2], (char *)0);
-			_exit(127);
-		}
-		if (waitpid(b, &st, 0) != b || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			return 1;
-		if (b == a)
-			return 0;
-	}
-	return 98;
-}
-`
-
-// recordPidTwice records pidTwice in a pid namespace of its own, where
-// ns_last_pid makes a pid come again at once, once with each of paths as
-// what the second process opens.
+// recordPidTwice records testdata/progs/pidtwice.c in a pid namespace of
+// its own, where ns_last_pid makes a pid come again at once, once with
+// each of paths as what the second process opens.
 func recordPidTwice(t *testing.T, paths ...string) []string {
 	t.Helper()
-	dir := t.TempDir()
-	src := filepath.Join(dir, "pidtwice.c")
-	bin := filepath.Join(dir, "pidtwice")
-	if err := os.WriteFile(src, []byte(pidTwice), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("gcc", "-O1", "-o", bin, src).CombinedOutput(); err != nil {
-		t.Fatalf("gcc: %v\n%s", err, out)
-	}
+	bin := buildProg(t, "pidtwice")
+	dir := filepath.Dir(bin)
 	for _, name := range []string{"sel", "other"} {
 		if err := os.Link(bin, filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)
@@ -396,7 +332,10 @@ func TestPidTwiceDiffExportReplay(t *testing.T) {
 		t.Fatalf("pid %d names %d processes, want 2: %+v", a.Pid, len(twice), procs)
 	}
 	b := twice[1]
-	if *a.ExitStatus != 3 || *b.ExitStatus != 0 || *a.Parent != root.procRef || *b.Parent != root.procRef {
+	child := func(p statsProcess, exit int) bool {
+		return p.ExitStatus != nil && *p.ExitStatus == exit && p.Parent != nil && *p.Parent == root.procRef
+	}
+	if !child(a, 3) || !child(b, 0) {
 		t.Fatalf("a %+v, b %+v: want exit 3 and 0, children of %+v", a, b, root.procRef)
 	}
 
