@@ -107,6 +107,7 @@ func TestRecordStartErrors(t *testing.T) {
 func TestRecordBadArguments(t *testing.T) {
 	dir := t.TempDir()
 	trace := filepath.Join(dir, "x.trc")
+	fileio := filepath.Join(tracesDir, "fileio.trc")
 	for _, tc := range []struct {
 		args []string
 		msg  string
@@ -114,7 +115,7 @@ func TestRecordBadArguments(t *testing.T) {
 		{[]string{"record", "--bogus", "--", "true"}, "unknown flag --bogus"},
 		{[]string{"record", "-s", "99999999999999999999", "--", "true"}, "out of range"},
 		{[]string{"record", "-s", "16777217", "--", "true"}, "-s 16777217: want 0 to 16777216"},
-		{[]string{"record", "--cpu", "x", "--", "true"}, `invalid value "x" for flag -cpu`},
+		{[]string{"record", "--cpu", "x", "--", "true"}, `invalid value "x" for flag --cpu`},
 		{[]string{"filter", trace}, "-o OUT is required"},
 		{[]string{"export", "--format", "xml", trace}, `--format "xml"`},
 		{[]string{"stats", "--top", "-1", trace}, "--top -1"},
@@ -137,6 +138,23 @@ func TestRecordBadArguments(t *testing.T) {
 		{[]string{"record", "-o", trace, "--cpu", "-1", "--", "true"}, "--cpu -1"},
 		{[]string{"record", "-o", trace, "--cpu", "4096", "--", "true"}, "--cpu 4096"},
 		{[]string{"record", "-o", trace, "--cpu", "0", "--no-pin", "--", "true"}, "exclude each other"},
+		{[]string{"completion", "fish"}, `completion "fish": want bash or zsh`},
+		{[]string{"completion"}, "name the shell"},
+		{[]string{"completion", "bash", "zsh"}, "name the shell"},
+		{[]string{"man", "extra"}, `unexpected argument "extra"`},
+		{[]string{"--version", "extra"}, `--version: unexpected argument "extra"`},
+		{[]string{"help", "record", "extra"}, `help: unexpected argument "extra"`},
+		{[]string{"dump", "-e", "quiet=bogus", fileio}, `-e quiet=bogus: unknown message "bogus"`},
+		{[]string{"dump", "-e", "verbose=all", fileio}, "(want trace=, status=, signal= or quiet=)"},
+		{[]string{"dump", "-P", "", fileio}, `--path "": an empty name`},
+		{[]string{"stats", "-S", "bogus", fileio}, `-S: invalid sort key "bogus"`},
+		{[]string{"diff", fileio}, "want two trace files, a and b; got one: " + fileio},
+		// The flag as it was typed, where the flag package names it
+		// with one dash.
+		{[]string{"record", "--duration", "bogus", "-p", "1"}, `invalid value "bogus" for flag --duration:`},
+		{[]string{"record", "--duration=bogus", "-p", "1"}, `invalid value "bogus" for flag --duration:`},
+		{[]string{"stats", "--top", "x", fileio}, `invalid value "x" for flag --top:`},
+		{[]string{"stats", "-top", fileio}, `for flag -top:`},
 	} {
 		stdout, stderr, code := trec(t, nil, tc.args...)
 		if code != 2 || stdout != "" || !strings.HasPrefix(stderr, "trec: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.msg) {
