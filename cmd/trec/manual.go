@@ -127,7 +127,7 @@ func manPage(app *cli.App) string {
 // few values.
 var valueWords = map[string]string{
 	"e":       "trace= status= signal= quiet=",
-	"format":  "chrome-json jsonl",
+	"format":  strings.Join(exportFormats, " "),
 	"sort-by": "time calls errors name none",
 }
 
