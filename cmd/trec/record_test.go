@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -312,5 +313,31 @@ func TestRecordPassesOnWhatTrecInherited(t *testing.T) {
 		if native, traced := shell(false), shell(true); native != traced || native == "" {
 			t.Errorf("%s: the program printed %q under trec, %q without", tc.name, traced, native)
 		}
+	}
+}
+
+// A recording made with -s 0 keeps no bytes but what dump prints the way
+// strace -s 0 does: the environment's count, and ""... for a buffer.
+func TestRecordCaptureSizeZero(t *testing.T) {
+	dir := t.TempDir()
+	file, trace := filepath.Join(dir, "in"), filepath.Join(dir, "s0.trc")
+	if err := os.WriteFile(file, []byte("hello\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, code := trec(t, nil, "record", "-q", "-s", "0", "-o", trace, "--", "cat", file); code != 0 || out != "hello\n" {
+		t.Fatalf("record -s 0: exit %d, stdout %q: %s", code, out, stderr)
+	}
+	dump, _, _ := trec(t, nil, "dump", trace)
+	for _, want := range []string{
+		fmt.Sprintf(" /* %d vars */) = 0\n", len(os.Environ())),
+		`read(3, ""..., `,
+		`write(1, ""..., 6)`,
+	} {
+		if !strings.Contains(dump, want) {
+			t.Errorf("dump of a -s 0 recording lacks %q:\n%s", want, dump)
+		}
+	}
+	if strings.Contains(dump, "hello") {
+		t.Errorf("-s 0 kept the bytes read:\n%s", dump)
 	}
 }
