@@ -676,7 +676,7 @@ func (s *Stats) Report(events uint64, end int64) *Report {
 	case "name":
 		slices.SortStableFunc(r.Syscalls, func(a, b SyscallRow) int { return strings.Compare(a.Syscall, b.Syscall) })
 	}
-	r.FailedPaths = s.failedRows()
+	r.FailedPaths = s.failedRows(key)
 	r.Processes = s.processRows()
 	r.Files = s.fileRows(key)
 	r.Network = s.peerRows(key)
@@ -764,14 +764,16 @@ func nonNil[T any](s *[]T) {
 	}
 }
 
-// failedRows lists the failed paths, most frequent first.
-func (s *Stats) failedRows() []FailedPath {
+// failedRows lists the failed paths, most frequent first, or by path as
+// the files are when key is "name" or "none".
+func (s *Stats) failedRows(key string) []FailedPath {
 	rows := make([]FailedPath, 0, len(s.failed))
 	for k, n := range s.failed {
 		rows = append(rows, FailedPath{Path: k.path, Syscall: s.w.ct.get(k.nr).name, Errno: errnoText(int(k.errno)), Count: n})
 	}
+	byCount := key != "name" && key != "none"
 	slices.SortFunc(rows, func(a, b FailedPath) int {
-		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+		if c := cmp.Compare(b.Count, a.Count); byCount && c != 0 {
 			return c
 		}
 		if c := strings.Compare(a.Path, b.Path); c != 0 {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -675,5 +676,37 @@ func TestInfo(t *testing.T) {
 	}
 	if m := infoJSON(t, cut); m["complete"] != false || m["exit_status"] != nil {
 		t.Errorf("info --json of a cut trace: %v", m)
+	}
+}
+
+// stats -S orders the failed paths as it orders the files: by count for
+// time, calls and errors, by path for name and none.
+func TestStatsSortsFailedPaths(t *testing.T) {
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "f.trc")
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	if _, stderr, code := trec(t, nil, "record", "-q", "-o", trace, "--", "sh", "-c", `cat "$1" "$1" "$1" "$2" 2>/dev/null; true`, "sh", b, a); code != 0 {
+		t.Fatalf("record: exit %d: %s", code, stderr)
+	}
+	order := func(sortBy string) []string {
+		out, stderr, code := trec(t, nil, "stats", "--json", "--top", "0", "-S", sortBy, trace)
+		var r struct {
+			FailedPaths []struct{ Path string } `json:"failed_paths"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+			t.Fatalf("stats -S %s: exit %d, %v: %s", sortBy, code, err, stderr)
+		}
+		var paths []string
+		for _, f := range r.FailedPaths {
+			if f.Path == a || f.Path == b {
+				paths = append(paths, f.Path)
+			}
+		}
+		return paths
+	}
+	for sortBy, want := range map[string][]string{"calls": {b, a}, "errors": {b, a}, "name": {a, b}, "none": {a, b}} {
+		if got := order(sortBy); !slices.Equal(got, want) {
+			t.Errorf("stats -S %s: failed paths in the order %q, want %q", sortBy, got, want)
+		}
 	}
 }
