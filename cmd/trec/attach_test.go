@@ -345,4 +345,10 @@ func TestAttachThreadsPrefixed(t *testing.T) {
 			t.Errorf("a line names no thread: %q", l)
 		}
 	}
+	// The read began before the attach: a replay denying reads says
+	// that it saw only part of what the hooks act on.
+	out, _, code := trec(t, nil, "replay", "--deny", "read", trace)
+	if code != 1 || !strings.Contains(out, "incomplete: the recording attached to running processes") {
+		t.Errorf("replay --deny read of a -p recording: exit %d:\n%s", code, out)
+	}
 }
