@@ -1,6 +1,10 @@
 package analyze
 
-import "github.com/trecdev/trec/format"
+import (
+	"slices"
+
+	"github.com/trecdev/trec/format"
+)
 
 // Process is one process of a trace: a pid and its lifetime. The kernel
 // reuses a pid once its process has been reaped, so over a trace one pid
@@ -24,10 +28,34 @@ type Process struct {
 	Serial uint32
 }
 
+// Program is a program a process runs, as an exec event names it.
+type Program struct {
+	// Path is the program's file as execve named it.
+	Path string
+	// Argv is its arguments, argv[0] first.
+	Argv []string
+}
+
+// ProcessInfo is what a walk knows of a live process beside its identity.
+type ProcessInfo struct {
+	// Parent is the process that created it, which may have ended since;
+	// its Serial is 0 when the trace does not hold the creation (the
+	// traced program, a process attached to, one first seen from its own
+	// events).
+	Parent Process
+	// Program is the program it runs: the one its last exec ran, else
+	// the one its attach event names, else its parent's when it was
+	// created; nil when the trace does not say. Each exec makes a new
+	// Program, so a caller can keep what it derives from one until the
+	// pointer changes. It must not be modified.
+	Program *Program
+}
+
 // proc is the walker's state for one process.
 type proc struct {
 	id     Process
 	parent *proc
+	prog   *Program
 	// ended is set when the process's exit was read, or when a process
 	// with the same pid was created although no exit was read.
 	ended bool
@@ -46,6 +74,23 @@ func (w *Walker) Process(pid int32) Process {
 		return p.id
 	}
 	return Process{Pid: pid}
+}
+
+// ProcessInfo returns what the walk knows of process p at the event
+// being walked (p is a Call's Proc or what Process returned): its parent
+// and its program. During an exec event's Visitor call the program is the
+// new one; a call the exec cut short still sees the old one. It is zero
+// for a process that is no longer live.
+func (w *Walker) ProcessInfo(p Process) ProcessInfo {
+	q := w.procs[p.Pid]
+	if q == nil || q.id.Serial != p.Serial {
+		return ProcessInfo{}
+	}
+	info := ProcessInfo{Program: q.prog}
+	if q.parent != nil {
+		info.Parent = q.parent.id
+	}
+	return info
 }
 
 // Processes returns how many processes the walk has seen so far: a pid
@@ -87,6 +132,9 @@ func (w *Walker) newProc(pid int32, t int64, parent *proc, tid int32) *proc {
 	}
 	w.serial++
 	p := &proc{id: Process{Pid: pid, Start: t, Serial: w.serial}, parent: parent}
+	if parent != nil {
+		p.prog = parent.prog
+	}
 	if w.filter != nil {
 		w.filter.admit(p, tid)
 	}
@@ -116,4 +164,10 @@ func (w *Walker) bind(th *thread, pid int32, t int64, tid int32) *proc {
 	}
 	th.proc = w.procOf(pid, t, tid)
 	return th.proc
+}
+
+// run records that process p runs the program exec or attach event e
+// names.
+func (p *proc) run(e *format.Event) {
+	p.prog = &Program{Path: e.Exec.Path, Argv: slices.Clone(e.Exec.Argv)}
 }

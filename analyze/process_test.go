@@ -254,3 +254,92 @@ type visitFunc struct {
 func (v *visitFunc) SyscallEnter(*Call)    {}
 func (v *visitFunc) SyscallExit(*Call)     {}
 func (v *visitFunc) Event(e *format.Event) { v.event(e) }
+
+// infoVisitor notes, for each call and event, its process with the
+// parent and program ProcessInfo gives: "pid@start<ppid@pstart argv".
+type infoVisitor struct {
+	w    *Walker
+	seen []string
+}
+
+func (v *infoVisitor) note(what string, p Process) {
+	info := v.w.ProcessInfo(p)
+	prog := "-"
+	if info.Program != nil {
+		prog = strings.Join(info.Program.Argv, " ")
+		if prog == "" {
+			prog = info.Program.Path
+		}
+	}
+	v.seen = append(v.seen, fmt.Sprintf("%s %d@%d<%d@%d %s", what, p.Pid, p.Start/1000, info.Parent.Pid, info.Parent.Start/1000, prog))
+}
+
+func (v *infoVisitor) SyscallEnter(*Call) {}
+func (v *infoVisitor) SyscallExit(c *Call) {
+	v.note(c.Name+"/"+c.Status.String(), c.Proc)
+}
+func (v *infoVisitor) Event(e *format.Event) {
+	v.note(e.Kind.String(), v.w.Process(eventPid(e)))
+	if e.Kind == format.KindClone {
+		v.note("child", v.w.Process(e.Clone.Child))
+	}
+}
+
+// TestProcessInfo checks the parent and program of each process at each
+// of its calls and events, pid 7 and 8 naming several processes.
+func TestProcessInfo(t *testing.T) {
+	evs := append(reusedPids()[:len(reusedPids())-1],
+		// A thread of the shell's last child execs while the leader
+		// blocks: the leader's call, cut short, ran the old program.
+		forkEv(60, 1, 9),
+		enter(61, 9, 9, nrRead, 0, 0x1000, 1),
+		withCap(enter(62, 10, 9, nrExecve, 0x1000, 0x2000, 0x3000), 0, format.CaptureString, "/bin/ls"),
+		ev{Kind: format.KindExec, Time: 63000, Tid: 9, Pid: 9, Exec: format.Exec{Path: "/bin/ls", Argv: []string{"ls", "-l"}, OldTid: 10}},
+		exit(64, 9, 9, nrExecve, 0),
+		exitEv(65, 9, 0),
+		// A process an attached recording began with.
+		ev{Kind: format.KindAttach, Time: 66000, Tid: 30, Pid: 30, Exec: format.Exec{Path: "/usr/sbin/sshd", Argv: []string{"sshd"}}},
+		enter(67, 30, 30, nrClose, 3), exit(68, 30, 30, nrClose, 0),
+		exitEv(70, 1, 0),
+	)
+	r := traceOf(t, evs)
+	w, _ := NewWalker(r.Header(), nil, WalkerOptions{})
+	v := &infoVisitor{w: w}
+	if err := w.Walk(r, v); err != io.EOF {
+		t.Fatal(err)
+	}
+	want := `exec 1@1<0@0 sh
+clone 1@1<0@0 sh
+child 7@10<1@1 sh
+exec 7@10<1@1 seq 3
+openat/successful 7@10<1@1 seq 3
+clone 1@1<0@0 sh
+child 7@20<1@1 sh
+exec 7@20<1@1 cat /etc/hostname
+read/successful 7@20<1@1 cat /etc/hostname
+clone 7@20<1@1 cat /etc/hostname
+child 8@24<7@20 cat /etc/hostname
+exit-process 8@24<7@20 cat /etc/hostname
+exit-process 7@20<1@1 cat /etc/hostname
+clone 1@1<0@0 sh
+child 8@30<1@1 sh
+exit-process 8@30<1@1 sh
+close/successful 7@40<0@0 -
+exit-process 7@40<0@0 -
+clone 1@1<0@0 sh
+child 9@60<1@1 sh
+read/unfinished 9@60<1@1 sh
+exec 9@60<1@1 ls -l
+execve/successful 9@60<1@1 ls -l
+exit-process 9@60<1@1 ls -l
+attach 30@66<0@0 sshd
+close/successful 30@66<0@0 sshd
+exit-process 1@1<0@0 sh`
+	if got := strings.Join(v.seen, "\n"); got != want {
+		t.Errorf("processes:\n%s\nwant:\n%s", got, want)
+	}
+	// A process that ended is no longer described.
+	if info := w.ProcessInfo(Process{Pid: 7, Start: 20000, Serial: 3}); info != (ProcessInfo{}) {
+		t.Errorf("ended process: %+v", info)
+	}
+}

@@ -404,6 +404,9 @@ type Report struct {
 	Signals     []SignalRow  `json:"signals"`
 	Slowest     []SlowCall   `json:"slowest"`
 	Omitted     Omitted      `json:"omitted"`
+	// Placement is null for a trace whose trailer does not say where its
+	// threads ran (cut short, or recorded before trec counted them).
+	Placement *PlacementReport `json:"placement"`
 	// Hooks and Violations are what hooks did while recording
 	// (analyze/hooks.go): empty for a trace recorded without hooks.
 	Hooks      []HookRow      `json:"hooks"`
@@ -471,6 +474,7 @@ func (r *Report) SetTrace(ti TraceInfo) {
 	}
 	r.Summary.Complete = ti.Complete
 	r.Summary.Filter = ti.Filter
+	r.Placement = placementReport(ti.Header, ti.Trailer)
 	for _, p := range ti.Header.GetAttachedProcesses() {
 		r.Summary.Attached = append(r.Summary.Attached, AttachedRow{Pid: p.Pid, Argv: p.Argv})
 	}

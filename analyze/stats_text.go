@@ -305,6 +305,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	b = r.appendHookSections(b)
+	if r.Placement != nil {
+		b = r.Placement.appendText(b)
+	}
 	_, err := w.Write(b)
 	return err
 }

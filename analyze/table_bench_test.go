@@ -48,7 +48,7 @@ func BenchmarkTable(b *testing.B) {
 			b.Fatal(err)
 		}
 		t := tw.BeginTrace(r.Header(), r.HeaderBytes(), w)
-		if err := w.Walk(t.Watch(r), t); err != io.EOF {
+		if err := w.Walk(r, t); err != io.EOF {
 			b.Fatal(err)
 		}
 		if err := t.End(); err != nil {

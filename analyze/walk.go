@@ -315,6 +315,7 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 		if w.filter != nil {
 			w.filter.exec(e, p)
 		}
+		p.run(e)
 		w.event(e, p, v)
 	case format.KindAttach:
 		p := w.procOf(eventPid(e), e.Time, e.Tid)
@@ -323,6 +324,9 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 		w.thread(e.Tid)
 		if w.fds != nil {
 			w.fds.attach(e)
+		}
+		if e.Exec.Path != "" || len(e.Exec.Argv) > 0 {
+			p.run(e)
 		}
 		w.event(e, p, v)
 	case format.KindDetach:

@@ -11,13 +11,14 @@
 // into a temporary directory, then runs every configuration of every
 // workload round-robin, N rounds, and prints the median wall time of each
 // with its ratios to the bare command, the pinned floor and strace, the
-// size of trec's trace against strace's text output, and which of issue
-// 5's targets the run met. While `trec record` does not work, trec's rows
-// print "n/a".
+// size of trec's trace against strace's text output, and which of issues
+// 5's and 17's targets the run met. While `trec record` does not work,
+// trec's rows print "n/a".
 //
-// Every pinned configuration runs on the same CPU (-cpu, 0 by default):
-// the floor and strace under taskset, trec with --cpu, which otherwise
-// picks a CPU itself. So they all meet the same other load on the
+// trec and trec-file are trec's default placement, which chooses the CPU
+// of its tracing thread itself. Every pinned configuration runs on the
+// same CPU (-cpu, 0 by default): the floor and strace under taskset,
+// trec-pin with --cpu. So they all meet the same other load on the
 // machine. trec-nopin is trec with --no-pin, trec-sandbox trec with a
 // --sandbox policy that allows every path, trec-replayable trec with
 // --replayable; with -base, trec-base is another
@@ -47,7 +48,7 @@ type tools struct {
 	trec   string // "" when trec record cannot run
 	floor  string
 	strace string // "" when strace is not installed
-	// noPin is set when trec record has --no-pin.
+	// noPin is set when trec record has --no-pin and --pin.
 	noPin bool
 	// allowAll is a sandbox policy that allows every path, "" when trec
 	// record has no --sandbox.
@@ -68,8 +69,8 @@ type config struct {
 	name string
 	// argv returns the command line that runs cmd, writing any trace to out.
 	argv func(t *tools, out string, cmd []string) []string
-	// needs says which tool the config needs: "trec", "trec-nopin",
-	// "strace" or "".
+	// needs says which tool the config needs: "trec", "trec-placement"
+	// (trec record with --pin and --no-pin), "strace" or "".
 	needs string
 }
 
@@ -101,15 +102,15 @@ var configs = []config{
 		return cat(t.pin(), []string{t.strace, "-f", "-o", out}, cmd)
 	}},
 	{name: "trec", needs: "trec", argv: func(t *tools, out string, cmd []string) []string {
-		return cat([]string{t.trec, "record", "-q", "--cpu", t.cpu, "-o", out, "--"}, cmd)
+		return cat([]string{t.trec, "record", "-q", "-o", out, "--"}, cmd)
 	}},
 	{name: "trec-file", needs: "trec", argv: func(t *tools, out string, cmd []string) []string {
-		return cat([]string{t.trec, "record", "-q", "--cpu", t.cpu, "-e", "trace=%file", "-o", out, "--"}, cmd)
+		return cat([]string{t.trec, "record", "-q", "-e", "trace=%file", "-o", out, "--"}, cmd)
 	}},
 	// A sandbox whose one rule allows every path: what checking each
 	// path costs.
 	{name: "trec-sandbox", needs: "trec-sandbox", argv: func(t *tools, out string, cmd []string) []string {
-		return cat([]string{t.trec, "record", "-q", "--cpu", t.cpu, "--sandbox", t.allowAll, "-o", out, "--"}, cmd)
+		return cat([]string{t.trec, "record", "-q", "--sandbox", t.allowAll, "-o", out, "--"}, cmd)
 	}},
 	// What trec replay --exec needs: every syscall, outputs whole, the
 	// vDSO off and the auxiliary vector read at each exec.
@@ -118,11 +119,14 @@ var configs = []config{
 	}},
 	// -base: another trec binary, measured beside this one (A/B).
 	{name: "trec-base", needs: "trec-base", argv: func(t *tools, out string, cmd []string) []string {
-		return cat([]string{t.base, "record", "-q", "--cpu", t.cpu, "-o", out, "--"}, cmd)
+		return cat([]string{t.base, "record", "-q", "-o", out, "--"}, cmd)
 	}},
-	// trec pins itself and the program to one CPU by default; this is the
-	// same recording with placement left to the kernel.
-	{name: "trec-nopin", needs: "trec-nopin", argv: func(t *tools, out string, cmd []string) []string {
+	// The same recording with every thread on the tracer's CPU, and with
+	// placement left to the kernel.
+	{name: "trec-pin", needs: "trec-placement", argv: func(t *tools, out string, cmd []string) []string {
+		return cat([]string{t.trec, "record", "-q", "--cpu", t.cpu, "-o", out, "--"}, cmd)
+	}},
+	{name: "trec-nopin", needs: "trec-placement", argv: func(t *tools, out string, cmd []string) []string {
 		return cat([]string{t.trec, "record", "-q", "--no-pin", "-o", out, "--"}, cmd)
 	}},
 	{name: "strace-seccomp-file", needs: "strace", argv: func(t *tools, out string, cmd []string) []string {
@@ -138,7 +142,7 @@ type workload struct {
 }
 
 // traced are the configurations that measure a workload's full trace.
-var traced = []string{"bare", "floor", "floor-pin", "strace", "strace-pin", "trec", "trec-file"}
+var traced = []string{"bare", "floor", "floor-pin", "strace", "strace-pin", "trec", "trec-file", "trec-pin", "trec-nopin"}
 
 var workloads = []workload{
 	{name: "dd", configs: slices.Concat(traced, []string{"floor-pin-info", "floor-pin-read", "trec-replayable"}), argv: func(*tools) []string {
@@ -152,16 +156,29 @@ var workloads = []workload{
 	}},
 	// CPU-bound with several threads: where pinning can cost more than
 	// it saves.
-	{name: "threads", configs: slices.Concat(traced, []string{"trec-nopin"}), argv: func(t *tools) []string {
+	{name: "threads", configs: traced, argv: func(t *tools) []string {
 		return []string{filepath.Join(t.dir, "threads")}
 	}},
 	// Two threads of arithmetic and hardly a syscall: what pinning costs
 	// when there are no stops to make cheaper.
-	{name: "spin", configs: slices.Concat(traced, []string{"trec-nopin"}), argv: func(t *tools) []string {
+	{name: "spin", configs: traced, argv: func(t *tools) []string {
 		return []string{filepath.Join(t.dir, "spin")}
 	}},
-	{name: "build", configs: slices.Concat(traced, []string{"trec-nopin"}), argv: func(t *tools) []string {
+	{name: "build", configs: traced, argv: func(t *tools) []string {
 		return []string{"make", "-B", "-s", "-j2", "-C", filepath.Join(t.dir, "build")}
+	}},
+	// Both kinds of work at once: a parent that makes small syscalls at a
+	// high rate while two children compute (tree), the same with threads
+	// of one process (mixed), and a Go program whose runtime trades
+	// computing and I/O goroutines between its threads (gomix).
+	{name: "tree", configs: traced, argv: func(t *tools) []string {
+		return []string{filepath.Join(t.dir, "mixed"), "procs"}
+	}},
+	{name: "mixed", configs: traced, argv: func(t *tools) []string {
+		return []string{filepath.Join(t.dir, "mixed"), "threads"}
+	}},
+	{name: "gomix", configs: traced, argv: func(t *tools) []string {
+		return []string{filepath.Join(t.dir, "threads"), "-workers", "1", "-rounds", "0", "-blocks", "5000", "-hashers", "2", "-procs", "2"}
 	}},
 	// No file syscalls in its loop: a seccomp-filtered trace should run at
 	// the bare command's speed. Tracing every stop would take minutes.
@@ -303,6 +320,7 @@ func setup(dir, trecPath string, cpu int) (*tools, error) {
 	steps := [][]string{
 		{"gcc", "-O2", "-o", t.floor, filepath.Join(root, "bench", "floor", "floor.c")},
 		{"gcc", "-O2", "-pthread", "-o", filepath.Join(dir, "spin"), filepath.Join(root, "bench", "workloads", "spin", "spin.c")},
+		{"gcc", "-O2", "-pthread", "-o", filepath.Join(dir, "mixed"), filepath.Join(root, "bench", "workloads", "mixed", "mixed.c")},
 		{"go", "build", "-o", filepath.Join(dir, "threads"), "./bench/workloads/threads"},
 	}
 	if trecPath == "" {
@@ -332,7 +350,8 @@ func setup(dir, trecPath string, cpu int) (*tools, error) {
 		fmt.Fprintf(os.Stderr, "bench: %s record wrote no trace: its rows print n/a\n", trecPath)
 	} else {
 		t.trec = trecPath
-		t.noPin = exec.Command(trecPath, "record", "-q", "--no-pin", "-o", probe, "--", "true").Run() == nil
+		t.noPin = exec.Command(trecPath, "record", "-q", "--no-pin", "-o", probe, "--", "true").Run() == nil &&
+			exec.Command(trecPath, "record", "-q", "--pin", "-o", probe, "--", "true").Run() == nil
 		policy := filepath.Join(dir, "allow-all.policy")
 		if os.WriteFile(policy, []byte("allow /**\n"), 0o644) == nil &&
 			exec.Command(trecPath, "record", "-q", "--sandbox", policy, "-o", probe, "--", "true").Run() == nil {
@@ -346,10 +365,10 @@ func setup(dir, trecPath string, cpu int) (*tools, error) {
 // missing says why t cannot run c, or "" when it can.
 func (t *tools) missing(c config) string {
 	switch {
-	case (c.needs == "trec" || c.needs == "trec-nopin") && t.trec == "":
+	case (c.needs == "trec" || c.needs == "trec-placement") && t.trec == "":
 		return "trec record does not work"
-	case c.needs == "trec-nopin" && !t.noPin:
-		return "trec record has no --no-pin"
+	case c.needs == "trec-placement" && !t.noPin:
+		return "trec record has no --pin and --no-pin"
 	case c.needs == "trec-sandbox" && t.allowAll == "":
 		return "trec record has no --sandbox"
 	case c.needs == "trec-replayable" && !t.replayable:
@@ -548,7 +567,7 @@ func cpuModel() string {
 }
 
 // ratioTo are the columns: each config's median divided by theirs.
-var ratioTo = []string{"bare", "floor-pin", "strace", "strace-pin"}
+var ratioTo = []string{"bare", "floor-pin", "strace", "strace-pin", "trec-pin"}
 
 func printTable(w io.Writer, t *tools, wl workload, m *measurements) {
 	fmt.Fprintf(w, "\n## %s: %s", wl.name, shellQuote(t, wl.argv(t)))
@@ -640,8 +659,9 @@ func bytesOrNA(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// target is one of issue 5's goals: the median (or trace size) of config
-// of workload divided by that of base at most max.
+// target is one of issues 5's and 17's goals: the median (or trace size)
+// of config of workload divided by that of base at most max. A base of
+// "a|b" is the faster of a and b.
 type target struct {
 	workload, config, base string
 	max                    float64
@@ -659,6 +679,20 @@ var targets = []target{
 	{workload: "tar", config: "trec", base: "strace", max: 1.0 / 8, size: true},
 	{workload: "dd-file", config: "trec-file", base: "bare", max: 1.1},
 	{workload: "tar", config: "trec-sandbox", base: "trec", max: 1.1},
+	// Issue 17: the default placement as fast as the better of pinned and
+	// unpinned.
+	{workload: "dd", config: "trec", base: "trec-pin", max: 1.03},
+	{workload: "tar", config: "trec", base: "trec-pin", max: 1.03},
+	{workload: "spawn", config: "trec", base: "trec-pin", max: 1.03},
+	{workload: "threads", config: "trec", base: "trec-pin", max: 1.03},
+	{workload: "spin", config: "trec", base: "bare", max: 1.1},
+	{workload: "build", config: "trec", base: "trec-pin|trec-nopin", max: 0.95},
+	{workload: "build", config: "trec", base: "strace", max: 0.9},
+	{workload: "tree", config: "trec", base: "strace", max: 0.9},
+	{workload: "tree", config: "trec", base: "bare", max: 1.25},
+	{workload: "mixed", config: "trec", base: "strace", max: 0.9},
+	{workload: "mixed", config: "trec", base: "bare", max: 1.25},
+	{workload: "gomix", config: "trec", base: "strace", max: 0.9},
 }
 
 // printTargets says which targets the measured workloads meet.
@@ -676,7 +710,11 @@ func printTargets(w io.Writer, ws []workload, m *measurements) {
 			den = float64(medianSize(m.sizes[key{tg.workload, tg.base}]))
 		} else {
 			num = m.median(key{tg.workload, tg.config}).Seconds()
-			den = m.median(key{tg.workload, tg.base}).Seconds()
+			for _, b := range strings.Split(tg.base, "|") {
+				if d := m.median(key{tg.workload, b}).Seconds(); d > 0 && (den == 0 || d < den) {
+					den = d
+				}
+			}
 		}
 		fmt.Fprintf(w, "%-8s %-10s %s / %s <= %.3f: ", tg.workload, what, tg.config, tg.base, tg.max)
 		if num == 0 || den == 0 {

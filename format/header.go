@@ -21,3 +21,19 @@ type Trailer = tracepb.Trailer
 // StartState is what a program inherited, as a replayable recording's
 // header keeps it.
 type StartState = tracepb.StartState
+
+// Placement counts where a recording's threads ran (Trailer.placement).
+type Placement = tracepb.Placement
+
+// PlacementMode returns the placement o records ("adaptive", "pin" or
+// "none"), or, for a trace from before it was recorded, the one its CPU
+// implies: "pin" when it names one, "none" otherwise.
+func PlacementMode(o *Options) string {
+	if p := o.GetPlacement(); p != "" {
+		return p
+	}
+	if o.GetCpu() >= 0 {
+		return "pin"
+	}
+	return "none"
+}

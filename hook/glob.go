@@ -19,6 +19,10 @@ type pattern struct {
 	prefix string
 	exact  bool
 	any    bool
+	// lead is what every path the pattern matches starts with, for the
+	// others: a path without it is rejected before the components are
+	// matched. Empty when it would be only "/".
+	lead string
 }
 
 type seg struct {
@@ -68,8 +72,46 @@ func compilePattern(p string) (pattern, int, error) {
 		pt.prefix = segsPath(pt.segs)
 	case n > 0 && pt.segs[n-1].all && literal(pt.segs[:n-1]):
 		pt.prefix = segsPath(pt.segs[:n-1])
+	default:
+		pt.lead = leadOf(pt.segs)
 	}
 	return pt, 0, nil
+}
+
+// leadOf returns the literal start of the paths segs match, a pattern
+// that is neither literal nor DIR/**: its literal components, each
+// followed by a slash (another component follows: a "**" that is not
+// last stands before one), then the literal bytes the first wildcard
+// component starts with, escapes taken as the bytes they escape.
+func leadOf(segs []seg) string {
+	var b strings.Builder
+	for _, s := range segs {
+		b.WriteByte('/')
+		if s.lit {
+			b.WriteString(s.s)
+			continue
+		}
+		if s.all {
+			break
+		}
+		for i := 0; i < len(s.s); i++ {
+			c := s.s[i]
+			if c == '\\' {
+				// path.Match accepted the component: an escape is
+				// followed by the byte it escapes.
+				i++
+				c = s.s[i]
+			} else if c == '*' || c == '?' || c == '[' {
+				break
+			}
+			b.WriteByte(c)
+		}
+		break
+	}
+	if b.Len() <= 1 {
+		return ""
+	}
+	return b.String()
 }
 
 func literal(segs []seg) bool {
@@ -102,6 +144,8 @@ func (pt *pattern) match(p string) bool {
 		return p == pt.prefix
 	case pt.prefix != "":
 		return under(p, pt.prefix)
+	case !strings.HasPrefix(p, pt.lead):
+		return false
 	}
 	return matchSegs(pt.segs, strings.TrimPrefix(p, "/"))
 }

@@ -95,11 +95,13 @@ func (e *AttachError) Unwrap() error { return e.Err }
 // Result's ExitStatus is 0. A process that cannot be attached to returns
 // an *AttachError and writes no trace.
 //
-// Without opts.UseCPU the processes keep their CPU masks and the tracer
-// runs unpinned (see the package documentation, "Attaching"); with it the
-// tracer and every traced thread run on opts.CPU until the end, when each
-// thread gets its own mask back. A seccomp filter cannot be installed in
-// a running process: opts.Filter applies in the recorder.
+// Placement is as for Run (see the package documentation, "Placement"
+// and "Attaching"), from each thread's own CPU mask: by default a thread
+// that makes syscalls often runs on the tracer's CPU, when its mask
+// allows it; with opts.Pin or opts.UseCPU every traced thread runs there;
+// with opts.NoPin none is moved. At the end each thread trec moved gets
+// its own mask back. A seccomp filter cannot be installed in a running
+// process: opts.Filter applies in the recorder.
 func Attach(ctx context.Context, pids []int, opts Options, out io.Writer) (Result, error) {
 	if len(pids) == 0 {
 		return Result{}, errors.New("record: no process to attach to")
@@ -109,9 +111,6 @@ func Attach(ctx context.Context, pids []int, opts Options, out io.Writer) (Resul
 	}
 	if opts.CaptureSize < 0 {
 		opts.CaptureSize = 0
-	}
-	if !opts.UseCPU {
-		opts.NoPin = true
 	}
 	t, err := newTracer(opts, "", out)
 	if err != nil {
@@ -158,7 +157,7 @@ type attacher struct {
 // runs on the locked OS thread.
 func (t *tracer) runAttached() (Result, error) {
 	a := t.att
-	if err := t.place.pin(t.opts); err != nil {
+	if err := t.place.pin(t.opts, t.table); err != nil {
 		return Result{}, err
 	}
 	t.start = time.Now()
@@ -317,34 +316,41 @@ func (t *tracer) seizeThread(tid, pid int) (bool, *AttachError) {
 	if err := ptrace(unix.PTRACE_INTERRUPT, tid, 0, 0); err != nil && err != unix.ESRCH {
 		return false, &AttachError{Pid: pid, Err: fmt.Errorf("interrupt thread %d: %w", tid, err)}
 	}
-	t.pinAttached(th)
+	t.placeAttached(th)
 	return true, nil
 }
 
-// pinAttached moves a thread trec attached to onto the recording's CPU,
-// when there is one, and keeps the mask it had, to give it back at the
-// detach and to show it to the program.
-func (t *tracer) pinAttached(th *thread) {
-	th.pinned = false
-	if t.place.cpu < 0 {
+// placeAttached places a thread trec attached to, and keeps the mask it
+// had, to show it to the program and give it back at the detach: pinned,
+// on the recording's CPU; adaptive, on its own CPUs, from where it comes
+// to the tracer's if its stops say so.
+func (t *tracer) placeAttached(th *thread) {
+	p := &t.place
+	th.pl.where, th.pl.ran = whereOwn, ranOwn
+	if p.cpu < 0 {
 		return
 	}
-	n, err := getaffinity(th.tid, t.place.buf[:])
-	if err == nil {
-		mask := t.att.mask(t.place.buf[:n])
-		if err = setaffinity(th.tid, oneCPU(t.place.cpu, n)); err == nil {
-			th.pinned, th.mask = true, mask
-			return
-		}
+	n, err := getaffinity(th.tid, p.buf[:])
+	if err != nil {
+		return
 	}
-	// Its stops cost the cross-CPU price, and the tracer must not poll.
-	t.place.shared = false
+	th.pl.mask = t.att.mask(p.buf[:n])
+	switch {
+	case p.adaptive:
+		th.pl.where = whereFree
+	case setaffinity(th.tid, p.one) == nil:
+		th.pl.where, th.pl.ran = whereTracer, ranTracer
+	default:
+		// Its stops cost the cross-CPU price, and the tracer must not
+		// poll.
+		p.shared = false
+	}
 }
 
-// unpin gives a thread pinned by pinAttached its own mask back.
+// unpin gives a thread trec keeps on its CPU its own mask back.
 func (t *tracer) unpin(th *thread) {
-	if th.pinned && th.mask != nil {
-		setaffinity(th.tid, th.mask)
+	if th.pl.mask != nil && (th.pl.where == whereTracer || th.pl.shown) {
+		setaffinity(th.tid, th.pl.mask)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -637,6 +638,38 @@ func TestAttachPinned(t *testing.T) {
 	}
 	if after := masks(); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("masks %v after the detach, want %v", after, before)
+	}
+	tg.finish(t)
+}
+
+// TestAttachAdaptive: by default an attached thread that makes syscalls
+// often comes to the tracer's CPU, from its own mask, and gets its mask
+// back at the detach.
+func TestAttachAdaptive(t *testing.T) {
+	if runtime.NumCPU() < 2 {
+		t.Skip("one CPU: there is nowhere to move a thread to")
+	}
+	tg := startTarget(t, "count", "FILE")
+	waitUntil(t, "it writes", func() bool { return fileLines(tg.file) >= 3 })
+	before, err := cpusAllowed(tg.pid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startAttach(t, context.Background(), Options{}, tg.pid())
+	var during string
+	waitUntil(t, "the thread is on one CPU", func() bool {
+		during, err = cpusAllowed(tg.pid())
+		return err == nil && !strings.ContainsAny(during, ",-")
+	})
+	r := a.stop(t)
+	if o := r.header.GetOptions(); o.GetPlacement() != "adaptive" || strconv.Itoa(int(o.GetCpu())) != during {
+		t.Errorf("header: placement %q, CPU %d; the thread ran on %s", o.GetPlacement(), o.GetCpu(), during)
+	}
+	if after, _ := cpusAllowed(tg.pid()); after != before {
+		t.Errorf("CPUs %s after the detach, want %s as before", after, before)
+	}
+	if pl := r.trailer.GetPlacement(); pl.GetMovesBack() < 1 {
+		t.Errorf("trailer placement: %v", pl)
 	}
 	tg.finish(t)
 }

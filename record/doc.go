@@ -73,7 +73,8 @@
 // returns SECCOMP_RET_TRACE for the selected syscalls and for those the
 // tracer itself needs (execve and execveat, whose path and argv make the
 // exec event; the clone family, whose flags make the clone event; and,
-// when pinned, sched_getaffinity and sched_setaffinity, see Placement),
+// unless placement is left to the kernel, sched_getaffinity and
+// sched_setaffinity, see Placement),
 // and SECCOMP_RET_ALLOW for the rest. It passes the filter to the shim on
 // its command line; the shim installs it on its own thread as its last step
 // and execs the program, which inherits it, as do its children. The
@@ -100,37 +101,62 @@
 //
 // # Placement
 //
-// A ptrace stop costs several times more when the tracer and the tracee
-// run on different CPUs (the tracer's wakeup crosses CPUs twice per stop).
-// So, as rr does, Run pins the tracer's thread to one CPU before it starts
-// the shim, which inherits the mask and passes it to the program and its
-// descendants: by default the CPU the tracer runs on then (one the
-// scheduler found free), Options.CPU with Options.UseCPU; Options.NoPin
-// leaves placement to the kernel. The header's Options.Cpu names the CPU,
-// -1 for none. The trace writer's goroutine is not pinned: it encodes and
-// compresses on another CPU.
+// A ptrace stop costs ten times more or worse when the tracer and the
+// tracee run on different CPUs (the tracer's wakeup crosses CPUs twice per
+// stop); on one CPU the program's threads take turns. So Run keeps each
+// thread where its stops make it pay (placement_linux.go; the model and
+// its measurements are in PERFORMANCE.md). The tracer's thread is pinned
+// to one CPU before it starts the shim: the CPU it runs on then (one the
+// scheduler found free). The program starts on the CPUs it would have had
+// without trec (the tracer's mask before pinning), and a thread comes to
+// the tracer's CPU once four of its runs in a row were shorter than a
+// crossing costs (or ran alone, not long): a thread that makes syscalls
+// often stays there, where its stops are cheap, and threads and processes
+// it creates start there too. A thread on the tracer's CPU that computes
+// for 2.4 ms of CPU time without a stop while other traced work wants that
+// CPU (another thread running there, any other thread's stop) gets its own
+// CPUs back: the tracer looks for such threads every 1.2 ms at its stops,
+// and, when no stop comes while two threads or more run on its CPU, a
+// doorbell wakes it (doorbell_linux.go: a child of its thread that sleeps,
+// untraced, whose stop ends a wait4 with WUNTRACED). A move is one
+// sched_setaffinity of the thread; threads and processes created inherit
+// their creator's place. The trailer counts where threads ran and how
+// often they moved.
 //
-// The program must not see the pinning. At the exit of a successful
-// sched_getaffinity of a thread trec pinned, the tracer writes the mask the
-// program would have had (the tracer's mask before pinning) over the pinned
-// one in the program's memory, so nproc, glibc's and Go's CPU counts and
-// GOMAXPROCS are what they are without trec; the trace records the mask the
-// program saw. A sched_setaffinity is honoured: the thread it names runs
-// where it asked from then on, off the tracer's CPU if so (its stops then
-// cost the cross-CPU price), it and the threads it creates report their
-// real masks, and nothing is rewritten for them. A mask changed from
-// outside (taskset -p) is reported as it is.
+// Options.Pin (or Options.UseCPU, with Options.CPU) keeps every thread on
+// the tracer's CPU for the whole recording, as rr does; Options.NoPin
+// leaves placement to the kernel, and every stop crosses CPUs. The
+// header's Options.Placement names the mode and Options.Cpu the tracer's
+// CPU, -1 for none. The trace writer's goroutine is not pinned: it encodes
+// and compresses on another CPU.
 //
-// Accepted leaks, not rewritten: /proc/self/status (Cpus_allowed,
-// Cpus_allowed_list) and /proc/self/stat show the pinned CPU, and getcpu,
-// sched_getcpu and rseq's cpu_id always return it. Programs size thread
-// pools from sched_getaffinity or sysconf, not from these; rr has the same
-// leaks.
+// The program must not see its placement. At the exit of a successful
+// sched_getaffinity of a thread trec keeps on its CPU, the tracer writes
+// the mask the program would have had over the pinned one in the program's
+// memory, so nproc, glibc's and Go's CPU counts and GOMAXPROCS are what
+// they are without trec; the trace records the mask the program saw. (A
+// thread on its own CPUs has that mask already.) A sched_setaffinity is
+// honoured: from its entry on, trec leaves the thread it names alone, so
+// that no move undoes it; the thread runs where it asked, it and the
+// threads it creates report their real masks, and nothing is rewritten for
+// them. A mask changed from outside (taskset -p) is reported as it is, and
+// trec leaves that thread alone from its next move on.
 //
-// Pinning serializes the program: a multi-threaded program that keeps
-// several CPUs busy between few syscalls runs slower pinned than its stops
-// save. NoPin is the better choice for such a program (see
-// PERFORMANCE.md for the measurement).
+// A thread's /proc status file shows its mask too (Cpus_allowed,
+// Cpus_allowed_list), which some libraries read (libnuma). The kernel
+// writes the file's text when it is read, so while a traced thread reads
+// the status file of a thread trec keeps on its CPU (an fd that links to
+// /proc/PID/status or /proc/PID/task/TID/status, from open to close),
+// trec gives that thread the mask it would have had for the read
+// (procstatus_linux.go): the text, its length and later reads are what
+// they would be. What remains visible: in a recording filtered with -e
+// trace= that does not select the open and the reads of the file, a
+// thread on the tracer's CPU shows it there; so does a status file read
+// through an fd duplicated or inherited from the one opened, or with
+// io_uring; /proc/PID/stat's processor field, getcpu, sched_getcpu and
+// rseq's cpu_id tell the CPU a thread runs on, which is the tracer's; and
+// the time things take. Programs size thread pools from sched_getaffinity
+// or sysconf; rr has the same leaks and the status file too.
 //
 // # Attaching
 //
@@ -183,10 +209,14 @@
 // EINTR when the attach or the detach interrupts them, and the recording
 // took time.
 //
-// Placement: an attached process keeps its CPU mask and the tracer runs
-// unpinned, unless Options.UseCPU pins both to a CPU; each thread then
-// gets its own mask back at the detach, and sees it while recorded. See
-// PERFORMANCE.md for the measurement behind the default.
+// Placement follows the model of a started program (see Placement), from
+// each attached thread's own CPU mask, which it keeps seeing: a thread
+// starts on its own CPUs and comes to the tracer's CPU once its stops say
+// it makes syscalls often, if its mask holds that CPU; a computing thread
+// is not moved, so a server keeps its parallelism and the CPUs it was
+// given. Options.Pin or Options.UseCPU puts every traced thread on the
+// tracer's CPU, Options.NoPin moves none. Each thread trec moved gets its
+// own mask back at the detach. See PERFORMANCE.md for the measurements.
 //
 // # Captures
 //

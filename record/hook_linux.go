@@ -264,21 +264,23 @@ func (h *hooker) signal(th *thread, sigs []syscall.Signal) {
 // emitSteps writes one hook record per change.
 func (h *hooker) emitSteps(t *tracer, th *thread, steps []hook.Step) {
 	for i := range steps {
-		s := &steps[i]
 		t.begin(format.KindHook, th)
 		t.ev.Nr = int32(th.nr)
-		t.ev.Hook = format.Hook{Name: s.Hook, Op: hookOps[s.Op], Arg: uint8(s.Arg), OldValue: s.Old, NewValue: s.New,
-			Rule: s.Rule, Path: s.Path, Exit: s.Exit}
-		if s.NewData != nil {
-			t.ev.Hook.OldData, t.ev.Hook.NewData = s.OldData, trimNUL(s.NewData)
-		}
+		t.ev.Hook = HookRecord(&steps[i])
 		t.emit()
 	}
 }
 
-var hookOps = [...]format.HookOp{
-	hook.OpSkip: format.HookSkip, hook.OpSetArg: format.HookSetArg, hook.OpSetRet: format.HookSetRet,
-	hook.OpDelay: format.HookDelay, hook.OpSignal: format.HookSignal,
+// HookRecord is the hook record (KIND_HOOK) trec record writes for step s;
+// a replay reports the changes its hooks would make with the same record.
+// A path or string the hook placed is stored without its NUL.
+func HookRecord(s *hook.Step) format.Hook {
+	h := format.Hook{Name: s.Hook, Op: hookOps[s.Op], Arg: uint8(s.Arg), OldValue: s.Old, NewValue: s.New,
+		Rule: s.Rule, Path: s.Path, Exit: s.Exit}
+	if s.NewData != nil {
+		h.OldData, h.NewData = s.OldData, trimNUL(s.NewData)
+	}
+	return h
 }
 
 func trimNUL(b []byte) []byte {
@@ -286,6 +288,12 @@ func trimNUL(b []byte) []byte {
 		return b[:n-1]
 	}
 	return b
+}
+
+// hookOps are the hook records' operations of the hook package's.
+var hookOps = [...]format.HookOp{
+	hook.OpSkip: format.HookSkip, hook.OpSetArg: format.HookSetArg, hook.OpSetRet: format.HookSetRet,
+	hook.OpDelay: format.HookDelay, hook.OpSignal: format.HookSignal,
 }
 
 // notice writes, for the first few, the hooks that could not decide.

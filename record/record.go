@@ -52,16 +52,24 @@ type Options struct {
 	// syscall stops, and Log says so.
 	Filter string
 	// NoPin leaves the placement of the recorder and the program to the
-	// kernel (trec record --no-pin). By default the recorder's tracing
-	// thread and the program run pinned to one CPU, where a ptrace stop
-	// costs about a fifth of what it costs across CPUs; the program still
-	// sees its original CPU mask (see the package documentation). NoPin
-	// is the better choice for a program that keeps several CPUs busy
-	// with few syscalls.
+	// kernel (trec record --no-pin): every stop then crosses CPUs. By
+	// default the recorder's tracing thread runs on one CPU and places
+	// each thread of the program as its stops make it pay: on that CPU,
+	// where a ptrace stop costs a tenth or less of what it costs across
+	// CPUs, while it makes syscalls often, and on the CPUs it would have
+	// had without trec while it computes for long between stops beside
+	// other work (see the package documentation, "Placement"). The
+	// program sees its original CPU mask either way.
 	NoPin bool
+	// Pin runs the recorder's tracing thread and every thread of the
+	// program on one CPU for the whole recording (trec record --pin),
+	// where stops are cheapest and the program's threads take turns: the
+	// CPU the recorder runs on, or CPU with UseCPU. Pin and NoPin exclude
+	// each other.
+	Pin bool
 	// UseCPU pins to CPU rather than to a CPU Run chooses (trec record
-	// --cpu N). CPU must be in the recorder's allowed CPU mask. UseCPU
-	// and NoPin exclude each other.
+	// --cpu N): it implies Pin. CPU must be in the recorder's allowed CPU
+	// mask. UseCPU and NoPin exclude each other.
 	UseCPU bool
 	// CPU is the CPU to pin to when UseCPU is set (see CheckCPU).
 	CPU int
@@ -93,6 +101,8 @@ type Options struct {
 	// each whatever CaptureSize says, the vDSO of every program turned
 	// off so that clock reads are syscalls, the AT_RANDOM bytes of every
 	// exec, the environment and the inherited signal state in the header.
+	// It runs pinned (Pin) unless NoPin: one thread at a time, in the
+	// order of their stops, which is the order a replay follows.
 	Replayable bool
 
 	// Driver, when set, steers the run stop by stop instead of recording
@@ -228,6 +238,9 @@ func Run(ctx context.Context, opts Options, out io.Writer) (Result, error) {
 			return Result{}, errors.New("record: a driven run stops at every syscall: it takes no filter")
 		}
 		opts.Replayable = true
+	}
+	if opts.Replayable && !opts.NoPin {
+		opts.Pin = true
 	}
 	if opts.Dir != "" {
 		if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {

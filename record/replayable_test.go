@@ -12,9 +12,11 @@ import (
 )
 
 // TestReplayable checks what a replayable recording adds: the environment
-// and the start state in the header, the vDSO off (clock reads are
-// syscalls, and the program sees no AT_SYSINFO_EHDR), the AT_RANDOM bytes
-// the program saw in its exec event, and an ioctl's result.
+// and the start state in the header, every thread pinned with the
+// recorder (a re-execution follows one thread at a time), the vDSO off
+// (clock reads are syscalls, and the program sees no AT_SYSINFO_EHDR), the
+// AT_RANDOM bytes the program saw in its exec event, and an ioctl's
+// result.
 func TestReplayable(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "f")
 	if err := os.WriteFile(file, []byte("contents\n"), 0o644); err != nil {
@@ -25,6 +27,9 @@ func TestReplayable(t *testing.T) {
 	h := r.header
 	if !h.GetOptions().GetReplayable() || strings.Join(h.GetEnv(), "\n") != strings.Join(env, "\n") || h.GetStartState() == nil {
 		t.Errorf("header: replayable %v, env %q, start state %v", h.GetOptions().GetReplayable(), h.GetEnv(), h.GetStartState())
+	}
+	if o := h.GetOptions(); o.GetPlacement() != "pin" || o.GetCpu() < 0 {
+		t.Errorf("header: placement %q, CPU %d; want pinned", o.GetPlacement(), o.GetCpu())
 	}
 	if !strings.Contains(r.stdout, "vdso 0\n") {
 		t.Errorf("the program saw a vDSO:\n%s", r.stdout)

@@ -56,6 +56,9 @@ func MaybeRunShim() {
 	if len(env) == 0 || env[len(env)-1] != shimMarker {
 		return
 	}
+	if len(os.Args) == 2 && os.Args[0] == doorbellArg0 {
+		runDoorbell(os.Args[1])
+	}
 	if len(os.Args) < 6 || os.Args[0] != shimArg0 {
 		os.Exit(127)
 	}

@@ -36,13 +36,9 @@ type thread struct {
 	// the process that created it.
 	held   bool
 	heldBy int
-	// pinned is set while the thread runs on the recording's CPU because
-	// trec put it there: it has not set its own CPU mask.
-	pinned bool
-	// mask is the CPU mask the thread had before trec pinned it, when it
-	// is not the tracer's own (a thread trec attached to, and those it
-	// creates); nil otherwise.
-	mask []byte
+	// pl is where the thread runs, and what the adaptive placement
+	// measures of it.
+	pl threadPlace
 	// stopped is set while the thread is in a group-stop.
 	stopped bool
 
@@ -256,9 +252,9 @@ func newTracer(opts Options, path string, out io.Writer) (*tracer, error) {
 // buildFilter makes the seccomp filter for a filtered recording: it
 // selects the syscalls the user asked for and those the tracer needs to
 // see (execve for the exec event's path and argv, the clone family for
-// the clone flags, and, when pinned, the affinity calls it rewrites or
-// follows), which are not recorded unless asked for. Without seccomp it
-// says so on Log and leaves every syscall to stop.
+// the clone flags, and, unless nothing is pinned, the affinity calls it
+// rewrites or follows), which are not recorded unless asked for. Without
+// seccomp it says so on Log and leaves every syscall to stop.
 func (t *tracer) buildFilter() error {
 	if err := seccomp.TraceAvailable(); err != nil {
 		t.noSeccomp(err.Error())
@@ -325,7 +321,7 @@ func (t *tracer) run() (Result, error) {
 	}
 	// Orphans of the program are reparented here rather than to init.
 	unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-	if err := t.place.pin(t.opts); err != nil {
+	if err := t.place.pin(t.opts, t.table); err != nil {
 		return Result{}, err
 	}
 	if t.opts.Replayable {
@@ -346,6 +342,7 @@ func (t *tracer) run() (Result, error) {
 // finish closes the trace with trailer, completed with the counts, once
 // the loop has ended.
 func (t *tracer) finish(trailer *format.Trailer) (Result, error) {
+	t.place.stopDoorbell()
 	end := time.Since(t.start)
 	res := Result{
 		ExitStatus: t.status,
@@ -370,6 +367,7 @@ func (t *tracer) finish(trailer *format.Trailer) (Result, error) {
 	trailer.ExitStatus = int32(t.status)
 	trailer.Processes = uint32(t.processes)
 	trailer.Threads = uint32(t.nthreads)
+	trailer.Placement = t.place.trailer()
 	if t.hooks != nil {
 		trailer.Hooks = t.hooks.counts()
 	}
@@ -565,6 +563,9 @@ func (t *tracer) next(ws *unix.WaitStatus) (int, error) {
 	if t.driven != nil {
 		return t.driveWait(ws)
 	}
+	if t.place.userShared >= 2 {
+		return t.waitWatched(ws)
+	}
 	return wait4(-1, ws, 0)
 }
 
@@ -579,6 +580,10 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 	}
 	th := t.threads.get(tid)
 	if th == nil {
+		if t.place.isDoorbell(tid) {
+			t.rung()
+			return
+		}
 		th = t.attached(tid, ws)
 	}
 	if th == nil {
@@ -607,6 +612,9 @@ func (t *tracer) stop(tid int, ws unix.WaitStatus) {
 		unix.Tgkill(th.pid, tid, unix.SIGKILL)
 		ptrace(unix.PTRACE_CONT, tid, 0, 0)
 		return
+	}
+	if t.place.adaptive {
+		t.placeStop(th)
 	}
 	sig := int(ws.StopSignal())
 	event := int(ws) >> 16
@@ -654,6 +662,9 @@ func (t *tracer) resume(th *thread, act action, sig int) {
 		req := unix.PTRACE_SYSCALL
 		if t.seccomp && !th.inSyscall && !th.shim {
 			req = unix.PTRACE_CONT
+		}
+		if t.place.adaptive {
+			t.placeResume(th)
 		}
 		err = ptrace(req, th.tid, 0, uintptr(sig))
 	}
@@ -739,6 +750,9 @@ func (t *tracer) enter(th *thread) {
 		t.foreignSeen = t.foreignSeen || !th.shim
 		return
 	}
+	if len(t.place.status) != 0 {
+		t.statusEnter(th)
+	}
 	th.sc = t.table.Lookup(th.nr)
 	isExec := th.sc != nil && (th.nr == t.nrs.execve || th.nr == t.nrs.execveat)
 	if th.shim && !isExec {
@@ -813,13 +827,18 @@ func (t *tracer) exit(th *thread) {
 		}
 		return
 	}
+	// What the kernel did, whatever a hook makes of it.
+	kret, kfailed := ret, failed
 	hooked, skipped := false, false
 	if th.hook != nil && th.hook.active {
 		ret, hooked, skipped = t.hookExit(th, ret)
 		failed = ret < 0 && ret >= -4095
 	}
-	if !failed && !skipped && th.sc != nil && t.place.cpu >= 0 && (th.nr == t.nrs.getaffinity || th.nr == t.nrs.setaffinity) {
-		t.affinityExit(th, ret)
+	if len(t.place.status)+t.place.windows != 0 {
+		t.statusExit(th, kfailed || skipped)
+	}
+	if th.sc != nil && t.place.cpu >= 0 && (th.nr == t.nrs.getaffinity || th.nr == t.nrs.setaffinity) {
+		t.affinityExit(th, kret, kfailed || skipped)
 	}
 	if th.foreign || !t.traced(th.nr) && !hooked {
 		return
@@ -842,6 +861,7 @@ func (t *tracer) exit(th *thread) {
 		case t.all && (th.nr == t.nrs.dup || th.nr == t.nrs.dup2 || th.nr == t.nrs.dup3):
 		case th.sc.Ret == sysent.RetFD:
 			t.cap.fdLink(th.tid, ret)
+			t.statusOpened(th, ret)
 		}
 	}
 	if th.sc != nil && th.sc.Extra != sysent.ExtraNone {
@@ -922,7 +942,7 @@ func (t *tracer) cloned(parent *thread, event, child int) {
 	}
 	c.shim = parent.shim
 	// CPU masks are inherited: a thread that set its own passes it on.
-	c.pinned, c.mask = parent.pinned, parent.mask
+	t.place.inherit(c, parent)
 	if !parent.shim {
 		t.begin(format.KindClone, parent)
 		t.ev.Clone = format.Clone{Child: int32(child), Kind: kind, Flags: flags}
@@ -983,6 +1003,8 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 	if oldTid != th.tid {
 		if old := t.threads.get(oldTid); old != nil {
 			t.threads.remove(oldTid)
+			// The leader is gone, without an exit status.
+			t.placeExit(th)
 			old.tid, old.pid = th.tid, th.pid
 			t.threads.put(old)
 			if t.driven != nil {
@@ -1032,6 +1054,7 @@ func (t *tracer) execed(th *thread, oldTid int) *thread {
 		// The fds the program starts with; later ones are captured
 		// as syscalls create them.
 		t.cap.fdLinks(th.pid)
+		t.placeStart(th)
 	}
 	if t.opts.Replayable {
 		t.execRandom = t.execAux(th)
@@ -1111,8 +1134,11 @@ func (t *tracer) exited(tid int, ws unix.WaitStatus) {
 		}
 	}
 	t.threads.remove(tid)
-	if th != nil && th.held {
-		t.unhold(th)
+	if th != nil {
+		t.placeExit(th)
+		if th.held {
+			t.unhold(th)
+		}
 	}
 	pid := tid
 	if th != nil {
@@ -1188,7 +1214,8 @@ func (t *tracer) newThread(tid, pid int) *thread {
 // makeThread makes and counts the state of a new tracee thread, spawned or
 // attached, without adding it to the table.
 func (t *tracer) makeThread(tid, pid int) *thread {
-	th := &thread{tid: tid, pid: pid, nr: -1, pinned: t.place.cpu >= 0}
+	th := &thread{tid: tid, pid: pid, nr: -1}
+	t.place.add(th)
 	if !t.shimPhase || pid != t.initial {
 		t.nthreads++
 		if tid == pid {
@@ -1253,6 +1280,7 @@ func (t *tracer) header() *format.Header {
 			CaptureSize: uint64(t.opts.CaptureSize),
 			Seccomp:     t.seccomp,
 			Cpu:         int32(t.place.cpu),
+			Placement:   t.place.mode.String(),
 			Replayable:  t.opts.Replayable,
 		},
 	}

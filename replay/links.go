@@ -91,7 +91,7 @@ func (l *links) proc(c *recordedCall, rest string) (target string, err error, ok
 		return "", nil, false
 	}
 	r := c.r
-	if int(pid) != c.pid && !r.procs.live(int32(pid)) {
+	if int(pid) != c.pid && r.w.Process(int32(pid)).Serial == 0 {
 		return "", fmt.Errorf("/proc/%d: process %d is not in the recording at this point: %w", pid, pid, hook.ErrUnavailable), true
 	}
 	if t, ok := strings.CutPrefix(sub, "task/"); ok {

@@ -89,7 +89,6 @@ type replayer struct {
 	chain   *hook.Chain
 	w       *analyze.Walker
 	links   *links
-	procs   procSet
 	call    recordedCall
 	out     *report
 	threads map[int32]*thread
@@ -111,6 +110,9 @@ type replayer struct {
 
 // thread is the replay's state of one thread in a call the hooks selected.
 type thread struct {
+	// proc is the Serial of the thread's process (analyze.Process) when
+	// the hooks last saw a call of it.
+	proc   uint32
 	active bool
 	// The entry's Decision: what Chain.Exit needs and what the report
 	// prints.
@@ -136,7 +138,7 @@ func newReplayer(h *format.Header, out io.Writer, opts Options) (*replayer, erro
 		return nil, err
 	}
 	r := &replayer{tab: tab, chain: chain, w: w, threads: map[int32]*thread{},
-		procs: procSet{}, made: map[int32]*format.Event{}, tracked: make([]bool, tab.Max())}
+		made: map[int32]*format.Event{}, tracked: make([]bool, tab.Max())}
 	r.call.r = r
 	r.links = newLinks(linkRoot(h, opts))
 	for _, name := range []string{"symlink", "symlinkat", "unlink", "unlinkat", "rmdir", "rename", "renameat", "renameat2"} {
@@ -144,10 +146,7 @@ func newReplayer(h *format.Header, out io.Writer, opts Options) (*replayer, erro
 			r.tracked[sc.Nr] = true
 		}
 	}
-	for _, pid := range h.GetAttached() {
-		r.procs.add(pid)
-		r.started = true
-	}
+	r.started = len(h.GetAttached()) > 0
 	r.res.Incomplete, r.stateLost = gaps(h, tab, chain)
 	r.whole = len(h.GetAttached()) == 0 && h.GetOptions().GetFilter() == "" && r.stateLost == ""
 	r.out = newReport(out, w, h, opts, chain)
@@ -266,15 +265,8 @@ func (r *replayer) step(e *format.Event) {
 		if th := r.thread(e.Tid); e.Hook.Op == format.HookSetRet && e.Hook.Exit && !th.recOldSet {
 			th.recOld, th.recOldSet = int64(e.Hook.OldValue), true
 		}
-	case format.KindClone:
-		if e.Clone.Kind != format.CloneThread {
-			r.procs.add(e.Clone.Child)
-		}
 	case format.KindExec:
-		if !r.started {
-			r.started = true
-			r.procs.add(pidOf(e))
-		}
+		r.started = true
 		if old := e.Exec.OldTid; old != 0 && old != e.Tid {
 			// The thread that called execve goes on as the leader.
 			if th := r.threads[old]; th != nil {
@@ -288,21 +280,11 @@ func (r *replayer) step(e *format.Event) {
 		r.chain.ThreadExited(int(e.Tid))
 		delete(r.threads, e.Tid)
 		delete(r.made, e.Tid)
-		if !e.Exit.Thread {
-			r.procs.remove(pidOf(e))
-		}
 	}
 }
 
 func (r *replayer) isTracked(nr int32) bool {
 	return nr >= 0 && int(nr) < len(r.tracked) && r.tracked[nr]
-}
-
-func pidOf(e *format.Event) int32 {
-	if e.Pid != 0 {
-		return e.Pid
-	}
-	return e.Tid
 }
 
 func (r *replayer) thread(tid int32) *thread {
@@ -324,6 +306,15 @@ func (r *replayer) SyscallEnter(c *analyze.Call) {
 	}
 	th := r.thread(c.Tid)
 	th.active = false
+	if th.proc != c.Proc.Serial {
+		if th.proc != 0 {
+			// The tid is another process's now, and the trace lacks
+			// the old one's end: the hooks forget the thread as at
+			// its exit.
+			r.chain.ThreadExited(int(c.Tid))
+		}
+		th.proc = c.Proc.Serial
+	}
 	if !r.started && c.Sys != nil && (c.Sys.Name == "execve" || c.Sys.Name == "execveat") {
 		return
 	}
@@ -422,16 +413,4 @@ func (r *replayer) fdPath(pid int32, fd int) (string, error) {
 		return info.Target + " (deleted)", nil
 	}
 	return info.Target, nil
-}
-
-// procSet holds the processes of the trace alive at the event being
-// walked.
-type procSet map[int32]struct{}
-
-func (s procSet) add(pid int32)    { s[pid] = struct{}{} }
-func (s procSet) remove(pid int32) { delete(s, pid) }
-
-func (s procSet) live(pid int32) bool {
-	_, ok := s[pid]
-	return ok
 }

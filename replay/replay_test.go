@@ -293,6 +293,25 @@ func TestFilterSelectsWhatTheHooksSee(t *testing.T) {
 	}
 }
 
+// TestReusedPidCounts replays a trace where a fork gives pid 7 to a new
+// process while the trace holds no exit of the first (a recording that
+// lost it): inject's when= counts the new process's calls from 1.
+func TestReusedPidCounts(t *testing.T) {
+	tab := table()
+	h := &format.Header{Arch: tab.Arch().String(), Cwd: "/", Hostname: "h"}
+	ev := []format.Event{{Kind: format.KindExec, Time: 1, Tid: 1, Pid: 1, Exec: format.Exec{Path: "/bin/sh", Argv: []string{"sh"}}}}
+	for _, at := range []int64{10, 50} {
+		ev = append(ev, format.Event{Kind: format.KindClone, Time: at, Tid: 1, Pid: 1, Clone: format.Clone{Child: 7, Kind: format.CloneFork}})
+		for i := range int64(3) {
+			ev = append(ev, call(tab, at+10*(i+1), 7, 7, "getppid", [6]uint64{}, 1, -1, "")...)
+		}
+	}
+	rep, res := replayTrace(t, synth(t, h, ev...), Options{Hooks: inject("getppid:retval=5:when=2")(t)})
+	if res.Seen != 6 || res.Changed != 2 || len(rep.Calls) != 2 || rep.Calls[0].TimeNs != 30 || rep.Calls[1].TimeNs != 70 {
+		t.Errorf("seen %d, changed %d: %+v; want the second call of each process changed", res.Seen, res.Changed, rep.Calls)
+	}
+}
+
 // TestTextReport checks the text output: the call in dump's notation,
 // the note in place of the errno's text, the counts.
 func TestTextReport(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"github.com/trecdev/trec/analyze"
 	"github.com/trecdev/trec/format"
 	"github.com/trecdev/trec/hook"
+	"github.com/trecdev/trec/record"
 )
 
 // report writes what a replay found: each call as it is found, then the
@@ -151,26 +152,10 @@ func (rp *report) call(c *analyze.Call, th *thread, exit *hook.Decision, ret int
 	rp.write(b)
 }
 
-// ops are the hook records' operations of the hook package's.
-var ops = [...]format.HookOp{
-	hook.OpSkip: format.HookSkip, hook.OpSetArg: format.HookSetArg, hook.OpSetRet: format.HookSetRet,
-	hook.OpDelay: format.HookDelay, hook.OpSignal: format.HookSignal,
-}
-
 // hookRecord is a change a hook of the replay made to call c, as the hook
 // record trec record would have written for it.
 func hookRecord(c *analyze.Call, s *hook.Step) format.Event {
-	h := format.Hook{Name: s.Hook, Arg: uint8(s.Arg), OldValue: s.Old, NewValue: s.New, Rule: s.Rule, Path: s.Path, Exit: s.Exit}
-	if int(s.Op) < len(ops) {
-		h.Op = ops[s.Op]
-	}
-	if s.NewData != nil {
-		h.OldData, h.NewData = s.OldData, s.NewData
-		if n := len(h.NewData); n > 0 && h.NewData[n-1] == 0 {
-			h.NewData = h.NewData[:n-1]
-		}
-	}
-	return format.Event{Kind: format.KindHook, Time: c.Start(), Tid: c.Tid, Pid: c.Pid, Nr: c.Nr, Hook: h}
+	return format.Event{Kind: format.KindHook, Time: c.Start(), Tid: c.Tid, Pid: c.Pid, Nr: c.Nr, Hook: record.HookRecord(s)}
 }
 
 type undecidedJSON struct {

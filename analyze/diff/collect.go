@@ -9,11 +9,19 @@ import (
 	"github.com/trecdev/trec/sysent"
 )
 
-// process is one process of a run: a pid and a lifetime.
+// process is one process of a run: one of the walker's (analyze.Process),
+// with what the comparison keeps of it.
 type process struct {
-	idx      int
-	pid      int32
-	start    int64
+	idx   int
+	pid   int32
+	start int64
+	// serial is the walker's Process.Serial, parentSerial its parent's
+	// (0 when the trace does not hold its creation): link makes the tree
+	// of them once the run is read.
+	serial, parentSerial uint32
+	// prog is the program it ran when the run first saw it, which it
+	// runs until it execs one of its own.
+	prog     *analyze.Program
 	ended    bool
 	exit     format.Exit
 	parent   *process
@@ -93,11 +101,14 @@ type collector struct {
 	ignore *sysent.Set
 	strict bool
 	seed   maphash.Seed
-	// live maps a pid or tid to the process or thread that holds it now;
-	// byPid and byTid to the last one that held it, for pids named after
-	// their process ended (wait4).
-	live        map[int32]*process
-	byPid       map[int32]*process
+	// procs holds the run's processes by the walker's Serial, last the
+	// one found last. byPid maps a pid to the last process that had it,
+	// for pids named after their process ended (wait4).
+	procs map[uint32]*process
+	last  *process
+	byPid map[int32]*process
+	// liveThreads maps a tid to the thread that holds it now, byTid to
+	// the last one that held it.
 	liveThreads map[int32]*thread
 	byTid       map[int32]*thread
 	// render, when set, is called with each compared call and its place.
@@ -111,36 +122,48 @@ func newCollector(r *run, w *analyze.Walker, ignore *sysent.Set, strict bool, se
 	return &collector{
 		r: r, w: w, stats: analyze.NewStats(w, analyze.StatsOptions{}),
 		ignore: ignore, strict: strict, seed: seed,
-		live: map[int32]*process{}, byPid: map[int32]*process{},
+		procs: map[uint32]*process{}, byPid: map[int32]*process{},
 		liveThreads: map[int32]*thread{}, byTid: map[int32]*thread{},
 	}
 }
 
-// proc returns the live process pid, creating a root process first seen
-// at t. Its start is the walker's (analyze.Process), which saw the events
-// a filter left out, so that -p PID@START names the same process here.
-func (c *collector) proc(pid int32, t int64) *process {
-	if p := c.live[pid]; p != nil {
+// proc returns the run's process for the walker's process id, live at
+// the event being walked, creating it. Its start is the walker's, which
+// saw the events a filter left out, so that -p PID@START names the same
+// process here.
+func (c *collector) proc(id analyze.Process) *process {
+	if p := c.last; p != nil && p.serial == id.Serial {
 		return p
 	}
-	if id := c.w.Process(pid); id.Serial != 0 {
-		t = id.Start
+	p := c.procs[id.Serial]
+	if p == nil {
+		info := c.w.ProcessInfo(id)
+		p = &process{idx: len(c.r.procs), pid: id.Pid, start: id.Start, serial: id.Serial,
+			parentSerial: info.Parent.Serial, prog: info.Program}
+		c.r.procs = append(c.r.procs, p)
+		c.procs[id.Serial], c.byPid[id.Pid] = p, p
 	}
-	p := &process{idx: len(c.r.procs), pid: pid, start: t}
-	c.r.procs = append(c.r.procs, p)
-	c.live[pid], c.byPid[pid] = p, p
+	c.last = p
 	return p
 }
 
-// thread returns the live thread tid of process pid, creating it.
-func (c *collector) thread(tid, pid int32, t int64) *thread {
-	if th := c.liveThreads[tid]; th != nil {
+// link makes the process tree: a process whose parent is in the run is
+// its child, in the order the run first saw them; the others are roots.
+func (c *collector) link() {
+	for _, p := range c.r.procs {
+		if pp := c.procs[p.parentSerial]; pp != nil && p.parentSerial != 0 {
+			p.parent = pp
+			pp.children = append(pp.children, p)
+		}
+	}
+}
+
+// thread returns the live thread tid of process p, creating it.
+func (c *collector) thread(tid int32, p *process, t int64) *thread {
+	if th := c.liveThreads[tid]; th != nil && th.proc == p {
 		return th
 	}
-	if pid == 0 {
-		pid = tid
-	}
-	return c.newThread(c.proc(pid, t), tid, t)
+	return c.newThread(p, tid, t)
 }
 
 func (c *collector) newThread(p *process, tid int32, t int64) *thread {
@@ -163,28 +186,16 @@ func (c *collector) Event(e *format.Event) {
 	}
 	switch e.Kind {
 	case format.KindClone:
-		parent := c.thread(e.Tid, pid, e.Time)
+		p := c.proc(c.w.Process(pid))
+		c.thread(e.Tid, p, e.Time)
 		child := e.Clone.Child
 		if e.Clone.Kind == format.CloneThread {
-			if old := c.liveThreads[child]; old != nil && old.proc == parent.proc {
-				return
-			}
-			c.newThread(parent.proc, child, e.Time)
+			c.thread(child, p, e.Time)
 			return
 		}
-		p := c.live[child]
-		if p == nil || p.parent != nil || len(p.children) > 0 {
-			p = &process{idx: len(c.r.procs), pid: child, start: e.Time}
-			c.r.procs = append(c.r.procs, p)
-			c.live[child], c.byPid[child] = p, p
-			c.newThread(p, child, e.Time)
-		}
-		// A child whose first events came before its parent's clone
-		// event was taken for a root until now.
-		p.parent = parent.proc
-		parent.proc.children = append(parent.proc.children, p)
+		c.newThread(c.proc(c.w.Process(child)), child, e.Time)
 	case format.KindExec:
-		p := c.proc(pid, e.Time)
+		p := c.proc(c.w.Process(pid))
 		if old := e.Exec.OldTid; old != 0 && old != e.Tid {
 			// The exec'ing thread takes the leader's tid.
 			if th := c.liveThreads[old]; th != nil {
@@ -192,24 +203,15 @@ func (c *collector) Event(e *format.Event) {
 				c.liveThreads[e.Tid], c.byTid[e.Tid] = th, th
 			}
 		} else {
-			c.thread(e.Tid, pid, e.Time)
+			c.thread(e.Tid, p, e.Time)
 		}
 		p.execs = append(p.execs, execInfo{path: e.Exec.Path, argv: append([]string(nil), e.Exec.Argv...)})
 	case format.KindExit:
-		th := c.thread(e.Tid, pid, e.Time)
+		p := c.proc(c.w.Process(pid))
+		c.thread(e.Tid, p, e.Time)
 		delete(c.liveThreads, e.Tid)
-		if e.Exit.Thread {
-			return
-		}
-		p := th.proc
-		p.ended, p.exit = true, e.Exit
-		for _, t := range p.threads {
-			if c.liveThreads[t.tid] == t {
-				delete(c.liveThreads, t.tid)
-			}
-		}
-		if c.live[p.pid] == p {
-			delete(c.live, p.pid)
+		if !e.Exit.Thread {
+			p.ended, p.exit = true, e.Exit
 		}
 	}
 }
@@ -258,8 +260,8 @@ func (c *collector) SyscallExit(call *analyze.Call) {
 			return
 		}
 	}
-	th := c.thread(call.Tid, call.Pid, call.Start())
-	p := th.proc
+	p := c.proc(call.Proc)
+	th := c.thread(call.Tid, p, call.Start())
 	var st *stream
 	if dir := call.IO(); dir != analyze.IONone {
 		if fd, ok := fdArg(call); ok {

@@ -201,6 +201,7 @@ func collect(in Input, opts Options, seed maphash.Seed, fopts analyze.FilterOpti
 		}
 		break
 	}
+	col.link()
 	r.trailer = rdr.Trailer()
 	r.events, r.kept, r.end = w.Read(), w.Kept(), w.EndTime()
 	if t := r.trailer; t != nil && t.EndTime > r.end {

@@ -339,11 +339,18 @@ func (c *collector) hashPid(h *hash, th *thread, v int32) {
 		v = -v
 	}
 	r := ref{item: int32(len(th.items))}
-	if p := c.byPid[v]; p != nil {
-		r.proc = p
-	} else if t := c.byTid[v]; t != nil {
+	// What has the number now, else what had it last.
+	if id := c.w.Process(v); id.Serial != 0 {
+		r.proc = c.procs[id.Serial]
+	} else if t := c.liveThreads[v]; t != nil {
 		r.thread = t
+	} else if p := c.byPid[v]; p != nil {
+		r.proc = p
 	} else {
+		r.thread = c.byTid[v]
+	}
+	if r.proc == nil && r.thread == nil {
+		// A process out of the run, or a pid the trace never saw.
 		h.add(markForeignPid)
 		return
 	}

@@ -238,12 +238,15 @@ func exitStatus(p *process) *int {
 	return &s
 }
 
+// program returns the program p ran last: its last exec, else the one
+// it ran when the run first saw it.
 func program(p *process) (string, []string) {
-	for q := p; q != nil; q = q.parent {
-		if len(q.execs) > 0 {
-			x := q.execs[len(q.execs)-1]
-			return x.path, x.argv
-		}
+	if len(p.execs) > 0 {
+		x := p.execs[len(p.execs)-1]
+		return x.path, x.argv
+	}
+	if p.prog != nil {
+		return p.prog.Path, p.prog.Argv
 	}
 	return "", nil
 }

@@ -5,14 +5,15 @@
 // schema.go declares them, and the schema only grows.
 //
 // A Writer holds one output file. For each trace, BeginTrace returns a
-// Trace, which is the analyze.Visitor of the trace's Walker; Trace.Watch
-// wraps the Walker's event source so that process identities come from
-// every event whatever the filter keeps, and Trace.End closes the trace's
-// last row group. Close writes the footer:
+// Trace, which is the analyze.Visitor of the trace's Walker, and
+// Trace.End closes the trace's last row group. Close writes the footer.
+// The processes (process_start_ns, ppid, comm) are the Walker's
+// (analyze.Walker.ProcessInfo), which sees every event whatever the filter
+// keeps:
 //
 //	tw, _ := table.NewWriter(out, table.Options{})
 //	t := tw.BeginTrace(r.Header(), r.HeaderBytes(), walker)
-//	err := walker.Walk(t.Watch(r), t) // io.EOF at a clean end
+//	err := walker.Walk(r, t) // io.EOF at a clean end
 //	err = t.End()
 //	err = tw.Close()
 //

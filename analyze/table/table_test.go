@@ -2,6 +2,7 @@ package table
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -102,7 +103,7 @@ func export(t *testing.T, opts Options, traces ...[]byte) ([]readRow, []int64, [
 			t.Fatal(err)
 		}
 		tr := tw.BeginTrace(r.Header(), r.HeaderBytes(), w)
-		if err := w.Walk(tr.Watch(r), tr); err != io.EOF {
+		if err := w.Walk(r, tr); err != io.EOF {
 			t.Fatal(err)
 		}
 		if err := tr.End(); err != nil {
@@ -311,5 +312,52 @@ func TestAttachedNames(t *testing.T) {
 	want := []string{"syscall:read:resumed:cat", "syscall:read:successful:cat"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("rows\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestReusedPidRows checks the rows of processes that had one pid: pid 50
+// is a make's child that runs cc, then, its exit not in the trace (a
+// recording that lost it), a child of the shell that runs nothing of its
+// own, then a process seen only from its own calls. Each row carries its
+// own process's start, parent and program.
+func TestReusedPidRows(t *testing.T) {
+	const nrRead, nrClose = 0, 3
+	clone := func(us int64, parent, child int32) []ev {
+		return []ev{{Kind: format.KindClone, Time: us * 1000, Tid: parent, Pid: parent, Clone: format.Clone{Child: child, Kind: format.CloneFork}}}
+	}
+	exec := func(us int64, pid int32, path string) []ev {
+		return []ev{{Kind: format.KindExec, Time: us * 1000, Tid: pid, Pid: pid, Exec: format.Exec{Path: path, Argv: []string{path}}}}
+	}
+	exit := func(us int64, pid int32) []ev {
+		return []ev{{Kind: format.KindExit, Time: us * 1000, Tid: pid, Pid: pid}}
+	}
+	trace := writeTrace(t, "h",
+		exec(1, 10, "/bin/sh"),
+		clone(2, 10, 20),
+		exec(3, 20, "/usr/bin/make"),
+		clone(4, 20, 50),
+		exec(5, 50, "/usr/bin/cc"),
+		call(6, 50, 50, nrRead, 1, 3, 0x1000, 1),
+		exit(7, 20),
+		clone(8, 10, 50),
+		call(9, 50, 50, nrRead, 1, 3, 0x1000, 1),
+		exit(10, 50),
+		call(11, 50, 50, nrClose, 0, 3),
+		exit(12, 50),
+	)
+	rows, _, _ := export(t, Options{}, trace)
+	var got []string
+	for _, r := range rows {
+		if r.Pid == 50 {
+			got = append(got, fmt.Sprintf("%s:%s@%d<%v:%s", r.Kind, str(r.Syscall), r.ProcStartNs/1000, num(r.Ppid), str(r.Comm)))
+		}
+	}
+	want := []string{
+		"exec:<null>@4<20:cc", "syscall:read@4<20:cc",
+		"syscall:read@8<10:sh", "exit:<null>@8<10:sh",
+		"syscall:close@11<<null>:<null>", "exit:<null>@11<<null>:<null>",
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("rows of pid 50\n got %q\nwant %q", got, want)
 	}
 }

@@ -3,6 +3,7 @@ package table
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"path"
 	"slices"
 
 	"github.com/trecdev/trec/analyze"
@@ -22,23 +23,25 @@ func TraceID(headerBytes []byte) string {
 }
 
 // Trace writes the rows of one trace: it is the analyze.Visitor of the
-// trace's Walker, and Watch wraps the Walker's event source so that process
-// identities (start time, parent, program) come from every event, whatever
-// the filter keeps.
+// trace's Walker, whose processes (start time, parent, program) come from
+// every event, whatever the filter keeps.
 type Trace struct {
 	w      *Writer
 	walker *analyze.Walker
-	procs  processes
 	tv     traceValues
-	err    error
+	// prog is the program of the last row, and comm its name.
+	prog    *analyze.Program
+	comm    string
+	signals map[int32]string
+	err     error
 }
 
 // BeginTrace starts the rows of the trace with header h, whose header
 // record is headerBytes and whose calls walker walks (with
 // analyze.WalkerOptions.TrackFDs for the path column). Walk the trace with
-// the Trace as Visitor and its Watch as the source, then call End.
+// the Trace as Visitor, then call End.
 func (w *Writer) BeginTrace(h *format.Header, headerBytes []byte, walker *analyze.Walker) *Trace {
-	t := &Trace{w: w, walker: walker, procs: newProcesses()}
+	t := &Trace{w: w, walker: walker, signals: map[int32]string{}}
 	t.tv.start = h.GetStartUnixNano()
 	t.tv.traceID = bytesValue(TraceID(headerBytes))
 	t.tv.host = optString(h.GetHostname())
@@ -46,12 +49,6 @@ func (w *Writer) BeginTrace(h *format.Header, headerBytes []byte, walker *analyz
 		t.tv.kinds[k] = bytesValue(kindNames[k])
 	}
 	return t
-}
-
-// Watch returns src with every event it yields also seen by the trace's
-// process table.
-func (t *Trace) Watch(src analyze.EventSource) analyze.EventSource {
-	return &watchedSource{src: src, procs: &t.procs}
 }
 
 // End writes the trace's last rows as a row group and returns the first
@@ -63,19 +60,23 @@ func (t *Trace) End() error {
 	return t.w.EndRowGroup()
 }
 
-// add writes r with its process's identity.
-func (t *Trace) add(r *row) {
+// add writes r with the identity of its process p.
+func (t *Trace) add(r *row, p analyze.Process) {
 	if t.err != nil {
 		return
 	}
-	p := t.procs.get(r.pid, r.time)
-	r.procStart = p.start
-	if p.ppid != 0 {
-		r.set32(i32Ppid, p.ppid)
+	r.procStart = p.Start
+	info := t.walker.ProcessInfo(p)
+	if info.Parent.Serial != 0 {
+		r.set32(i32Ppid, info.Parent.Pid)
 	}
-	if r.str[strComm] == "" {
-		r.str[strComm] = p.comm
+	if info.Program != t.prog {
+		t.prog, t.comm = info.Program, ""
+		if info.Program != nil && info.Program.Path != "" {
+			t.comm = path.Base(info.Program.Path)
+		}
 	}
+	r.str[strComm] = t.comm
 	t.err = t.w.add(&t.tv, r)
 }
 
@@ -114,7 +115,7 @@ func (t *Trace) SyscallExit(c *analyze.Call) {
 	if n, ok := c.Bytes(); ok {
 		r.set64(i64Bytes, n)
 	}
-	t.add(&r)
+	t.add(&r, c.Proc)
 }
 
 // Event implements analyze.Visitor.
@@ -135,11 +136,10 @@ func (t *Trace) Event(e *format.Event) {
 		r.kind = kindClone
 		r.set32(i32ChildTid, e.Clone.Child)
 	case format.KindExec:
-		// The exec row names the new program, which the process table
-		// takes at the next event. The argv is copied: the event is the
-		// reader's until its next event.
+		// The argv is copied: the event is the reader's until its next
+		// event.
 		r.kind, r.argv, r.hasArgv = kindExec, slices.Clone(e.Exec.Argv), true
-		r.str[strComm], r.str[strPath] = comm(e), e.Exec.Path
+		r.str[strPath] = e.Exec.Path
 	case format.KindExit:
 		r.kind = kindExit
 		if !e.Exit.Thread {
@@ -151,11 +151,16 @@ func (t *Trace) Event(e *format.Event) {
 	default:
 		return
 	}
-	t.add(&r)
+	t.add(&r, t.walker.Process(pid))
 }
 
-// setSignal names signal signo in r.
+// setSignal names signal signo in r, naming each signal once.
 func (t *Trace) setSignal(r *row, signo int32) {
 	r.set32(i32Signo, signo)
-	r.str[strSignal] = t.procs.signalName(signo)
+	s, ok := t.signals[signo]
+	if !ok {
+		s = analyze.SignalName(signo)
+		t.signals[signo] = s
+	}
+	r.str[strSignal] = s
 }

@@ -1,6 +1,6 @@
 // Command attach measures what trec record -p costs a running process,
-// with the processes left where they are (the default) and pinned with
-// --cpu, against strace -f -p:
+// placed adaptively (the default), left where they are (--no-pin) and
+// pinned with --cpu, against strace -f -p:
 //
 //	go run ./bench/attach [-runs N] [-window D] [-cpu N] [-trec PATH]
 //
@@ -40,7 +40,7 @@ var workloads = []workload{
 	{"busy2", 2, 200000, "two CPU-bound threads, a write(2) every ~0.2 ms: the cost of moving"},
 }
 
-var modes = []string{"bare", "trec", "trec-cpu", "strace"}
+var modes = []string{"bare", "trec", "trec-nopin", "trec-cpu", "strace"}
 
 func main() {
 	runs := flag.Int("runs", 7, "rounds")
@@ -114,9 +114,12 @@ func measure(server, trec string, w workload, mode string, window time.Duration,
 	switch mode {
 	case "bare":
 		time.Sleep(window)
-	case "trec", "trec-cpu":
+	case "trec", "trec-nopin", "trec-cpu":
 		args := []string{"record", "-q", "-o", os.DevNull, "-p", pid, "--duration", window.String()}
-		if mode == "trec-cpu" {
+		switch mode {
+		case "trec-nopin":
+			args = append(args, "--no-pin")
+		case "trec-cpu":
 			args = append(args, "--cpu", strconv.Itoa(cpu))
 		}
 		run(trec, args...)

@@ -85,7 +85,7 @@ func exportTrace(c *cli.Context, tw *table.Writer, name, outName string, fo anal
 	}
 	t := tw.BeginTrace(s.in.Reader.Header(), s.in.Reader.HeaderBytes(), s.walker)
 	src, done := s.source(c)
-	rerr := s.walker.Walk(t.Watch(src), keeping(refs, t))
+	rerr := s.walker.Walk(src, keeping(refs, t))
 	done()
 	if err := t.End(); err != nil {
 		s.in.file.Close()

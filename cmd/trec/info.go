@@ -69,6 +69,7 @@ type infoOptions struct {
 	CaptureSize    uint64   `json:"capture_size"`
 	Seccomp        bool     `json:"seccomp"`
 	CPU            int32    `json:"cpu"`
+	Placement      string   `json:"placement"`
 	Hooks          []string `json:"hooks"`
 	DerivedFilters []string `json:"derived_filters"`
 }
@@ -94,7 +95,7 @@ func runInfo(c *cli.Context) error {
 		Arch: h.GetArch(), PageSize: h.GetPageSize(), Clock: h.GetClock(), StartUnixNs: h.GetStartUnixNano(),
 		Attached: nonNil(h.GetAttached()), AttachedProcs: []attachedInfo{},
 		Options: infoOptions{
-			Filter: o.GetFilter(), CaptureSize: o.GetCaptureSize(), Seccomp: o.GetSeccomp(), CPU: o.GetCpu(),
+			Filter: o.GetFilter(), CaptureSize: o.GetCaptureSize(), Seccomp: o.GetSeccomp(), CPU: o.GetCpu(), Placement: format.PlacementMode(o),
 			Hooks: nonNil(o.GetHooks()), DerivedFilters: nonNil(o.GetDerivedFilters()),
 		},
 		EventsByKind: map[string]int{},
@@ -106,6 +107,7 @@ func runInfo(c *cli.Context) error {
 	if ti.Arch == "" {
 		ti.Arch = "x86_64"
 	}
+
 	if p := h.GetTracerPid(); p != 0 {
 		ti.TracerPid = &p
 	}
@@ -210,10 +212,13 @@ func (ti *traceInfo) text() string {
 		}
 		opts = append(opts, fmt.Sprintf("-e trace=%s (%s)", f, how))
 	}
-	if ti.Options.CPU >= 0 {
-		opts = append(opts, fmt.Sprintf("CPU %d", ti.Options.CPU))
-	} else {
+	switch {
+	case ti.Options.CPU < 0:
 		opts = append(opts, "not pinned")
+	case ti.Options.Placement == "adaptive":
+		opts = append(opts, fmt.Sprintf("adaptive placement, recorder on CPU %d", ti.Options.CPU))
+	default:
+		opts = append(opts, fmt.Sprintf("pinned to CPU %d", ti.Options.CPU))
 	}
 	line("options", "%s", strings.Join(opts, ", "))
 	for _, h := range ti.Options.Hooks {

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/parquet-go/parquet-go"
 	"golang.org/x/sys/unix"
 
 	"github.com/trecdev/trec/format"
@@ -277,5 +278,190 @@ func TestPidReuse(t *testing.T) {
 	}
 	if len(tracks) != len(procs) {
 		t.Errorf("export: %d process tracks, want %d", len(tracks), len(procs))
+	}
+}
+
+// recordPidTwice records testdata/progs/pidtwice.c in a pid namespace of
+// its own, where ns_last_pid makes a pid come again at once, once with
+// each of paths as what the second process opens.
+func recordPidTwice(t *testing.T, paths ...string) []string {
+	t.Helper()
+	bin := buildProg(t, "pidtwice")
+	dir := filepath.Dir(bin)
+	for _, name := range []string{"sel", "other"} {
+		if err := os.Link(bin, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var traces []string
+	for i, p := range paths {
+		trace := filepath.Join(dir, fmt.Sprintf("%d.trc", i))
+		// The shell is the namespace's init: it must outlive trec.
+		cmd := exec.Command("sh", "-c", `"$0" record -q -o "$1" -- "$2" "$3" "$4"; exit $?`, os.Args[0], trace, bin, dir, p)
+		cmd.Env = append(os.Environ(), asCLI+"=1")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID}
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 99 {
+			t.Skipf("cannot write ns_last_pid in a new pid namespace: %s", out)
+		} else if err != nil {
+			t.Fatalf("record in a pid namespace: %v\n%s", err, out)
+		}
+		traces = append(traces, trace)
+	}
+	return traces
+}
+
+// TestPidTwiceDiffExportReplay checks that diff, the Parquet export and
+// replay keep apart two processes that had one pid one after the other:
+// a, which runs sel and then other, and b, which runs sel.
+func TestPidTwiceDiffExportReplay(t *testing.T) {
+	const missing = "/nonexistent/trec-pid-twice"
+	traces := recordPidTwice(t, "/etc/hostname", missing)
+	procs := statsProcesses(t, traces[0])
+	if len(procs) < 3 {
+		t.Fatalf("%d processes: %+v", len(procs), procs)
+	}
+	root, a := procs[0], procs[1]
+	var twice []statsProcess
+	for _, p := range procs {
+		if p.Pid == a.Pid {
+			twice = append(twice, p)
+		}
+	}
+	if len(twice) != 2 {
+		t.Fatalf("pid %d names %d processes, want 2: %+v", a.Pid, len(twice), procs)
+	}
+	b := twice[1]
+	child := func(p statsProcess, exit int) bool {
+		return p.ExitStatus != nil && *p.ExitStatus == exit && p.Parent != nil && *p.Parent == root.procRef
+	}
+	if !child(a, 3) || !child(b, 0) {
+		t.Fatalf("a %+v, b %+v: want exit 3 and 0, children of %+v", a, b, root.procRef)
+	}
+
+	// diff: with --comm sel, which leaves out a's exit and b's fork, a and
+	// b are still two processes, and the one difference is b's open.
+	for _, args := range [][]string{nil, {"--comm", "sel"}} {
+		out, errs, code := trec(t, nil, append(append([]string{"diff", "--json"}, args...), traces...)...)
+		if code != 1 {
+			t.Fatalf("diff %v: exit %d, want 1: %s", args, code, errs)
+		}
+		var rep struct {
+			A struct {
+				ProcessCount int `json:"process_count"`
+			} `json:"a"`
+			NewFailures []struct{ Syscall, Errno, Path string } `json:"new_failures"`
+			Threads     []struct {
+				A procRef `json:"a"`
+			} `json:"threads"`
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		want := len(procs)
+		if args != nil {
+			want = 2
+		}
+		if rep.A.ProcessCount != want {
+			t.Errorf("diff %v: %d processes in a, want %d", args, rep.A.ProcessCount, want)
+		}
+		if len(rep.NewFailures) != 1 || rep.NewFailures[0].Path != missing {
+			t.Errorf("diff %v: new failures %+v, want the open of %s", args, rep.NewFailures, missing)
+		}
+		// b's thread started with b, after a ended. (The parent's
+		// writes of the pid differ too when the runs' pids do.)
+		var ofPid []procRef
+		for _, th := range rep.Threads {
+			if th.A.Pid == b.Pid {
+				ofPid = append(ofPid, th.A)
+			}
+		}
+		if len(ofPid) != 1 || ofPid[0].StartNs < b.StartNs {
+			t.Errorf("diff %v: threads of pid %d that differ: %+v, want one from %dns on", args, b.Pid, ofPid, b.StartNs)
+		}
+	}
+
+	// export --format parquet: each row of the pid carries its process's
+	// start, parent and program.
+	for _, args := range [][]string{nil, {"--comm", "sel"}} {
+		out := filepath.Join(t.TempDir(), "t.parquet")
+		if _, errs, code := trec(t, nil, append(append([]string{"export", "--format", "parquet", "-o", out}, args...), traces[0])...); code != 0 {
+			t.Fatalf("export %v: exit %d: %s", args, code, errs)
+		}
+		f, err := os.Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := f.Stat()
+		rows, err := parquet.Read[struct {
+			Kind           string  `parquet:"kind"`
+			Pid            int32   `parquet:"pid"`
+			ProcessStartNs int64   `parquet:"process_start_ns"`
+			Ppid           *int32  `parquet:"ppid"`
+			Comm           *string `parquet:"comm"`
+		}](f, st.Size())
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := map[int64]string{}
+		for _, r := range rows {
+			if r.Pid != a.Pid {
+				continue
+			}
+			if r.Ppid == nil || *r.Ppid != root.Pid || r.Comm == nil {
+				t.Fatalf("export %v: row %+v: want ppid %d and a comm", args, r, root.Pid)
+			}
+			last[r.ProcessStartNs] = *r.Comm
+		}
+		// With --comm sel, a's last row is its execve of other.
+		want := map[int64]string{a.StartNs: "other", b.StartNs: "sel"}
+		if fmt.Sprint(last) != fmt.Sprint(want) {
+			t.Errorf("export %v: the last comm of each process of pid %d: %v, want %v", args, a.Pid, last, want)
+		}
+	}
+
+	// replay: inject's when= counts each thread's calls, b's apart from
+	// a's although they had one tid.
+	opens := map[int64]int{}
+	jsonl, _, _ := trec(t, nil, "dump", "--json", "-e", "trace=openat", "-p", strconv.Itoa(int(a.Pid)), traces[0])
+	for _, l := range strings.Split(strings.TrimSpace(jsonl), "\n") {
+		var o struct {
+			Type           string `json:"type"`
+			ProcessStartNs int64  `json:"process_start_ns"`
+		}
+		if err := json.Unmarshal([]byte(l), &o); err != nil {
+			t.Fatal(err)
+		}
+		if o.Type == "syscall" {
+			opens[o.ProcessStartNs]++
+		}
+	}
+	na, nb := opens[a.StartNs], opens[b.StartNs]
+	if nb == 0 || na <= nb {
+		t.Fatalf("a opened %d files, b %d: want b some, a more", na, nb)
+	}
+	rule := fmt.Sprintf("openat:error=ENOENT:when=%d+", nb+1)
+	out, errs, code := trec(t, nil, "replay", "--json", "--inject", rule, traces[0])
+	if code != 1 {
+		t.Fatalf("replay --inject %s: exit %d, want 1 (a call changed): %s", rule, code, errs)
+	}
+	var rep struct {
+		Calls []struct {
+			Pid            int32 `json:"pid"`
+			ProcessStartNs int64 `json:"process_start_ns"`
+		} `json:"calls"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	failed := map[int64]int{}
+	for _, c := range rep.Calls {
+		if c.Pid == a.Pid {
+			failed[c.ProcessStartNs]++
+		}
+	}
+	if want := map[int64]int{a.StartNs: na - nb}; fmt.Sprint(failed) != fmt.Sprint(want) {
+		t.Errorf("replay --inject %s: failed opens of each process of pid %d: %v, want %v", rule, a.Pid, failed, want)
 	}
 }

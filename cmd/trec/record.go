@@ -27,8 +27,9 @@ func recordCommand() *cli.Command {
 			&cli.StringFlag{Name: "string-limit", Aliases: []string{"s"}, Value: "4096", Usage: "capture at most `SIZE` bytes of each buffer read or written, at most 16 MiB; 0 captures no buffer at all (not \"no limit\"), max captures each whole up to 16 MiB; paths, addresses and structs are captured whole whatever SIZE says (dump's -s is the length it prints)"},
 			&cli.GenericFlag{Name: "e", Value: &multiString{}, Usage: "record only the syscalls of `trace=SET` (names, %classes, !negation); forks, execs, signals and exits are always recorded"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the summary line"},
-			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N`", DefaultText: "the CPU trec runs on"},
-			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: faster for programs that keep several CPUs busy with few syscalls"},
+			&cli.BoolFlag{Name: "pin", Usage: "run the recorder and every thread of the program on one CPU, where stops are cheapest but threads take turns (default: each thread on the recorder's CPU while it makes syscalls often, on its own CPUs while it computes)"},
+			&cli.IntFlag{Name: "cpu", Usage: "run the recorder and the program on CPU `N` (implies --pin)", DefaultText: "the CPU trec runs on"},
+			&cli.BoolFlag{Name: "no-pin", Usage: "leave CPU placement to the kernel: every stop crosses CPUs"},
 			&cli.GenericFlag{Name: "pid", Aliases: []string{"p"}, Value: &multiString{}, Usage: "attach to the running process `PID` instead of starting a program (PID,PID... or repeated); Ctrl-C detaches"},
 			&cli.DurationFlag{Name: "duration", Usage: "with -p: detach and end the recording after `TIME` (30s, 5m)"},
 			&cli.BoolFlag{Name: "replayable", Usage: "record what trec replay --exec needs to run the program again: every syscall, output buffers whole, the vDSO off, AT_RANDOM and the environment"},
@@ -115,6 +116,9 @@ func recordFlags(c *cli.Context) (record.Options, *hook.Sandbox, error) {
 	if c.IsSet("cpu") && c.Bool("no-pin") {
 		return record.Options{}, nil, usagef("--cpu and --no-pin exclude each other")
 	}
+	if c.Bool("pin") && c.Bool("no-pin") {
+		return record.Options{}, nil, usagef("--pin and --no-pin exclude each other")
+	}
 	if c.IsSet("cpu") {
 		if err := record.CheckCPU(c.Int("cpu")); err != nil {
 			return record.Options{}, nil, usagef("--cpu %d: %w", c.Int("cpu"), err)
@@ -124,6 +128,7 @@ func recordFlags(c *cli.Context) (record.Options, *hook.Sandbox, error) {
 		CaptureSize: size,
 		Filter:      filter,
 		NoPin:       c.Bool("no-pin"),
+		Pin:         c.Bool("pin"),
 		UseCPU:      c.IsSet("cpu"),
 		CPU:         c.Int("cpu"),
 		Log:         c.App.ErrWriter,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -139,6 +140,7 @@ func TestRecordBadArguments(t *testing.T) {
 		{[]string{"record", "-o", trace, "--cpu", "-1", "--", "true"}, "--cpu -1"},
 		{[]string{"record", "-o", trace, "--cpu", "4096", "--", "true"}, "--cpu 4096"},
 		{[]string{"record", "-o", trace, "--cpu", "0", "--no-pin", "--", "true"}, "exclude each other"},
+		{[]string{"record", "-o", trace, "--pin", "--no-pin", "--", "true"}, "--pin and --no-pin exclude each other"},
 		{[]string{"completion", "fish"}, `completion "fish": want bash or zsh`},
 		{[]string{"completion"}, "name the shell"},
 		{[]string{"completion", "bash", "zsh"}, "name the shell"},
@@ -209,17 +211,61 @@ func TestRecordFilterAndCaptureSize(t *testing.T) {
 	}
 }
 
+// TestRecordPlacementIsInvisible: nproc prints what it prints without trec
+// whatever the placement flags; trec info names the placement, and trec
+// stats counts every thread once in its placement section, moves only
+// where the placement is adaptive.
 func TestRecordPlacementIsInvisible(t *testing.T) {
 	want, err := exec.Command("nproc").Output()
 	if err != nil {
 		t.Skipf("nproc: %v", err)
 	}
 	trace := filepath.Join(t.TempDir(), "x.trc")
-	for _, flags := range [][]string{nil, {"--cpu", "0"}, {"--no-pin"}} {
-		args := append(append([]string{"record", "-q", "-o", trace}, flags...), "--", "nproc")
+	for _, c := range []struct {
+		flags      []string
+		info, mode string
+	}{
+		{nil, "adaptive placement, recorder on CPU ", "adaptive"},
+		{[]string{"--pin"}, "pinned to CPU ", "pin"},
+		{[]string{"--cpu", "0"}, "pinned to CPU 0", "pin"},
+		{[]string{"--no-pin"}, "not pinned", "none"},
+	} {
+		args := append(append([]string{"record", "-q", "-o", trace}, c.flags...), "--", "sh", "-c", "nproc; nproc")
 		stdout, stderr, code := trec(t, nil, args...)
-		if code != 0 || stdout != string(want) {
+		if code != 0 || stdout != strings.Repeat(string(want), 2) {
 			t.Errorf("trec %q: exit %d, stdout %q, stderr %q; nproc alone prints %q", args, code, stdout, stderr, want)
+		}
+		if info, _, _ := trec(t, nil, "info", trace); !strings.Contains(info, c.info) {
+			t.Errorf("trec info after %q lacks %q:\n%s", args, c.info, info)
+		}
+		if stats, _, _ := trec(t, nil, "stats", trace); !strings.Contains(stats, "\nplacement\n") {
+			t.Errorf("trec stats after %q has no placement section:\n%s", args, stats)
+		}
+		out, _, _ := trec(t, nil, "stats", "--json", trace)
+		var rep struct {
+			Summary   struct{ Threads uint64 }
+			Placement struct {
+				Mode             string
+				CPU              int
+				ThreadsTracerCPU uint64 `json:"threads_tracer_cpu"`
+				ThreadsOwnCPUs   uint64 `json:"threads_own_cpus"`
+				ThreadsMoved     uint64 `json:"threads_moved"`
+				ThreadsOwnMask   uint64 `json:"threads_own_mask"`
+				MovesOff         uint64 `json:"moves_off"`
+				MovesBack        uint64 `json:"moves_back"`
+				StopsTracerCPU   uint64 `json:"stops_tracer_cpu"`
+				StopsOwnCPUs     uint64 `json:"stops_own_cpus"`
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("stats --json after %q: %v\n%s", args, err, out)
+		}
+		p := rep.Placement
+		threads := p.ThreadsTracerCPU + p.ThreadsOwnCPUs + p.ThreadsMoved + p.ThreadsOwnMask
+		moves := p.MovesOff + p.MovesBack
+		if p.Mode != c.mode || threads != rep.Summary.Threads || threads != 3 || (p.Mode == "none") != (p.CPU == -1) ||
+			(p.Mode == "adaptive") != (p.StopsTracerCPU+p.StopsOwnCPUs > 0) || p.Mode != "adaptive" && moves != 0 {
+			t.Errorf("stats --json after %q: %d threads, placement %+v", args, rep.Summary.Threads, p)
 		}
 	}
 }

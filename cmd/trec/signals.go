@@ -18,9 +18,9 @@ import (
 // alone they are dropped.
 //
 // The signals in endOn are delivered on the returned channel instead of
-// dropped, for a recording that ends on them. stop restores Go's default
-// handling. This is the one place that decides what a signal to trec does
-// while it records.
+// dropped, for a recording that ends on them. stop gives them Go's default
+// handling back, and the signals trec ignored their default. This is the
+// one place that decides what a signal to trec does while it records.
 //
 // Signals are caught rather than ignored, because an ignored disposition
 // would be inherited by the program; one that trec inherited ignored stays
@@ -60,9 +60,14 @@ func guardSignals(endOn ...os.Signal) (ended <-chan os.Signal, stop func()) {
 	// What the runtime leaves at its default is ignored; the shim resets
 	// it for the program.
 	unignore := selfsig.IgnoreUncaught(all)
+	// The dropped signals stay caught until trec exits: one the program
+	// sent to its group just before it ended can reach one of trec's
+	// threads only after the recording (seen on a loaded machine), and
+	// Go's default handling would then crash trec with a stack dump
+	// (SIGSEGV or SIGBUS sent by kill) instead of ending as the program
+	// did.
 	return endc, func() {
 		unignore()
-		signal.Stop(dropped)
 		signal.Stop(endc)
 	}
 }

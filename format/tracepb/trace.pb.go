@@ -1486,6 +1486,12 @@ type Options struct {
 	Cpu int32 `protobuf:"varint,5,opt,name=cpu,proto3" json:"cpu,omitempty"`
 	// Filters applied after recording (trec filter), oldest first.
 	DerivedFilters []string `protobuf:"bytes,6,rep,name=derived_filters,json=derivedFilters,proto3" json:"derived_filters,omitempty"`
+	// How the recorder placed the program's threads on CPUs: "adaptive"
+	// (each thread on the tracer's CPU, cpu, or on the CPUs it would have
+	// had, as its stops make it pay; trailer.placement counts), "pin" (every
+	// thread on cpu) or "none" (left to the kernel). Empty in traces from
+	// before it was recorded: pinned when cpu >= 0.
+	Placement string `protobuf:"bytes,7,opt,name=placement,proto3" json:"placement,omitempty"`
 	// True for trec record --replayable: every syscall, output buffers
 	// whole, the vDSO off, AT_RANDOM and the environment kept, so that trec
 	// replay --exec can run the program again against the recording.
@@ -1566,6 +1572,13 @@ func (x *Options) GetDerivedFilters() []string {
 	return nil
 }
 
+func (x *Options) GetPlacement() string {
+	if x != nil {
+		return x.Placement
+	}
+	return ""
+}
+
 func (x *Options) GetReplayable() bool {
 	if x != nil {
 		return x.Replayable
@@ -1590,6 +1603,9 @@ type Trailer struct {
 	// options.seccomp announced (every syscall stopped and the recorder
 	// filtered); empty when the filter was in place or none was asked for.
 	SeccompFallback string `protobuf:"bytes,8,opt,name=seccomp_fallback,json=seccompFallback,proto3" json:"seccomp_fallback,omitempty"`
+	// Where the program's threads ran (options.placement), absent when it
+	// was not recorded.
+	Placement *Placement `protobuf:"bytes,6,opt,name=placement,proto3" json:"placement,omitempty"`
 	// Set by a writer that copied a trace that was cut short (trec filter of
 	// a truncated trace): the events end where the source's did, and
 	// exit_status, processes and threads are unknown unless the source said
@@ -1681,6 +1697,13 @@ func (x *Trailer) GetSeccompFallback() string {
 	return ""
 }
 
+func (x *Trailer) GetPlacement() *Placement {
+	if x != nil {
+		return x.Placement
+	}
+	return nil
+}
+
 func (x *Trailer) GetTruncated() bool {
 	if x != nil {
 		return x.Truncated
@@ -1709,6 +1732,118 @@ func (x *Trailer) GetEndReason() string {
 	return ""
 }
 
+// Placement counts where a recording's threads ran: on the tracer's CPU
+// (Options.cpu), where stops are cheap, or on the CPUs they would have had
+// without trec. Each thread is counted once.
+type Placement struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Threads that ran on the tracer's CPU only.
+	ThreadsTracerCpu uint32 `protobuf:"varint,1,opt,name=threads_tracer_cpu,json=threadsTracerCpu,proto3" json:"threads_tracer_cpu,omitempty"`
+	// Threads that ran on their own CPUs only.
+	ThreadsOwnCpus uint32 `protobuf:"varint,2,opt,name=threads_own_cpus,json=threadsOwnCpus,proto3" json:"threads_own_cpus,omitempty"`
+	// Threads that ran in both places, moved at least once.
+	ThreadsMoved uint32 `protobuf:"varint,3,opt,name=threads_moved,json=threadsMoved,proto3" json:"threads_moved,omitempty"`
+	// Threads that set their own CPU mask (sched_setaffinity), or whose mask
+	// was set from outside the program, and were left where they asked from
+	// then on; counted here whatever ran before.
+	ThreadsOwnMask uint32 `protobuf:"varint,4,opt,name=threads_own_mask,json=threadsOwnMask,proto3" json:"threads_own_mask,omitempty"`
+	// Moves of a thread off the tracer's CPU to its own CPUs, and back.
+	MovesOff  uint64 `protobuf:"varint,5,opt,name=moves_off,json=movesOff,proto3" json:"moves_off,omitempty"`
+	MovesBack uint64 `protobuf:"varint,6,opt,name=moves_back,json=movesBack,proto3" json:"moves_back,omitempty"`
+	// Stops taken while the thread was on the tracer's CPU and while it was
+	// on its own CPUs (the latter may cross CPUs).
+	StopsTracerCpu uint64 `protobuf:"varint,7,opt,name=stops_tracer_cpu,json=stopsTracerCpu,proto3" json:"stops_tracer_cpu,omitempty"`
+	StopsOwnCpus   uint64 `protobuf:"varint,8,opt,name=stops_own_cpus,json=stopsOwnCpus,proto3" json:"stops_own_cpus,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Placement) Reset() {
+	*x = Placement{}
+	mi := &file_trace_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Placement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Placement) ProtoMessage() {}
+
+func (x *Placement) ProtoReflect() protoreflect.Message {
+	mi := &file_trace_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Placement.ProtoReflect.Descriptor instead.
+func (*Placement) Descriptor() ([]byte, []int) {
+	return file_trace_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *Placement) GetThreadsTracerCpu() uint32 {
+	if x != nil {
+		return x.ThreadsTracerCpu
+	}
+	return 0
+}
+
+func (x *Placement) GetThreadsOwnCpus() uint32 {
+	if x != nil {
+		return x.ThreadsOwnCpus
+	}
+	return 0
+}
+
+func (x *Placement) GetThreadsMoved() uint32 {
+	if x != nil {
+		return x.ThreadsMoved
+	}
+	return 0
+}
+
+func (x *Placement) GetThreadsOwnMask() uint32 {
+	if x != nil {
+		return x.ThreadsOwnMask
+	}
+	return 0
+}
+
+func (x *Placement) GetMovesOff() uint64 {
+	if x != nil {
+		return x.MovesOff
+	}
+	return 0
+}
+
+func (x *Placement) GetMovesBack() uint64 {
+	if x != nil {
+		return x.MovesBack
+	}
+	return 0
+}
+
+func (x *Placement) GetStopsTracerCpu() uint64 {
+	if x != nil {
+		return x.StopsTracerCpu
+	}
+	return 0
+}
+
+func (x *Placement) GetStopsOwnCpus() uint64 {
+	if x != nil {
+		return x.StopsOwnCpus
+	}
+	return 0
+}
+
 // HookCount is how many calls a hook, or one of its rules, saw and changed.
 type HookCount struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1727,7 +1862,7 @@ type HookCount struct {
 
 func (x *HookCount) Reset() {
 	*x = HookCount{}
-	mi := &file_trace_proto_msgTypes[13]
+	mi := &file_trace_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1739,7 +1874,7 @@ func (x *HookCount) String() string {
 func (*HookCount) ProtoMessage() {}
 
 func (x *HookCount) ProtoReflect() protoreflect.Message {
-	mi := &file_trace_proto_msgTypes[13]
+	mi := &file_trace_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1752,7 +1887,7 @@ func (x *HookCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HookCount.ProtoReflect.Descriptor instead.
 func (*HookCount) Descriptor() ([]byte, []int) {
-	return file_trace_proto_rawDescGZIP(), []int{13}
+	return file_trace_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *HookCount) GetHook() string {
@@ -1894,17 +2029,18 @@ const file_trace_proto_rawDesc = "" +
 	"\x0fblocked_signals\x18\x02 \x01(\x04R\x0eblockedSignals\x12\x1d\n" +
 	"\n" +
 	"closed_fds\x18\x03 \x01(\rR\tclosedFds\x12\x14\n" +
-	"\x05exact\x18\x04 \x01(\bR\x05exact\"\xcf\x01\n" +
+	"\x05exact\x18\x04 \x01(\bR\x05exact\"\xed\x01\n" +
 	"\aOptions\x12\x16\n" +
 	"\x06filter\x18\x01 \x01(\tR\x06filter\x12!\n" +
 	"\fcapture_size\x18\x02 \x01(\x04R\vcaptureSize\x12\x14\n" +
 	"\x05hooks\x18\x03 \x03(\tR\x05hooks\x12\x18\n" +
 	"\aseccomp\x18\x04 \x01(\bR\aseccomp\x12\x10\n" +
 	"\x03cpu\x18\x05 \x01(\x05R\x03cpu\x12'\n" +
-	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\x12\x1e\n" +
+	"\x0fderived_filters\x18\x06 \x03(\tR\x0ederivedFilters\x12\x1c\n" +
+	"\tplacement\x18\a \x01(\tR\tplacement\x12\x1e\n" +
 	"\n" +
 	"replayable\x18\b \x01(\bR\n" +
-	"replayable\"\xca\x02\n" +
+	"replayable\"\x83\x03\n" +
 	"\aTrailer\x12\x16\n" +
 	"\x06events\x18\x01 \x01(\x04R\x06events\x12\x19\n" +
 	"\bend_time\x18\x02 \x01(\x03R\aendTime\x12\x1f\n" +
@@ -1912,13 +2048,24 @@ const file_trace_proto_rawDesc = "" +
 	"exitStatus\x12\x1c\n" +
 	"\tprocesses\x18\x04 \x01(\rR\tprocesses\x12\x18\n" +
 	"\athreads\x18\x05 \x01(\rR\athreads\x12)\n" +
-	"\x10seccomp_fallback\x18\b \x01(\tR\x0fseccompFallback\x12\x1c\n" +
+	"\x10seccomp_fallback\x18\b \x01(\tR\x0fseccompFallback\x127\n" +
+	"\tplacement\x18\x06 \x01(\v2\x19.trec.format.v1.PlacementR\tplacement\x12\x1c\n" +
 	"\ttruncated\x18\t \x01(\bR\ttruncated\x12/\n" +
 	"\x05hooks\x18\n" +
 	" \x03(\v2\x19.trec.format.v1.HookCountR\x05hooks\x12\x1a\n" +
 	"\bdetached\x18\f \x01(\rR\bdetached\x12\x1d\n" +
 	"\n" +
-	"end_reason\x18\r \x01(\tR\tendReason\"\x7f\n" +
+	"end_reason\x18\r \x01(\tR\tendReason\"\xbe\x02\n" +
+	"\tPlacement\x12,\n" +
+	"\x12threads_tracer_cpu\x18\x01 \x01(\rR\x10threadsTracerCpu\x12(\n" +
+	"\x10threads_own_cpus\x18\x02 \x01(\rR\x0ethreadsOwnCpus\x12#\n" +
+	"\rthreads_moved\x18\x03 \x01(\rR\fthreadsMoved\x12(\n" +
+	"\x10threads_own_mask\x18\x04 \x01(\rR\x0ethreadsOwnMask\x12\x1b\n" +
+	"\tmoves_off\x18\x05 \x01(\x04R\bmovesOff\x12\x1d\n" +
+	"\n" +
+	"moves_back\x18\x06 \x01(\x04R\tmovesBack\x12(\n" +
+	"\x10stops_tracer_cpu\x18\a \x01(\x04R\x0estopsTracerCpu\x12$\n" +
+	"\x0estops_own_cpus\x18\b \x01(\x04R\fstopsOwnCpus\"\x7f\n" +
 	"\tHookCount\x12\x12\n" +
 	"\x04hook\x18\x01 \x01(\tR\x04hook\x12\x12\n" +
 	"\x04rule\x18\x02 \x01(\tR\x04rule\x12\x12\n" +
@@ -1987,7 +2134,7 @@ func file_trace_proto_rawDescGZIP() []byte {
 }
 
 var file_trace_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_trace_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_trace_proto_goTypes = []any{
 	(Kind)(0),               // 0: trec.format.v1.Kind
 	(CaptureKind)(0),        // 1: trec.format.v1.CaptureKind
@@ -2006,7 +2153,8 @@ var file_trace_proto_goTypes = []any{
 	(*StartState)(nil),      // 14: trec.format.v1.StartState
 	(*Options)(nil),         // 15: trec.format.v1.Options
 	(*Trailer)(nil),         // 16: trec.format.v1.Trailer
-	(*HookCount)(nil),       // 17: trec.format.v1.HookCount
+	(*Placement)(nil),       // 17: trec.format.v1.Placement
+	(*HookCount)(nil),       // 18: trec.format.v1.HookCount
 }
 var file_trace_proto_depIdxs = []int32{
 	0,  // 0: trec.format.v1.Record.kind:type_name -> trec.format.v1.Kind
@@ -2025,12 +2173,13 @@ var file_trace_proto_depIdxs = []int32{
 	15, // 13: trec.format.v1.Header.options:type_name -> trec.format.v1.Options
 	12, // 14: trec.format.v1.Header.attached_processes:type_name -> trec.format.v1.AttachedProcess
 	14, // 15: trec.format.v1.Header.start_state:type_name -> trec.format.v1.StartState
-	17, // 16: trec.format.v1.Trailer.hooks:type_name -> trec.format.v1.HookCount
-	17, // [17:17] is the sub-list for method output_type
-	17, // [17:17] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	17, // 16: trec.format.v1.Trailer.placement:type_name -> trec.format.v1.Placement
+	18, // 17: trec.format.v1.Trailer.hooks:type_name -> trec.format.v1.HookCount
+	18, // [18:18] is the sub-list for method output_type
+	18, // [18:18] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_trace_proto_init() }
@@ -2044,7 +2193,7 @@ func file_trace_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trace_proto_rawDesc), len(file_trace_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   14,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

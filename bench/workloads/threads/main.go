@@ -2,6 +2,11 @@
 // which 4 goroutines each write, read back and hash a file of their own in
 // 4 KiB blocks, so the tracer sees syscalls from several threads at once
 // and the program has CPU work that one-CPU pinning serializes.
+//
+// With -hashers N, N more goroutines hash a 64 KiB buffer over and over
+// with no syscall at all: with -workers 1 -rounds 0 -procs 2, computing
+// goroutines and one doing I/O share the runtime's threads, which trade
+// them (bench's gomix).
 package main
 
 import (
@@ -11,6 +16,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"runtime"
 	"sync"
 )
 
@@ -18,7 +24,13 @@ func main() {
 	workers := flag.Int("workers", 4, "goroutines")
 	blocks := flag.Int("blocks", 1000, "4 KiB blocks each goroutine writes and reads")
 	rounds := flag.Int("rounds", 10, "SHA-256 rounds over each block (CPU work)")
+	hashers := flag.Int("hashers", 0, "goroutines that only compute")
+	hashes := flag.Int("hashes", 8000, "64 KiB blocks each computing goroutine hashes")
+	procs := flag.Int("procs", 0, "GOMAXPROCS (0: the runtime's choice)")
 	flag.Parse()
+	if *procs > 0 {
+		runtime.GOMAXPROCS(*procs)
+	}
 	dir, err := os.MkdirTemp("", "trec-bench-threads")
 	if err != nil {
 		log.Fatal(err)
@@ -35,8 +47,19 @@ func main() {
 			sums[w] = sum
 		})
 	}
+	hashed := make([][32]byte, *hashers)
+	for h := range hashed {
+		wg.Go(func() {
+			buf := make([]byte, 64<<10)
+			buf[0] = byte(h)
+			for range *hashes {
+				hashed[h] = sha256.Sum256(buf)
+				copy(buf, hashed[h][:])
+			}
+		})
+	}
 	wg.Wait()
-	for _, s := range sums {
+	for _, s := range append(sums, hashed...) {
 		fmt.Printf("%x\n", s[:4])
 	}
 }

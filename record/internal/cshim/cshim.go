@@ -140,6 +140,25 @@ static int trec_traced(void) {
 	return *p >= '1' && *p <= '9';
 }
 
+// trec_ppid_is reports whether this process's parent is the process
+// whose pid the decimal string pid gives.
+static int trec_ppid_is(const char *pid) {
+	long ppid = 0;
+	for (const char *p = pid; *p >= '0' && *p <= '9'; p++)
+		ppid = ppid * 10 + (*p - '0');
+	return getppid() == ppid;
+}
+
+// trec_doorbell is the recorder's doorbell (see package record): it dies
+// with the thread that started it, and sleeps until then.
+static void trec_doorbell(const char *tracer) {
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (!trec_ppid_is(tracer))
+		_exit(127);
+	for (;;)
+		pause();
+}
+
 // trec_ran is set when the constructor has run: not in a binary that Go's
 // internal linker made, which starts without C constructors.
 static int trec_ran;
@@ -154,8 +173,10 @@ __attribute__((constructor)) static void trec_shim(int argc, char **argv, char *
 		n++;
 	if (n == 0 || strcmp(envp[n - 1], "TREC_SHIM=1") != 0)
 		return;
-	struct trec_state st;
 	const char *tracer = argv[1];
+	if (argc == 2 && strcmp(argv[0], "trec-doorbell") == 0)
+		trec_doorbell(tracer);
+	struct trec_state st;
 	if (argc < 6 || strcmp(argv[0], "trec-shim") != 0 || !trec_parse(argv[3], &st))
 		_exit(127);
 	// Until the tracer seizes this process, nothing else ties it to the
@@ -163,10 +184,7 @@ __attribute__((constructor)) static void trec_shim(int argc, char **argv, char *
 	// thread is already gone (this process then has another parent),
 	// now.
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	long ppid = 0;
-	for (const char *p = tracer; *p >= '0' && *p <= '9'; p++)
-		ppid = ppid * 10 + (*p - '0');
-	if (getppid() != ppid)
+	if (!trec_ppid_is(tracer))
 		_exit(127);
 	// Before the stop: from there on every syscall is a pair of ptrace
 	// stops.

@@ -18,6 +18,9 @@
 // environment whose last entry is TREC_SHIM=1 and argv[0] "trec-shim"; its
 // arguments are the recorder's pid (the shim's parent, checked after it
 // sets PR_SET_PDEATHSIG), the hex-encoded filter, the start state
-// (startstate.State.String), the program's path and its argv. Package
-// record's tests hold the two in step.
+// (startstate.State.String), the program's path and its argv. With
+// argv[0] "trec-doorbell" and the recorder's pid alone, it is the
+// recorder's doorbell instead: it sets PR_SET_PDEATHSIG, checks its
+// parent, and sleeps until it is killed. Package record's tests hold the
+// two in step.
 package cshim
