@@ -337,7 +337,7 @@ func TestAttachThreadsPrefixed(t *testing.T) {
 	}
 	dump, _, _ := trec(t, nil, "dump", trace)
 	lines := strings.Split(strings.TrimSuffix(dump, "\n"), "\n")
-	if len(lines) < 2 || !strings.Contains(dump, "[pid "+pid+"] <... read resumed> <detached ...>") {
+	if len(lines) < 2 || !strings.Contains(dump, fmt.Sprintf("[pid %5d] <... read resumed> <detached ...>", cmd.Process.Pid)) {
 		t.Errorf("dump lacks the main thread's read, named:\n%s", dump)
 	}
 	for _, l := range lines {
