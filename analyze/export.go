@@ -55,7 +55,7 @@ func NewChromeExporter(out io.Writer, w *Walker, h *format.Header) *ChromeExport
 	}
 	b := append(x.buf[:0], `{"displayTimeUnit":"ms","otherData":{"source":"trec","argv":`...)
 	b = appendJSONStrings(b, h.GetArgv())
-	b = append(b, `,"start_unix_nano":`...)
+	b = append(b, `,"start_unix_ns":`...)
 	b = strconv.AppendInt(b, h.GetStartUnixNano(), 10)
 	b = append(b, `,"arch":`...)
 	b = appendJSONString(b, h.GetArch())

@@ -120,7 +120,7 @@ func ParseFilter(tab *sysent.Table, opts FilterOptions) (*Filter, error) {
 			}
 			f.signals, f.hasSignals = set, true
 		default:
-			return nil, fmt.Errorf("-e %s: unknown qualifier %q (want trace=, status= or signal=)", e, key)
+			return nil, fmt.Errorf("-e %s: unknown qualifier %q (want trace=, status=, signal= or quiet=)", e, key)
 		}
 	}
 	if err := f.parseSelection(opts); err != nil {
@@ -153,6 +153,9 @@ func (f *Filter) parseSelection(opts FilterOptions) error {
 	}
 	f.byProc = f.pids != nil || f.tree != nil || f.comms != nil
 	for _, p := range opts.Paths {
+		if p == "" {
+			return errors.New(`--path "": an empty name matches no path`)
+		}
 		if _, err := path.Match(p, ""); err != nil {
 			return fmt.Errorf("--path %q: %w", p, err)
 		}

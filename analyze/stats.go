@@ -103,9 +103,13 @@ type Stats struct {
 	counts []sysCount
 	extra  map[int32]*sysCount
 	// procs holds every process, by Process.Serial.
-	procs   map[uint32]*procStat
-	lastP   *procStat
-	files   map[string]*fileStat
+	procs map[uint32]*procStat
+	lastP *procStat
+	files map[string]*fileStat
+	// aliases are the names that opened a file /proc named otherwise (a
+	// symbolic link on the way): the file is listed under /proc's name,
+	// dump -y's.
+	aliases map[string]string
 	failed  map[failKey]uint64
 	peers   map[string]*peerStat
 	signals map[int32]*signalStat
@@ -128,6 +132,7 @@ func NewStats(w *Walker, opts StatsOptions) *Stats {
 		extra:   map[int32]*sysCount{},
 		procs:   map[uint32]*procStat{},
 		files:   map[string]*fileStat{},
+		aliases: map[string]string{},
 		failed:  map[failKey]uint64{},
 		peers:   map[string]*peerStat{},
 		signals: map[int32]*signalStat{},
@@ -199,7 +204,16 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 	fds := s.w.fds
 	var fs *fileStat
 	if name := fds.argPath(c); name != "" {
-		fs = s.file(name)
+		if ci.op == fdOpen && !failed && c.Exit != nil {
+			if link, _ := cutDeleted(fdLink(c.Exit, c.Exit.Ret)); linkKind(link) == fdFile && string(link) != name {
+				s.aliases[name] = fds.str(link)
+			}
+		}
+		key := name
+		if t, ok := s.aliases[name]; ok {
+			key = t
+		}
+		fs = s.file(key)
 		if ci.op == fdOpen && !failed {
 			fs.opens++
 		}
@@ -214,8 +228,8 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 	}
 	if fs == nil && fdArg >= 0 {
 		e = fds.lookup(c.Pid, int64(int32(c.Enter.Args[fdArg])))
-		if e != nil && e.kind == fdFile && e.name() != "" {
-			fs = s.file(e.name())
+		if e != nil && e.kind == fdFile && e.target() != "" {
+			fs = s.file(e.target())
 		}
 	}
 	if fs != nil {
@@ -680,7 +694,7 @@ func (s *Stats) Report(events uint64, end int64) *Report {
 	case "name":
 		slices.SortStableFunc(r.Syscalls, func(a, b SyscallRow) int { return strings.Compare(a.Syscall, b.Syscall) })
 	}
-	r.FailedPaths = s.failedRows()
+	r.FailedPaths = s.failedRows(key)
 	r.Processes = s.processRows()
 	r.Files = s.fileRows(key)
 	r.Network = s.peerRows(key)
@@ -768,14 +782,16 @@ func nonNil[T any](s *[]T) {
 	}
 }
 
-// failedRows lists the failed paths, most frequent first.
-func (s *Stats) failedRows() []FailedPath {
+// failedRows lists the failed paths, most frequent first, or by path as
+// the files are when key is "name" or "none".
+func (s *Stats) failedRows(key string) []FailedPath {
 	rows := make([]FailedPath, 0, len(s.failed))
 	for k, n := range s.failed {
 		rows = append(rows, FailedPath{Path: k.path, Syscall: s.w.ct.get(k.nr).name, Errno: errnoText(int(k.errno)), Count: n})
 	}
+	byCount := key != "name" && key != "none"
 	slices.SortFunc(rows, func(a, b FailedPath) int {
-		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+		if c := cmp.Compare(b.Count, a.Count); byCount && c != 0 {
 			return c
 		}
 		if c := strings.Compare(a.Path, b.Path); c != 0 {

@@ -319,6 +319,9 @@ func (w *Walker) Step(e *format.Event, v Visitor) {
 		w.event(e, p, v)
 	case format.KindAttach:
 		p := w.procOf(eventPid(e), e.Time, e.Tid)
+		// Traced from here on, whether or not it makes a call: one
+		// blocked in a call all along is a thread of the trace too.
+		w.thread(e.Tid)
 		if w.fds != nil {
 			w.fds.attach(e)
 		}

@@ -96,10 +96,15 @@ func (c *capturer) add(arg int, kind format.CaptureKind, index int, off, n int, 
 	c.spans = append(c.spans, span{off, n})
 }
 
-// buf captures length bytes at addr, cut at max.
+// buf captures length bytes at addr, cut at max. With no room (-s 0) the
+// capture keeps only the length, as strace -s 0 prints ""... for it.
 func (c *capturer) buf(pid, arg int, kind format.CaptureKind, index int, addr, length uint64, max int) {
 	max = c.room(max)
-	if addr == 0 || max <= 0 || length == 0 {
+	if addr == 0 || length == 0 {
+		return
+	}
+	if max <= 0 {
+		c.add(arg, kind, index, len(c.arena), 0, length)
 		return
 	}
 	n := max
@@ -139,8 +144,10 @@ func (c *capturer) str(pid, arg int, kind format.CaptureKind, index int, addr ui
 }
 
 // strArray captures a NULL-terminated array of string pointers, each
-// string a capture with its index.
-func (c *capturer) strArray(pid, arg int, addr uint64, max int) {
+// string a capture with its index. With lengthsOnly each capture keeps the
+// string's length and none of its bytes: the count of an environment
+// survives -s 0.
+func (c *capturer) strArray(pid, arg int, addr uint64, max int, lengthsOnly bool) {
 	if addr == 0 {
 		return
 	}
@@ -164,6 +171,15 @@ func (c *capturer) strArray(pid, arg int, addr uint64, max int) {
 			if !c.str(pid, arg, format.CaptureStringArray, index, p, max) {
 				return
 			}
+			if lengthsOnly {
+				last := len(c.caps) - 1
+				sp := &c.spans[last]
+				if c.caps[last].Size < uint64(sp.n) {
+					c.caps[last].Size = uint64(sp.n)
+				}
+				c.arena = c.arena[:sp.off]
+				sp.n = 0
+			}
 			index++
 		}
 		if got < chunk {
@@ -179,7 +195,7 @@ func (c *capturer) strArray(pid, arg int, addr uint64, max int) {
 // limit.
 func (c *capturer) iovecs(pid, arg int, addr, count uint64, spread int64, limit int) {
 	c.addrs = c.addrs[:0]
-	if addr == 0 || count == 0 || limit <= 0 || spread == 0 {
+	if addr == 0 || count == 0 || spread == 0 {
 		return
 	}
 	if count > iovMax {
@@ -278,10 +294,9 @@ func (c *capturer) enter(pid int, sc *sysent.Syscall, args *[6]uint64) {
 		case sysent.ArgPath, sysent.ArgString:
 			c.str(pid, i, format.CaptureString, 0, v, pathMax)
 		case sysent.ArgStringArray:
-			// argv always, envp and later arrays only with buffers on.
-			if strArrays == 0 || c.limit > 0 {
-				c.strArray(pid, i, v, pathMax)
-			}
+			// argv always, envp and later arrays whole only with
+			// buffers on: with -s 0 their lengths (dump's count).
+			c.strArray(pid, i, v, pathMax, strArrays > 0 && c.limit == 0)
 			strArrays++
 		case sysent.ArgInBuf:
 			c.buf(pid, i, format.CaptureBuffer, 0, v, lenArg(args, a), c.limit)

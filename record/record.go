@@ -119,6 +119,11 @@ type Options struct {
 	// process inherited: the ignored and blocked signals, the closed
 	// standard fds (a replay gives the recorded ones).
 	StartState *format.StartState
+	// Session starts the program as the leader of a session of its own,
+	// with no controlling terminal: a program left stopped (trec replay
+	// --exec --until) is then never in a process group the kernel
+	// finds orphaned, which would hang it up, when this process exits.
+	Session bool
 
 	// noSetSyscallInfo makes hooks apply their changes through the
 	// registers, as on kernels without PTRACE_SET_SYSCALL_INFO (tests).

@@ -400,6 +400,7 @@ func (t *tracer) startShim() error {
 		Dir:   t.opts.Dir,
 		Env:   env,
 		Files: []uintptr{t.opts.Stdin.Fd(), t.opts.Stdout.Fd(), t.opts.Stderr.Fd()},
+		Sys:   &syscall.SysProcAttr{Setsid: t.opts.Session},
 	}
 	for _, f := range t.opts.ExtraFiles {
 		fd := ^uintptr(0)

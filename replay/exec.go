@@ -34,7 +34,8 @@ type ExecOptions struct {
 	// Until stops before the recording's event Until (counted from 1),
 	// UntilTime before its first event at or after that time since the
 	// trace start, and leaves the program stopped and detached, for a
-	// debugger; 0 runs to the end.
+	// debugger; 0 runs to the end. The program then runs in a session of
+	// its own, so that it stays stopped once this process has exited.
 	Until     uint64
 	UntilTime time.Duration
 	// Log receives notices, a line each; nil discards them.
@@ -111,6 +112,7 @@ func Exec(ctx context.Context, r *format.Reader, opts ExecOptions) (*ExecResult,
 		CaptureSize: int(h.GetOptions().GetCaptureSize()),
 		ExtraFiles:  extra,
 		StartState:  h.GetStartState(),
+		Session:     opts.Until > 0 || opts.UntilTime > 0,
 		Log:         opts.Log,
 		Version:     opts.Version,
 		Driver:      e,

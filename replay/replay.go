@@ -199,6 +199,9 @@ func gaps(h *format.Header, tab *sysent.Table, chain *hook.Chain) (incomplete []
 		incomplete = append(incomplete, fmt.Sprintf("the trace was thinned by trec filter %s: the calls it left out are not in it", d))
 		stateLost = "the trace was thinned by trec filter " + d
 	}
+	if len(h.GetAttached()) > 0 {
+		incomplete = append(incomplete, "the recording attached to running processes (trec record -p): the calls in progress at the attach began before it, and no hook saw them")
+	}
 	return incomplete, stateLost
 }
 

@@ -313,7 +313,8 @@ func TestReusedPidCounts(t *testing.T) {
 }
 
 // TestTextReport checks the text output: the call in dump's notation,
-// the note in place of the errno's text, the counts.
+// the note in place of the errno's text, the counts, and (the trace is of
+// an attached process) what makes the trace incomplete.
 func TestTextReport(t *testing.T) {
 	tab := table()
 	h := &format.Header{Arch: tab.Arch().String(), Cwd: "/", Hostname: "h", Attached: []int32{50}}
@@ -335,6 +336,7 @@ hooks
      seen   changed undecidable hook         rule
         1         1           0 sandbox
         1         1           0 sandbox      deny /etc/shadow
+incomplete: the recording attached to running processes (trec record -p): the calls in progress at the attach began before it, and no hook saw them
 trec replay: 1 call changed, 0 undecidable, of 1 call the hooks saw
 `
 	if out.String() != want {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -532,9 +533,10 @@ exec 3</etc/hostname; cat <&3; echo hi | cat; exec 3<&- 4>&- 5>&- 6>&- 7>&- 8<&-
 	}
 }
 
-// A file opened through a symlink is one file to -P and to stats, under
-// the name the program used or the one the kernel resolved, as strace -P
-// takes either.
+// A file opened through a symlink is one file to -P and to stats: -P
+// takes the name the program used or the one the kernel resolved, as
+// strace -P does, and stats lists it under the resolved one, as dump -y
+// names it.
 func TestSymlinkedFileIsOneFile(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "real"), 0o755); err != nil {
@@ -585,17 +587,17 @@ func TestSymlinkedFileIsOneFile(t *testing.T) {
 	rows := 0
 	for _, f := range rep.Files {
 		switch f.Path {
-		case opened:
+		case resolved:
 			rows++
 			if f.Opens != 1 || f.Calls < 3 {
-				t.Errorf("stats for %s: %d opens, %d calls; want 1 open and the calls on its fd", opened, f.Opens, f.Calls)
+				t.Errorf("stats for %s: %d opens, %d calls; want 1 open and the calls on its fd", resolved, f.Opens, f.Calls)
 			}
-		case resolved:
-			t.Errorf("stats list %s apart from %s", resolved, opened)
+		case opened:
+			t.Errorf("stats list %s apart from %s", opened, resolved)
 		}
 	}
 	if rows != 1 {
-		t.Errorf("stats list %s %d times", opened, rows)
+		t.Errorf("stats list %s %d times", resolved, rows)
 	}
 }
 
@@ -675,5 +677,37 @@ func TestInfo(t *testing.T) {
 	}
 	if m := infoJSON(t, cut); m["complete"] != false || m["exit_status"] != nil {
 		t.Errorf("info --json of a cut trace: %v", m)
+	}
+}
+
+// stats -S orders the failed paths as it orders the files: by count for
+// time, calls and errors, by path for name and none.
+func TestStatsSortsFailedPaths(t *testing.T) {
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "f.trc")
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	if _, stderr, code := trec(t, nil, "record", "-q", "-o", trace, "--", "sh", "-c", `cat "$1" "$1" "$1" "$2" 2>/dev/null; true`, "sh", b, a); code != 0 {
+		t.Fatalf("record: exit %d: %s", code, stderr)
+	}
+	order := func(sortBy string) []string {
+		out, stderr, code := trec(t, nil, "stats", "--json", "--top", "0", "-S", sortBy, trace)
+		var r struct {
+			FailedPaths []struct{ Path string } `json:"failed_paths"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+			t.Fatalf("stats -S %s: exit %d, %v: %s", sortBy, code, err, stderr)
+		}
+		var paths []string
+		for _, f := range r.FailedPaths {
+			if f.Path == a || f.Path == b {
+				paths = append(paths, f.Path)
+			}
+		}
+		return paths
+	}
+	for sortBy, want := range map[string][]string{"calls": {b, a}, "errors": {b, a}, "name": {a, b}, "none": {a, b}} {
+		if got := order(sortBy); !slices.Equal(got, want) {
+			t.Errorf("stats -S %s: failed paths in the order %q, want %q", sortBy, got, want)
+		}
 	}
 }

@@ -76,6 +76,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		},
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {
+				if c.NArg() > 0 {
+					return usagef("--version: unexpected argument %q", c.Args().First())
+				}
 				fmt.Fprintln(c.App.Writer, versionLine())
 				return nil
 			}
@@ -121,6 +124,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 				return cli.ShowAppHelp(c)
 			}
 			name := c.Args().First()
+			if c.NArg() > 1 {
+				return usagef("help: unexpected argument %q (usage: trec help [COMMAND])", c.Args().Get(1))
+			}
 			if cmd := c.App.Command(name); cmd != nil {
 				_, err := io.WriteString(c.App.Writer, commandHelp(cmd))
 				return err
@@ -178,6 +184,10 @@ var parseNoise = regexp.MustCompile(`strconv\.Parse\w+: parsing "[^"]*": (invali
 // not have.
 var undefinedFlag = regexp.MustCompile(`^flag provided but not defined: (-+.*)$`)
 
+// flagInMessage is a flag as the flag package names it in an error, with
+// one dash whatever the user typed.
+var flagInMessage = regexp.MustCompile(`(for flag |flag needs an argument: |flag provided but not defined: )-([^\s:=]+)`)
+
 // onUsageError turns a flag parsing error into the one line run prints,
 // instead of urfave/cli's error followed by the whole help on stdout.
 func onUsageError(c *cli.Context, err error, _ bool) error {
@@ -186,6 +196,10 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 			return "out of range"
 		}
 		return "not a number"
+	})
+	msg = flagInMessage.ReplaceAllStringFunc(msg, func(s string) string {
+		m := flagInMessage.FindStringSubmatch(s)
+		return m[1] + typedFlag(c, m[2])
 	})
 	flags := c.App.Flags
 	if isCommand(c) {
@@ -196,16 +210,35 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 		for _, d := range flagDocs(flags) {
 			known = append(known, d.names...)
 		}
-		// The flag package reports every flag with one dash: words were
-		// typed with two, letters (and letters combined, -yK) with one.
-		flag := m[1]
-		if name := strings.TrimLeft(flag, "-"); len(name) > 3 {
-			flag = "--" + name
-		}
-		msg = fmt.Sprintf("unknown flag %s%s", flag, analyze.DidYouMean(flag, known))
+		msg = fmt.Sprintf("unknown flag %s%s", m[1], analyze.DidYouMean(m[1], known))
 	}
 	return usagef("%s (%s --help lists the flags)", msg, commandName(c))
 }
+
+// typedFlag is flag name with the dashes the user typed it with, found in
+// the command line run was given. Where it is not there as such (letters
+// combined, -yK), words are taken to have been typed with two dashes and
+// letters with one.
+func typedFlag(c *cli.Context, name string) string {
+	args, _ := c.App.Metadata[argsKey].([]string)
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		for _, dashes := range []string{"--", "-"} {
+			if a == dashes+name || strings.HasPrefix(a, dashes+name+"=") {
+				return dashes + name
+			}
+		}
+	}
+	if len(name) > 3 {
+		return "--" + name
+	}
+	return "-" + name
+}
+
+// argsKey holds, in the app's Metadata, the command line it runs.
+const argsKey = "args"
 
 // isCommand reports whether c is a command's context rather than the
 // app's.
@@ -234,7 +267,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // program, which trec then dies of (see exit).
 func runSignal(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall.Signal) {
 	app := newApp(stdin, stdout, stderr)
-	err := app.Run(permute(app, args))
+	args = permute(app, args)
+	app.Metadata = map[string]any{argsKey: args}
+	err := app.Run(args)
 	if err == nil {
 		return 0, 0
 	}

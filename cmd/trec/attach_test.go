@@ -333,3 +333,50 @@ func TestAttachDeny(t *testing.T) {
 		t.Errorf("dump shows no denied mkdir:\n%s", dump)
 	}
 }
+
+// TestAttachThreadsPrefixed attaches to a process whose main thread is
+// blocked in read while another thread sleeps in a loop: as in strace -f
+// -p, every line names its thread, the read's included, since two threads
+// are traced throughout.
+func TestAttachThreadsPrefixed(t *testing.T) {
+	bin := buildProgWith(t, "attachthreads", "-pthread")
+	cmd := exec.Command(bin)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		stdin.Close()
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	pid := strconv.Itoa(cmd.Process.Pid)
+	waitFor(t, "two threads, the main one in read", func() bool {
+		tasks, _ := os.ReadDir("/proc/" + pid + "/task")
+		b, _ := os.ReadFile("/proc/" + pid + "/syscall")
+		return len(tasks) == 2 && strings.HasPrefix(string(b), "0 ")
+	})
+	trace := filepath.Join(t.TempDir(), "x.trc")
+	if _, stderr, code := trec(t, nil, "record", "-q", "-p", pid, "--duration", "300ms", "-o", trace); code != 0 {
+		t.Fatalf("record -p: exit %d: %s", code, stderr)
+	}
+	dump, _, _ := trec(t, nil, "dump", trace)
+	lines := strings.Split(strings.TrimSuffix(dump, "\n"), "\n")
+	if len(lines) < 2 || !strings.Contains(dump, fmt.Sprintf("[pid %5d] <... read resumed> <detached ...>", cmd.Process.Pid)) {
+		t.Errorf("dump lacks the main thread's read, named:\n%s", dump)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "[pid ") {
+			t.Errorf("a line names no thread: %q", l)
+		}
+	}
+	// The read began before the attach: a replay denying reads says
+	// that it saw only part of what the hooks act on.
+	out, _, code := trec(t, nil, "replay", "--deny", "read", trace)
+	if code != 1 || !strings.Contains(out, "incomplete: the recording attached to running processes") {
+		t.Errorf("replay --deny read of a -p recording: exit %d:\n%s", code, out)
+	}
+}

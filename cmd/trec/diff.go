@@ -72,8 +72,12 @@ func diffRun(c *cli.Context) error {
 			return fmt.Errorf("flag %s after the trace files: put flags before A B", a)
 		}
 	}
-	if c.NArg() != 2 {
-		return fmt.Errorf("want two trace files, a and b; got %d arguments", c.NArg())
+	if n := c.NArg(); n != 2 {
+		got := fmt.Sprintf("%d arguments", n)
+		if n == 1 {
+			got = "one: " + c.Args().First()
+		}
+		return fmt.Errorf("want two trace files, a and b; got %s", got)
 	}
 	thr, err := parsePercent(c.String("time-threshold"))
 	if err != nil {

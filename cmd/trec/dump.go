@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -116,7 +115,7 @@ func quietOptions(o *analyze.DumpOptions, list string) error {
 			exits, superseded = true, true
 		case "none", "", "attach", "personality", "path-resolution":
 		default:
-			return fmt.Errorf("-e quiet=%s: unknown message %q (want exit, thread-execve, attach, personality, path-resolution, all or none)", list, w)
+			return usagef("-e quiet=%s: unknown message %q (want exit, thread-execve, attach, personality, path-resolution, all or none)", list, w)
 		}
 	}
 	if neg {

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/trecdev/trec/analyze"
@@ -34,14 +37,18 @@ type jsonlSink struct{ *analyze.Printer }
 
 func (s jsonlSink) finish() error { return s.Flush() }
 
+// exportFormats are the values of export --format, which completion
+// offers.
+var exportFormats = []string{"chrome-json", "jsonl", "parquet"}
+
 func runExport(c *cli.Context) error {
 	fmtName := c.String("format")
-	switch fmtName {
-	case "chrome-json", "jsonl":
-	case "parquet":
+	switch {
+	case !slices.Contains(exportFormats, fmtName):
+		last := len(exportFormats) - 1
+		return usagef("--format %q: want %s or %s", fmtName, strings.Join(exportFormats[:last], ", "), exportFormats[last])
+	case fmtName == "parquet":
 		return runExportParquet(c)
-	default:
-		return usagef("--format %q: want chrome-json, jsonl or parquet", fmtName)
 	}
 	s, err := openSession(c, true)
 	if err != nil {

@@ -112,7 +112,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"trec", "du"}, "dump"},
 		{[]string{"trec", "dump", "--js"}, "--json"},
 		{[]string{"trec", "dump", "-e", "s"}, "status= signal="},
-		{[]string{"trec", "export", "--format", ""}, "chrome-json jsonl"},
+		{[]string{"trec", "export", "--format", ""}, "chrome-json jsonl parquet"},
 		{[]string{"trec", "stats", "-S", "c"}, "calls"},
 		{[]string{"trec", "dump", ""}, "a.trc b.trc"},
 		{[]string{"trec", "help", "st"}, "stats"},
@@ -122,8 +122,15 @@ func TestCompletion(t *testing.T) {
 			t.Errorf("completing %q: %q, want %q", tc.words, got, tc.want)
 		}
 	}
+	// What completion offers, export takes.
+	for _, f := range strings.Fields(complete("trec", "export", "--format", "")) {
+		_, errs, _ := trec(t, nil, "export", "--format", f, "-o", filepath.Join(dir, "out."+f), filepath.Join(tracesDir, "fileio.trc"))
+		if strings.Contains(errs, "--format") {
+			t.Errorf("completion offers --format %s, which export refuses: %s", f, errs)
+		}
+	}
 	zsh, errs, code := trec(t, nil, "completion", "zsh")
-	if code != 0 || errs != "" || !strings.HasPrefix(zsh, "#compdef trec") || !strings.Contains(zsh, "'--json[") {
+	if code != 0 || errs != "" || !strings.HasPrefix(zsh, "#compdef trec") || !strings.Contains(zsh, "'--json[") || !strings.Contains(zsh, "chrome-json jsonl parquet") {
 		t.Fatalf("completion zsh: exit %d: %s", code, errs)
 	}
 	zshPath, err := exec.LookPath("zsh")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -20,7 +19,7 @@ func manCommand() *cli.Command {
 			"  trec man > /usr/local/share/man/man1/trec.1",
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return fmt.Errorf("unexpected argument %q (usage: trec man)", c.Args().First())
+				return usagef("unexpected argument %q (usage: trec man)", c.Args().First())
 			}
 			_, err := io.WriteString(c.App.Writer, manPage(c.App))
 			return err
@@ -40,13 +39,13 @@ func completionCommand() *cli.Command {
 			var script string
 			switch sh := c.Args().First(); {
 			case c.NArg() != 1:
-				return errors.New("name the shell: trec completion bash, or trec completion zsh")
+				return usagef("name the shell: trec completion bash, or trec completion zsh")
 			case sh == "bash":
 				script = bashCompletion(c.App)
 			case sh == "zsh":
 				script = zshCompletion(c.App)
 			default:
-				return fmt.Errorf("completion %q: want bash or zsh", sh)
+				return usagef("completion %q: want bash or zsh", sh)
 			}
 			_, err := io.WriteString(c.App.Writer, script)
 			return err
@@ -128,7 +127,7 @@ func manPage(app *cli.App) string {
 // few values.
 var valueWords = map[string]string{
 	"e":       "trace= status= signal= quiet=",
-	"format":  "chrome-json jsonl",
+	"format":  strings.Join(exportFormats, " "),
 	"sort-by": "time calls errors name none",
 }
 

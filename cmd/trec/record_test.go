@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -110,6 +111,7 @@ func TestRecordStartErrors(t *testing.T) {
 func TestRecordBadArguments(t *testing.T) {
 	dir := t.TempDir()
 	trace := filepath.Join(dir, "x.trc")
+	fileio := filepath.Join(tracesDir, "fileio.trc")
 	for _, tc := range []struct {
 		args []string
 		msg  string
@@ -117,7 +119,7 @@ func TestRecordBadArguments(t *testing.T) {
 		{[]string{"record", "--bogus", "--", "true"}, "unknown flag --bogus"},
 		{[]string{"record", "-s", "99999999999999999999", "--", "true"}, "out of range"},
 		{[]string{"record", "-s", "16777217", "--", "true"}, "-s 16777217: want 0 to 16777216"},
-		{[]string{"record", "--cpu", "x", "--", "true"}, `invalid value "x" for flag -cpu`},
+		{[]string{"record", "--cpu", "x", "--", "true"}, `invalid value "x" for flag --cpu`},
 		{[]string{"filter", trace}, "-o OUT is required"},
 		{[]string{"export", "--format", "xml", trace}, `--format "xml"`},
 		{[]string{"stats", "--top", "-1", trace}, "--top -1"},
@@ -141,6 +143,23 @@ func TestRecordBadArguments(t *testing.T) {
 		{[]string{"record", "-o", trace, "--cpu", "4096", "--", "true"}, "--cpu 4096"},
 		{[]string{"record", "-o", trace, "--cpu", "0", "--no-pin", "--", "true"}, "exclude each other"},
 		{[]string{"record", "-o", trace, "--pin", "--no-pin", "--", "true"}, "--pin and --no-pin exclude each other"},
+		{[]string{"completion", "fish"}, `completion "fish": want bash or zsh`},
+		{[]string{"completion"}, "name the shell"},
+		{[]string{"completion", "bash", "zsh"}, "name the shell"},
+		{[]string{"man", "extra"}, `unexpected argument "extra"`},
+		{[]string{"--version", "extra"}, `--version: unexpected argument "extra"`},
+		{[]string{"help", "record", "extra"}, `help: unexpected argument "extra"`},
+		{[]string{"dump", "-e", "quiet=bogus", fileio}, `-e quiet=bogus: unknown message "bogus"`},
+		{[]string{"dump", "-e", "verbose=all", fileio}, "(want trace=, status=, signal= or quiet=)"},
+		{[]string{"dump", "-P", "", fileio}, `--path "": an empty name`},
+		{[]string{"stats", "-S", "bogus", fileio}, `-S: invalid sort key "bogus"`},
+		{[]string{"diff", fileio}, "want two trace files, a and b; got one: " + fileio},
+		// The flag as it was typed, where the flag package names it
+		// with one dash.
+		{[]string{"record", "--duration", "bogus", "-p", "1"}, `invalid value "bogus" for flag --duration:`},
+		{[]string{"record", "--duration=bogus", "-p", "1"}, `invalid value "bogus" for flag --duration:`},
+		{[]string{"stats", "--top", "x", fileio}, `invalid value "x" for flag --top:`},
+		{[]string{"stats", "-top", fileio}, `for flag -top:`},
 	} {
 		stdout, stderr, code := trec(t, nil, tc.args...)
 		if code != 2 || stdout != "" || !strings.HasPrefix(stderr, "trec: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.msg) {
@@ -352,5 +371,31 @@ func TestRecordPassesOnWhatTrecInherited(t *testing.T) {
 		if native, traced := shell(false), shell(true); native != traced || native == "" {
 			t.Errorf("%s: the program printed %q under trec, %q without", tc.name, traced, native)
 		}
+	}
+}
+
+// A recording made with -s 0 keeps no bytes but what dump prints the way
+// strace -s 0 does: the environment's count, and ""... for a buffer.
+func TestRecordCaptureSizeZero(t *testing.T) {
+	dir := t.TempDir()
+	file, trace := filepath.Join(dir, "in"), filepath.Join(dir, "s0.trc")
+	if err := os.WriteFile(file, []byte("hello\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, code := trec(t, nil, "record", "-q", "-s", "0", "-o", trace, "--", "cat", file); code != 0 || out != "hello\n" {
+		t.Fatalf("record -s 0: exit %d, stdout %q: %s", code, out, stderr)
+	}
+	dump, _, _ := trec(t, nil, "dump", trace)
+	for _, want := range []string{
+		fmt.Sprintf(" /* %d vars */) = 0\n", len(os.Environ())),
+		`read(3, ""..., `,
+		`write(1, ""..., 6)`,
+	} {
+		if !strings.Contains(dump, want) {
+			t.Errorf("dump of a -s 0 recording lacks %q:\n%s", want, dump)
+		}
+	}
+	if strings.Contains(dump, "hello") {
+		t.Errorf("-s 0 kept the bytes read:\n%s", dump)
 	}
 }

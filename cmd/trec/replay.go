@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -66,6 +68,9 @@ func replayRun(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := checkRoot(c.String("root")); err != nil {
+		return err
+	}
 	s, err := openSession(c, false)
 	if err != nil {
 		return err
@@ -96,6 +101,25 @@ func replayRun(c *cli.Context) error {
 	}
 	if res.Changed > 0 || !c.Bool("allow-undecidable") && (res.Undecidable > 0 || len(res.Incomplete) > 0) {
 		return &exitError{code: 1}
+	}
+	return nil
+}
+
+// checkRoot checks --root, which names a directory: a file system that is
+// not there would resolve every link as missing.
+func checkRoot(root string) error {
+	if root == "" {
+		return nil
+	}
+	fi, err := os.Stat(root)
+	if err != nil {
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return usagef("--root %s: %v", root, err)
+	}
+	if !fi.IsDir() {
+		return usagef("--root %s: not a directory", root)
 	}
 	return nil
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"syscall"
@@ -61,10 +63,29 @@ func replayExec(c *cli.Context) error {
 		return err
 	}
 	// A signal to trec's process group is one for the program, as when
-	// it was recorded.
-	_, unguard := guardSignals()
+	// it was recorded. With --until the program runs in a session of its
+	// own, which the terminal's signals do not reach: they end the replay
+	// and the program.
+	var endOn []os.Signal
+	if until > 0 || untilTime > 0 {
+		endOn = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
+	}
+	ended, unguard := guardSignals(endOn...)
 	defer unguard()
-	res, err := replay.Exec(c.Context, in.Reader, replay.ExecOptions{
+	ctx, cancel := context.WithCancel(c.Context)
+	defer cancel()
+	var interrupted syscall.Signal
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case s := <-ended:
+			interrupted = s.(syscall.Signal)
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	res, err := replay.Exec(ctx, in.Reader, replay.ExecOptions{
 		Stdin:       stdio.files[0],
 		Stdout:      stdio.files[1],
 		Stderr:      stdio.files[2],
@@ -75,6 +96,12 @@ func replayExec(c *cli.Context) error {
 		Version:     version,
 	})
 	stdio.close()
+	cancel()
+	<-watched
+	// An interrupt after the program was left stopped ends nothing.
+	if interrupted != 0 && (res == nil || res.Stopped == nil) {
+		return &exitError{code: 128 + int(interrupted), signal: interrupted}
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.name, err)
 	}

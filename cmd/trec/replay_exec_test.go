@@ -3,9 +3,18 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/trecdev/trec/format"
 )
 
 // trec record --replayable, then trec replay --exec: the program prints
@@ -103,4 +112,62 @@ func TestReplayExecRefuses(t *testing.T) {
 			t.Errorf("trec %s: exit %d, stderr %q; want 2 and %q", strings.Join(tc.args, " "), code, errs, tc.want)
 		}
 	}
+}
+
+// The program trec replay --exec --until leaves stopped for a debugger
+// outlives trec when a job-control shell ran trec in a process group of
+// its own: the group's last link to the session goes with trec, and a
+// stopped program in it would get the kernel's hangup. Continued, it
+// runs on from where the replay left it.
+func TestReplayExecUntilOutlivesTrec(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3")
+	}
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "run.trc")
+	if out, errs, code := trec(t, nil, "record", "-q", "--replayable", "-o", trace, "--", "sh", "-c", "echo one; echo two"); code != 0 || out != "one\ntwo\n" {
+		t.Fatalf("record: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	// The event number of the second write's entry.
+	var n, i uint64
+	walkTraceFile(t, trace, func(e *format.Event) {
+		i++
+		if e.Kind == format.KindSyscallEnter && e.Nr == unix.SYS_WRITE {
+			n = i
+		}
+	})
+	// A session leader (an interactive shell) runs trec as a job, in a
+	// process group of its own, waits for it and exits.
+	script := `import os, subprocess, sys
+os.setsid()
+env = dict(os.environ, ` + asCLI + `="1")
+with open(sys.argv[2], "w") as out, open(sys.argv[3], "w") as err:
+    p = subprocess.run([sys.argv[1], "replay", "--exec", "--until", sys.argv[4], sys.argv[5]], env=env, stdout=out, stderr=err, preexec_fn=os.setpgrp)
+sys.exit(p.returncode)`
+	outName, errName := filepath.Join(dir, "out"), filepath.Join(dir, "err")
+	if b, err := exec.Command(python, "-c", script, os.Args[0], outName, errName, strconv.FormatUint(n, 10), trace).CombinedOutput(); err != nil {
+		t.Fatalf("python: %v: %s", err, b)
+	}
+	errs, _ := os.ReadFile(errName)
+	m := regexp.MustCompile(`stopped for a debugger: pid (\d+) \(gdb -p (\d+)\)\n$`).FindSubmatch(errs)
+	if m == nil {
+		t.Fatalf("replay --until %d: %q", n, errs)
+	}
+	pid, _ := strconv.Atoi(string(m[1]))
+	defer func() {
+		syscall.Kill(pid, syscall.SIGKILL)
+		reapOrphans()
+	}()
+	// A hangup would have come as trec exited; what it does (the program
+	// ends) takes a moment: a while later the program is still stopped.
+	time.Sleep(200 * time.Millisecond)
+	if st := procStatus(pid); !strings.HasPrefix(st["State"], "T") || st["TracerPid"] != "0" {
+		t.Fatalf("after trec exited, the program %d is %q (TracerPid %s), want stopped, untraced", pid, st["State"], st["TracerPid"])
+	}
+	syscall.Kill(pid, syscall.SIGCONT)
+	waitFor(t, "the program's second line", func() bool {
+		b, _ := os.ReadFile(outName)
+		return string(b) == "one\ntwo\n"
+	})
 }

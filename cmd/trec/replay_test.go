@@ -129,6 +129,8 @@ func TestReplayErrors(t *testing.T) {
 		{[]string{"replay", "--deny", "nosuchcall", trace}, "nosuchcall"},
 		{[]string{"replay", "--nosuchflag", trace}, "unknown flag --nosuchflag"},
 		{[]string{"replay", "--deny", "socket", "-s", "-1", trace}, "-s"},
+		{[]string{"replay", "--deny", "socket", "--root", filepath.Join(dir, "nosuchdir"), trace}, "--root " + filepath.Join(dir, "nosuchdir") + ": no such file or directory"},
+		{[]string{"replay", "--deny", "socket", "--root", bad, trace}, "--root " + bad + ": not a directory"},
 	} {
 		stdout, stderr, code := trec(t, nil, tc.args...)
 		if code != 2 || !strings.HasPrefix(stderr, "trec: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.msg) {

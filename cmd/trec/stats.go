@@ -31,7 +31,7 @@ func statsCommand() *cli.Command {
 func runStats(c *cli.Context) error {
 	key, err := analyze.ParseSortBy(c.String("sort-by"))
 	if err != nil {
-		return usage(err)
+		return usagef("-S: %w", err)
 	}
 	if c.Int("top") < 0 {
 		return usagef("--top %d: must not be negative", c.Int("top"))
