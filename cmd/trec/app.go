@@ -267,7 +267,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // program, which trec then dies of (see exit).
 func runSignal(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall.Signal) {
 	app := newApp(stdin, stdout, stderr)
-	args = permute(app, args)
+	args = helpRequested(app, permute(app, args))
 	app.Metadata = map[string]any{argsKey: args}
 	err := app.Run(args)
 	if err == nil {
@@ -304,6 +304,41 @@ func permute(app *cli.App, args []string) []string {
 	if cmd == nil || cmd.ArgsUsage != "FILE" {
 		return args
 	}
+	flags, operands := splitFlags(cmd, args[2:], false)
+	out := []string{args[0], args[1]}
+	for _, f := range flags {
+		out = append(out, f...)
+	}
+	if len(operands) > 0 {
+		out = append(append(out, "--"), operands...)
+	}
+	return out
+}
+
+// helpRequested rewrites "trec CMD ... -h ..." as "trec help CMD" when -h
+// or --help is among CMD's own flags: urfave/cli would read the operands
+// as help topics ("No help topic for 'run.trc'", exit 3).
+func helpRequested(app *cli.App, args []string) []string {
+	if len(args) < 3 {
+		return args
+	}
+	cmd := app.Command(args[1])
+	if cmd == nil || cmd.Name == "help" {
+		return args
+	}
+	flags, _ := splitFlags(cmd, args[2:], true)
+	for _, f := range flags {
+		if f[0] == "-h" || f[0] == "--help" || f[0] == "-help" {
+			return []string{args[0], "help", cmd.Name}
+		}
+	}
+	return args
+}
+
+// splitFlags sets cmd's flags in args apart from its operands: each flag
+// with its value when the value is the next argument. A "--" ends the flags, and so does the first operand when
+// toOperand is set (what follows record's PROG is the program's).
+func splitFlags(cmd *cli.Command, args []string, toOperand bool) (flags [][]string, operands []string) {
 	takes := map[string]bool{}
 	for _, f := range cmd.Flags {
 		g, ok := f.(cli.DocGenerationFlag)
@@ -311,19 +346,18 @@ func permute(app *cli.App, args []string) []string {
 			takes[n] = ok && g.TakesValue()
 		}
 	}
-	var flags, operands []string
-	rest := args[2:]
-	for i := 0; i < len(rest); i++ {
-		a := rest[i]
+	for i := 0; i < len(args); i++ {
+		a := args[i]
 		if a == "--" {
-			operands = append(operands, rest[i+1:]...)
-			break
+			return flags, append(operands, args[i+1:]...)
 		}
 		if len(a) < 2 || a[0] != '-' {
+			if toOperand {
+				return flags, append(operands, args[i:]...)
+			}
 			operands = append(operands, a)
 			continue
 		}
-		flags = append(flags, a)
 		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		valued, known := takes[name]
 		if !known && !strings.HasPrefix(a, "--") && name != "" {
@@ -331,16 +365,14 @@ func permute(app *cli.App, args []string) []string {
 			// value.
 			valued = takes[name[len(name)-1:]]
 		}
-		if valued && !hasValue && i+1 < len(rest) {
+		if valued && !hasValue && i+1 < len(args) {
 			i++
-			flags = append(flags, rest[i])
+			flags = append(flags, []string{a, args[i]})
+			continue
 		}
+		flags = append(flags, []string{a})
 	}
-	out := append([]string{args[0], args[1]}, flags...)
-	if len(operands) > 0 {
-		out = append(append(out, "--"), operands...)
-	}
-	return out
+	return flags, operands
 }
 
 // stdinName is the file name that means standard input.

@@ -143,3 +143,30 @@ func TestCompletion(t *testing.T) {
 		t.Errorf("zsh -n: %v\n%s", err, out)
 	}
 }
+
+// -h among a command's flags shows its help, whatever operands come with
+// it; an -h that is a flag's value or the program's is not a request for
+// help.
+func TestHelpAmongArguments(t *testing.T) {
+	trace := filepath.Join(tracesDir, "fileio.trc")
+	for _, args := range [][]string{
+		{"stats", "-h", trace},
+		{"dump", trace, "-s", "8", "--help"},
+		{"filter", "-o", "x.trc", "-h", trace, "more"},
+		{"record", "-q", "-h", "--", "true"},
+	} {
+		out, errs, code := trec(t, nil, args...)
+		if code != 0 || errs != "" || !strings.HasPrefix(out, "Usage: trec "+args[0]) {
+			t.Errorf("trec %s: exit %d, stderr %q, stdout %.40q", strings.Join(args, " "), code, errs, out)
+		}
+	}
+	out, errs, code := trec(t, nil, "dump", "-P", "-h", trace)
+	if code != 0 || errs != "" || strings.Contains(out, "Usage:") {
+		t.Errorf("trec dump -P -h: exit %d, stderr %q, stdout %.40q", code, errs, out)
+	}
+	dir := t.TempDir()
+	out, errs, code = trec(t, nil, "record", "-q", "-o", filepath.Join(dir, "h.trc"), "--", "echo", "-h")
+	if code != 0 || out != "-h\n" {
+		t.Errorf("trec record -- echo -h: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
