@@ -204,7 +204,7 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 	fds := s.w.fds
 	var fs *fileStat
 	if name := fds.argPath(c); name != "" {
-		if ci.op == fdOpen && !failed && c.Exit != nil {
+		if ci.op == fdOpen && !failed {
 			if link, _ := cutDeleted(fdLink(c.Exit, c.Exit.Ret)); linkKind(link) == fdFile && string(link) != name {
 				s.aliases[name] = fds.str(link)
 			}
