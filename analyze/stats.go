@@ -103,13 +103,9 @@ type Stats struct {
 	counts []sysCount
 	extra  map[int32]*sysCount
 	// procs holds every process, by Process.Serial.
-	procs map[uint32]*procStat
-	lastP *procStat
-	files map[string]*fileStat
-	// aliases are the names that opened a file /proc named otherwise (a
-	// symbolic link on the way): the file is listed under /proc's name,
-	// dump -y's.
-	aliases map[string]string
+	procs   map[uint32]*procStat
+	lastP   *procStat
+	files   map[string]*fileStat
 	failed  map[failKey]uint64
 	peers   map[string]*peerStat
 	signals map[int32]*signalStat
@@ -132,7 +128,6 @@ func NewStats(w *Walker, opts StatsOptions) *Stats {
 		extra:   map[int32]*sysCount{},
 		procs:   map[uint32]*procStat{},
 		files:   map[string]*fileStat{},
-		aliases: map[string]string{},
 		failed:  map[failKey]uint64{},
 		peers:   map[string]*peerStat{},
 		signals: map[int32]*signalStat{},
@@ -204,16 +199,7 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 	fds := s.w.fds
 	var fs *fileStat
 	if name := fds.argPath(c); name != "" {
-		if ci.op == fdOpen && !failed {
-			if link, _ := cutDeleted(fdLink(c.Exit, c.Exit.Ret)); linkKind(link) == fdFile && string(link) != name {
-				s.aliases[name] = fds.str(link)
-			}
-		}
-		key := name
-		if t, ok := s.aliases[name]; ok {
-			key = t
-		}
-		fs = s.file(key)
+		fs = s.file(name)
 		if ci.op == fdOpen && !failed {
 			fs.opens++
 		}
@@ -228,8 +214,8 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 	}
 	if fs == nil && fdArg >= 0 {
 		e = fds.lookup(c.Pid, int64(int32(c.Enter.Args[fdArg])))
-		if e != nil && e.kind == fdFile && e.target() != "" {
-			fs = s.file(e.target())
+		if e != nil && e.kind == fdFile && e.name() != "" {
+			fs = s.file(e.name())
 		}
 	}
 	if fs != nil {
