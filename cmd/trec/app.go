@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -328,11 +329,26 @@ func helpRequested(app *cli.App, args []string) []string {
 	}
 	flags, _ := splitFlags(cmd, args[2:], true)
 	for _, f := range flags {
-		if f[0] == "-h" || f[0] == "--help" || f[0] == "-help" {
+		if f[0] == "-h" || f[0] == "--help" || f[0] == "-help" || combinesHelp(cmd, f[0]) {
 			return []string{args[0], "help", cmd.Name}
 		}
 	}
 	return args
+}
+
+// combinesHelp reports whether arg is single-letter flags combined, -h
+// among them (-yh), as urfave/cli splits an argument that names no flag.
+func combinesHelp(cmd *cli.Command, arg string) bool {
+	if len(arg) < 3 || strings.HasPrefix(arg, "--") || !strings.Contains(arg, "h") {
+		return false
+	}
+	name, _, _ := strings.Cut(arg[1:], "=")
+	for _, f := range cmd.Flags {
+		if slices.Contains(f.Names(), name) {
+			return false
+		}
+	}
+	return true
 }
 
 // splitFlags sets cmd's flags in args apart from its operands: each flag

@@ -151,6 +151,7 @@ func TestHelpAmongArguments(t *testing.T) {
 	trace := filepath.Join(tracesDir, "fileio.trc")
 	for _, args := range [][]string{
 		{"stats", "-h", trace},
+		{"dump", "-yh", trace},
 		{"dump", trace, "-s", "8", "--help"},
 		{"filter", "-o", "x.trc", "-h", trace, "more"},
 		{"record", "-q", "-h", "--", "true"},
