@@ -317,7 +317,8 @@ func permute(app *cli.App, args []string) []string {
 }
 
 // helpRequested rewrites "trec CMD ... -h ..." as "trec help CMD" when -h
-// or --help is among CMD's own flags: urfave/cli would read the operands
+// or --help (with one dash or two, as Go's flags take them) is among
+// CMD's own flags: urfave/cli would read the operands
 // as help topics ("No help topic for 'run.trc'", exit 3).
 func helpRequested(app *cli.App, args []string) []string {
 	if len(args) < 3 {
@@ -329,7 +330,7 @@ func helpRequested(app *cli.App, args []string) []string {
 	}
 	flags, _ := splitFlags(cmd, args[2:], true)
 	for _, f := range flags {
-		if f[0] == "-h" || f[0] == "--help" || f[0] == "-help" || combinesHelp(cmd, f[0]) {
+		if name, _, _ := strings.Cut(strings.TrimLeft(f[0], "-"), "="); name == "h" || name == "help" || combinesHelp(cmd, f[0]) {
 			return []string{args[0], "help", cmd.Name}
 		}
 	}

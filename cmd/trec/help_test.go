@@ -152,6 +152,8 @@ func TestHelpAmongArguments(t *testing.T) {
 	for _, args := range [][]string{
 		{"stats", "-h", trace},
 		{"dump", "-yh", trace},
+		{"filter", "--h", trace},
+		{"export", "-help=true", trace},
 		{"dump", trace, "-s", "8", "--help"},
 		{"filter", "-o", "x.trc", "-h", trace, "more"},
 		{"record", "-q", "-h", "--", "true"},
