@@ -285,11 +285,27 @@ func (p *Printer) appendEnterPart(b []byte, c *Call, n, split int) []byte {
 		// The pointers follow at the exit, as in strace.
 		return p.dec.appendCloneEnter(b, c)
 	}
+	if c.Name == "restart_syscall" {
+		return p.appendResumes(b, c)
+	}
 	b = p.dec.appendArgs(b, c, 0, split)
 	if split < n && split > 0 && c.Name != "clone3" {
 		b = append(b, ", "...)
 	}
 	return b
+}
+
+// appendResumes appends what strace prints as restart_syscall's argument:
+// the call it goes on with, "<... resuming interrupted clock_nanosleep
+// ...>", or "system call" when the trace does not show that call.
+func (p *Printer) appendResumes(b []byte, c *Call) []byte {
+	name := p.w.resumedCall(c.Tid)
+	if name == "" {
+		name = "system call"
+	}
+	b = append(b, "<... resuming interrupted "...)
+	b = append(b, name...)
+	return append(b, " ...>"...)
 }
 
 // appendExitPart appends the arguments printed at exit, ")" and the

@@ -152,6 +152,22 @@ type thread struct {
 	data     []byte
 	hooks    []format.Event
 	call     Call
+	// resumes is the last call that returned ERESTART_RESTARTBLOCK: the
+	// one a restart_syscall of this thread goes on with.
+	resumes string
+}
+
+// restartBlock is what a call returns when a signal interrupted it and
+// the kernel will go on with it as restart_syscall (-ERESTART_RESTARTBLOCK).
+const restartBlock = -516
+
+// interrupted notes that call name returned ERESTART_RESTARTBLOCK. A
+// restart_syscall interrupted again still resumes the first call, as
+// strace says.
+func (th *thread) interrupted(name string) {
+	if name != "restart_syscall" {
+		th.resumes = name
+	}
 }
 
 // Walker pairs syscall enters and exits by thread, applies a Filter, follows
@@ -366,6 +382,15 @@ func (w *Walker) event(e *format.Event, p *proc, v Visitor) {
 	}
 }
 
+// resumedCall returns the call a restart_syscall of thread tid goes on
+// with, or "" when the trace does not show it.
+func (w *Walker) resumedCall(tid int32) string {
+	if th := w.threads[tid]; th != nil {
+		return th.resumes
+	}
+	return ""
+}
+
 // thread returns the state of tid, creating it.
 func (w *Walker) thread(tid int32) *thread {
 	if tid == w.lastTid {
@@ -420,6 +445,9 @@ func (w *Walker) exit(e *format.Event, v Visitor) {
 		p := w.bind(th, e.Pid, e.Time, e.Tid)
 		ci := w.ct.get(e.Nr)
 		c := Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Exit: e, EndTime: e.Time, Status: statusOf(e.Ret), info: ci, seq: w.read}
+		if e.Ret == restartBlock {
+			th.interrupted(c.Name)
+		}
 		if w.filter == nil || w.filter.keepOrphanExit(&c, p) {
 			w.kept++
 			v.SyscallExit(&c)
@@ -429,6 +457,9 @@ func (w *Walker) exit(e *format.Event, v Visitor) {
 	c := &th.call
 	c.Exit, c.EndTime, c.Status = e, e.Time, statusOf(e.Ret)
 	th.pending = false
+	if e.Ret == restartBlock {
+		th.interrupted(c.Name)
+	}
 	if th.keep {
 		if th.deferred && !w.filter.statusOK(c.Status) {
 			w.kept--
