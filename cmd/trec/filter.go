@@ -20,8 +20,23 @@ import (
 // commas: "-e trace=open,close" is one value.
 type multiString struct{ vals []string }
 
-func (m *multiString) Set(v string) error { m.vals = append(m.vals, v); return nil }
-func (m *multiString) String() string     { return strings.Join(m.vals, " ") }
+func (m *multiString) String() string { return strings.Join(m.vals, " ") }
+
+// Set adds a value; it ignores aliasCopy.
+func (m *multiString) Set(v string) error {
+	if v != aliasCopy {
+		m.vals = append(m.vals, v)
+	}
+	return nil
+}
+
+// aliasCopy is what Serialize returns. urfave/cli copies a flag's value to
+// the flag's other names through Serialize and Set; the names share one
+// multiString, so the copy must change nothing (no argument holds a NUL).
+const aliasCopy = "\x00alias"
+
+// Serialize implements cli.Serializer.
+func (m *multiString) Serialize() string { return aliasCopy }
 
 // filterFlags are the flags every trace-reading command takes.
 func filterFlags() []cli.Flag {
