@@ -64,6 +64,11 @@ type Filter struct {
 	// trace had a call of each; warnings are what parsing found to say.
 	named    []namedCall
 	warnings []string
+
+	// pathSeen says which paths matched a call; unseenPaths counts
+	// those that have not yet.
+	pathSeen    []bool
+	unseenPaths int
 }
 
 // commSel is a --comm pattern, and whether a process matched it.
@@ -161,6 +166,7 @@ func (f *Filter) parseSelection(opts FilterOptions) error {
 		}
 		f.paths = append(f.paths, p)
 	}
+	f.pathSeen, f.unseenPaths = make([]bool, len(f.paths)), len(f.paths)
 	if opts.Since != "" {
 		if f.since, err = parseOffset(opts.Since); err != nil {
 			return fmt.Errorf("--since %q: %w", opts.Since, err)
@@ -511,9 +517,12 @@ func (f *Filter) keepOrphanExit(c *Call, p *proc) bool {
 }
 
 // pathOK reports whether call c names a path matching the filter, as a
-// path argument or through an fd argument.
+// path argument or through an fd argument. While some pattern has matched
+// no call yet, it looks at every path of a call that matches, for
+// Unmatched.
 func (f *Filter) pathOK(c *Call, fds *fdTracker) bool {
 	ci := c.info
+	ok := false
 	for _, a := range [2]int8{ci.pathArg, ci.pathArg2} {
 		if a < 0 {
 			continue
@@ -523,18 +532,22 @@ func (f *Filter) pathOK(c *Call, fds *fdTracker) bool {
 			continue
 		}
 		if f.matchPath(string(p)) {
-			return true
+			if ok = true; f.unseenPaths == 0 {
+				return true
+			}
 		}
 		if fds != nil && (len(p) == 0 || p[0] != '/') {
 			ft := fds.table(c.Pid)
 			abs := fds.resolve(ft, int64(int32(c.Enter.Args[0])), ci.dirfdArg >= 0, p)
 			if f.matchPath(abs) {
-				return true
+				if ok = true; f.unseenPaths == 0 {
+					return true
+				}
 			}
 		}
 	}
 	if fds == nil || c.info.sys == nil {
-		return false
+		return ok
 	}
 	for i, a := range c.info.sys.Args {
 		if i >= 6 || (a.Kind != sysent.ArgFD && a.Kind != sysent.ArgDirFD) {
@@ -542,21 +555,33 @@ func (f *Filter) pathOK(c *Call, fds *fdTracker) bool {
 		}
 		// The path the calls named or, as strace -P also resolves
 		// it, the one the kernel reports.
-		if e := fds.lookup(c.Pid, int64(int32(c.Enter.Args[i]))); e != nil && ((e.path != "" && f.matchPath(e.path)) || (e.link != "" && f.matchPath(e.link))) {
-			return true
+		if e := fds.lookup(c.Pid, int64(int32(c.Enter.Args[i]))); e != nil {
+			if m := e.path != "" && f.matchPath(e.path); m || (e.link != "" && f.matchPath(e.link)) {
+				if ok = true; f.unseenPaths == 0 {
+					return true
+				}
+			}
 		}
 	}
-	return false
+	return ok
 }
 
+// matchPath reports whether p matches a pattern, and marks each pattern it
+// matches as seen.
 func (f *Filter) matchPath(p string) bool {
-	for _, pat := range f.paths {
-		if pat == p {
-			return true
+	ok := false
+	for i, pat := range f.paths {
+		m := pat == p
+		if !m {
+			m, _ = path.Match(pat, p)
 		}
-		if ok, _ := path.Match(pat, p); ok {
-			return true
+		if m {
+			ok = true
+			if !f.pathSeen[i] {
+				f.pathSeen[i] = true
+				f.unseenPaths--
+			}
 		}
 	}
-	return false
+	return ok
 }

@@ -237,7 +237,8 @@ func (f *Filter) Warnings() []string { return f.warnings }
 
 // Unmatched returns, after a walk, a warning for each part of the filter
 // that matched nothing in the trace: a -p, --pid-tree or --comm process it
-// did not have, the syscalls named in -e trace= when none was called.
+// did not have, a -P path no kept call named, the syscalls named in -e
+// trace= when none was called.
 func (f *Filter) Unmatched() []string {
 	if f == nil {
 		return nil
@@ -256,6 +257,15 @@ func (f *Filter) Unmatched() []string {
 	for _, c := range f.comms {
 		if !c.seen {
 			out = append(out, fmt.Sprintf("--comm %s: no process in the trace ran such a program", c.pattern))
+		}
+	}
+	for i, p := range f.paths {
+		if !f.pathSeen[i] {
+			msg := fmt.Sprintf("-P %s: matched no call", p)
+			if !strings.Contains(p, "/") {
+				msg += " (a pattern matches a whole path: */" + p + " matches it in any directory)"
+			}
+			out = append(out, msg)
 		}
 	}
 	// A list of calls that may happen (read,pread64,readv) warns only
