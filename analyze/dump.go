@@ -285,7 +285,7 @@ func (p *Printer) appendEnterPart(b []byte, c *Call, n, split int) []byte {
 		// The pointers follow at the exit, as in strace.
 		return p.dec.appendCloneEnter(b, c)
 	}
-	if c.Name == "restart_syscall" {
+	if n == 0 && c.Name == "restart_syscall" {
 		return p.appendResumes(b, c)
 	}
 	b = p.dec.appendArgs(b, c, 0, split)
