@@ -44,6 +44,9 @@ type fdEntry struct {
 	// when unknown.
 	family uint16
 	proto  int32
+	// since is the end of the call that made the entry, 0 when it is not
+	// known: a close entered before it closed an earlier entry.
+	since int64
 }
 
 // target is what strace -y shows of the fd: the link when the recorder
@@ -365,12 +368,19 @@ func (t *fdTracker) update(c *Call) {
 	args := &c.Enter.Args
 	ft := t.table(c.Pid)
 	if fd, e, ok := t.produced(c, ft); ok {
+		e.since = c.EndTime
 		ft.set(fd, e)
 		return
 	}
 	switch ci.op {
 	case fdClose:
-		ft.del(int64(int32(args[0])))
+		// The kernel frees the number while the close runs: another
+		// thread's call can get it and end before this close does, and
+		// the entry it made stays.
+		fd := int64(int32(args[0]))
+		if e := ft.get(fd); e == nil || e.since <= c.Start() {
+			ft.del(fd)
+		}
 	case fdCloseRange:
 		if ret != 0 {
 			return
