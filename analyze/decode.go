@@ -204,7 +204,7 @@ func (d *decoder) appendKind(b []byte, c *Call, i int, a sysent.Arg) []byte {
 	case sysent.ArgHex:
 		return appendPtr(b, v)
 	case sysent.ArgFD:
-		return d.appendFD(b, c.Pid, v)
+		return d.appendFD(b, c, v)
 	case sysent.ArgDirFD:
 		if int32(v) == atFDCWD {
 			b = append(b, "AT_FDCWD"...)
@@ -215,7 +215,7 @@ func (d *decoder) appendKind(b []byte, c *Call, i int, a sysent.Arg) []byte {
 			}
 			return b
 		}
-		return d.appendFD(b, c.Pid, v)
+		return d.appendFD(b, c, v)
 	case sysent.ArgPath, sysent.ArgString:
 		cp := findCapture(c.Enter, i, format.CaptureString)
 		if cp == nil {
@@ -360,12 +360,13 @@ func appendMode(b []byte, v uint64) []byte {
 	return strconv.AppendUint(b, v, 8)
 }
 
-// appendFD appends an fd, with its path in <> when -y is on and it is known.
-func (d *decoder) appendFD(b []byte, pid int32, v uint64) []byte {
+// appendFD appends an fd of call c, with its path in <> when -y is on and
+// it is known: what the fd referred to when c entered.
+func (d *decoder) appendFD(b []byte, c *Call, v uint64) []byte {
 	fd := int64(int32(v))
 	b = strconv.AppendInt(b, fd, 10)
 	if d.fdPaths && d.w != nil && d.w.fds != nil {
-		if e := d.w.fds.lookup(pid, fd); e != nil && e.target() != "" {
+		if e := d.w.fds.lookup(c.Pid, fd, c.Start()); e != nil && e.target() != "" {
 			b = d.appendEntry(b, e)
 		}
 	}

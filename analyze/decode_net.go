@@ -200,13 +200,13 @@ func appendID(b []byte, v uint32) []byte {
 	return appendUint(b, uint64(v))
 }
 
-// netlinkProto returns the netlink protocol of socket fd in process pid,
-// or -1 when it is not a netlink socket the trace knows.
-func (d *decoder) netlinkProto(pid int32, fd uint64) int {
+// netlinkProto returns the netlink protocol of call c's socket fd, or -1
+// when it is not a netlink socket the trace knows.
+func (d *decoder) netlinkProto(c *Call, fd uint64) int {
 	if d.w == nil || d.w.fds == nil {
 		return -1
 	}
-	e := d.w.fds.lookup(pid, int64(int32(fd)))
+	e := d.w.fds.lookup(c.Pid, int64(int32(fd)), c.Start())
 	if e == nil || e.kind != fdSock || e.family != afNetlink {
 		return -1
 	}
@@ -217,7 +217,7 @@ func (d *decoder) netlinkProto(pid int32, fd uint64) int {
 // netlink messages when the socket is a netlink one; ok is false for
 // others.
 func (d *decoder) appendSockbuf(b []byte, c *Call) ([]byte, bool) {
-	proto := d.netlinkProto(c.Pid, c.Args()[0])
+	proto := d.netlinkProto(c, c.Args()[0])
 	if proto < 0 {
 		return b, false
 	}
@@ -317,7 +317,7 @@ func (d *decoder) appendMsghdrData(b []byte, c *Call, e *format.Event, arg, k in
 	iov, iovlen := le.Uint64(h[16:]), le.Uint64(h[24:])
 	var nl func([]byte, []byte, bool) []byte
 	if netlink {
-		if proto := d.netlinkProto(c.Pid, c.Args()[0]); proto >= 0 {
+		if proto := d.netlinkProto(c, c.Args()[0]); proto >= 0 {
 			nl = func(b, data []byte, more bool) []byte { return d.appendNetlink(b, proto, data, more) }
 		}
 	}
@@ -516,7 +516,7 @@ func (d *decoder) appendCmsgData(b []byte, c *Call, level, typ uint64, data []by
 // recorder read it.
 func (d *decoder) appendPassedFD(b []byte, c *Call, fd int64) []byte {
 	if c.Name != "recvmsg" {
-		return d.appendFD(b, c.Pid, uint64(uint32(fd)))
+		return d.appendFD(b, c, uint64(uint32(fd)))
 	}
 	b = strconv.AppendInt(b, fd, 10)
 	if d.fdPaths {

@@ -29,7 +29,7 @@ func (d *decoder) appendPollfds(b []byte, c *Call) []byte {
 		}
 		fd := int32(le.Uint32(cp.Data[j*8:]))
 		b = append(b, "{fd="...)
-		b = d.appendFD(b, c.Pid, uint64(uint32(fd)))
+		b = d.appendFD(b, c, uint64(uint32(fd)))
 		if fd >= 0 {
 			b = append(b, ", events="...)
 			b = appendFlagsDflt(b, pollFlags, uint64(le.Uint16(cp.Data[j*8+4:])), "POLL???")
@@ -103,7 +103,7 @@ func (d *decoder) appendFdSetFDs(b []byte, c *Call, i int) []byte {
 		return appendPtr(b, v)
 	}
 	return appendBitList(b, data, int(int32(args[0])), func(b []byte, fd int) []byte {
-		return d.appendFD(b, c.Pid, uint64(fd))
+		return d.appendFD(b, c, uint64(fd))
 	})
 }
 

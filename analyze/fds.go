@@ -45,8 +45,18 @@ type fdEntry struct {
 	family uint16
 	proto  int32
 	// since is the end of the call that made the entry, 0 when it is not
-	// known: a close entered before it closed an earlier entry.
+	// known: a close entered before it closed an earlier entry, and a call
+	// entered before it found the entry gone keeps, or none.
 	since int64
+}
+
+// goneEntry is an entry that a close, or a call that put another in its
+// place, took from its fd while calls of other threads were in flight.
+type goneEntry struct {
+	fdEntry
+	// until is the last time a call could enter and find it: the entry
+	// time of the close, or the end of the call that replaced it.
+	until int64
 }
 
 // target is what strace -y shows of the fd: the link when the recorder
@@ -99,6 +109,9 @@ type fdTable struct {
 	// from the fds the recorder listed at the program's exec, and no call
 	// since may have made one the trace does not show.
 	complete bool
+	// gone keeps, by fd, the last entry taken from it while another call
+	// was in flight: what that call's fd refers to when it entered first.
+	gone map[int64]*goneEntry
 }
 
 func (t *fdTable) get(fd int64) *fdEntry {
@@ -109,6 +122,19 @@ func (t *fdTable) get(fd int64) *fdEntry {
 		return nil
 	}
 	return t.big[fd]
+}
+
+// at returns the entry of fd for a call entered at time when: the
+// current one unless it was made after when and an entry taken from the fd
+// since was there then.
+func (t *fdTable) at(fd int64, when int64) *fdEntry {
+	e := t.get(fd)
+	if (e == nil || e.since > when) && len(t.gone) > 0 {
+		if g := t.gone[fd]; g != nil && g.since <= when && when <= g.until {
+			return &g.fdEntry
+		}
+	}
+	return e
 }
 
 func (t *fdTable) set(fd int64, e fdEntry) {
@@ -126,6 +152,51 @@ func (t *fdTable) set(fd int64, e fdEntry) {
 	ep := new(fdEntry)
 	*ep = e
 	t.big[fd] = ep
+}
+
+// install puts e, made by a call that ended at made, on fd. keep keeps the
+// entry it replaces for the calls in flight.
+func (t *fdTable) install(fd int64, e fdEntry, made int64, keep bool) {
+	if old := t.get(fd); old != nil && keep {
+		t.retire(fd, old, made)
+	}
+	e.since = made
+	t.set(fd, e)
+}
+
+// close applies a close of fd entered at entered. The kernel frees the
+// number as the close begins: an entry made by a call that ended since is
+// another file, and stays. keep keeps the closed entry for the calls in
+// flight.
+func (t *fdTable) close(fd int64, entered int64, keep bool) {
+	e := t.get(fd)
+	switch {
+	case e == nil:
+	case e.since <= entered:
+		if keep {
+			t.retire(fd, e, entered)
+		}
+		t.del(fd)
+	default:
+		// The entry the close took was kept when the new one came; no
+		// call entered after the close found it.
+		if g := t.gone[fd]; g != nil && g.since <= entered && entered < g.until {
+			g.until = entered
+		}
+	}
+}
+
+// retire keeps entry e of fd for the calls entered up to until.
+func (t *fdTable) retire(fd int64, e *fdEntry, until int64) {
+	if t.gone == nil {
+		t.gone = map[int64]*goneEntry{}
+	}
+	g := t.gone[fd]
+	if g == nil {
+		g = new(goneEntry)
+		t.gone[fd] = g
+	}
+	g.fdEntry, g.until = *e, until
 }
 
 func (t *fdTable) del(fd int64) {
@@ -158,6 +229,11 @@ func (t *fdTable) dropCloexec() {
 	for k, v := range t.big {
 		if v.cloexec {
 			delete(t.big, k)
+		}
+	}
+	for k, v := range t.gone {
+		if v.cloexec {
+			delete(t.gone, k)
 		}
 	}
 }
@@ -195,9 +271,10 @@ func (t *fdTracker) table(pid int32) *fdTable {
 	return ft
 }
 
-// lookup returns the entry of fd in process pid, or nil.
-func (t *fdTracker) lookup(pid int32, fd int64) *fdEntry {
-	return t.table(pid).get(fd)
+// lookup returns the entry of fd in process pid for a call entered at
+// time at, or nil.
+func (t *fdTracker) lookup(pid int32, fd int64, at int64) *fdEntry {
+	return t.table(pid).at(fd, at)
 }
 
 // str interns b.
@@ -210,15 +287,16 @@ func (t *fdTracker) str(b []byte) string {
 	return s
 }
 
-// resolve returns p made absolute against dirfd (or the cwd), interned.
-func (t *fdTracker) resolve(ft *fdTable, dirfd int64, hasDirfd bool, p []byte) string {
+// resolve returns p made absolute against dirfd (or the cwd), interned,
+// for a call entered at time at.
+func (t *fdTracker) resolve(ft *fdTable, dirfd int64, hasDirfd bool, p []byte, at int64) string {
 	if len(p) > 0 && p[0] == '/' {
 		return t.str(p)
 	}
 	base := ft.cwd
 	if hasDirfd && int32(dirfd) != atFDCWD {
 		base = ""
-		if e := ft.get(dirfd); e != nil && e.kind == fdFile {
+		if e := ft.at(dirfd, at); e != nil && e.kind == fdFile {
 			base = e.name()
 		}
 	}
@@ -252,7 +330,7 @@ func (t *fdTracker) argPath(c *Call) string {
 	case p[0] == '/':
 		return t.str(p)
 	}
-	return t.resolve(t.table(c.Pid), int64(int32(c.Enter.Args[0])), ci.dirfdArg >= 0, p)
+	return t.resolve(t.table(c.Pid), int64(int32(c.Enter.Args[0])), ci.dirfdArg >= 0, p, c.Start())
 }
 
 // isClean reports whether relative path p has no empty, "." or ".."
@@ -358,8 +436,10 @@ func (t *fdTracker) exit(pid int32) {
 	t.lastPid = -1
 }
 
-// update applies a completed call to its process's fd table.
-func (t *fdTracker) update(c *Call) {
+// update applies a completed call to its process's fd table. inFlight
+// says whether calls of other threads are in flight: an entry that c takes
+// from an fd is then kept for them.
+func (t *fdTracker) update(c *Call, inFlight bool) {
 	ci := c.info
 	if c.Exit == nil || c.Enter == nil || (ci.op == fdNone && (ci.sys == nil || ci.sys.Ret != sysent.RetFD)) {
 		return
@@ -368,19 +448,13 @@ func (t *fdTracker) update(c *Call) {
 	args := &c.Enter.Args
 	ft := t.table(c.Pid)
 	if fd, e, ok := t.produced(c, ft); ok {
-		e.since = c.EndTime
-		ft.set(fd, e)
+		ft.install(fd, e, c.EndTime, inFlight)
 		return
 	}
+	start := c.Start()
 	switch ci.op {
 	case fdClose:
-		// The kernel frees the number while the close runs: another
-		// thread's call can get it and end before this close does, and
-		// the entry it made stays.
-		fd := int64(int32(args[0]))
-		if e := ft.get(fd); e == nil || e.since <= c.Start() {
-			ft.del(fd)
-		}
+		ft.close(int64(int32(args[0])), start, inFlight)
 	case fdCloseRange:
 		if ret != 0 {
 			return
@@ -390,15 +464,10 @@ func (t *fdTracker) update(c *Call) {
 			hi = lo + 1<<16
 		}
 		for fd := lo; fd <= hi && fd < 1<<31; fd++ {
-			e := ft.get(int64(fd))
-			switch {
-			case e == nil:
-			case args[2]&4 != 0:
-				e2 := *e
-				e2.cloexec = true
-				ft.set(int64(fd), e2)
-			default:
-				ft.del(int64(fd))
+			if args[2]&4 == 0 {
+				ft.close(int64(fd), start, inFlight)
+			} else if e := ft.at(int64(fd), start); e != nil {
+				e.cloexec = true
 			}
 		}
 	}
@@ -406,10 +475,8 @@ func (t *fdTracker) update(c *Call) {
 		// A non-blocking connect is under way: the socket has its peer.
 		fd := int64(int32(args[0]))
 		sa := captureData(c.Enter, 1, format.CaptureSockaddr)
-		if old := ft.get(fd); old != nil && len(sa) > 0 {
-			e := *old
+		if e := ft.at(fd, start); e != nil && len(sa) > 0 {
 			e.peer = t.str(appendSockaddr(nil, sa))
-			ft.set(fd, e)
 		}
 		t.applySocks(c, ft, sa)
 		return
@@ -420,10 +487,8 @@ func (t *fdTracker) update(c *Call) {
 	switch ci.op {
 	case fdFcntl:
 		if args[1] == 2 { // F_SETFD
-			if old := ft.get(int64(int32(args[0]))); old != nil {
-				e := *old
+			if e := ft.at(int64(int32(args[0])), start); e != nil {
 				e.cloexec = args[2]&1 != 0
-				ft.set(int64(int32(args[0])), e)
 			}
 		}
 	case fdPipe, fdSocketpair:
@@ -446,11 +511,11 @@ func (t *fdTracker) update(c *Call) {
 				if data := sockCapture(c.Exit, fd); data != nil {
 					t.setSock(&e, data, nil)
 				}
-				ft.set(fd, e)
+				ft.install(fd, e, c.EndTime, inFlight)
 			}
 		}
 	case fdRecvmsg:
-		if !t.received(c, ft) {
+		if !t.received(c, ft, inFlight) {
 			ft.complete = false
 		}
 	case fdIoctl:
@@ -466,10 +531,10 @@ func (t *fdTracker) update(c *Call) {
 		// "(deleted)": so does -y.
 		if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); p != nil {
 			dirfd := int64(int32(args[max(ci.dirfdArg, 0)]))
-			t.unlinked(t.resolve(ft, dirfd, ci.dirfdArg >= 0, p))
+			t.unlinked(t.resolve(ft, dirfd, ci.dirfdArg >= 0, p, start))
 			// The same name under the directory fd's resolved path.
 			if ci.dirfdArg >= 0 && len(p) > 0 && p[0] != '/' {
-				if d := ft.get(dirfd); d != nil && d.kind == fdFile && d.link != "" {
+				if d := ft.at(dirfd, start); d != nil && d.kind == fdFile && d.link != "" {
 					t.unlinked(path.Join(d.link, string(p)))
 				}
 			}
@@ -491,7 +556,7 @@ func (t *fdTracker) update(c *Call) {
 // as the recorder read them, and reports whether it read them all: a
 // recorder older than the iovec arrays' capture read none, and one out of
 // room for the event, or with the control data cut, may have missed some.
-func (t *fdTracker) received(c *Call, ft *fdTable) bool {
+func (t *fdTracker) received(c *Call, ft *fdTable, inFlight bool) bool {
 	links := 0
 	for i := range c.Exit.Captures {
 		cp := &c.Exit.Captures[i]
@@ -500,7 +565,7 @@ func (t *fdTracker) received(c *Call, ft *fdTable) bool {
 		}
 		e := fdEntry{cloexec: c.Enter.Args[2]&msgCmsgCloexec != 0}
 		t.setLink(&e, cp.Data)
-		ft.set(int64(cp.Index), e)
+		ft.install(int64(cp.Index), e, c.EndTime, inFlight)
 		links++
 	}
 	ctl := findCapture(c.Exit, 1, format.CaptureBuffer)
@@ -558,13 +623,13 @@ func (t *fdTracker) changedDir(c *Call, ft *fdTable) string {
 		return t.str(link)
 	}
 	if c.info.op == fdFchdir {
-		if e := ft.get(int64(int32(c.Enter.Args[0]))); e != nil && e.kind == fdFile {
+		if e := ft.at(int64(int32(c.Enter.Args[0])), c.Start()); e != nil && e.kind == fdFile {
 			return e.target()
 		}
 		return ""
 	}
 	if p := captureData(c.Enter, int(c.info.pathArg), format.CaptureString); p != nil {
-		return t.resolve(ft, 0, false, p)
+		return t.resolve(ft, 0, false, p, c.Start())
 	}
 	return ""
 }
@@ -588,6 +653,9 @@ func (t *fdTracker) unlinked(abs string) {
 		}
 		for _, e := range ft.big {
 			mark(e)
+		}
+		for _, g := range ft.gone {
+			mark(&g.fdEntry)
 		}
 	}
 }
@@ -626,7 +694,7 @@ func (t *fdTracker) fromCall(c *Call, ft *fdTable) (fd int64, e fdEntry, ok bool
 	case fdOpen:
 		e = fdEntry{kind: fdFile}
 		if p := captureData(c.Enter, int(ci.pathArg), format.CaptureString); p != nil {
-			e.path = t.resolve(ft, int64(int32(args[0])), ci.dirfdArg >= 0, p)
+			e.path = t.resolve(ft, int64(int32(args[0])), ci.dirfdArg >= 0, p, c.Start())
 		}
 		var flags uint64
 		switch {
@@ -642,7 +710,7 @@ func (t *fdTracker) fromCall(c *Call, ft *fdTable) (fd int64, e fdEntry, ok bool
 		return ret, e, true
 	case fdDup:
 		// A dup of an fd the trace does not know is open, unknown.
-		if old := ft.get(int64(int32(args[0]))); old != nil {
+		if old := ft.at(int64(int32(args[0])), c.Start()); old != nil {
 			e = *old
 		}
 		e.cloexec = ci.name == "dup3" && args[2]&oCloexec != 0
@@ -651,7 +719,7 @@ func (t *fdTracker) fromCall(c *Call, ft *fdTable) (fd int64, e fdEntry, ok bool
 		if args[1] != 0 && args[1] != 1030 { // F_DUPFD, F_DUPFD_CLOEXEC
 			return 0, e, false
 		}
-		if old := ft.get(int64(int32(args[0]))); old != nil {
+		if old := ft.at(int64(int32(args[0])), c.Start()); old != nil {
 			e = *old
 		}
 		e.cloexec = args[1] == 1030

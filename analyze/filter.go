@@ -538,7 +538,7 @@ func (f *Filter) pathOK(c *Call, fds *fdTracker) bool {
 		}
 		if fds != nil && (len(p) == 0 || p[0] != '/') {
 			ft := fds.table(c.Pid)
-			abs := fds.resolve(ft, int64(int32(c.Enter.Args[0])), ci.dirfdArg >= 0, p)
+			abs := fds.resolve(ft, int64(int32(c.Enter.Args[0])), ci.dirfdArg >= 0, p, c.Start())
 			if f.matchPath(abs) {
 				if ok = true; f.unseenPaths == 0 {
 					return true
@@ -555,7 +555,7 @@ func (f *Filter) pathOK(c *Call, fds *fdTracker) bool {
 		}
 		// The path the calls named or, as strace -P also resolves
 		// it, the one the kernel reports.
-		if e := fds.lookup(c.Pid, int64(int32(c.Enter.Args[i]))); e != nil {
+		if e := fds.lookup(c.Pid, int64(int32(c.Enter.Args[i])), c.Start()); e != nil {
 			if m := e.path != "" && f.matchPath(e.path); m || (e.link != "" && f.matchPath(e.link)) {
 				if ok = true; f.unseenPaths == 0 {
 					return true

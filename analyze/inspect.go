@@ -35,13 +35,15 @@ type FDInfo struct {
 
 // FD returns what the walker knows of fd in process pid, and whether the
 // fd is known to be open. During Visitor.SyscallExit it is the table as
-// the call found it, before the call's own effect. It needs
+// the call found it when it entered: without the call's own effect, nor
+// that of calls of other threads that ended meanwhile (a close racing
+// another thread's open of the same number). It needs
 // WalkerOptions.TrackFDs.
 func (w *Walker) FD(pid int32, fd int64) (FDInfo, bool) {
 	if w.fds == nil {
 		return FDInfo{}, false
 	}
-	e := w.fds.lookup(pid, fd)
+	e := w.fds.lookup(pid, fd, w.visiting)
 	if e == nil {
 		return FDInfo{}, false
 	}
@@ -112,7 +114,7 @@ func (w *Walker) FDClosed(pid int32, fd int64) bool {
 		return false
 	}
 	ft := w.fds.table(pid)
-	return ft.complete && ft.get(fd) == nil
+	return ft.complete && ft.at(fd, w.visiting) == nil
 }
 
 // StateSyscalls returns the syscalls of table t whose calls the walker

@@ -213,7 +213,7 @@ func (s *Stats) files1(c *Call, d int64, failed bool) {
 		fdArg = ci.dirfdArg
 	}
 	if fs == nil && fdArg >= 0 {
-		e = fds.lookup(c.Pid, int64(int32(c.Enter.Args[fdArg])))
+		e = fds.lookup(c.Pid, int64(int32(c.Enter.Args[fdArg])), c.Start())
 		if e != nil && e.kind == fdFile && e.name() != "" {
 			fs = s.file(e.name())
 		}

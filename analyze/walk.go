@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/trecdev/trec/format"
 	"github.com/trecdev/trec/sysent"
@@ -189,6 +190,11 @@ type Walker struct {
 	kept     uint64
 	read     uint64
 	endTime  int64
+	// inFlight counts the threads in a call.
+	inFlight int
+	// visiting is the entry time of the call a Visitor is being handed,
+	// math.MaxInt64 between calls: FD and FDPath answer as of it.
+	visiting int64
 	// pending lists kept calls in the order they were entered, for
 	// oldestPending; a call that has ended stays in it until it reaches
 	// the front. Filled only when trackPending is set.
@@ -240,7 +246,7 @@ func NewWalker(h *format.Header, f *Filter, opts WalkerOptions) (*Walker, error)
 	if f != nil && f.tab != nil && f.tab != tab {
 		return nil, errors.New("filter was parsed for another architecture")
 	}
-	w := &Walker{ct: newCallTable(tab), filter: f, threads: map[int32]*thread{}, lastTid: -1, procs: map[int32]*proc{}}
+	w := &Walker{ct: newCallTable(tab), filter: f, threads: map[int32]*thread{}, lastTid: -1, procs: map[int32]*proc{}, visiting: math.MaxInt64}
 	if opts.TrackFDs || (f != nil && len(f.paths) > 0) {
 		w.fds = newFDTracker(h.GetCwd())
 	}
@@ -420,6 +426,7 @@ func (w *Walker) enter(e *format.Event, v Visitor) {
 	ci := w.ct.get(e.Nr)
 	th.call = Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, Enter: &th.enter, info: ci, seq: w.read}
 	th.pending = true
+	w.inFlight++
 	th.keep, th.deferred = true, false
 	if w.filter != nil {
 		th.keep, th.deferred = w.filter.keepEnter(&th.call, p, w.fds)
@@ -433,7 +440,9 @@ func (w *Walker) enter(e *format.Event, v Visitor) {
 		w.kept++
 		if !th.deferred {
 			th.call.Announced = true
+			w.visiting = e.Time
 			v.SyscallEnter(&th.call)
+			w.visiting = math.MaxInt64
 		}
 	}
 }
@@ -450,13 +459,14 @@ func (w *Walker) exit(e *format.Event, v Visitor) {
 		}
 		if w.filter == nil || w.filter.keepOrphanExit(&c, p) {
 			w.kept++
-			v.SyscallExit(&c)
+			w.visitExit(v, &c)
 		}
 		return
 	}
 	c := &th.call
 	c.Exit, c.EndTime, c.Status = e, e.Time, statusOf(e.Ret)
 	th.pending = false
+	w.inFlight--
 	if e.Ret == restartBlock {
 		th.interrupted(c.Name)
 	}
@@ -465,11 +475,11 @@ func (w *Walker) exit(e *format.Event, v Visitor) {
 			w.kept--
 		} else {
 			w.kept++
-			v.SyscallExit(c)
+			w.visitExit(v, c)
 		}
 	}
 	if w.fds != nil {
-		w.fds.update(c)
+		w.fds.update(c, w.inFlight > 0)
 	}
 	c.Exit = nil
 }
@@ -492,8 +502,16 @@ func (w *Walker) detach(e *format.Event, v Visitor) {
 	c := Call{Tid: e.Tid, Pid: p.id.Pid, Proc: p.id, Nr: e.Nr, Name: ci.name, Sys: ci.sys, EndTime: e.Time, Status: StatusDetached, Detach: true, info: ci}
 	if w.filter == nil || w.filter.keepOrphanExit(&c, p) {
 		w.kept++
-		v.SyscallExit(&c)
+		w.visitExit(v, &c)
 	}
+}
+
+// visitExit hands the ended call c to v, the fd lookups of FD and FDPath
+// answering as c found the table when it entered.
+func (w *Walker) visitExit(v Visitor, c *Call) {
+	w.visiting = c.Start()
+	v.SyscallExit(c)
+	w.visiting = math.MaxInt64
 }
 
 // unfinish ends th's pending call without an exit.
@@ -501,6 +519,7 @@ func (w *Walker) unfinish(th *thread, v Visitor, at int64, st Status) {
 	c := &th.call
 	c.Exit, c.EndTime, c.Status = nil, at, st
 	th.pending = false
+	w.inFlight--
 	if !th.keep {
 		return
 	}
@@ -508,7 +527,7 @@ func (w *Walker) unfinish(th *thread, v Visitor, at int64, st Status) {
 		w.kept--
 		return
 	}
-	v.SyscallExit(c)
+	w.visitExit(v, c)
 }
 
 func (w *Walker) finishAll(v Visitor) {
@@ -571,12 +590,13 @@ func (th *thread) copyEnter(e *format.Event) {
 }
 
 // FDPath returns the path of fd in process pid as far as the trace tells,
-// and whether it is known. It needs WalkerOptions.TrackFDs.
+// and whether it is known; during a Visitor's SyscallEnter and SyscallExit,
+// as the call found it when it entered. It needs WalkerOptions.TrackFDs.
 func (w *Walker) FDPath(pid int32, fd int64) (string, bool) {
 	if w.fds == nil {
 		return "", false
 	}
-	if e := w.fds.lookup(pid, fd); e != nil && e.target() != "" {
+	if e := w.fds.lookup(pid, fd, w.visiting); e != nil && e.target() != "" {
 		return e.target(), true
 	}
 	return "", false
@@ -603,7 +623,7 @@ func (w *Walker) Path(c *Call) string {
 	if fdArg < 0 {
 		return ""
 	}
-	if e := w.fds.lookup(c.Pid, int64(int32(c.Enter.Args[fdArg]))); e != nil {
+	if e := w.fds.lookup(c.Pid, int64(int32(c.Enter.Args[fdArg])), c.Start()); e != nil {
 		return e.target()
 	}
 	return ""

@@ -2,7 +2,9 @@ package analyze
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -398,5 +400,101 @@ func TestCloseRacingOpenKeepsTheNewEntry(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("no %q in:\n%s", want, got)
 		}
+	}
+}
+
+// The calls in flight across such a race name what their fd referred to
+// when they entered: the racing close its own file, another thread's read
+// that began before it the same, a write that began before a dup2 over
+// its fd the file dup2 replaced. Calls entered after name the new file.
+func TestCallsInFlightNameTheFileTheyEnteredWith(t *testing.T) {
+	evs := []ev{
+		openat(10, 101, 100, "/a", 1), exit(11, 101, 100, nrOpenat, 4),
+		enter(12, 103, 100, nrRead, 4, 0x1000, 2),
+		enter(20, 101, 100, nrClose, 4),
+		openat(21, 102, 100, "/b", 1), exit(22, 102, 100, nrOpenat, 4),
+		exit(23, 101, 100, nrClose, 0),
+		withCap(exit(24, 103, 100, nrRead, 2), 1, format.CaptureBuffer, "hi"),
+		withCap(enter(30, 101, 100, nrWrite, 4, 0x1000, 2), 1, format.CaptureBuffer, "hi"), exit(31, 101, 100, nrWrite, 2),
+		openat(40, 101, 100, "/c", 1), exit(41, 101, 100, nrOpenat, 5),
+		withCap(enter(42, 103, 100, nrWrite, 4, 0x1000, 2), 1, format.CaptureBuffer, "hi"),
+		enter(43, 102, 100, nrDup2, 5, 4), exit(44, 102, 100, nrDup2, 4),
+		exit(45, 103, 100, nrWrite, 2),
+		withCap(enter(46, 103, 100, nrWrite, 4, 0x1000, 2), 1, format.CaptureBuffer, "hi"), exit(47, 103, 100, nrWrite, 2),
+		enter(50, 101, 100, nrRead, 4, 0x1000, 2),
+		enter(51, 102, 100, nrClose, 4), exit(52, 102, 100, nrClose, 0),
+		withCap(exit(53, 101, 100, nrRead, 2), 1, format.CaptureBuffer, "hi"),
+		enter(54, 101, 100, nrClose, 4), exit(55, 101, 100, nrClose, -9),
+	}
+	// Without the opens, A's close is one line, printed at its exit.
+	got := dump(t, evs, FilterOptions{Exprs: []string{"trace=close,read,write,dup2"}}, DumpOptions{FDPaths: true})
+	checkLines(t, "dump -y", got, `
+[pid   103] read(4</a>,  <unfinished ...>
+[pid   101] close(4</a>)                = 0
+[pid   103] <... read resumed>"hi", 2)  = 2
+[pid   101] write(4</b>, "hi", 2)       = 2
+[pid   103] write(4</b>, "hi", 2 <unfinished ...>
+[pid   102] dup2(5</c>, 4</b>)          = 4</c>
+[pid   103] <... write resumed>)        = 2
+[pid   103] write(4</c>, "hi", 2)       = 2
+[pid   101] read(4</c>,  <unfinished ...>
+[pid   102] close(4</c>)                = 0
+[pid   101] <... read resumed>"hi", 2)  = 2
+[pid   101] close(4)                    = -1 EBADF (Bad file descriptor)
+`)
+	// JSON prints every call whole, at its exit.
+	got = dump(t, evs, FilterOptions{}, DumpOptions{FDPaths: true, JSON: true})
+	for _, want := range []string{
+		`"time_ns":20000,"pid":100,"process_start_ns":10000,"tid":101,"syscall":"close","nr":3,"args":[{"name":"fd","raw":4,"value":{"fd":4,"path":"/a"}`,
+		`"time_ns":12000,"pid":100,"process_start_ns":10000,"tid":103,"syscall":"read","nr":0,"args":[{"name":"fd","raw":4,"value":{"fd":4,"path":"/a"}`,
+		`"time_ns":42000,"pid":100,"process_start_ns":10000,"tid":103,"syscall":"write","nr":1,"args":[{"name":"fd","raw":4,"value":{"fd":4,"path":"/b"}`,
+		`"time_ns":50000,"pid":100,"process_start_ns":10000,"tid":101,"syscall":"read","nr":0,"args":[{"name":"fd","raw":4,"value":{"fd":4,"path":"/c"}`,
+		`"tid":102,"syscall":"openat","nr":257,"args":[{"name":"dfd","raw":-100,"value":{"fd":-100,"path":"/work"},"text":"AT_FDCWD</work>"},{"name":"filename","raw":2147287040,"value":"/b","text":"\"/b\""},{"name":"flags","raw":1,"value":["O_WRONLY"],"text":"O_WRONLY"}],"ret":4,"ret_text":"4</b>"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %s in:\n%s", want, got)
+		}
+	}
+}
+
+// fdAtExit records what Walker.FD says of fd 4 at each call's exit.
+type fdAtExit struct {
+	w   *Walker
+	got []string
+}
+
+func (v *fdAtExit) SyscallEnter(*Call)    {}
+func (v *fdAtExit) Event(e *format.Event) {}
+func (v *fdAtExit) SyscallExit(c *Call) {
+	info, _ := v.w.FD(c.Pid, 4)
+	path, _ := v.w.FDPath(c.Pid, 4)
+	v.got = append(v.got, fmt.Sprintf("%d %s %s %s", c.Tid, c.Name, info.Target, path))
+}
+
+// Walker.FD, which diff and replay use, answers for the call a Visitor is
+// handed as the call found the table when it entered.
+func TestFDAnswersAsTheCallEntered(t *testing.T) {
+	evs := []ev{
+		openat(10, 101, 100, "/a", 1), exit(11, 101, 100, nrOpenat, 4),
+		enter(20, 101, 100, nrClose, 4),
+		openat(21, 102, 100, "/b", 1), exit(22, 102, 100, nrOpenat, 4),
+		exit(23, 101, 100, nrClose, 0),
+		withCap(enter(30, 101, 100, nrWrite, 4, 0x1000, 2), 1, format.CaptureBuffer, "hi"), exit(31, 101, 100, nrWrite, 2),
+	}
+	r := traceOf(t, evs)
+	w, err := NewWalker(r.Header(), nil, WalkerOptions{TrackFDs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := &fdAtExit{w: w}
+	if err := w.Walk(r, v); err != io.EOF {
+		t.Fatal(err)
+	}
+	want := []string{"101 openat  ", "102 openat /a /a", "101 close /a /a", "101 write /b /b"}
+	if !slices.Equal(v.got, want) {
+		t.Errorf("got %q, want %q", v.got, want)
+	}
+	if p, _ := w.FDPath(100, 4); p != "/b" {
+		t.Errorf("FDPath after the walk = %q, want /b", p)
 	}
 }
