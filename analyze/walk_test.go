@@ -378,19 +378,27 @@ func TestExecFromThreadWhileLeaderBlocks(t *testing.T) {
 `)
 }
 
-// A thread's close frees the fd number when it runs: another thread's
-// openat that gets the number and ends before the close does keeps its
-// entry, and its writes name its file.
-func TestCloseRacingOpenKeepsTheNewEntry(t *testing.T) {
-	evs := []ev{
+// closeRacingOpen returns a race of process 100: thread 101 opens /a as
+// fd 4 and enters its close; thread 102's openat of /b gets 4 and ends
+// before the close does.
+func closeRacingOpen() []ev {
+	return []ev{
 		openat(10, 101, 100, "/a", 1), exit(11, 101, 100, nrOpenat, 4),
 		enter(20, 101, 100, nrClose, 4),
 		openat(21, 102, 100, "/b", 1), exit(22, 102, 100, nrOpenat, 4),
 		exit(23, 101, 100, nrClose, 0),
+	}
+}
+
+// A thread's close frees the fd number when it runs: another thread's
+// openat that gets the number and ends before the close does keeps its
+// entry, and its writes name its file.
+func TestCloseRacingOpenKeepsTheNewEntry(t *testing.T) {
+	evs := append(closeRacingOpen(),
 		withCap(enter(30, 102, 100, nrWrite, 4, 0x1000, 2), 1, format.CaptureBuffer, "hi"), exit(31, 102, 100, nrWrite, 2),
 		enter(40, 102, 100, nrClose, 4), exit(41, 102, 100, nrClose, 0),
 		withCap(enter(50, 102, 100, nrWrite, 4, 0x1000, 2), 1, format.CaptureBuffer, "hi"), exit(51, 102, 100, nrWrite, -9),
-	}
+	)
 	got := dump(t, evs, FilterOptions{}, DumpOptions{FDPaths: true})
 	for _, want := range []string{
 		`[pid   102] write(4</b>, "hi", 2)`,
@@ -474,13 +482,8 @@ func (v *fdAtExit) SyscallExit(c *Call) {
 // Walker.FD, which diff and replay use, answers for the call a Visitor is
 // handed as the call found the table when it entered.
 func TestFDAnswersAsTheCallEntered(t *testing.T) {
-	evs := []ev{
-		openat(10, 101, 100, "/a", 1), exit(11, 101, 100, nrOpenat, 4),
-		enter(20, 101, 100, nrClose, 4),
-		openat(21, 102, 100, "/b", 1), exit(22, 102, 100, nrOpenat, 4),
-		exit(23, 101, 100, nrClose, 0),
-		withCap(enter(30, 101, 100, nrWrite, 4, 0x1000, 2), 1, format.CaptureBuffer, "hi"), exit(31, 101, 100, nrWrite, 2),
-	}
+	evs := append(closeRacingOpen(),
+		withCap(enter(30, 101, 100, nrWrite, 4, 0x1000, 2), 1, format.CaptureBuffer, "hi"), exit(31, 101, 100, nrWrite, 2))
 	r := traceOf(t, evs)
 	w, err := NewWalker(r.Header(), nil, WalkerOptions{TrackFDs: true})
 	if err != nil {
