@@ -84,12 +84,12 @@ const (
 
 // Reserving the tracer's CPU (PERFORMANCE.md, "Reserving the tracer's
 // CPU"). The threads trec keeps on its CPU, and the tracer serving their
-// stops, keep that CPU busy for a share of each window: their runs
-// between stops, plus shareStop for each stop. From half of it, the
-// threads trec gives their own CPUs get them without the tracer's CPU
-// (when that leaves any), so that no computing thread delays the tracer
-// and its threads there; under a quarter, they get it back, so that no
-// CPU sits idle while they wait for one.
+// stops, keep that CPU busy for a share of each weighEvery: their runs
+// between stops, plus shareStop for each stop. From three quarters of it,
+// the threads trec gives their own CPUs get them without the tracer's
+// CPU (when that leaves any), so that no computing thread delays the
+// tracer and its threads there, at the price of at most a quarter of
+// that CPU left idle; under half, they get it back.
 const (
 	weighEvery = 10 * time.Millisecond
 	shareStop  = 7 * time.Microsecond
@@ -425,12 +425,13 @@ func (p *placement) hidden(th *thread) bool {
 }
 
 // withoutTracer returns the mask th sees without the tracer's CPU, in
-// scratch; nil if that leaves no CPU.
+// scratch; nil if it does not hold that CPU, or holds no other.
 func (p *placement) withoutTracer(th *thread) []byte {
-	m := p.nbuf[:copy(p.nbuf[:], p.visible(th))]
-	if p.cpu/8 < len(m) {
-		m[p.cpu/8] &^= 1 << (p.cpu % 8)
+	if !inMask(p.visible(th), p.cpu) {
+		return nil
 	}
+	m := p.nbuf[:copy(p.nbuf[:], p.visible(th))]
+	m[p.cpu/8] &^= 1 << (p.cpu % 8)
 	for _, b := range m {
 		if b != 0 {
 			return m
@@ -580,9 +581,9 @@ func (t *tracer) weigh() {
 	busy := p.busy + int64(p.stats.stopsTracer-p.stopsAt)*int64(shareStop)
 	p.weighAt, p.busy, p.stopsAt = t.stopTime, 0, p.stats.stopsTracer
 	switch {
-	case !p.reserved && busy >= span/2:
+	case !p.reserved && busy >= span/4*3:
 		t.reserve(true)
-	case p.reserved && busy < span/4:
+	case p.reserved && busy < span/2:
 		t.reserve(false)
 	}
 }
