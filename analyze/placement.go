@@ -30,6 +30,11 @@ type PlacementReport struct {
 	// thread was on the recorder's CPU and on its own CPUs.
 	StopsTracerCPU uint64 `json:"stops_tracer_cpu"`
 	StopsOwnCPUs   uint64 `json:"stops_own_cpus"`
+	// Reservations counts the times the recorder's CPU was kept for the
+	// threads on it, the others running on their own CPUs without it,
+	// and ReservedNs how long in all.
+	Reservations uint64 `json:"reservations"`
+	ReservedNs   uint64 `json:"reserved_ns"`
 }
 
 // placementReport returns the placement section of a trace whose trailer
@@ -46,6 +51,7 @@ func placementReport(h *format.Header, tr *format.Trailer) *PlacementReport {
 		ThreadsMoved: pl.GetThreadsMoved(), ThreadsOwnMask: pl.GetThreadsOwnMask(),
 		MovesOff: pl.GetMovesOff(), MovesBack: pl.GetMovesBack(),
 		StopsTracerCPU: pl.GetStopsTracerCpu(), StopsOwnCPUs: pl.GetStopsOwnCpus(),
+		Reservations: pl.GetReservations(), ReservedNs: pl.GetReservedNs(),
 	}
 }
 
@@ -80,6 +86,16 @@ func (p *PlacementReport) appendText(b []byte) []byte {
 		b = append(b, "  stops:   "...)
 		b = u(b, p.StopsTracerCPU, " on the recorder's CPU, ")
 		b = u(b, p.StopsOwnCPUs, " on their own CPUs\n")
+		if p.Reservations > 0 {
+			b = append(b, "  kept:    the recorder's CPU for the threads on it, "...)
+			if p.Reservations == 1 {
+				b = append(b, "once, "...)
+			} else {
+				b = u(b, p.Reservations, " times, ")
+			}
+			b = strconv.AppendFloat(b, float64(p.ReservedNs)/1e9, 'f', 3, 64)
+			b = append(b, " s in all\n"...)
+		}
 	}
 	return b
 }

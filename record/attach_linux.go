@@ -349,7 +349,7 @@ func (t *tracer) placeAttached(th *thread) {
 
 // unpin gives a thread trec keeps on its CPU its own mask back.
 func (t *tracer) unpin(th *thread) {
-	if th.pl.mask != nil && (th.pl.where == whereTracer || th.pl.shown) {
+	if th.pl.mask != nil && (t.place.hidden(th) || th.pl.shown) {
 		setaffinity(th.tid, th.pl.mask)
 	}
 }

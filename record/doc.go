@@ -122,8 +122,14 @@
 // doorbell wakes it (doorbell_linux.go: a child of its thread that sleeps,
 // untraced, whose stop ends a wait4 with WUNTRACED). A move is one
 // sched_setaffinity of the thread; threads and processes created inherit
-// their creator's place. The trailer counts where threads ran and how
-// often they moved.
+// their creator's place. While the threads on the tracer's CPU, with the
+// tracer serving their stops, keep it busy three quarters of the time or
+// more (weighed every 10 ms), the tracer's CPU is reserved: the threads
+// on their own CPUs run on those without it (when that leaves them any),
+// so that none delays the tracer there; they get it back once it is busy
+// less than half the time, or idle while the tracer waits (the doorbell
+// tells). The trailer counts where threads ran, how often they moved and
+// the reservations.
 //
 // Options.Pin (or Options.UseCPU, with Options.CPU) keeps every thread on
 // the tracer's CPU for the whole recording, as rr does; Options.NoPin
@@ -137,7 +143,8 @@
 // the mask the program would have had over the pinned one in the program's
 // memory, so nproc, glibc's and Go's CPU counts and GOMAXPROCS are what
 // they are without trec; the trace records the mask the program saw. (A
-// thread on its own CPUs has that mask already.) A sched_setaffinity is
+// thread on its own CPUs has that mask already, except while the tracer's
+// CPU is reserved: its mask is rewritten too.) A sched_setaffinity is
 // honoured: from its entry on, trec leaves the thread it names alone, so
 // that no move undoes it; the thread runs where it asked, it and the
 // threads it creates report their real masks, and nothing is rewritten for
@@ -147,13 +154,14 @@
 // A thread's /proc status file shows its mask too (Cpus_allowed,
 // Cpus_allowed_list), which some libraries read (libnuma). The kernel
 // writes the file's text when it is read, so while a traced thread reads
-// the status file of a thread trec keeps on its CPU (an fd that links to
-// /proc/PID/status or /proc/PID/task/TID/status, from open to close),
-// trec gives that thread the mask it would have had for the read
-// (procstatus_linux.go): the text, its length and later reads are what
-// they would be. What remains visible: in a recording filtered with -e
-// trace= that does not select the open and the reads of the file, a
-// thread on the tracer's CPU shows it there; so does a status file read
+// the status file of a thread trec keeps on its CPU, or off it while it
+// is reserved (an fd that links to /proc/PID/status or
+// /proc/PID/task/TID/status, from open to close), trec gives that thread
+// the mask it would have had for the read (procstatus_linux.go): the
+// text, its length and later reads are what they would be. What remains
+// visible: in a recording filtered with -e trace= that does not select
+// the open and the reads of the file, a thread trec placed shows its
+// mask there; so does a status file read
 // through an fd duplicated or inherited from the one opened, or with
 // io_uring; /proc/PID/stat's processor field, getcpu, sched_getcpu and
 // rseq's cpu_id tell the CPU a thread runs on, which is the tracer's; and

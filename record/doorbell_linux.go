@@ -156,8 +156,15 @@ func (t *tracer) waitWatched(ws *unix.WaitStatus) (int, error) {
 }
 
 // rung handles the doorbell's stop: it continues the doorbell and scans.
+// With none of the tracer's threads running their own code, its CPU has
+// been idle since the wait began: a reserved one is given back.
 func (t *tracer) rung() {
-	unix.PidfdSendSignal(t.place.db.fd, unix.SIGCONT, nil, 0)
+	p := &t.place
+	unix.PidfdSendSignal(p.db.fd, unix.SIGCONT, nil, 0)
+	if p.reserved && p.userShared == 0 {
+		p.weighAt, p.busy, p.stopsAt = t.stopTime, 0, p.stats.stopsTracer
+		t.reserve(false)
+	}
 	t.scan()
 }
 

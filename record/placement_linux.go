@@ -82,6 +82,19 @@ const (
 	scanEvery = freeAfter / 2
 )
 
+// Reserving the tracer's CPU (PERFORMANCE.md, "Reserving the tracer's
+// CPU"). The threads trec keeps on its CPU, and the tracer serving their
+// stops, keep that CPU busy for a share of each weighEvery: their runs
+// between stops, plus shareStop for each stop. From three quarters of it,
+// the threads trec gives their own CPUs get them without the tracer's
+// CPU (when that leaves any), so that no computing thread delays the
+// tracer and its threads there, at the price of at most a quarter of
+// that CPU left idle; under half, they get it back.
+const (
+	weighEvery = 10 * time.Millisecond
+	shareStop  = 7 * time.Microsecond
+)
+
 // ran bits record where a thread has run, for the trailer's counts.
 const (
 	ranTracer uint8 = 1 << iota
@@ -106,6 +119,9 @@ type threadPlace struct {
 	shown bool
 	// votes counts the runs in a row that call a free thread back.
 	votes uint8
+	// narrow is set while a free thread runs on its own CPUs without the
+	// tracer's, the tracer's CPU being reserved.
+	narrow bool
 	// prev is where the target of the sched_setaffinity the thread is in
 	// was, and prevTid that target: restored if the call fails.
 	prev    where
@@ -158,6 +174,17 @@ type placement struct {
 	userShared int
 	// scanAt is when the next scan is due (adaptive).
 	scanAt int64
+	// reserved is set while free threads run without the tracer's CPU;
+	// narrowed counts those that do. busy is the time the tracer's CPU
+	// was taken since weighAt, not counting its stops; stopsAt is
+	// stats.stopsTracer then.
+	reserved bool
+	narrowed int
+	busy     int64
+	weighAt  int64
+	stopsAt  uint64
+	// nbuf is scratch for a mask without the tracer's CPU.
+	nbuf [maskMax]byte
 	// db wakes the tracer when it waits while threads on its CPU run long;
 	// nil until first needed. dbFailed is set when it could not start.
 	db       *doorbell
@@ -179,6 +206,10 @@ type placeStats struct {
 	tracerCPU, ownCPUs, moved, ownMask uint32
 	movesOff, movesBack                uint64
 	stopsTracer, stopsOwn              uint64
+	reservations                       uint64
+	// reservedAt is when the current reservation began; reservedNs
+	// sums the ended ones.
+	reservedAt, reservedNs int64
 }
 
 // errBadCPU is wrapped by the error for a CPU that cannot be pinned to.
@@ -250,21 +281,6 @@ func inMask(mask []byte, cpu int) bool {
 	return cpu >= 0 && cpu/8 < len(mask) && mask[cpu/8]&(1<<(cpu%8)) != 0
 }
 
-// isPinnedMask reports whether mask, as sched_getaffinity returned it,
-// holds the tracer's CPU and no other.
-func (p *placement) isPinnedMask(mask []byte) bool {
-	for i, b := range mask {
-		want := byte(0)
-		if i == p.cpu/8 {
-			want = 1 << (p.cpu % 8)
-		}
-		if b != want {
-			return false
-		}
-	}
-	return p.cpu/8 < len(mask)
-}
-
 // oneCPU returns a CPU mask of n bytes that holds cpu alone.
 func oneCPU(cpu, n int) []byte {
 	one := make([]byte, n)
@@ -314,6 +330,7 @@ func (p *placement) inherit(c, parent *thread) {
 		// Created while its creator had the mask it sees.
 		pl.where = whereFree
 	}
+	p.setNarrow(c, parent.pl.narrow && !parent.pl.shown)
 	if pl.where == whereTracer {
 		pl.ran = ranTracer
 		if pl.inUser {
@@ -331,6 +348,7 @@ func (t *tracer) placeExit(th *thread) {
 		p.userShared--
 	}
 	th.pl.inUser = false
+	p.setNarrow(th, false)
 	if th.pl.window != 0 {
 		t.closeWindow(th)
 	}
@@ -364,26 +382,75 @@ func (p *placement) count(th *thread) {
 	}
 }
 
-// trailer returns the trailer's counts, those of the threads still listed
-// included.
-func (p *placement) trailer() *format.Placement {
+// trailer returns the trailer's counts at now, those of the threads still
+// listed included.
+func (p *placement) trailer(now int64) *format.Placement {
 	for _, th := range p.list {
 		p.count(th)
 	}
 	p.list = nil
 	s := &p.stats
+	if p.reserved {
+		s.reservedNs += now - s.reservedAt
+	}
 	return &format.Placement{
 		ThreadsTracerCpu: s.tracerCPU, ThreadsOwnCpus: s.ownCPUs, ThreadsMoved: s.moved, ThreadsOwnMask: s.ownMask,
 		MovesOff: s.movesOff, MovesBack: s.movesBack, StopsTracerCpu: s.stopsTracer, StopsOwnCpus: s.stopsOwn,
+		Reservations: s.reservations, ReservedNs: uint64(s.reservedNs),
 	}
 }
 
-// maskOf returns the mask trec gives th where it keeps it at w.
-func (p *placement) maskOf(th *thread, w where) []byte {
-	if w == whereTracer {
+// maskOf returns the mask trec gives th where it keeps it at w, without
+// the tracer's CPU if narrow. The result may be scratch, valid until the
+// next call.
+func (p *placement) maskOf(th *thread, w where, narrow bool) []byte {
+	switch {
+	case w == whereTracer:
 		return p.one
+	case narrow:
+		return p.withoutTracer(th)
 	}
 	return p.visible(th)
+}
+
+// kept returns the mask trec keeps th at now (scratch, as maskOf's).
+func (p *placement) kept(th *thread) []byte {
+	return p.maskOf(th, th.pl.where, th.pl.narrow)
+}
+
+// hidden reports whether trec keeps th at a mask other than the one it
+// sees.
+func (p *placement) hidden(th *thread) bool {
+	return th.pl.where == whereTracer || th.pl.narrow
+}
+
+// withoutTracer returns the mask th sees without the tracer's CPU, in
+// scratch; nil if it does not hold that CPU, or holds no other.
+func (p *placement) withoutTracer(th *thread) []byte {
+	if !inMask(p.visible(th), p.cpu) {
+		return nil
+	}
+	m := p.nbuf[:copy(p.nbuf[:], p.visible(th))]
+	m[p.cpu/8] &^= 1 << (p.cpu % 8)
+	for _, b := range m {
+		if b != 0 {
+			return m
+		}
+	}
+	return nil
+}
+
+// setNarrow sets th's narrow flag and the count of narrowed threads.
+func (p *placement) setNarrow(th *thread, narrow bool) {
+	if th.pl.narrow == narrow {
+		return
+	}
+	th.pl.narrow = narrow
+	if narrow {
+		p.narrowed++
+	} else {
+		p.narrowed--
+	}
 }
 
 // visible returns the CPU mask th sees: the one it would have had without
@@ -417,6 +484,7 @@ func (t *tracer) placeStop(th *thread) {
 	switch pl.where {
 	case whereTracer:
 		p.userShared--
+		p.busy += t.stopTime - pl.since
 		return
 	case whereOwn:
 		return
@@ -477,6 +545,9 @@ func (t *tracer) placeResume(th *thread) {
 func (t *tracer) scan() {
 	p := &t.place
 	p.scanAt = t.stopTime + int64(scanEvery)
+	if t.stopTime-p.weighAt >= int64(weighEvery) {
+		t.weigh()
+	}
 	if p.userShared == 0 || len(p.list) < 2 {
 		return
 	}
@@ -498,6 +569,52 @@ func (t *tracer) scan() {
 		}
 		if used >= freeAfter && (p.userShared >= 2 || p.stops != pl.mark) {
 			t.move(th, whereFree)
+		}
+	}
+}
+
+// weigh ends a window of the tracer's CPU's use (see weighEvery): it
+// reserves the CPU or gives it back.
+func (t *tracer) weigh() {
+	p := &t.place
+	span := t.stopTime - p.weighAt
+	busy := p.busy + int64(p.stats.stopsTracer-p.stopsAt)*int64(shareStop)
+	p.weighAt, p.busy, p.stopsAt = t.stopTime, 0, p.stats.stopsTracer
+	switch {
+	case !p.reserved && busy >= span/4*3:
+		t.reserve(true)
+	case p.reserved && busy < span/2:
+		t.reserve(false)
+	}
+}
+
+// reserve takes the tracer's CPU out of the masks of the threads trec
+// gives their own CPUs, or gives it back.
+func (t *tracer) reserve(on bool) {
+	p := &t.place
+	p.reserved = on
+	if s := &p.stats; on {
+		s.reservations++
+		s.reservedAt = t.stopTime
+	} else {
+		s.reservedNs += t.stopTime - s.reservedAt
+	}
+	for _, th := range p.list {
+		pl := &th.pl
+		if pl.where != whereFree || pl.shown || pl.narrow == on {
+			continue
+		}
+		if on && p.withoutTracer(th) == nil {
+			continue
+		}
+		if is, alive := p.maskIs(th, p.kept(th)); !is {
+			if alive {
+				t.setOwn(th)
+			}
+			continue
+		}
+		if setaffinity(th.tid, p.maskOf(th, whereFree, on)) == nil {
+			p.setNarrow(th, on)
 		}
 	}
 }
@@ -533,15 +650,17 @@ func (t *tracer) move(th *thread, to where) {
 		// them.)
 		return
 	}
-	if is, alive := p.maskIs(th, p.maskOf(th, pl.where)); !is {
+	if is, alive := p.maskIs(th, p.kept(th)); !is {
 		if alive {
 			t.setOwn(th)
 		}
 		return
 	}
-	if err := setaffinity(th.tid, p.maskOf(th, to)); err != nil {
+	narrow := to == whereFree && p.reserved && p.withoutTracer(th) != nil
+	if err := setaffinity(th.tid, p.maskOf(th, to, narrow)); err != nil {
 		return
 	}
+	p.setNarrow(th, narrow)
 	if pl.inUser {
 		if to == whereTracer {
 			p.userShared++
@@ -572,6 +691,7 @@ func (t *tracer) setOwn(th *thread) {
 	if pl.inUser && pl.where == whereTracer {
 		t.place.userShared--
 	}
+	t.place.setNarrow(th, false)
 	pl.where, pl.set = whereOwn, true
 }
 
@@ -624,7 +744,7 @@ func (t *tracer) affinityExit(th *thread, ret int64, failed bool) {
 		}
 		return
 	}
-	if failed || target == nil || target.pl.where != whereTracer && !target.pl.shown {
+	if failed || target == nil || !t.place.hidden(target) && !target.pl.shown {
 		return
 	}
 	n := int(ret)
@@ -632,7 +752,7 @@ func (t *tracer) affinityExit(th *thread, ret int64, failed bool) {
 		return
 	}
 	mask := t.place.buf[:n]
-	if t.mem.read(th.pid, mask, th.args[2]) < n || !t.place.isPinnedMask(mask) {
+	if t.mem.read(th.pid, mask, th.args[2]) < n || !bytes.Equal(mask, t.place.kept(target)) {
 		// Moved by someone else (taskset -p): the truth is told.
 		return
 	}

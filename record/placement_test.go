@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -231,6 +232,9 @@ func TestPlacementAdaptive(t *testing.T) {
 	_, orig, _ := strings.Cut(string(b), "\nCpus_allowed_list:")
 	orig, _, _ = strings.Cut(orig, "\n")
 	orig = strings.TrimSpace(orig)
+	if !strings.ContainsAny(orig, ",-") {
+		t.Skipf("the test's CPU mask is %s: there is nowhere to move a thread to", orig)
+	}
 	dir := t.TempDir()
 	tidsFile, stopFile := filepath.Join(dir, "tids"), filepath.Join(dir, "stop")
 	out, err := os.Create(filepath.Join(dir, "stdout"))
@@ -273,18 +277,24 @@ func TestPlacementAdaptive(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	// The computing thread gets the mask it would have had; the other
-	// stays on one CPU, read again after that.
-	var got string
+	// The syscall thread is kept on the tracer's CPU, and, its stops
+	// keeping that CPU busy, the computing thread gets the CPUs it would
+	// have had but that one.
+	var tracerCPU, got string
 	for {
+		s, err := cpusAllowed(syscalls)
+		if err != nil {
+			t.Fatalf("syscall thread %d: %v", syscalls, err)
+		}
 		if got, err = cpusAllowed(compute); err != nil {
 			t.Fatalf("computing thread %d: %v", compute, err)
 		}
-		if got == orig {
+		if !strings.ContainsAny(s, ",-") && listCPUs(got) == withoutCPU(orig, s) {
+			tracerCPU = s
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the computing thread's CPUs are still %s after 30 s, want %s", got, orig)
+			t.Fatalf("after 30 s, the computing thread's CPUs are %s and the syscall thread's %s; want %s without the latter", got, s, orig)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -301,6 +311,23 @@ func TestPlacementAdaptive(t *testing.T) {
 		own = append(own, got)
 		time.Sleep(5 * time.Millisecond)
 	}
+	// Once the syscall thread sleeps, the tracer's CPU is free: the
+	// computing thread gets it back.
+	if err := os.WriteFile(stopFile+".show", nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if got, err = cpusAllowed(compute); err != nil {
+			t.Fatalf("computing thread %d: %v", compute, err)
+		}
+		if got == orig {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the computing thread's CPUs are still %s 30 s after the syscall thread began to sleep, want %s", got, orig)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	stop()
 	r := <-done
 	checkNothingLeft(t)
@@ -310,8 +337,8 @@ func TestPlacementAdaptive(t *testing.T) {
 	rt := readTrace(t, &trace)
 	opts := rt.header.GetOptions()
 	cpu := strconv.Itoa(int(opts.GetCpu()))
-	if opts.GetPlacement() != "adaptive" || opts.GetCpu() < 0 {
-		t.Errorf("header: placement %q, CPU %d", opts.GetPlacement(), opts.GetCpu())
+	if opts.GetPlacement() != "adaptive" || cpu != tracerCPU {
+		t.Errorf("header: placement %q, CPU %d; want adaptive, %s", opts.GetPlacement(), opts.GetCpu(), tracerCPU)
 	}
 	// The syscall thread is on the tracer's CPU, but for a moment now and
 	// then where a busy machine makes its runs long.
@@ -326,14 +353,15 @@ func TestPlacementAdaptive(t *testing.T) {
 		}
 	}
 	stdout, _ := os.ReadFile(out.Name())
-	for _, who := range []string{"main", "compute", "syscalls", "setter"} {
+	for _, who := range []string{"main", "compute", "syscalls", "setter", "shown"} {
 		want := fmt.Sprintf("%s: sched_getaffinity %s; status %s\n", who, listCPUs(orig), orig)
 		if !strings.Contains(string(stdout), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
 	}
 	pl := rt.trailer.GetPlacement()
-	if pl.GetMovesOff() < 1 || pl.GetThreadsMoved() < 1 || pl.GetThreadsTracerCpu() < 1 || pl.GetThreadsOwnMask() != 1 || pl.GetStopsTracerCpu() == 0 {
+	if pl.GetMovesOff() < 1 || pl.GetThreadsMoved() < 1 || pl.GetThreadsTracerCpu() < 1 || pl.GetThreadsOwnMask() != 1 || pl.GetStopsTracerCpu() == 0 ||
+		pl.GetReservations() < 1 || pl.GetReservedNs() == 0 {
 		t.Errorf("trailer placement: %v", pl)
 	}
 }
@@ -423,6 +451,11 @@ func TestPlacementDoorbell(t *testing.T) {
 	if pl := readTrace(t, &trace).trailer.GetPlacement(); pl.GetMovesOff() < uint64(len(tids)-1) {
 		t.Errorf("trailer placement: %v", pl)
 	}
+}
+
+// withoutCPU spells a Cpus_allowed_list without cpu as listCPUs does.
+func withoutCPU(list, cpu string) string {
+	return strings.Join(slices.DeleteFunc(strings.Fields(listCPUs(list)), func(c string) bool { return c == cpu }), " ")
 }
 
 // listCPUs spells a Cpus_allowed_list ("0-1,4") as the CPUs one by one

@@ -117,10 +117,10 @@ func (t *tracer) statusEnter(th *thread) {
 			return
 		}
 		target := t.threads.get(p.status[i].target)
-		if target == nil || target.pl.where != whereTracer || target.pl.shown || th.pl.window != 0 {
+		if target == nil || !p.hidden(target) || target.pl.shown || th.pl.window != 0 {
 			return
 		}
-		if is, _ := p.maskIs(target, p.one); is && setaffinity(target.tid, p.visible(target)) == nil {
+		if is, _ := p.maskIs(target, p.kept(target)); is && setaffinity(target.tid, p.visible(target)) == nil {
 			target.pl.shown, th.pl.window = true, target.tid
 			p.windows++
 		}
@@ -161,8 +161,8 @@ func (t *tracer) closeWindow(th *thread) {
 	if target := t.threads.get(th.pl.window); target != nil && target.pl.shown {
 		target.pl.shown = false
 		// Unless the program set the thread's mask meanwhile.
-		if is, _ := p.maskIs(target, p.visible(target)); is && target.pl.where == whereTracer {
-			setaffinity(target.tid, p.one)
+		if is, _ := p.maskIs(target, p.visible(target)); is && p.hidden(target) {
+			setaffinity(target.tid, p.kept(target))
 		}
 	}
 	th.pl.window = 0

@@ -369,7 +369,7 @@ func (t *tracer) finish(trailer *format.Trailer) (Result, error) {
 	trailer.ExitStatus = int32(t.status)
 	trailer.Processes = uint32(t.processes)
 	trailer.Threads = uint32(t.nthreads)
-	trailer.Placement = t.place.trailer()
+	trailer.Placement = t.place.trailer(t.stopTime)
 	if t.hooks != nil {
 		trailer.Hooks = t.hooks.counts()
 	}
@@ -562,7 +562,7 @@ func (t *tracer) next(ws *unix.WaitStatus) (int, error) {
 	if t.driven != nil {
 		return t.driveWait(ws)
 	}
-	if t.place.userShared >= 2 {
+	if t.place.userShared >= 2 || t.place.narrowed > 0 {
 		return t.waitWatched(ws)
 	}
 	return wait4(-1, ws, 0)

@@ -1754,8 +1754,13 @@ type Placement struct {
 	// on its own CPUs (the latter may cross CPUs).
 	StopsTracerCpu uint64 `protobuf:"varint,7,opt,name=stops_tracer_cpu,json=stopsTracerCpu,proto3" json:"stops_tracer_cpu,omitempty"`
 	StopsOwnCpus   uint64 `protobuf:"varint,8,opt,name=stops_own_cpus,json=stopsOwnCpus,proto3" json:"stops_own_cpus,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Times the tracer's CPU was reserved for the threads on it (the threads
+	// on their own CPUs then ran on those without it), and for how long in
+	// all, in nanoseconds.
+	Reservations  uint64 `protobuf:"varint,9,opt,name=reservations,proto3" json:"reservations,omitempty"`
+	ReservedNs    uint64 `protobuf:"varint,10,opt,name=reserved_ns,json=reservedNs,proto3" json:"reserved_ns,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Placement) Reset() {
@@ -1840,6 +1845,20 @@ func (x *Placement) GetStopsTracerCpu() uint64 {
 func (x *Placement) GetStopsOwnCpus() uint64 {
 	if x != nil {
 		return x.StopsOwnCpus
+	}
+	return 0
+}
+
+func (x *Placement) GetReservations() uint64 {
+	if x != nil {
+		return x.Reservations
+	}
+	return 0
+}
+
+func (x *Placement) GetReservedNs() uint64 {
+	if x != nil {
+		return x.ReservedNs
 	}
 	return 0
 }
@@ -2055,7 +2074,7 @@ const file_trace_proto_rawDesc = "" +
 	" \x03(\v2\x19.trec.format.v1.HookCountR\x05hooks\x12\x1a\n" +
 	"\bdetached\x18\f \x01(\rR\bdetached\x12\x1d\n" +
 	"\n" +
-	"end_reason\x18\r \x01(\tR\tendReason\"\xbe\x02\n" +
+	"end_reason\x18\r \x01(\tR\tendReason\"\x83\x03\n" +
 	"\tPlacement\x12,\n" +
 	"\x12threads_tracer_cpu\x18\x01 \x01(\rR\x10threadsTracerCpu\x12(\n" +
 	"\x10threads_own_cpus\x18\x02 \x01(\rR\x0ethreadsOwnCpus\x12#\n" +
@@ -2065,7 +2084,11 @@ const file_trace_proto_rawDesc = "" +
 	"\n" +
 	"moves_back\x18\x06 \x01(\x04R\tmovesBack\x12(\n" +
 	"\x10stops_tracer_cpu\x18\a \x01(\x04R\x0estopsTracerCpu\x12$\n" +
-	"\x0estops_own_cpus\x18\b \x01(\x04R\fstopsOwnCpus\"\x7f\n" +
+	"\x0estops_own_cpus\x18\b \x01(\x04R\fstopsOwnCpus\x12\"\n" +
+	"\freservations\x18\t \x01(\x04R\freservations\x12\x1f\n" +
+	"\vreserved_ns\x18\n" +
+	" \x01(\x04R\n" +
+	"reservedNs\"\x7f\n" +
 	"\tHookCount\x12\x12\n" +
 	"\x04hook\x18\x01 \x01(\tR\x04hook\x12\x12\n" +
 	"\x04rule\x18\x02 \x01(\tR\x04rule\x12\x12\n" +

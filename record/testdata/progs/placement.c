@@ -1,11 +1,13 @@
 // placement runs three threads beside its main thread until the file
-// argv[2] exists: one computes without a syscall, one makes small
+// argv[2] exists: one computes with hardly a syscall, one makes small
 // syscalls, and one sets its own CPU mask (to the one it has) and then
 // makes small syscalls. It writes "COMPUTE_TID SYSCALL_TID SETTER_TID\n"
 // to argv[1] once all run, so that a test can watch them from outside,
 // and at the end prints, for each thread, its CPU mask as
 // sched_getaffinity reports it and the Cpus_allowed_list line of its
-// /proc status file.
+// /proc status file. Once the file argv[2].show exists, the computing
+// thread reads its mask so too ("shown: ..."), and from then on the
+// syscall thread sleeps 2 ms after each of its syscalls.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -14,10 +16,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const char *stop_file;
-static volatile int stop;
+static char stop_file[4096], show_file[4096];
+static volatile int stop, paused;
 static volatile pid_t tids[3];
-static char report[3][512];
+static char report[4][512];
 
 // describe writes what thread who sees of its CPU mask into out.
 static void describe(char *out, size_t n, const char *who) {
@@ -39,12 +41,17 @@ static void describe(char *out, size_t n, const char *who) {
 static void *compute(void *arg) {
 	tids[0] = syscall(SYS_gettid);
 	unsigned long long x = 88172645463325252ULL;
-	while (!stop)
+	for (long n = 1; !stop; n++) {
 		for (int i = 0; i < 1000000; i++) {
 			x ^= x << 13;
 			x ^= x >> 7;
 			x ^= x << 17;
 		}
+		if (!paused && n % 16 == 0 && access(show_file, F_OK) == 0) {
+			describe(report[3], sizeof report[3], "shown");
+			paused = 1;
+		}
+	}
 	describe(report[0], sizeof report[0], "compute");
 	return (void *)(size_t)x;
 }
@@ -55,6 +62,8 @@ static void *syscalls(void *arg) {
 		syscall(SYS_getppid);
 		if (i % 1000 == 0 && access(stop_file, F_OK) == 0)
 			stop = 1;
+		if (paused)
+			usleep(2000);
 	}
 	describe(report[1], sizeof report[1], "syscalls");
 	return arg;
@@ -76,7 +85,8 @@ int main(int argc, char **argv) {
 		fprintf(stderr, "usage: placement TIDS_FILE STOP_FILE\n");
 		return 2;
 	}
-	stop_file = argv[2];
+	snprintf(stop_file, sizeof stop_file, "%s", argv[2]);
+	snprintf(show_file, sizeof show_file, "%s.show", argv[2]);
 	pthread_t t[3];
 	pthread_create(&t[0], NULL, compute, NULL);
 	pthread_create(&t[1], NULL, syscalls, NULL);
@@ -95,6 +105,6 @@ int main(int argc, char **argv) {
 	pthread_join(t[2], NULL);
 	char main_report[512];
 	describe(main_report, sizeof main_report, "main");
-	printf("%s%s%s%s", main_report, report[0], report[1], report[2]);
+	printf("%s%s%s%s%s", main_report, report[0], report[1], report[2], report[3]);
 	return 0;
 }
