@@ -61,27 +61,39 @@ var nlSockDiagTypes = xlat{{18, "TCPDIAG_GETSOCK"}, {19, "DCCPDIAG_GETSOCK"}, {2
 // them, for a socket of netlink protocol proto; more says that data was
 // cut.
 func (d *decoder) appendNetlink(b []byte, proto int, data []byte, more bool) []byte {
+	msgLen := func(p []byte) uint64 { return uint64(le.Uint32(p)) }
+	return d.appendAligned(b, data, nlmsgHdrLen, msgLen, more, func(b, msg []byte) []byte {
+		return d.appendNlmsg(b, proto, msg, more)
+	})
+}
+
+// appendAligned appends the elements of data, each a header of hdrLen
+// bytes that starts with its length (lenOf reads it) and a payload, the
+// next one 4-aligned after it, as strace prints netlink messages and
+// attributes: one alone, several in [], "..." past strLen of them, and
+// bytes too few for a header quoted. elem appends one element, from data
+// that holds it and what follows it.
+func (d *decoder) appendAligned(b, data []byte, hdrLen int, lenOf func([]byte) uint64, more bool, elem func(b, data []byte) []byte) []byte {
 	isArray := false
-	for elt := 0; ; elt++ {
-		if len(data) < nlmsgHdrLen {
+	for i := 0; ; i++ {
+		if len(data) < hdrLen {
 			b = appendHexQuoted(b, data, d.strLen, more)
 			break
 		}
-		if elt == d.strLen {
+		if i == d.strLen {
 			b = append(b, "..."...)
 			break
 		}
-		hlen := le.Uint32(data)
-		aligned := (uint64(hlen) + 3) &^ 3
+		n := lenOf(data)
 		var next []byte
-		if hlen >= nlmsgHdrLen && uint64(len(data)) > aligned {
+		if aligned := (n + 3) &^ 3; n >= uint64(hdrLen) && uint64(len(data)) > aligned {
 			next = data[aligned:]
 		}
 		if !isArray && next != nil {
 			b = append(b, '[')
 			isArray = true
 		}
-		b = d.appendNlmsg(b, proto, data, more)
+		b = elem(b, data)
 		if next == nil {
 			break
 		}
@@ -249,26 +261,9 @@ type nlaValue func(b []byte, typ uint16, v []byte) ([]byte, bool)
 // appendNlattrs appends a list of attributes as strace does:
 // [[{nla_len=8, nla_type=IFLA_MTU}, 65536], ...].
 func (d *decoder) appendNlattrs(b []byte, data []byte, names xlat, dflt string, value nlaValue, more bool) []byte {
-	isArray := false
-	for elt := 0; ; elt++ {
-		if len(data) < nlaHdrLen {
-			b = appendHexQuoted(b, data, d.strLen, more)
-			break
-		}
-		if elt == d.strLen {
-			b = append(b, "..."...)
-			break
-		}
+	attrLen := func(p []byte) uint64 { return uint64(le.Uint16(p)) }
+	return d.appendAligned(b, data, nlaHdrLen, attrLen, more, func(b, data []byte) []byte {
 		alen, typ := le.Uint16(data), le.Uint16(data[2:])
-		aligned := (int(alen) + 3) &^ 3
-		var next []byte
-		if alen >= nlaHdrLen && len(data) > aligned {
-			next = data[aligned:]
-		}
-		if !isArray && next != nil {
-			b = append(b, '[')
-			isArray = true
-		}
 		n := min(int(alen), len(data))
 		if n > nlaHdrLen {
 			b = append(b, '[')
@@ -296,16 +291,8 @@ func (d *decoder) appendNlattrs(b []byte, data []byte, names xlat, dflt string, 
 			}
 			b = append(b, ']')
 		}
-		if next == nil {
-			break
-		}
-		b = append(b, ", "...)
-		data = next
-	}
-	if isArray {
-		b = append(b, ']')
-	}
-	return b
+		return b
+	})
 }
 
 // nlaString decodes a NUL-terminated string attribute.
