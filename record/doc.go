@@ -224,7 +224,7 @@
 // starts on its own CPUs and comes to the tracer's CPU once its stops say
 // it makes syscalls often, if its mask holds that CPU; a computing thread
 // is not moved, so a server keeps its parallelism and the CPUs it was
-// given. Options.Pin or Options.UseCPU puts every traced thread on the
+// given (less the tracer's CPU while it is reserved). Options.Pin or Options.UseCPU puts every traced thread on the
 // tracer's CPU, Options.NoPin moves none. Each thread trec moved gets its
 // own mask back at the detach. See PERFORMANCE.md for the measurements.
 //
