@@ -3,6 +3,7 @@ package analyze
 import (
 	"encoding/binary"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/trecdev/trec/format"
@@ -109,10 +110,16 @@ type fdTable struct {
 	// from the fds the recorder listed at the program's exec, and no call
 	// since may have made one the trace does not show.
 	complete bool
-	// gone keeps, by fd, the last entry taken from it while another call
-	// was in flight: what that call's fd refers to when it entered first.
-	gone map[int64]*goneEntry
+	// gone keeps, by fd, the last goneKeep entries taken from it while
+	// another call was in flight, oldest first: what that call's fd
+	// referred to when it entered.
+	gone map[int64][]goneEntry
 }
+
+// goneKeep is how many entries taken from one fd are kept: a call in
+// flight while its fd number changed hands more often than that
+// (other threads opening and closing it again and again) names no file.
+const goneKeep = 4
 
 func (t *fdTable) get(fd int64) *fdEntry {
 	if fd >= 0 && fd < smallFDs {
@@ -130,11 +137,23 @@ func (t *fdTable) get(fd int64) *fdEntry {
 func (t *fdTable) at(fd int64, when int64) *fdEntry {
 	e := t.get(fd)
 	if (e == nil || e.since > when) && len(t.gone) > 0 {
-		if g := t.gone[fd]; g != nil && g.since <= when && when <= g.until {
+		if g := t.wentAt(fd, when); g != nil {
 			return &g.fdEntry
 		}
 	}
 	return e
+}
+
+// wentAt returns the entry taken from fd that a call entered at when
+// found, or nil.
+func (t *fdTable) wentAt(fd, when int64) *goneEntry {
+	gs := t.gone[fd]
+	for i := len(gs) - 1; i >= 0; i-- {
+		if g := &gs[i]; g.since <= when && when <= g.until {
+			return g
+		}
+	}
+	return nil
 }
 
 func (t *fdTable) set(fd int64, e fdEntry) {
@@ -169,34 +188,30 @@ func (t *fdTable) install(fd int64, e fdEntry, made int64, keep bool) {
 // another file, and stays. keep keeps the closed entry for the calls in
 // flight.
 func (t *fdTable) close(fd int64, entered int64, keep bool) {
-	e := t.get(fd)
-	switch {
-	case e == nil:
-	case e.since <= entered:
+	if e := t.get(fd); e != nil && e.since <= entered {
 		if keep {
 			t.retire(fd, e, entered)
 		}
 		t.del(fd)
-	default:
-		// The entry the close took was kept when the new one came; no
-		// call entered after the close found it.
-		if g := t.gone[fd]; g != nil && g.since <= entered && entered < g.until {
-			g.until = entered
-		}
+		return
+	}
+	// The entry the close took was kept when another call took its
+	// place or closed it; no call entered after the close found it.
+	if g := t.wentAt(fd, entered); g != nil {
+		g.until = entered
 	}
 }
 
 // retire keeps entry e of fd for the calls entered up to until.
 func (t *fdTable) retire(fd int64, e *fdEntry, until int64) {
 	if t.gone == nil {
-		t.gone = map[int64]*goneEntry{}
+		t.gone = map[int64][]goneEntry{}
 	}
-	g := t.gone[fd]
-	if g == nil {
-		g = new(goneEntry)
-		t.gone[fd] = g
+	gs := t.gone[fd]
+	if len(gs) == goneKeep {
+		gs = append(gs[:0], gs[1:]...)
 	}
-	g.fdEntry, g.until = *e, until
+	t.gone[fd] = append(gs, goneEntry{fdEntry: *e, until: until})
 }
 
 func (t *fdTable) del(fd int64) {
@@ -231,9 +246,11 @@ func (t *fdTable) dropCloexec() {
 			delete(t.big, k)
 		}
 	}
-	for k, v := range t.gone {
-		if v.cloexec {
+	for k, gs := range t.gone {
+		if gs = slices.DeleteFunc(gs, func(g goneEntry) bool { return g.cloexec }); len(gs) == 0 {
 			delete(t.gone, k)
+		} else {
+			t.gone[k] = gs
 		}
 	}
 }
@@ -654,8 +671,10 @@ func (t *fdTracker) unlinked(abs string) {
 		for _, e := range ft.big {
 			mark(e)
 		}
-		for _, g := range ft.gone {
-			mark(&g.fdEntry)
+		for _, gs := range ft.gone {
+			for i := range gs {
+				mark(&gs[i].fdEntry)
+			}
 		}
 	}
 }

@@ -465,6 +465,43 @@ func TestCallsInFlightNameTheFileTheyEnteredWith(t *testing.T) {
 	}
 }
 
+// A close in flight while another thread opens the fd number it freed,
+// and closes it again, still names its own file: the number changed hands
+// twice before the close ended.
+func TestCloseOutlivesTwoOwnersOfItsFD(t *testing.T) {
+	evs := []ev{
+		openat(10, 101, 100, "/a", 1), exit(11, 101, 100, nrOpenat, 4),
+		enter(20, 101, 100, nrClose, 4),
+		openat(21, 102, 100, "/b", 1), exit(22, 102, 100, nrOpenat, 4),
+		withCap(enter(23, 102, 100, nrWrite, 4, 0x1000, 2), 1, format.CaptureBuffer, "hi"), exit(24, 102, 100, nrWrite, 2),
+		enter(25, 102, 100, nrClose, 4), exit(26, 102, 100, nrClose, 0),
+		exit(27, 101, 100, nrClose, 0),
+	}
+	got := dump(t, evs, FilterOptions{}, DumpOptions{FDPaths: true, JSON: true})
+	for _, want := range []string{
+		`"time_ns":20000,"pid":100,"process_start_ns":10000,"tid":101,"syscall":"close","nr":3,"args":[{"name":"fd","raw":4,"value":{"fd":4,"path":"/a"}`,
+		`"time_ns":23000,"pid":100,"process_start_ns":10000,"tid":102,"syscall":"write","nr":1,"args":[{"name":"fd","raw":4,"value":{"fd":4,"path":"/b"}`,
+		`"time_ns":25000,"pid":100,"process_start_ns":10000,"tid":102,"syscall":"close","nr":3,"args":[{"name":"fd","raw":4,"value":{"fd":4,"path":"/b"}`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %s in:\n%s", want, got)
+		}
+	}
+	r := traceOf(t, evs)
+	w, err := NewWalker(r.Header(), nil, WalkerOptions{TrackFDs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := &fdAtExit{w: w}
+	if err := w.Walk(r, v); err != io.EOF {
+		t.Fatal(err)
+	}
+	want := []string{"101 openat  ", "102 openat /a /a", "102 write /b /b", "102 close /b /b", "101 close /a /a"}
+	if !slices.Equal(v.got, want) {
+		t.Errorf("Walker.FD at each exit: got %q, want %q", v.got, want)
+	}
+}
+
 // fdAtExit records what Walker.FD says of fd 4 at each call's exit.
 type fdAtExit struct {
 	w   *Walker
