@@ -317,6 +317,15 @@ func TestPlacementAdaptive(t *testing.T) {
 		t.Fatal(err)
 	}
 	for {
+		if _, err := os.Stat(stopFile + ".shown"); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the computing thread did not read its mask within 30 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	for {
 		if got, err = cpusAllowed(compute); err != nil {
 			t.Fatalf("computing thread %d: %v", compute, err)
 		}

@@ -6,8 +6,9 @@
 // and at the end prints, for each thread, its CPU mask as
 // sched_getaffinity reports it and the Cpus_allowed_list line of its
 // /proc status file. Once the file argv[2].show exists, the computing
-// thread reads its mask so too ("shown: ..."), and from then on the
-// syscall thread sleeps 2 ms after each of its syscalls.
+// thread reads its mask so too ("shown: ..."), then creates
+// argv[2].shown, and from then on the syscall thread sleeps 2 ms after
+// each of its syscalls.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -16,7 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static char stop_file[4096], show_file[4096];
+static char stop_file[4096], show_file[4096], shown_file[4096];
 static volatile int stop, paused;
 static volatile pid_t tids[3];
 static char report[4][512];
@@ -49,6 +50,9 @@ static void *compute(void *arg) {
 		}
 		if (!paused && n % 16 == 0 && access(show_file, F_OK) == 0) {
 			describe(report[3], sizeof report[3], "shown");
+			FILE *f = fopen(shown_file, "w");
+			if (f != NULL)
+				fclose(f);
 			paused = 1;
 		}
 	}
@@ -87,6 +91,7 @@ int main(int argc, char **argv) {
 	}
 	snprintf(stop_file, sizeof stop_file, "%s", argv[2]);
 	snprintf(show_file, sizeof show_file, "%s.show", argv[2]);
+	snprintf(shown_file, sizeof shown_file, "%s.shown", argv[2]);
 	pthread_t t[3];
 	pthread_create(&t[0], NULL, compute, NULL);
 	pthread_create(&t[1], NULL, syscalls, NULL);
