@@ -487,15 +487,7 @@ func TestCloseOutlivesTwoOwnersOfItsFD(t *testing.T) {
 			t.Errorf("no %s in:\n%s", want, got)
 		}
 	}
-	r := traceOf(t, evs)
-	w, err := NewWalker(r.Header(), nil, WalkerOptions{TrackFDs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := &fdAtExit{w: w}
-	if err := w.Walk(r, v); err != io.EOF {
-		t.Fatal(err)
-	}
+	v := walkFDAtExit(t, evs)
 	want := []string{"101 openat  ", "102 openat /a /a", "102 write /b /b", "102 close /b /b", "101 close /a /a"}
 	if !slices.Equal(v.got, want) {
 		t.Errorf("Walker.FD at each exit: got %q, want %q", v.got, want)
@@ -516,11 +508,10 @@ func (v *fdAtExit) SyscallExit(c *Call) {
 	v.got = append(v.got, fmt.Sprintf("%d %s %s %s", c.Tid, c.Name, info.Target, path))
 }
 
-// Walker.FD, which diff and replay use, answers for the call a Visitor is
-// handed as the call found the table when it entered.
-func TestFDAnswersAsTheCallEntered(t *testing.T) {
-	evs := append(closeRacingOpen(),
-		withCap(enter(30, 101, 100, nrWrite, 4, 0x1000, 2), 1, format.CaptureBuffer, "hi"), exit(31, 101, 100, nrWrite, 2))
+// walkFDAtExit walks the trace of evs with the fd tables and records what
+// Walker.FD says of fd 4 at each call's exit.
+func walkFDAtExit(t *testing.T, evs []ev) *fdAtExit {
+	t.Helper()
 	r := traceOf(t, evs)
 	w, err := NewWalker(r.Header(), nil, WalkerOptions{TrackFDs: true})
 	if err != nil {
@@ -530,11 +521,20 @@ func TestFDAnswersAsTheCallEntered(t *testing.T) {
 	if err := w.Walk(r, v); err != io.EOF {
 		t.Fatal(err)
 	}
+	return v
+}
+
+// Walker.FD, which diff and replay use, answers for the call a Visitor is
+// handed as the call found the table when it entered.
+func TestFDAnswersAsTheCallEntered(t *testing.T) {
+	evs := append(closeRacingOpen(),
+		withCap(enter(30, 101, 100, nrWrite, 4, 0x1000, 2), 1, format.CaptureBuffer, "hi"), exit(31, 101, 100, nrWrite, 2))
+	v := walkFDAtExit(t, evs)
 	want := []string{"101 openat  ", "102 openat /a /a", "101 close /a /a", "101 write /b /b"}
 	if !slices.Equal(v.got, want) {
 		t.Errorf("got %q, want %q", v.got, want)
 	}
-	if p, _ := w.FDPath(100, 4); p != "/b" {
+	if p, _ := v.w.FDPath(100, 4); p != "/b" {
 		t.Errorf("FDPath after the walk = %q, want /b", p)
 	}
 }
